@@ -58,7 +58,7 @@ public final class Keyring {
   }
 
   /** A keyring over a new in-memory keyset with one AES-256-GCM key; for tests. */
-  static Keyring generate() {
+  public static Keyring generate() {
     TinkSetup.ensureRegistered();
     try {
       return of(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM));
