@@ -1,7 +1,7 @@
 package io.credflow.architecture;
 
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -10,10 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layer rule of architecture.md: dependencies point down only. The store implements
- * repository interfaces that the domain declares (ports and adapters), so the store may use domain
- * types, and the domain never sees the store. Shared kernels (common, crypto, logging) sit below
- * everything.
+ * The layer rule of architecture.md: dependencies point down only. The store implements repository
+ * interfaces that the domain declares (ports and adapters), so the store may use domain types, and
+ * the domain never sees the store. Shared kernels (common, crypto, logging) sit below everything.
  */
 class LayerRulesTest {
   private static JavaClasses classes;
@@ -68,8 +67,7 @@ class LayerRulesTest {
         .whereLayer("Credential")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "OAuth", "Store")
         .whereLayer("AuthClient")
-        .mayOnlyBeAccessedByLayers(
-            "Root", "Cli", "Api", "Executor", "OAuth", "Store", "Credential")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "OAuth", "Store", "Credential")
         .whereLayer("Component")
         .mayOnlyBeAccessedByLayers(
             "Root", "Cli", "Api", "Executor", "OAuth", "Store", "Credential", "AuthClient")
