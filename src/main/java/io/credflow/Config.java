@@ -208,4 +208,32 @@ public record Config(
   public boolean embeddedDatabase() {
     return dbUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
   }
+
+  /** The record's text with a password in the database URL masked; the secrets print masked. */
+  @Override
+  public String toString() {
+    return "Config[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", dbUrl="
+        + dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1" + Secret.MASK)
+        + ", dbUser="
+        + dbUser
+        + ", dbPassword="
+        + dbPassword
+        + ", keysetPath="
+        + keysetPath
+        + ", publicUrl="
+        + publicUrl
+        + ", allowPrivateNetwork="
+        + allowPrivateNetwork
+        + ", adminApiKey="
+        + adminApiKey
+        + ", demo="
+        + demo
+        + "]";
+  }
 }

@@ -69,6 +69,11 @@ public final class Credflow implements AutoCloseable {
         throw new UncheckedIOException(
             "cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
       }
+      KeysetGuard.checkReadOnly(
+          config.dbUrl(),
+          config.dbUser().orElse(null),
+          config.dbPassword().map(Secret::reveal).orElse(null),
+          config.keysetPath());
     }
     Database database =
         Database.open(
