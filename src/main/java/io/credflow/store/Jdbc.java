@@ -77,6 +77,28 @@ public final class Jdbc implements Transactions {
         });
   }
 
+  /** Whether the current schema has a table of this (lower-case) name. */
+  public boolean tableExists(String name) {
+    return run(
+        "metadata",
+        c -> {
+          for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs =
+                c.getMetaData().getTables(null, null, candidate, new String[] {"TABLE"})) {
+              while (rs.next()) {
+                String schema = rs.getString("TABLE_SCHEM");
+                if (schema == null
+                    || schema.equalsIgnoreCase(c.getSchema())
+                    || schema.equalsIgnoreCase("public")) {
+                  return true;
+                }
+              }
+            }
+          }
+          return false;
+        });
+  }
+
   @Override
   public <T> T inTransaction(Supplier<T> work) {
     if (current.get() != null) {

@@ -46,6 +46,11 @@ public final class KeysetGuard {
     readOnly.setURL(h2Url + ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE");
     readOnly.setUser(user == null ? "" : user);
     readOnly.setPassword(password == null ? "" : password);
+    try (java.sql.Connection probe = readOnly.getConnection()) {
+      probe.getMetaData();
+    } catch (java.sql.SQLException e) {
+      return;
+    }
     Optional<byte[]> check = storedCheck(new Jdbc(readOnly));
     if (check.isPresent()) {
       verify(check.get(), keysetPath, Database.redactUrl(h2Url));
@@ -94,12 +99,12 @@ public final class KeysetGuard {
   }
 
   private static Optional<byte[]> storedCheck(Jdbc jdbc) {
-    try {
-      return jdbc.queryOne(
-          "SELECT ciphertext FROM keyset_check WHERE id = 1", rs -> rs.getBytes("ciphertext"));
-    } catch (StoreException e) {
-      // A database without the table has never been started: nothing is encrypted in it.
+    // A database without the table has never been started: nothing is encrypted in it. Any other
+    // failure to read the check is an error, never a reason to make a new keyset.
+    if (!jdbc.tableExists("keyset_check")) {
       return Optional.empty();
     }
+    return jdbc.queryOne(
+        "SELECT ciphertext FROM keyset_check WHERE id = 1", rs -> rs.getBytes("ciphertext"));
   }
 }
