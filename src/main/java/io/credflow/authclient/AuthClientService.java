@@ -2,6 +2,7 @@ package io.credflow.authclient;
 
 import io.credflow.common.ConflictException;
 import io.credflow.common.Ids;
+import io.credflow.common.Members;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
@@ -358,7 +359,7 @@ public final class AuthClientService {
           && !Objects.equals(reveal(old), value)) {
         violations.add(
             new Violation(
-                CREDENTIALS + "/" + member,
+                CREDENTIALS + "/" + Members.escape(member),
                 "immutable_member",
                 member
                     + " of an "
