@@ -193,6 +193,7 @@ public final class AuthClientService {
     AuthClientSettings settings = current.settings();
     if (change.credentials().isPresent()) {
       settings = merge(current.settings(), change.credentials().get());
+      requireSharedKeyKept(current, settings);
     }
     List<String> componentIds = current.componentIds();
     if (change.componentIds().isPresent()) {
@@ -223,6 +224,30 @@ public final class AuthClientService {
     AuthClient updated = current.with(name, settings, componentIds);
     repository.update(updated);
     return repository.find(id).orElseThrow();
+  }
+
+  /**
+   * Credentials of an api_key auth-client may bring no key of their own and use its shared value
+   * (which is not recorded per credential), so the value cannot go while any credential uses it.
+   */
+  private void requireSharedKeyKept(AuthClient current, AuthClientSettings updated) {
+    if (current.settings() instanceof ApiKeySettings before
+        && before.value().isPresent()
+        && updated instanceof ApiKeySettings after
+        && after.value().isEmpty()) {
+      int uses = repository.countCredentials(current.id());
+      if (uses > 0) {
+        throw new ConflictException(
+            "auth_client_in_use",
+            "auth-client "
+                + current.id()
+                + " is used by "
+                + uses
+                + " credential(s), which may rely on its shared value: give it a new value"
+                + " instead of removing it, or delete those credentials first",
+            CREDENTIALS + "/value");
+      }
+    }
   }
 
   public void delete(Caller caller, String id) {
