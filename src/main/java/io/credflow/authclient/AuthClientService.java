@@ -269,6 +269,11 @@ public final class AuthClientService {
         });
   }
 
+  /** Whether a workspace at {@code ws} may use component {@code componentId}. */
+  public boolean componentUsableAt(String componentId, Location ws) {
+    return components.findUnchecked(componentId).filter(c -> c.usableAt(ws)).isPresent();
+  }
+
   /** Whether a workspace at {@code ws} may use the auth-client. */
   public boolean usableAt(AuthClient a, Location ws) {
     if (a.owner().isPresent()) {
