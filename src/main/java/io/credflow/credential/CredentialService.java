@@ -65,6 +65,7 @@ public final class CredentialService {
     AuthClient authClient =
         authClients.usableIn(ws, request.authClientId(), "/data/relationships/auth_client");
     String componentId = chooseComponent(authClient, request.componentId());
+    requireUsable(authClient, componentId, request.componentId().isPresent(), ws);
     Instant now = clock.instant();
     Parsed parsed = parseSecrets(authClient, request.credentials(), Optional.empty(), now);
     Credential credential =
@@ -186,6 +187,28 @@ public final class CredentialService {
               + " was made by another user; only they or a workspace admin"
               + " may change it");
     }
+  }
+
+  /**
+   * An auth-client may link components deployed in other workspaces (component level, or owned
+   * above them); a credential only takes a component its own workspace can use.
+   */
+  private void requireUsable(
+      AuthClient authClient, String componentId, boolean named, Workspace ws) {
+    if (authClients.componentUsableAt(componentId, ws.location())) {
+      return;
+    }
+    if (named) {
+      throw new NotFoundException("component", componentId, "/data/relationships/component");
+    }
+    throw new ValidationException(
+        "/data/relationships/component",
+        "component_not_usable",
+        "auth-client "
+            + authClient.id()
+            + " serves no component that workspace "
+            + ws.id()
+            + " can use");
   }
 
   private static String chooseComponent(AuthClient authClient, Optional<String> requested) {
