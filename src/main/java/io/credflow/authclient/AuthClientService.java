@@ -276,9 +276,10 @@ public final class AuthClientService {
 
   /** Whether a workspace at {@code ws} may use the auth-client. */
   public boolean usableAt(AuthClient a, Location ws) {
-    if (a.owner().isPresent()) {
-      return ws.isWithin(a.owner().get());
+    if (a.owner().isPresent() && !ws.isWithin(a.owner().get())) {
+      return false;
     }
+    // Owned or not, an auth-client serves a workspace only through a component it can use.
     return a.componentIds().stream()
         .map(components::findUnchecked)
         .flatMap(Optional::stream)
@@ -381,7 +382,18 @@ public final class AuthClientService {
       String member = String.valueOf(e.getKey());
       Object value = e.getValue();
       Object old = merged.get(member);
-      if (Secret.MASK.equals(value) && old instanceof Secret) {
+      if (Secret.MASK.equals(value)) {
+        if (old instanceof Secret) {
+          continue;
+        }
+        violations.add(
+            new Violation(
+                CREDENTIALS + "/" + Members.escape(member),
+                "masked_value",
+                member
+                    + " has no stored value to keep: send the real value instead of \""
+                    + Secret.MASK
+                    + "\""));
         continue;
       }
       if (current.type().isOAuth()

@@ -221,8 +221,7 @@ public final class CredentialService {
                 + requested.get()
                 + " is not linked to auth-client "
                 + authClient.id()
-                + ", which serves "
-                + authClient.componentIds());
+                + ": name one of the components the auth-client serves");
       }
       return requested.get();
     }
@@ -234,9 +233,8 @@ public final class CredentialService {
         "missing_component",
         "auth-client "
             + authClient.id()
-            + " serves several components "
-            + authClient.componentIds()
-            + ": name one in relationships.component");
+            + " serves several components: name the one this credential is for in"
+            + " relationships.component");
   }
 
   private record Parsed(

@@ -466,7 +466,7 @@ class CredentialApiTest {
   }
 
   @Test
-  void createWhenTheOnlyLinkedComponentIsDeployedInAnotherWorkspaceThen422AtComponent() {
+  void createWhenTheOnlyLinkedComponentIsDeployedInAnotherWorkspaceThenAuthClientIsNotFound() {
     ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
     ApiFixtures.Person outsider =
         ApiFixtures.person(
@@ -494,9 +494,14 @@ class CredentialApiTest {
                 "/v2/workspaces/" + elsewhere.workspace() + "/credentials",
                 World.credentialDoc("c", tenantOwned, Map.of()));
 
-    assertThat(r.status()).as(r.text()).isEqualTo(422);
-    assertThat(pointers(r)).containsExactly("/data/relationships/component");
+    // The workspace can use none of the auth-client's components, so it cannot use the client.
+    assertThat(r.status()).as(r.text()).isEqualTo(404);
+    assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
     assertThat(r.text()).doesNotContain(inFirstWorkspace);
+    Api.Response listed =
+        server.as(outsider.apiKey()).get("/v2/auth-clients?workspace_id=" + elsewhere.workspace());
+    assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+    assertThat(listed.text()).doesNotContain(tenantOwned);
   }
 
   @Test
