@@ -25,7 +25,8 @@ public record Config(
     URI publicUrl,
     boolean allowPrivateNetwork,
     Optional<Secret> adminApiKey,
-    boolean demo) {
+    boolean demo,
+    boolean publicUrlSet) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -193,7 +194,8 @@ public record Config(
           publicUri,
           allowPrivateNetwork || demo,
           admin,
-          demo);
+          demo,
+          blank(publicUrl) != null);
     }
 
     private static String blank(String s) {

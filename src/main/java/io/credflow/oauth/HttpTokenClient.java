@@ -95,9 +95,12 @@ public final class HttpTokenClient implements TokenClient {
   @Override
   public boolean revoke(
       OAuth2Settings client, URI revocationUri, Secret token, String tokenTypeHint) {
+    com.nimbusds.oauth2.sdk.token.Token revocable =
+        tokenTypeHint.equals("refresh_token")
+            ? new RefreshToken(token.reveal())
+            : new com.nimbusds.oauth2.sdk.token.BearerAccessToken(token.reveal());
     HTTPRequest request =
-        new TokenRevocationRequest(
-                revocationUri, authentication(client), new RefreshToken(token.reveal()))
+        new TokenRevocationRequest(revocationUri, authentication(client), revocable)
             .toHTTPRequest();
     return send(request).map(r -> r.statusCode() == 200).orElse(false);
   }
