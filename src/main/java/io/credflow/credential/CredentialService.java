@@ -251,7 +251,7 @@ public final class CredentialService {
     Credential found = find(caller, workspaceId, id);
     AuthClient authClient = authClientOf(found);
     Credential credential =
-        found.type().isOAuth() && found.state() == CredentialState.READY
+        found.type().isOAuth() && found.state() != CredentialState.NEEDS_REAUTH
             ? lifecycle.fresh(found, authClient)
             : found;
     if (credential.state() != CredentialState.READY) {

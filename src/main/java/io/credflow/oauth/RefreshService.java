@@ -156,7 +156,9 @@ public final class RefreshService {
   }
 
   private boolean stillNeeded(Credential c, Trigger trigger) {
-    if (c.state() != CredentialState.READY && !(trigger instanceof Trigger.Forced)) {
+    // A credential that needs a person is left alone unless a person asks; one in error (expired
+    // while the provider failed) keeps being retried, so it recovers when the provider does.
+    if (c.state() == CredentialState.NEEDS_REAUTH && !(trigger instanceof Trigger.Forced)) {
       return false;
     }
     Instant now = clock.instant();
