@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,8 +177,7 @@ final class FakeHttp {
    * Reads and records a request. With {@code form} the parameters come from a form body (and any
    * other content type is a problem), otherwise from the query.
    */
-  static Incoming receive(HttpExchange exchange, java.time.Instant now, boolean form)
-      throws IOException {
+  static Incoming receive(HttpExchange exchange, Instant now, boolean form) throws IOException {
     String body = readBody(exchange);
     String problem = null;
     Map<String, String> params = Map.of();
@@ -247,18 +247,6 @@ final class FakeHttp {
     try (InputStream in = exchange.getRequestBody()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-  }
-
-  /** The single Authorization header; two of them are a {@link BadRequest}. */
-  static Optional<String> authorization(HttpExchange exchange) {
-    List<String> values = exchange.getRequestHeaders().get("Authorization");
-    if (values == null || values.isEmpty()) {
-      return Optional.empty();
-    }
-    if (values.size() > 1) {
-      throw new BadRequest("more than one Authorization header");
-    }
-    return Optional.of(values.getFirst());
   }
 
   static boolean isForm(HttpExchange exchange) {

@@ -1,10 +1,12 @@
 package io.credflow.testing.oauth;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import io.credflow.testing.oauth.FakeHttp.Incoming;
 import io.credflow.testing.oauth.FakeHttp.Reply;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -342,7 +344,7 @@ public final class FakeInstagram implements AutoCloseable {
     URI parsed;
     try {
       parsed = new URI(redirectUri);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return instagramError("Invalid redirect_uri");
     }
     if (!parsed.isAbsolute() || parsed.getRawFragment() != null) {
@@ -371,8 +373,7 @@ public final class FakeInstagram implements AutoCloseable {
   }
 
   /** The shared frame of the API endpoints: record, detect misuse, forced failures, delay. */
-  private com.sun.net.httpserver.HttpHandler api(
-      Endpoint endpoint, String method, Function<Incoming, Reply> logic) {
+  private HttpHandler api(Endpoint endpoint, String method, Function<Incoming, Reply> logic) {
     return exchange -> {
       if (!exchange.getRequestMethod().equals(method)) {
         FakeHttp.methodNotAllowed(exchange, method);

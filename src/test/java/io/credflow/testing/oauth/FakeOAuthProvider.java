@@ -3,22 +3,19 @@ package io.credflow.testing.oauth;
 import com.sun.net.httpserver.HttpExchange;
 import io.credflow.testing.oauth.FakeHttp.Incoming;
 import io.credflow.testing.oauth.FakeHttp.Reply;
+import io.credflow.testing.oauth.OAuthRules.OAuthFailure;
 import io.credflow.testing.oauth.TokenFamilies.Access;
 import io.credflow.testing.oauth.TokenFamilies.Code;
 import io.credflow.testing.oauth.TokenFamilies.Family;
 import io.credflow.testing.oauth.TokenFamilies.Refresh;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -82,10 +79,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
   /** The subject the resource endpoint reports for every valid token. */
   public static final String SUBJECT = "fake-user-1";
 
-  private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
   private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
-  private static final Map<String, String> NO_STORE =
-      Map.of("Cache-Control", "no-store", "Pragma", "no-cache");
 
   /** A failure the token endpoint can be told to answer with instead of processing a request. */
   public enum TokenFailure {
@@ -396,8 +390,8 @@ public final class FakeOAuthProvider implements AutoCloseable {
       FakeHttp.methodNotAllowed(exchange, "GET");
       return;
     }
-    Reply reply;
     Incoming in = FakeHttp.receive(exchange, now(), false);
+    Reply reply;
     synchronized (lock) {
       authorizationRequests.add(in.recorded());
       reply = authorizeReply(in);
@@ -408,14 +402,15 @@ public final class FakeOAuthProvider implements AutoCloseable {
   private Reply authorizeReply(Incoming in) {
     // Errors about the client or the redirect URI must not redirect (RFC 6749 §4.1.2.1).
     if (in.problem().isPresent()) {
-      return Reply.json(400, error("invalid_request", in.problem().get()));
+      return Reply.json(400, OAuthRules.error("invalid_request", in.problem().get()));
     }
     if (!in.param("client_id").equals(clientId)) {
-      return Reply.json(400, error("invalid_client", "unknown client_id"));
+      return Reply.json(400, OAuthRules.error("invalid_client", "unknown client_id"));
     }
     String redirectUri = in.param("redirect_uri");
     if (!isAbsoluteHttpWithoutFragment(redirectUri)) {
-      return Reply.json(400, error("invalid_request", "redirect_uri must be an absolute URI"));
+      return Reply.json(
+          400, OAuthRules.error("invalid_request", "redirect_uri must be an absolute URI"));
     }
     Map<String, String> answer = new LinkedHashMap<>();
     String challenge = in.param("code_challenge");
@@ -449,7 +444,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
       return parsed.isAbsolute()
           && parsed.getRawFragment() == null
           && (parsed.getScheme().equals("http") || parsed.getScheme().equals("https"));
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return false;
     }
   }
@@ -459,9 +454,9 @@ public final class FakeOAuthProvider implements AutoCloseable {
       FakeHttp.methodNotAllowed(exchange, "POST");
       return;
     }
+    Incoming in = FakeHttp.receive(exchange, now(), true);
     Reply reply;
     Duration delay;
-    Incoming in = FakeHttp.receive(exchange, now(), true);
     synchronized (lock) {
       tokenRequests.add(in.recorded());
       delay = responseDelay;
@@ -477,7 +472,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
       if (in.problem().isPresent()) {
         throw new OAuthFailure(400, "invalid_request", in.problem().get());
       }
-      authenticateClient(in);
+      OAuthRules.authenticateClient(in, clientId, clientSecret);
       return switch (in.param("grant_type")) {
         case "authorization_code" -> redeemCode(in);
         case "refresh_token" -> refresh(in);
@@ -515,42 +510,12 @@ public final class FakeOAuthProvider implements AutoCloseable {
     if (!code.redirectUri.equals(in.param("redirect_uri"))) {
       throw new OAuthFailure(400, "invalid_grant", "redirect_uri differs from the authorization");
     }
-    checkPkce(code, in.recorded().param("code_verifier"));
+    OAuthRules.checkPkce(code.challenge, in.recorded().param("code_verifier"));
     Family family = grants.newFamily(clientId, code.scope);
     code.family = family;
     String access = grants.issueAccess(family, code.scope, now().plusSeconds(expiresIn));
     String refresh = issueRefreshTokens ? grants.issueRefresh(family) : null;
-    return Reply.json(200, tokenResponse(access, refresh, code.scope), NO_STORE);
-  }
-
-  private static void checkPkce(Code code, Optional<String> verifier) {
-    if (code.challenge.isEmpty()) {
-      // RFC 9700 §2.1.1: a verifier without a challenge is refused (PKCE downgrade).
-      if (verifier.isPresent()) {
-        throw new OAuthFailure(400, "invalid_grant", "code_verifier without code_challenge");
-      }
-      return;
-    }
-    String v =
-        verifier.orElseThrow(
-            () -> new OAuthFailure(400, "invalid_grant", "code_verifier is required"));
-    if (!VERIFIER.matcher(v).matches()) {
-      throw new OAuthFailure(400, "invalid_grant", "code_verifier is malformed");
-    }
-    if (!s256(v).equals(code.challenge.get())) {
-      throw new OAuthFailure(400, "invalid_grant", "code_verifier does not match code_challenge");
-    }
-  }
-
-  /** BASE64URL(SHA-256(ASCII(verifier))), RFC 7636 §4.2. */
-  static String s256(String verifier) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Reply.json(200, tokenResponse(access, refresh, code.scope), OAuthRules.NO_STORE);
   }
 
   private Reply refresh(Incoming in) {
@@ -588,7 +553,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
       presented.spent = true;
       rotated = grants.issueRefresh(family);
     }
-    return Reply.json(200, tokenResponse(access, rotated, scope), NO_STORE);
+    return Reply.json(200, tokenResponse(access, rotated, scope), OAuthRules.NO_STORE);
   }
 
   private static Set<String> scopes(String scope) {
@@ -625,64 +590,13 @@ public final class FakeOAuthProvider implements AutoCloseable {
     };
   }
 
-  /**
-   * Authenticates the one registered client by {@code client_secret_basic} or {@code
-   * client_secret_post}, never both.
-   */
-  private void authenticateClient(Incoming in) {
-    Optional<String> header = in.recorded().authorization();
-    boolean post = in.params().containsKey("client_secret");
-    if (header.isPresent()) {
-      if (!header.get().regionMatches(true, 0, "Basic ", 0, 6)) {
-        throw new OAuthFailure(401, "invalid_client", "unsupported Authorization scheme");
-      }
-      if (post) {
-        throw new OAuthFailure(
-            400, "invalid_request", "more than one client authentication method");
-      }
-      String[] idAndSecret = decodeBasic(header.get().substring(6).trim());
-      String formId = in.params().get("client_id");
-      if (formId != null && !formId.equals(idAndSecret[0])) {
-        throw new OAuthFailure(400, "invalid_request", "client_id differs from Basic credentials");
-      }
-      checkClient(idAndSecret[0], idAndSecret[1]);
-    } else if (post) {
-      checkClient(in.param("client_id"), in.param("client_secret"));
-    } else {
-      throw new OAuthFailure(401, "invalid_client", "client authentication required");
-    }
-  }
-
-  /** RFC 6749 §2.3.1: Base64, split at the first colon, then form-urldecode each half. */
-  private static String[] decodeBasic(String credentials) {
-    try {
-      String decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
-      int colon = decoded.indexOf(':');
-      if (colon < 0) {
-        throw new OAuthFailure(401, "invalid_client", "Basic credentials without a colon");
-      }
-      return new String[] {
-        URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-        URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)
-      };
-    } catch (IllegalArgumentException e) {
-      throw new OAuthFailure(401, "invalid_client", "malformed Basic credentials");
-    }
-  }
-
-  private void checkClient(String id, String secret) {
-    if (!id.equals(clientId) || !secret.equals(clientSecret)) {
-      throw new OAuthFailure(401, "invalid_client", "client authentication failed");
-    }
-  }
-
   private void revoke(HttpExchange exchange) throws IOException {
     if (!exchange.getRequestMethod().equals("POST")) {
       FakeHttp.methodNotAllowed(exchange, "POST");
       return;
     }
-    Reply reply;
     Incoming in = FakeHttp.receive(exchange, now(), true);
+    Reply reply;
     synchronized (lock) {
       revocationRequests.add(in.recorded());
       reply = revokeReply(in);
@@ -695,7 +609,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
       if (in.problem().isPresent()) {
         throw new OAuthFailure(400, "invalid_request", in.problem().get());
       }
-      authenticateClient(in);
+      OAuthRules.authenticateClient(in, clientId, clientSecret);
       if (in.param("token").isEmpty()) {
         throw new OAuthFailure(400, "invalid_request", "token is required");
       }
@@ -708,8 +622,8 @@ public final class FakeOAuthProvider implements AutoCloseable {
   }
 
   private void resource(HttpExchange exchange) throws IOException {
-    Reply reply;
     Incoming in = FakeHttp.receive(exchange, now(), false);
+    Reply reply;
     synchronized (lock) {
       resourceRequests.add(in.recorded());
       reply = resourceReply(in);
@@ -721,14 +635,14 @@ public final class FakeOAuthProvider implements AutoCloseable {
     Optional<String> header = in.recorded().authorization();
     if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Reply.json(
-          401, error("invalid_request", "bearer token required"), bearerChallenge(null));
+          401, OAuthRules.error("invalid_request", "bearer token required"), bearerChallenge(null));
     }
     Optional<Access> access =
         grants.access(header.get().substring(7).trim()).filter(a -> a.isValid(now()));
-    if (access.isEmpty() || in.problem().isPresent()) {
+    if (access.isEmpty()) {
       return Reply.json(
           401,
-          error("invalid_token", "token unknown, expired or revoked"),
+          OAuthRules.error("invalid_token", "token unknown, expired or revoked"),
           bearerChallenge("invalid_token"));
     }
     Map<String, Object> body = new LinkedHashMap<>();
@@ -743,33 +657,6 @@ public final class FakeOAuthProvider implements AutoCloseable {
     String value =
         "Bearer realm=\"fake-oauth\"" + (error == null ? "" : ", error=\"" + error + "\"");
     return Map.of("WWW-Authenticate", value);
-  }
-
-  private static Map<String, Object> error(String error, String description) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", error);
-    body.put("error_description", description);
-    return body;
-  }
-
-  /** An OAuth error response (RFC 6749 §5.2) on its way out of the protocol logic. */
-  private static final class OAuthFailure extends RuntimeException {
-    private final int status;
-    private final String error;
-
-    OAuthFailure(int status, String error, String description) {
-      super(description, null, false, false);
-      this.status = status;
-      this.error = error;
-    }
-
-    Reply reply() {
-      Map<String, String> headers = new LinkedHashMap<>(NO_STORE);
-      if (status == 401) {
-        headers.put("WWW-Authenticate", "Basic realm=\"fake-oauth\"");
-      }
-      return Reply.json(status, error(error, getMessage()), headers);
-    }
   }
 
   @Override

@@ -122,7 +122,7 @@ class FakeOAuthProviderTest {
   @Test
   void tokenWhenCodeRedeemedWithRfc7636VerifierThenIssuesBearerTokensThatTheResourceAccepts()
       throws Exception {
-    assertThat(FakeOAuthProvider.s256(VERIFIER)).isEqualTo(CHALLENGE);
+    assertThat(OAuthRules.s256(VERIFIER)).isEqualTo(CHALLENGE);
 
     HttpResponse<String> response = post(provider.tokenUri(), redeemForm(newCode()), null);
 
