@@ -7,7 +7,6 @@ import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import okhttp3.HttpUrl;
 
 /**
  * A real, third-party OAuth 2.0 / OpenID Connect server for tests: NAV's {@code mock-oauth2-server}
@@ -37,7 +36,7 @@ import okhttp3.HttpUrl;
  *       together are not refused.
  *   <li><b>Tokens</b>: signed JWT access and ID tokens ({@code iss} = {@link #issuer()}), {@code
  *       token_type} {@code Bearer}, {@code expires_in} of the login's lifetime (one hour by
- *       default, answered as 3599), and a refresh token (an unsigned JWT) on every code exchange.
+ *       default, answered as 3599), and a refresh token on every code exchange.
  *   <li><b>Refresh</b> works and keeps the subject of the grant. Without rotation ({@link
  *       #start()}) the same refresh token comes back; with rotation ({@link
  *       #startWithRefreshTokenRotation()}) a new one comes back but the old one is still accepted,
@@ -78,19 +77,19 @@ public final class MockOAuth2Provider implements AutoCloseable {
   }
 
   public URI authorizeUri() {
-    return loopback(server.authorizationEndpointUrl(ISSUER_ID));
+    return endpoint("authorize");
   }
 
   public URI tokenUri() {
-    return loopback(server.tokenEndpointUrl(ISSUER_ID));
+    return endpoint("token");
   }
 
   public URI revocationUri() {
-    return loopback(server.revocationEndpointUrl(ISSUER_ID));
+    return endpoint("revoke");
   }
 
   public URI jwksUri() {
-    return loopback(server.jwksUrl(ISSUER_ID));
+    return endpoint("jwks");
   }
 
   /**
@@ -98,7 +97,7 @@ public final class MockOAuth2Provider implements AutoCloseable {
    * these URIs (the server derives it from the request's host).
    */
   public String issuer() {
-    return loopback(server.issuerUrl(ISSUER_ID)).toString();
+    return "http://127.0.0.1:" + server.getConfig().getHttpServer().port() + "/" + ISSUER_ID;
   }
 
   /**
@@ -132,8 +131,12 @@ public final class MockOAuth2Provider implements AutoCloseable {
     server.shutdown();
   }
 
-  /** The server names itself {@code localhost}; pin 127.0.0.1, where it listens. */
-  private static URI loopback(HttpUrl url) {
-    return url.newBuilder().host("127.0.0.1").build().uri();
+  /**
+   * The library's {@code url(...)} methods name the host {@code localhost} and return OkHttp's
+   * {@code HttpUrl}; its paths are {@code /ISSUER_ID/authorize} and so on. Building them here pins
+   * 127.0.0.1, where it listens, and keeps OkHttp out of the compile classpath.
+   */
+  private URI endpoint(String name) {
+    return URI.create(issuer() + "/" + name);
   }
 }

@@ -100,6 +100,27 @@ class MockOAuth2ProviderTest {
   }
 
   @Test
+  void jwksWhenFetchedThenPublishesTheSigningKeyOfTheIssuedTokens() throws Exception {
+    JsonNode token =
+        JSON.readTree(
+            post(provider.tokenUri(), exchangeForm(code(provider, "openid"), VERIFIER), null)
+                .body());
+    String kid =
+        JSON.readTree(
+                Base64.getUrlDecoder().decode(token.path("access_token").asText().split("\\.")[0]))
+            .path("kid")
+            .asText();
+
+    HttpResponse<String> jwks =
+        HTTP.send(
+            HttpRequest.newBuilder(provider.jwksUri()).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(jwks.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(jwks.body()).path("keys").findValuesAsText("kid")).contains(kid);
+  }
+
+  @Test
   void tokenWhenVerifierDoesNotMatchTheChallengeThenInvalidGrant() throws Exception {
     String code = code(provider, "openid");
 
@@ -128,6 +149,31 @@ class MockOAuth2ProviderTest {
 
     assertThat(post(provider.tokenUri(), form, null).statusCode()).as("replay").isEqualTo(200);
     assertThat(post(provider.tokenUri(), madeUp, null).statusCode()).as("made up").isEqualTo(200);
+  }
+
+  @Test
+  void tokenWhenBothClientAuthMethodsSentOrRefreshTokenUnknownThenStillAccepted() throws Exception {
+    Map<String, String> doubled = exchangeForm(code(provider, "openid"), VERIFIER);
+
+    HttpResponse<String> both =
+        post(provider.tokenUri(), doubled, basic(enc(CLIENT_ID) + ":" + enc(SECRET)));
+    HttpResponse<String> unknown =
+        post(provider.tokenUri(), refreshForm("never-issued-refresh-token"), null);
+
+    assertThat(both.statusCode()).as("basic and post together").isEqualTo(200);
+    assertThat(unknown.statusCode()).as("unknown refresh token").isEqualTo(200);
+  }
+
+  @Test
+  void tokenWhenVerifierSentForACodeWithoutChallengeThen500ServerError() throws Exception {
+    String url = authorizeUrl(provider, "openid", "s").toString();
+    URI withoutChallenge = URI.create(url.substring(0, url.indexOf("&code_challenge=")));
+    String code = query(provider.followAuthorization(withoutChallenge)).get("code");
+
+    HttpResponse<String> response = post(provider.tokenUri(), exchangeForm(code, VERIFIER), null);
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(response.body()).path("error").asText()).isEqualTo("server_error");
   }
 
   @Test
