@@ -152,6 +152,12 @@ final class CredentialRoutes {
       throw ApiException.atParameter(
           400, "reason_too_long", "reason must be at most " + MAX_REASON + " characters", "reason");
     }
+    if (reason.chars().anyMatch(Character::isISOControl)) {
+      // The reason goes to the audit record as it is: no line breaks to forge records with, and
+      // no U+0000, which PostgreSQL cannot store.
+      throw ApiException.atParameter(
+          400, "invalid_reason", "reason cannot hold control characters", "reason");
+    }
     var access =
         credentials.access(
             Requests.caller(ctx),

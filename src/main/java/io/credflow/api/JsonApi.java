@@ -91,11 +91,54 @@ public final class JsonApi {
       if (node == null || node.isMissingNode()) {
         throw ApiException.of(400, "empty_body", "the request needs a JSON:API document body");
       }
+      requireStorableText(node, "");
       return node;
     } catch (JsonProcessingException e) {
       throw ApiException.of(400, "malformed_json", "the body is not valid JSON: " + describe(e));
     } catch (IOException e) {
       throw ApiException.of(400, "malformed_json", "the body could not be read");
+    }
+  }
+
+  /**
+   * Refuses strings (values and member names) holding U+0000 or an unpaired surrogate: valid JSON
+   * escapes, but not text either database can store (PostgreSQL fails on U+0000 and turns a lone
+   * surrogate into "?").
+   */
+  private static void requireStorableText(JsonNode node, String pointer) {
+    if (node.isTextual()) {
+      requireStorable(node.textValue(), pointer);
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        requireStorableText(node.get(i), pointer + "/" + i);
+      }
+    } else if (node.isObject()) {
+      for (var field : node.properties()) {
+        String member = pointer + "/" + Document.escape(field.getKey());
+        requireStorable(field.getKey(), member);
+        requireStorableText(field.getValue(), member);
+      }
+    }
+  }
+
+  private static void requireStorable(String s, String pointer) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired =
+          Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1));
+      if (paired) {
+        i++;
+      } else if (c == 0 || Character.isSurrogate(c)) {
+        throw ApiException.atPointer(
+            422,
+            "invalid_character",
+            "strings cannot hold U+0000 or an unpaired UTF-16 surrogate (\\u"
+                + String.format("%04x", (int) c)
+                + "): remove it",
+            pointer);
+      }
     }
   }
 

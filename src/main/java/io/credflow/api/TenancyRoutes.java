@@ -120,6 +120,7 @@ final class TenancyRoutes {
     Caller caller = Requests.caller(ctx);
     Location at = tenancy.locate(caller, level, Requests.id(ctx, "id", level.wireName()));
     Document doc = Document.read(ctx, "member", Set.of("role"), Set.of("user"));
+    doc.refuseClientId();
     String roleName = doc.string("role", true).orElseThrow();
     Role role =
         Role.fromWireName(roleName)

@@ -186,12 +186,29 @@ public final class TenancyService {
     return new NewUser(repository.findUser(user.id()).orElseThrow(), key);
   }
 
-  /** A user, as seen by someone who may manage members (admins), or the user itself. */
+  /** A user, as seen by the user itself or an admin who may manage its memberships. */
   public User user(Caller caller, String id) {
     return repository
         .findUser(id)
-        .filter(u -> caller.isAnyAdmin() || u.id().equals(caller.user().id()))
+        .filter(u -> visibleTo(caller, u))
         .orElseThrow(() -> new NotFoundException("user", id));
+  }
+
+  /**
+   * Whether the caller may know that {@code user} exists: it is the caller, the caller is a global
+   * admin, or an admin of a node where the user has a role. A user with no role anywhere yet (just
+   * created) is visible to every admin, so that it can be added somewhere; a user of another tenant
+   * is not, exactly as an unknown one.
+   */
+  private boolean visibleTo(Caller caller, User user) {
+    if (caller.globalAdmin() || user.id().equals(caller.user().id())) {
+      return true;
+    }
+    if (!caller.isAnyAdmin()) {
+      return false;
+    }
+    List<Membership> memberships = repository.membershipsOf(user.id());
+    return memberships.isEmpty() || memberships.stream().anyMatch(m -> caller.isAdminAt(m.at()));
   }
 
   public Membership addMember(Caller caller, Location at, String userId, Role role) {
@@ -199,6 +216,7 @@ public final class TenancyService {
     User user =
         repository
             .findUser(userId)
+            .filter(u -> visibleTo(caller, u))
             .orElseThrow(() -> new NotFoundException("user", userId, "/data/relationships/user"));
     Membership membership = new Membership(user.id(), at, role, clock.instant(), 0);
     repository.upsertMembership(membership);
