@@ -71,6 +71,27 @@ public record Credential(
         seq);
   }
 
+  /** The same credential as stored with another version (after a compare-and-set). */
+  public Credential withVersion(long newVersion) {
+    return new Credential(
+        id,
+        workspaceId,
+        authClientId,
+        componentId,
+        name,
+        type,
+        state,
+        error,
+        expiresAt,
+        scope,
+        secrets,
+        createdBy,
+        newVersion,
+        createdAt,
+        updatedAt,
+        seq);
+  }
+
   /** Whether the access token expires before {@code instant} (never, when it has no expiry). */
   public boolean expiresBefore(Instant instant) {
     return expiresAt.map(e -> e.isBefore(instant)).orElse(false);

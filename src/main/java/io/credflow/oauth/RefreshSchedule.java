@@ -35,6 +35,13 @@ public interface RefreshSchedule {
    */
   boolean tryLease(String credentialId, String owner, Instant now, Instant until);
 
+  /**
+   * After a successful refresh: the next refresh time, failures reset, and the lease given back, in
+   * one write.
+   */
+  void refreshed(
+      String credentialId, String owner, Optional<Instant> refreshAt, Instant tokenIssuedAt);
+
   /** Gives the lease back (only if still held by {@code owner}). */
   void release(String credentialId, String owner);
 }

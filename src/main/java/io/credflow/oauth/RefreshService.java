@@ -121,20 +121,26 @@ public final class RefreshService {
   }
 
   private Credential leased(String id, Trigger trigger) {
-    Credential current =
-        credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
-    if (schedule.find(id).isEmpty()) {
-      schedule.schedule(id, Optional.empty(), current.updatedAt());
-    }
     long deadline = System.nanoTime() + policy.leaseLength().multipliedBy(2).toNanos();
+    boolean rowChecked = false;
     while (true) {
       Instant now = clock.instant();
       if (schedule.tryLease(id, owner, now, now.plus(policy.leaseLength()))) {
         break;
       }
+      if (!rowChecked && schedule.find(id).isEmpty()) {
+        // No schedule yet (tokens stored before the schedule existed): make one, then lease it.
+        Credential c =
+            credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
+        schedule.schedule(id, Optional.empty(), c.updatedAt());
+        rowChecked = true;
+        continue;
+      }
+      rowChecked = true;
       // Another process holds the lease: wait for it, and take its result when it refreshed.
       sleep(WAIT_STEP);
-      current = credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
+      Credential current =
+          credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
       if (!stillNeeded(current, trigger)) {
         return current;
       }
@@ -144,14 +150,28 @@ public final class RefreshService {
             "credential " + id + " is being refreshed by another process; try again shortly");
       }
     }
+    boolean released = false;
     try {
-      current = credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
+      // Read again under the lease: another process may have refreshed since we looked.
+      Credential current =
+          credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
       if (!stillNeeded(current, trigger)) {
         return current;
       }
-      return refreshLeased(current, trigger);
+      Result result = refreshLeased(current, trigger);
+      released = result.released();
+      return result.credential();
     } finally {
-      schedule.release(id, owner);
+      if (!released) {
+        schedule.release(id, owner);
+      }
+    }
+  }
+
+  /** A refresh's credential, and whether its last write already gave the lease back. */
+  private record Result(Credential credential, boolean released) {
+    static Result kept(Credential c) {
+      return new Result(c, false);
     }
   }
 
@@ -174,7 +194,7 @@ public final class RefreshService {
     };
   }
 
-  private Credential refreshLeased(Credential c, Trigger trigger) {
+  private Result refreshLeased(Credential c, Trigger trigger) {
     AuthClient authClient =
         authClients
             .apply(c.authClientId())
@@ -189,7 +209,7 @@ public final class RefreshService {
       case OAuth2Settings s -> {
         defaultLifetime = s.tokenExpiresIn();
         if (tokens.refreshToken().isEmpty()) {
-          return withoutRefreshToken(c, now);
+          return Result.kept(withoutRefreshToken(c, now));
         }
         outcome = tokenClient.refresh(s, tokens.refreshToken().get());
       }
@@ -201,14 +221,15 @@ public final class RefreshService {
           // Instagram refuses refreshes of tokens younger than 24 hours: never call it early.
           schedule.schedule(
               c.id(), Optional.of(issued.plus(RefreshPolicy.INSTAGRAM_MIN_AGE)), issued);
-          return c;
+          return Result.kept(c);
         }
         if (c.expiresBefore(now)) {
-          return needsReauth(
-              c,
-              "instagram_token_expired",
-              "the long-lived Instagram token expired before it could be refreshed: authenticate"
-                  + " again");
+          return Result.kept(
+              needsReauth(
+                  c,
+                  "instagram_token_expired",
+                  "the long-lived Instagram token expired before it could be refreshed: authenticate"
+                      + " again"));
         }
         outcome = tokenClient.instagramRefresh(s, tokens.accessToken());
       }
@@ -217,10 +238,11 @@ public final class RefreshService {
               "not_refreshable", "credential " + c.id() + " is not an OAuth2 credential");
     }
     return switch (outcome) {
-      case TokenOutcome.Issued issued -> persist(c, tokens, issued, defaultLifetime, now, trigger);
-      case TokenOutcome.Refused refused -> refused(c, authClient, refused, now);
+      case TokenOutcome.Issued issued ->
+          new Result(persist(c, tokens, issued, defaultLifetime, now, trigger), true);
+      case TokenOutcome.Refused refused -> Result.kept(refused(c, authClient, refused, now));
       case TokenOutcome.Unavailable unavailable ->
-          failed(c, "provider_unavailable", unavailable.reason(), now);
+          Result.kept(failed(c, "provider_unavailable", unavailable.reason(), now));
     };
   }
 
@@ -242,8 +264,8 @@ public final class RefreshService {
     for (int attempt = 0; attempt < 5; attempt++) {
       Credential updated = base.withSecrets(fresh, expiresAt, scope);
       if (credentials.compareAndSet(updated)) {
-        Credential stored = credentials.find(c.id()).orElseThrow();
-        schedule.schedule(c.id(), policy.nextRefresh(c.type(), now, expiresAt), now);
+        Credential stored = updated.withVersion(updated.version() + 1);
+        schedule.refreshed(c.id(), owner, policy.nextRefresh(c.type(), now, expiresAt), now);
         events.record(
             CredentialEvent.of(
                 stored,

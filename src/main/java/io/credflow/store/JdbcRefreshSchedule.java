@@ -27,6 +27,9 @@ public final class JdbcRefreshSchedule implements RefreshSchedule {
   private static final String LEASE =
       "UPDATE refresh_schedule SET lease_owner = ?, lease_until = ? WHERE credential_id = ?"
           + " AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
+  private static final String REFRESHED =
+      "UPDATE refresh_schedule SET refresh_at = ?, token_issued_at = ?, failures = 0,"
+          + " lease_owner = NULL, lease_until = NULL WHERE credential_id = ? AND lease_owner = ?";
   private static final String RELEASE =
       "UPDATE refresh_schedule SET lease_owner = NULL, lease_until = NULL"
           + " WHERE credential_id = ? AND lease_owner = ?";
@@ -75,6 +78,15 @@ public final class JdbcRefreshSchedule implements RefreshSchedule {
   @Override
   public boolean tryLease(String credentialId, String owner, Instant now, Instant until) {
     return jdbc.update(LEASE, owner, until, credentialId, now, owner) == 1;
+  }
+
+  @Override
+  public void refreshed(
+      String credentialId, String owner, Optional<Instant> refreshAt, Instant tokenIssuedAt) {
+    if (jdbc.update(REFRESHED, refreshAt, tokenIssuedAt, credentialId, owner) == 0) {
+      // The lease ran out meanwhile (a very slow refresh): the schedule must still move on.
+      schedule(credentialId, refreshAt, tokenIssuedAt);
+    }
   }
 
   @Override
