@@ -1,0 +1,210 @@
+package io.credflow;
+
+import io.credflow.common.Secret;
+import io.credflow.tenancy.ApiKeys;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Everything Credflow is started with, validated once: every problem is reported together, in
+ * words that say which flag or variable to fix.
+ */
+public record Config(
+    String host,
+    int port,
+    Path dataDir,
+    String dbUrl,
+    Optional<String> dbUser,
+    Optional<Secret> dbPassword,
+    Path keysetPath,
+    URI publicUrl,
+    boolean allowPrivateNetwork,
+    Optional<Secret> adminApiKey,
+    boolean demo) {
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final Path DEFAULT_DATA = Path.of("data");
+
+  /** A configuration that cannot start, with every reason. */
+  public static final class InvalidConfigException extends RuntimeException {
+    private final List<String> problems;
+
+    InvalidConfigException(List<String> problems) {
+      super("invalid configuration:\n  - " + String.join("\n  - ", problems));
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+      return problems;
+    }
+  }
+
+  /** Raw inputs, as flags and environment gave them; {@link #build()} validates. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private String port;
+    private String dataDir;
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
+    private String keyset;
+    private String publicUrl;
+    private boolean allowPrivateNetwork;
+    private String adminApiKey;
+    private boolean demo;
+
+    public Builder host(String v) {
+      host = v;
+      return this;
+    }
+
+    public Builder port(String v) {
+      port = v;
+      return this;
+    }
+
+    public Builder dataDir(String v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder dbUrl(String v) {
+      dbUrl = v;
+      return this;
+    }
+
+    public Builder dbUser(String v) {
+      dbUser = v;
+      return this;
+    }
+
+    public Builder dbPassword(String v) {
+      dbPassword = v;
+      return this;
+    }
+
+    public Builder keyset(String v) {
+      keyset = v;
+      return this;
+    }
+
+    public Builder publicUrl(String v) {
+      publicUrl = v;
+      return this;
+    }
+
+    public Builder allowPrivateNetwork(boolean v) {
+      allowPrivateNetwork = v;
+      return this;
+    }
+
+    public Builder adminApiKey(String v) {
+      adminApiKey = v;
+      return this;
+    }
+
+    public Builder demo(boolean v) {
+      demo = v;
+      return this;
+    }
+
+    public Config build() {
+      List<String> problems = new ArrayList<>();
+      int p = DEFAULT_PORT;
+      if (blank(port) == null) {
+        p = DEFAULT_PORT;
+      } else {
+        try {
+          p = Integer.parseInt(port.trim());
+          if (p < 0 || p > 65535) {
+            problems.add("--port/CREDFLOW_PORT must be 0..65535 (0 picks a free port), was " + p);
+          }
+        } catch (NumberFormatException e) {
+          problems.add("--port/CREDFLOW_PORT must be a number, was \"" + port + "\"");
+        }
+      }
+      if (blank(host) == null) {
+        problems.add("--host must not be blank");
+      }
+      Path data = blank(dataDir) == null ? DEFAULT_DATA : Path.of(dataDir.trim());
+      String url =
+          blank(dbUrl) == null
+              ? "jdbc:h2:file:"
+                  + data.toAbsolutePath().resolve("credflow")
+                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+              : dbUrl.trim();
+      String lower = url.toLowerCase(Locale.ROOT);
+      if (!lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:postgresql:")) {
+        problems.add(
+            "--db/CREDFLOW_DB_URL must be a jdbc:h2: or jdbc:postgresql: URL, was \""
+                + url.replaceAll("(?i)password=[^&;]*", "password=********")
+                + "\"");
+      }
+      Path keysetPath = blank(keyset) == null ? data.resolve("keyset.json") : Path.of(keyset.trim());
+      int effectivePort = p == 0 ? DEFAULT_PORT : p;
+      URI publicUri = URI.create("http://localhost:" + effectivePort);
+      if (blank(publicUrl) != null) {
+        try {
+          URI u = new URI(publicUrl.trim().replaceAll("/+$", ""));
+          String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+          if (!(scheme.equals("http") || scheme.equals("https"))
+              || u.getHost() == null
+              || u.getQuery() != null
+              || u.getFragment() != null) {
+            problems.add(
+                "--public-url/CREDFLOW_PUBLIC_URL must be an absolute http(s) URL without query,"
+                    + " like https://credflow.example.com, was \""
+                    + publicUrl
+                    + "\"");
+          } else {
+            publicUri = u;
+          }
+        } catch (URISyntaxException e) {
+          problems.add("--public-url/CREDFLOW_PUBLIC_URL is not a URL: " + e.getReason());
+        }
+      }
+      Optional<Secret> admin = Optional.empty();
+      if (blank(adminApiKey) != null) {
+        if (!ApiKeys.acceptable(adminApiKey)) {
+          problems.add(
+              "CREDFLOW_ADMIN_API_KEY must be 16 to 512 visible ASCII characters without spaces");
+        } else {
+          admin = Optional.of(Secret.of(adminApiKey));
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new InvalidConfigException(problems);
+      }
+      return new Config(
+          host.trim(),
+          p,
+          data,
+          url,
+          Optional.ofNullable(blank(dbUser)),
+          Optional.ofNullable(dbPassword).filter(s -> !s.isEmpty()).map(Secret::of),
+          keysetPath,
+          publicUri,
+          allowPrivateNetwork || demo,
+          admin,
+          demo);
+    }
+
+    private static String blank(String s) {
+      return s == null || s.isBlank() ? null : s;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public boolean embeddedDatabase() {
+    return dbUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
+  }
+}

@@ -1,0 +1,151 @@
+package io.credflow;
+
+import io.credflow.api.ApiServer;
+import io.credflow.authclient.AuthClientService;
+import io.credflow.common.Secret;
+import io.credflow.component.ComponentService;
+import io.credflow.credential.CredentialService;
+import io.credflow.crypto.Keyring;
+import io.credflow.store.Database;
+import io.credflow.store.Jdbc;
+import io.credflow.store.JdbcAuditLog;
+import io.credflow.store.JdbcAuthClientRepository;
+import io.credflow.store.JdbcComponentRepository;
+import io.credflow.store.JdbcCredentialRepository;
+import io.credflow.store.JdbcTenancyRepository;
+import io.credflow.store.KeysetGuard;
+import io.credflow.store.SecretColumns;
+import io.credflow.tenancy.TenancyService;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The composition root: wires every part from one validated {@link Config}, in order (database,
+ * keyset check, migrations, services, HTTP server), and closes them in reverse.
+ */
+public final class Credflow implements AutoCloseable {
+  private final Config config;
+  private final Database database;
+  private final ApiServer server;
+  private final Services services;
+  private final Optional<Secret> newAdminKey;
+
+  /** The domain services, for the CLI's demo seeding and for tests that drive them directly. */
+  public record Services(
+      TenancyService tenancy,
+      ComponentService components,
+      AuthClientService authClients,
+      CredentialService credentials,
+      JdbcAuditLog audit,
+      Keyring keyring) {}
+
+  private Credflow(
+      Config config,
+      Database database,
+      ApiServer server,
+      Services services,
+      Optional<Secret> newAdminKey) {
+    this.config = config;
+    this.database = database;
+    this.server = server;
+    this.services = services;
+    this.newAdminKey = newAdminKey;
+  }
+
+  /** Starts Credflow; on any failure everything opened so far is closed again. */
+  public static Credflow start(Config config, Clock clock) {
+    if (config.embeddedDatabase()) {
+      try {
+        Files.createDirectories(config.dataDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
+      }
+    }
+    Database database =
+        Database.open(
+            config.dbUrl(),
+            config.dbUser().orElse(null),
+            config.dbPassword().map(Secret::reveal).orElse(null));
+    try {
+      Keyring keyring = KeysetGuard.open(database, config.keysetPath());
+      database.migrate();
+      KeysetGuard.record(database, keyring, clock);
+      Jdbc jdbc = database.jdbc();
+      SecretColumns secrets = new SecretColumns(keyring);
+      TenancyService tenancy = new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock);
+      ComponentService components =
+          new ComponentService(new JdbcComponentRepository(jdbc, clock), tenancy, clock);
+      AuthClientService authClients =
+          new AuthClientService(
+              new JdbcAuthClientRepository(jdbc, secrets, clock), components, tenancy, jdbc, clock);
+      JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+      CredentialService credentials =
+          new CredentialService(
+              new JdbcCredentialRepository(jdbc, secrets, clock), authClients, tenancy, audit, clock);
+      Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new JvmMemoryMetrics().bindTo(metrics);
+      new JvmThreadMetrics().bindTo(metrics);
+      ApiServer server =
+          ApiServer.start(
+              config.host(),
+              config.port(),
+              new ApiServer.Services(
+                  tenancy, components, authClients, credentials, database::isHealthy, metrics));
+      return new Credflow(
+          config,
+          database,
+          server,
+          new Services(tenancy, components, authClients, credentials, audit, keyring),
+          adminKey);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** Where this process listens, as a local URL. */
+  public URI localUrl() {
+    String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + port());
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** The bootstrap admin's key when this start created the admin; shown once, never stored. */
+  public Optional<Secret> newAdminKey() {
+    return newAdminKey;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    database.close();
+  }
+}

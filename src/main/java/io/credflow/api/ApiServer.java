@@ -1,0 +1,263 @@
+package io.credflow.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.authclient.AuthClientService;
+import io.credflow.common.ConflictException;
+import io.credflow.common.CredflowException;
+import io.credflow.common.ForbiddenException;
+import io.credflow.common.NotFoundException;
+import io.credflow.common.Secret;
+import io.credflow.common.ValidationException;
+import io.credflow.common.Violation;
+import io.credflow.component.ComponentService;
+import io.credflow.credential.CredentialService;
+import io.credflow.tenancy.Caller;
+import io.credflow.tenancy.TenancyService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: authentication, routes of every resource, JSON:API errors for every failure,
+ * health and metrics. Built once with {@link #start} and frozen.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final String STARTED = "credflow.started";
+  private static final String ERROR_WRITTEN = "credflow.error";
+  private static final String WWW_AUTHENTICATE = "Basic realm=\"credflow\", Bearer realm=\"credflow\"";
+
+  /** What the server serves. */
+  public record Services(
+      TenancyService tenancy,
+      ComponentService components,
+      AuthClientService authClients,
+      CredentialService credentials,
+      BooleanSupplier databaseHealthy,
+      PrometheusMeterRegistry metrics) {}
+
+  private final Javalin app;
+
+  private ApiServer(Javalin app) {
+    this.app = app;
+  }
+
+  /** Starts listening on {@code host:port} (port 0 picks a free one). */
+  public static ApiServer start(String host, int port, Services services) {
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.concurrency.useVirtualThreads = true;
+              config.http.prefer405over404 = true;
+              config.http.maxRequestSize = JsonApi.MAX_BODY_BYTES + 1;
+              config.startup.showJavalinBanner = false;
+              config.jetty.host = host;
+              config.jetty.port = port;
+              var routes = config.routes;
+              routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+              routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy()));
+              routes.before("/v2/*", ApiServer::negotiate);
+              routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
+              routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(services.metrics().scrape()));
+              new TenancyRoutes(services.tenancy()).register(routes);
+              new ComponentRoutes(services.components()).register(routes);
+              new AuthClientRoutes(services.authClients()).register(routes);
+              new CredentialRoutes(services.credentials()).register(routes);
+              routes.exception(Exception.class, ApiServer::handle);
+              routes.error(404, ctx -> fallback(ctx, 404, "not_found", "no such resource or route"));
+              routes.error(
+                  405,
+                  ctx ->
+                      fallback(
+                          ctx, 405, "method_not_allowed", ctx.method() + " is not allowed here"));
+              routes.after(ctx -> record(ctx, services.metrics()));
+            });
+    app.start();
+    return new ApiServer(app);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private static void negotiate(Context ctx) {
+    if (!JsonApi.acceptsJson(ctx.header("Accept"))) {
+      throw ApiException.of(
+          406, "not_acceptable", "this API answers " + JsonApi.MEDIA_TYPE + "; fix the Accept header");
+    }
+  }
+
+  private static void authenticate(Context ctx, TenancyService tenancy) {
+    String header = ctx.header("Authorization");
+    Optional<Caller> caller = Optional.empty();
+    if (header != null) {
+      String h = header.trim();
+      int space = h.indexOf(' ');
+      String scheme = space < 0 ? h : h.substring(0, space);
+      String value = space < 0 ? "" : h.substring(space + 1).trim();
+      if (scheme.equalsIgnoreCase("Bearer") && !value.isEmpty()) {
+        caller = tenancy.authenticate(Optional.empty(), Secret.of(value));
+      } else if (scheme.equalsIgnoreCase("Basic") && !value.isEmpty()) {
+        caller = basic(value, tenancy);
+      }
+    }
+    if (caller.isEmpty()) {
+      ctx.header("WWW-Authenticate", WWW_AUTHENTICATE);
+      throw ApiException.of(
+          401,
+          "unauthenticated",
+          header == null
+              ? "send your API key as Authorization: Bearer KEY or Basic base64(EMAIL:KEY)"
+              : "the API key (or email and key) in the Authorization header is not valid");
+    }
+    ctx.attribute(Requests.CALLER, caller.get());
+  }
+
+  private static Optional<Caller> basic(String encoded, TenancyService tenancy) {
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    int colon = decoded.indexOf(':');
+    if (colon <= 0 || colon == decoded.length() - 1) {
+      return Optional.empty();
+    }
+    return tenancy.authenticate(
+        Optional.of(decoded.substring(0, colon)), Secret.of(decoded.substring(colon + 1)));
+  }
+
+  private static void health(Context ctx, BooleanSupplier databaseHealthy) {
+    boolean db = databaseHealthy.getAsBoolean();
+    ObjectNode doc = JsonApi.object();
+    doc.put("status", db ? "ok" : "unavailable");
+    doc.putObject("checks").put("process", "ok").put("database", db ? "ok" : "unavailable");
+    ctx.status(db ? 200 : 503).json(doc.toString()).contentType("application/json");
+    ctx.result(doc.toString());
+  }
+
+  private static void handle(Exception e, Context ctx) {
+    switch (e) {
+      case ApiException a -> {
+        ObjectNode error = JsonApi.error(a.status(), a.code(), title(a.status()), a.getMessage());
+        a.pointer().ifPresent(p -> error.putObject("source").put("pointer", p));
+        a.parameter().ifPresent(p -> error.putObject("source").put("parameter", p));
+        writeErrors(ctx, a.status(), error);
+      }
+      case ValidationException v -> {
+        ArrayNode errors = JsonApi.array();
+        for (Violation violation : v.violations()) {
+          ObjectNode error =
+              JsonApi.error(422, violation.code(), title(422), violation.detail());
+          error.putObject("source").put("pointer", violation.pointer());
+          errors.add(error);
+        }
+        ctx.attribute(ERROR_WRITTEN, true);
+        JsonApi.write(ctx, 422, JsonApi.errors(errors));
+      }
+      case NotFoundException n -> {
+        ObjectNode error = JsonApi.error(404, n.code(), title(404), n.getMessage());
+        n.pointer().ifPresent(p -> error.putObject("source").put("pointer", p));
+        writeErrors(ctx, 404, error);
+      }
+      case ConflictException c -> {
+        ObjectNode error = JsonApi.error(409, c.code(), title(409), c.getMessage());
+        c.pointer().ifPresent(p -> error.putObject("source").put("pointer", p));
+        writeErrors(ctx, 409, error);
+      }
+      case ForbiddenException f ->
+          writeErrors(ctx, 403, JsonApi.error(403, f.code(), title(403), f.getMessage()));
+      case HttpResponseException h ->
+          writeErrors(
+              ctx,
+              h.getStatus(),
+              JsonApi.error(h.getStatus(), "http_" + h.getStatus(), title(h.getStatus()),
+                  "the request was refused (" + title(h.getStatus()) + ")"));
+      case CredflowException c -> internal(ctx, c);
+      default -> internal(ctx, e);
+    }
+  }
+
+  private static void internal(Context ctx, Exception e) {
+    LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+    writeErrors(
+        ctx,
+        500,
+        JsonApi.error(
+            500,
+            "internal_error",
+            title(500),
+            "Credflow could not complete the request; it has been logged. Try again later."));
+  }
+
+  private static void writeErrors(Context ctx, int status, ObjectNode error) {
+    ArrayNode errors = JsonApi.array();
+    errors.add(error);
+    ctx.attribute(ERROR_WRITTEN, true);
+    JsonApi.write(ctx, status, JsonApi.errors(errors));
+  }
+
+  /** Errors Javalin raises itself (no route, wrong method) get a JSON:API body too. */
+  private static void fallback(Context ctx, int status, String code, String detail) {
+    if (ctx.attribute(ERROR_WRITTEN) == null) {
+      writeErrors(ctx, status, JsonApi.error(status, code, title(status), detail));
+    }
+  }
+
+  private static void record(Context ctx, PrometheusMeterRegistry metrics) {
+    Long started = ctx.attribute(STARTED);
+    if (started == null) {
+      return;
+    }
+    String route;
+    try {
+      route = ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      route = "unmatched";
+    }
+    Timer.builder("credflow.http.requests")
+        .tag("method", ctx.method().name())
+        .tag("route", route)
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(metrics)
+        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 406 -> "Not Acceptable";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 422 -> "Unprocessable Content";
+      case 429 -> "Too Many Requests";
+      case 500 -> "Internal Server Error";
+      case 503 -> "Service Unavailable";
+      default -> "Error";
+    };
+  }
+}

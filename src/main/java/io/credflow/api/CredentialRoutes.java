@@ -1,0 +1,139 @@
+package io.credflow.api;
+
+import static io.credflow.api.Representations.single;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.credential.CredentialRepository;
+import io.credflow.credential.CredentialService;
+import io.credflow.credential.CredentialState;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Optional;
+import java.util.Set;
+
+/** Credentials under a workspace, and the audited release of their real authorization. */
+final class CredentialRoutes {
+  private static final String BASE = "/v2/workspaces/{ws}/credentials";
+  private static final Set<String> ATTRIBUTES = Set.of("name", "credentials");
+  private static final int MAX_REASON = 500;
+
+  private final CredentialService credentials;
+
+  CredentialRoutes(CredentialService credentials) {
+    this.credentials = credentials;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post(BASE, this::create);
+    routes.get(BASE, this::list);
+    routes.get(BASE + "/{id}", this::get);
+    routes.patch(BASE + "/{id}", this::update);
+    routes.delete(BASE + "/{id}", this::delete);
+    routes.post(BASE + "/{id}/access", this::access);
+  }
+
+  private void create(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    Document doc =
+        Document.read(ctx, "credential", ATTRIBUTES, Set.of("auth_client", "component"));
+    doc.refuseClientId();
+    var request =
+        new CredentialService.NewCredential(
+            doc.string("name", true).orElseThrow(),
+            doc.value("credentials", false).orElse(java.util.Map.of()),
+            doc.toOne("auth_client", "auth-client", true).orElseThrow(),
+            doc.toOne("component", "component", false));
+    var view = credentials.create(Requests.caller(ctx), ws, request);
+    TenancyRoutes.created(
+        ctx,
+        "/v2/workspaces/" + ws + "/credentials/" + view.credential().id(),
+        Representations.credential(view));
+  }
+
+  private void list(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    Requests.allowQuery(ctx, Set.of("filter[component]", "filter[auth_client]", "filter[state]"));
+    Optional<CredentialState> state =
+        Requests.query(ctx, "filter[state]")
+            .map(
+                s ->
+                    CredentialState.fromWireName(s)
+                        .orElseThrow(
+                            () ->
+                                ApiException.atParameter(
+                                    400,
+                                    "invalid_filter",
+                                    "filter[state] must be ready, needs_reauth or error",
+                                    "filter[state]")));
+    var filter =
+        new CredentialRepository.Filter(
+            Requests.queryId(ctx, "filter[component]", "component"),
+            Requests.queryId(ctx, "filter[auth_client]", "auth-client"),
+            state);
+    var page = credentials.list(Requests.caller(ctx), ws, filter, Requests.page(ctx));
+    JsonApi.write(
+        ctx,
+        200,
+        Representations.list(
+            page,
+            Representations::credential,
+            "/v2/workspaces/" + ws + "/credentials",
+            TenancyRoutes.queryOf(ctx)));
+  }
+
+  private void get(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    var view =
+        credentials.get(
+            Requests.caller(ctx),
+            Requests.id(ctx, "ws", "workspace"),
+            Requests.id(ctx, "id", "credential"));
+    JsonApi.write(ctx, 200, single(Representations.credential(view)));
+  }
+
+  private void update(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    String id = Requests.id(ctx, "id", "credential");
+    Document doc = Document.read(ctx, "credential", ATTRIBUTES, Set.of());
+    doc.requireIdMatching(id);
+    Optional<String> name =
+        doc.hasAttribute("name") ? Optional.of(doc.string("name", true).orElseThrow()) : Optional.empty();
+    Optional<Object> secrets =
+        doc.hasAttribute("credentials") ? doc.value("credentials", true) : Optional.empty();
+    var view = credentials.update(Requests.caller(ctx), ws, id, name, secrets);
+    JsonApi.write(ctx, 200, single(Representations.credential(view)));
+  }
+
+  private void delete(Context ctx) {
+    credentials.delete(
+        Requests.caller(ctx),
+        Requests.id(ctx, "ws", "workspace"),
+        Requests.id(ctx, "id", "credential"));
+    ctx.status(204);
+  }
+
+  /** {@code POST …/{id}/access}: an optional {@code reason} query parameter goes to the audit. */
+  private void access(Context ctx) {
+    Requests.allowQuery(ctx, Set.of("reason"));
+    String reason = Requests.query(ctx, "reason").orElse("access endpoint");
+    if (reason.length() > MAX_REASON) {
+      throw ApiException.atParameter(
+          400, "reason_too_long", "reason must be at most " + MAX_REASON + " characters", "reason");
+    }
+    var access =
+        credentials.access(
+            Requests.caller(ctx),
+            Requests.id(ctx, "ws", "workspace"),
+            Requests.id(ctx, "id", "credential"),
+            reason);
+    ObjectNode attrs = JsonApi.object();
+    Representations.authorization(attrs, access.authorization(), true);
+    Representations.put(attrs, "expires_at", access.expiresAt());
+    ObjectNode resource = JsonApi.object();
+    resource.put("type", "credential-access");
+    resource.put("id", ctx.pathParam("id"));
+    resource.set("attributes", attrs);
+    ctx.header("Cache-Control", "no-store");
+    JsonApi.write(ctx, 200, single(resource));
+  }
+}

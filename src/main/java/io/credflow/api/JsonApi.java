@@ -1,0 +1,179 @@
+package io.credflow.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/** JSON:API plumbing in one place: media types, body reading, writing documents and errors. */
+public final class JsonApi {
+  public static final String MEDIA_TYPE = "application/vnd.api+json";
+  /** Bodies above 1 MiB are refused with 413 before they are parsed. */
+  public static final int MAX_BODY_BYTES = 1 << 20;
+  /** Deeper documents are refused: nothing Credflow takes nests anywhere near this. */
+  public static final int MAX_NESTING = 64;
+
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
+
+  static {
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING)
+                .maxStringLength(MAX_BODY_BYTES)
+                .maxNumberLength(100)
+                .build());
+  }
+
+  private JsonApi() {}
+
+  public static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  public static ArrayNode array() {
+    return JsonNodeFactory.instance.arrayNode();
+  }
+
+  /** Converts a parsed member to plain Java values (maps, lists, strings, numbers, booleans). */
+  static Object toPlain(JsonNode node) {
+    return MAPPER.convertValue(node, Object.class);
+  }
+
+  static JsonNode fromPlain(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
+  /**
+   * Reads the request body as JSON after checking its media type and size; every failure is a 4xx
+   * {@link ApiException} that says what to fix.
+   */
+  static JsonNode readBody(Context ctx) {
+    String contentType = ctx.header("Content-Type");
+    if (contentType == null || !isJsonMediaType(contentType)) {
+      throw ApiException.of(
+          415,
+          "unsupported_media_type",
+          "send the body as " + MEDIA_TYPE + " (or application/json), was "
+              + (contentType == null ? "no Content-Type" : "\"" + contentType + "\""));
+    }
+    long declared = ctx.contentLength();
+    if (declared > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
+    byte[] body = readLimited(ctx);
+    if (body.length == 0) {
+      throw ApiException.of(400, "empty_body", "the request needs a JSON:API document body");
+    }
+    try {
+      JsonNode node = MAPPER.readTree(body);
+      if (node == null || node.isMissingNode()) {
+        throw ApiException.of(400, "empty_body", "the request needs a JSON:API document body");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw ApiException.of(400, "malformed_json", "the body is not valid JSON: " + describe(e));
+    } catch (IOException e) {
+      throw ApiException.of(400, "malformed_json", "the body could not be read");
+    }
+  }
+
+  private static byte[] readLimited(Context ctx) {
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (bytes.length > MAX_BODY_BYTES) {
+        throw tooLarge();
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw ApiException.of(400, "unreadable_body", "the request body could not be read");
+    }
+  }
+
+  private static ApiException tooLarge() {
+    return ApiException.of(
+        413, "body_too_large", "the body is larger than 1 MiB (" + MAX_BODY_BYTES + " bytes)");
+  }
+
+  /** Jackson's message without the echo of the source text (which could hold a secret). */
+  private static String describe(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    if (message == null) {
+      return "unreadable";
+    }
+    message = message.replaceAll("\\(for Object starting at.*", "");
+    if (message.length() > 200) {
+      message = message.substring(0, 200);
+    }
+    var location = e.getLocation();
+    String where =
+        location == null
+            ? ""
+            : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    return message.replaceAll("'[^']{20,}'", "'…'") + where;
+  }
+
+  static boolean isJsonMediaType(String contentType) {
+    String base = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return base.equals(MEDIA_TYPE) || base.equals("application/json");
+  }
+
+  /** Whether the Accept header allows a JSON answer (absent means anything). */
+  static boolean acceptsJson(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return true;
+    }
+    for (String part : accept.split(",")) {
+      String base = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+      if (base.equals(MEDIA_TYPE)
+          || base.equals("application/json")
+          || base.equals("application/*")
+          || base.equals("*/*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Writes a document with its status. */
+  static void write(Context ctx, int status, JsonNode document) {
+    try {
+      ctx.status(status).contentType(MEDIA_TYPE).result(MAPPER.writeValueAsBytes(document));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a response document", e);
+    }
+  }
+
+  static ObjectNode error(int status, String code, String title, String detail) {
+    ObjectNode error = object();
+    error.put("status", Integer.toString(status));
+    error.put("code", code);
+    error.put("title", title);
+    error.put("detail", detail);
+    return error;
+  }
+
+  static ObjectNode errors(ArrayNode errors) {
+    ObjectNode doc = object();
+    doc.set("errors", errors);
+    return doc;
+  }
+
+}

@@ -1,0 +1,440 @@
+package io.credflow.authclient;
+
+import io.credflow.common.ConflictException;
+import io.credflow.common.Ids;
+import io.credflow.common.NotFoundException;
+import io.credflow.common.Page;
+import io.credflow.common.PageRequest;
+import io.credflow.common.Paging;
+import io.credflow.common.Secret;
+import io.credflow.common.Transactions;
+import io.credflow.common.ValidationException;
+import io.credflow.common.Violation;
+import io.credflow.component.AuthClientType;
+import io.credflow.component.Component;
+import io.credflow.component.ComponentService;
+import io.credflow.tenancy.Access;
+import io.credflow.tenancy.Caller;
+import io.credflow.tenancy.Level;
+import io.credflow.tenancy.Location;
+import io.credflow.tenancy.TenancyService;
+import io.credflow.tenancy.Workspace;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** Creates, reads, changes and deletes auth-clients with their visibility and access rules. */
+public final class AuthClientService {
+  private static final String CREDENTIALS = "/data/attributes/credentials";
+  private static final String COMPONENTS = "/data/relationships/components";
+
+  /** Members an oauth2/oauth2_instagram PATCH may change; any other change means a new client. */
+  private static final Set<String> OAUTH_MUTABLE =
+      Set.of("client_secret", "token_expires_in", "scopes");
+
+  private final AuthClientRepository repository;
+  private final ComponentService components;
+  private final TenancyService tenancy;
+  private final Transactions transactions;
+  private final Clock clock;
+
+  public AuthClientService(
+      AuthClientRepository repository,
+      ComponentService components,
+      TenancyService tenancy,
+      Transactions transactions,
+      Clock clock) {
+    this.repository = repository;
+    this.components = components;
+    this.tenancy = tenancy;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  /** What a create needs, as the request named it. */
+  public record NewAuthClient(
+      String name,
+      String type,
+      Object credentials,
+      List<String> componentIds,
+      Optional<Level> ownerLevel,
+      Optional<String> ownerId) {}
+
+  /** A stored auth-client and the warnings its creation raised. */
+  public record Created(AuthClient authClient, List<Warning> warnings) {}
+
+  /** A warning that did not stop the request: e.g. a client secret shared with another client. */
+  public record Warning(String code, String detail, String authClientId) {}
+
+  public Created create(Caller caller, NewAuthClient request) {
+    String name = TenancyService.checkName(request.name());
+    AuthClientType type =
+        AuthClientType.fromWireName(request.type())
+            .orElseThrow(
+                () ->
+                    new ValidationException(
+                        "/data/attributes/type",
+                        "invalid_auth_client_type",
+                        "type must be exactly one of "
+                            + AuthClientType.wireNames()
+                            + ", was \""
+                            + request.type()
+                            + "\""));
+    AuthClientSettings settings = SettingsParser.parse(type, request.credentials(), CREDENTIALS);
+    List<Component> linked = resolveComponents(caller, request.componentIds(), type);
+    String tenantId = linked.get(0).deployedAt().tenantId();
+    Optional<Location> owner = Optional.empty();
+    if (request.ownerLevel().isPresent()) {
+      Level level = request.ownerLevel().get();
+      Location at =
+          tenancy.locate(
+              caller, level, request.ownerId().orElseThrow(), "/data/relationships/" + level.wireName());
+      if (!at.tenantId().equals(tenantId)) {
+        throw new ValidationException(
+            "/data/relationships/" + level.wireName(),
+            "owner_outside_tenant",
+            "the "
+                + level.wireName()
+                + " "
+                + at.id()
+                + " is in another tenant than the components it would serve");
+      }
+      Access.requireAdmin(caller, at, level.wireName() + " " + at.id());
+      owner = Optional.of(at);
+    } else {
+      for (Component c : linked) {
+        Access.requireAdmin(caller, c.deployedAt(), "the deployment of component " + c.id());
+      }
+    }
+    Instant now = clock.instant();
+    AuthClient authClient =
+        new AuthClient(
+            Ids.newId(),
+            name,
+            settings,
+            owner,
+            tenantId,
+            linked.stream().map(Component::id).toList(),
+            now,
+            now,
+            0);
+    List<Warning> warnings = duplicateSecretWarnings(authClient);
+    repository.insert(authClient);
+    return new Created(repository.find(authClient.id()).orElseThrow(), warnings);
+  }
+
+  /** The auth-client, when the caller can see it. */
+  public AuthClient get(Caller caller, String id) {
+    return repository
+        .find(id)
+        .filter(a -> visibleTo(caller, a))
+        .orElseThrow(() -> new NotFoundException("auth-client", id));
+  }
+
+  /**
+   * The auth-client {@code id} when workspace {@code ws} may use it; not found otherwise. Used by
+   * credentials, which only take auth-clients their workspace can use.
+   */
+  public AuthClient usableIn(Workspace ws, String id, String pointer) {
+    return repository
+        .find(id)
+        .filter(a -> usableAt(a, ws.location()))
+        .orElseThrow(() -> new NotFoundException("auth-client", id, pointer));
+  }
+
+  /** Looks an auth-client up without access checks, for services that check access themselves. */
+  public Optional<AuthClient> findUnchecked(String id) {
+    return repository.find(id);
+  }
+
+  /** Filters of the list. */
+  public record Filter(
+      Optional<String> workspaceId, Optional<String> componentId, Optional<AuthClientType> type) {}
+
+  public Page<AuthClient> list(Caller caller, Filter filter, PageRequest page) {
+    Optional<Location> ws =
+        filter.workspaceId().map(id -> tenancy.workspace(caller, id).location());
+    Optional<Set<String>> tenants =
+        caller.globalAdmin() ? Optional.empty() : Optional.of(caller.tenantIds());
+    if (tenants.isPresent() && tenants.get().isEmpty()) {
+      return new Page<>(List.of(), Optional.empty());
+    }
+    List<AuthClient> rows =
+        Paging.collect(
+            page,
+            (after, limit) -> repository.list(tenants, after, limit),
+            a ->
+                (ws.isPresent() ? usableAt(a, ws.get()) : visibleTo(caller, a))
+                    && filter.componentId().map(a.componentIds()::contains).orElse(true)
+                    && filter.type().map(t -> t == a.type()).orElse(true),
+            AuthClient::seq);
+    return Page.of(rows, page.size(), AuthClient::seq);
+  }
+
+  /** What a PATCH may carry; absent members keep their value. */
+  public record Change(
+      Optional<String> name, Optional<Object> credentials, Optional<List<String>> componentIds) {}
+
+  public AuthClient update(Caller caller, String id, Change change) {
+    AuthClient current = get(caller, id);
+    requireManager(caller, current);
+    String name = change.name().map(TenancyService::checkName).orElse(current.name());
+    AuthClientSettings settings = current.settings();
+    if (change.credentials().isPresent()) {
+      settings = merge(current.settings(), change.credentials().get());
+    }
+    List<String> componentIds = current.componentIds();
+    if (change.componentIds().isPresent()) {
+      List<Component> linked = resolveComponents(caller, change.componentIds().get(), current.type());
+      for (Component c : linked) {
+        if (!c.deployedAt().tenantId().equals(current.tenantId())) {
+          throw new ValidationException(
+              COMPONENTS, "component_outside_tenant", "component " + c.id() + " is in another tenant");
+        }
+      }
+      componentIds = linked.stream().map(Component::id).toList();
+      for (String removed : current.componentIds()) {
+        if (!componentIds.contains(removed) && repository.countCredentials(id, removed) > 0) {
+          throw new ConflictException(
+              "auth_client_in_use",
+              "credentials of component "
+                  + removed
+                  + " use auth-client "
+                  + id
+                  + ": delete them before unlinking the component",
+              COMPONENTS);
+        }
+      }
+    }
+    AuthClient updated = current.with(name, settings, componentIds);
+    repository.update(updated);
+    return repository.find(id).orElseThrow();
+  }
+
+  public void delete(Caller caller, String id) {
+    AuthClient current = get(caller, id);
+    requireManager(caller, current);
+    transactions.inTransaction(
+        () -> {
+          int uses = repository.countCredentials(id);
+          if (uses > 0) {
+            throw new ConflictException(
+                "auth_client_in_use",
+                "auth-client "
+                    + id
+                    + " is used by "
+                    + uses
+                    + " credential(s): delete them before the auth-client");
+          }
+          repository.delete(id);
+        });
+  }
+
+  /** Whether a workspace at {@code ws} may use the auth-client. */
+  public boolean usableAt(AuthClient a, Location ws) {
+    if (a.owner().isPresent()) {
+      return ws.isWithin(a.owner().get());
+    }
+    return a.componentIds().stream()
+        .map(components::findUnchecked)
+        .flatMap(Optional::stream)
+        .anyMatch(c -> c.usableAt(ws));
+  }
+
+  private boolean visibleTo(Caller caller, AuthClient a) {
+    if (caller.globalAdmin()) {
+      return true;
+    }
+    if (a.owner().isPresent()) {
+      return caller.sees(a.owner().get());
+    }
+    return a.componentIds().stream()
+        .map(components::findUnchecked)
+        .flatMap(Optional::stream)
+        .anyMatch(c -> caller.sees(c.deployedAt()));
+  }
+
+  private void requireManager(Caller caller, AuthClient a) {
+    if (a.owner().isPresent()) {
+      Access.requireAdmin(caller, a.owner().get(), "the owner of auth-client " + a.id());
+      return;
+    }
+    for (String componentId : a.componentIds()) {
+      components
+          .findUnchecked(componentId)
+          .ifPresent(
+              c -> Access.requireAdmin(caller, c.deployedAt(), "the deployment of component " + c.id()));
+    }
+  }
+
+  private List<Component> resolveComponents(
+      Caller caller, List<String> ids, AuthClientType type) {
+    if (ids.isEmpty()) {
+      throw new ValidationException(
+          COMPONENTS + "/data",
+          "missing_components",
+          "relationships.components must name at least one component the auth-client serves");
+    }
+    List<Component> linked = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      String pointer = COMPONENTS + "/data/" + i;
+      if (!seen.add(id)) {
+        violations.add(
+            new Violation(pointer, "duplicate_component", "component " + id + " is listed twice"));
+        continue;
+      }
+      Component c =
+          components
+              .find(caller, id)
+              .orElseThrow(() -> new NotFoundException("component", id, pointer));
+      if (!c.descriptor().accepts(type)) {
+        violations.add(
+            new Violation(
+                pointer,
+                "auth_client_type_not_accepted",
+                "component "
+                    + id
+                    + " ("
+                    + c.name()
+                    + ") accepts "
+                    + c.descriptor().authClientTypes()
+                    + ", not "
+                    + type.wireName()));
+      }
+      if (!linked.isEmpty()
+          && !linked.get(0).deployedAt().tenantId().equals(c.deployedAt().tenantId())) {
+        violations.add(
+            new Violation(
+                pointer,
+                "components_in_several_tenants",
+                "component " + id + " is in another tenant than " + linked.get(0).id()));
+      }
+      linked.add(c);
+    }
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
+    }
+    return linked;
+  }
+
+  /**
+   * Applies a PATCH's {@code credentials}: present members replace, absent ones stay, {@code null}
+   * removes an optional one, and the mask {@value Secret#MASK} keeps a stored secret. For OAuth
+   * types only the client secret, token lifetime and scopes may change.
+   */
+  private static AuthClientSettings merge(AuthClientSettings current, Object patchTree) {
+    if (!(patchTree instanceof Map<?, ?> patch)) {
+      throw new ValidationException(
+          CREDENTIALS, "invalid_type", "credentials must be a JSON object");
+    }
+    Map<String, Object> merged = new LinkedHashMap<>(current.members());
+    List<Violation> violations = new ArrayList<>();
+    for (Map.Entry<?, ?> e : patch.entrySet()) {
+      String member = String.valueOf(e.getKey());
+      Object value = e.getValue();
+      Object old = merged.get(member);
+      if (Secret.MASK.equals(value) && old instanceof Secret) {
+        continue;
+      }
+      if (current.type().isOAuth()
+          && !OAUTH_MUTABLE.contains(member)
+          && !Objects.equals(reveal(old), value)) {
+        violations.add(
+            new Violation(
+                CREDENTIALS + "/" + member,
+                "immutable_member",
+                member
+                    + " of an "
+                    + current.type().wireName()
+                    + " auth-client cannot change: a new client id or endpoint means a new"
+                    + " auth-client"));
+        continue;
+      }
+      if (value == null) {
+        merged.remove(member);
+      } else {
+        merged.put(member, value);
+      }
+    }
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
+    }
+    merged.replaceAll((k, v) -> reveal(v));
+    return SettingsParser.parse(current.type(), merged, CREDENTIALS);
+  }
+
+  private static Object reveal(Object value) {
+    return value instanceof Secret s ? s.reveal() : value;
+  }
+
+  private List<Warning> duplicateSecretWarnings(AuthClient created) {
+    Optional<Map.Entry<String, Secret>> pair = clientIdAndSecret(created.settings());
+    if (pair.isEmpty()) {
+      return List.of();
+    }
+    List<Warning> warnings = new ArrayList<>();
+    for (AuthClient other :
+        repository.findOAuthByClientId(created.tenantId(), pair.get().getKey())) {
+      Optional<Map.Entry<String, Secret>> theirs = clientIdAndSecret(other.settings());
+      if (theirs.isPresent()
+          && theirs.get().getValue().sameAs(pair.get().getValue())
+          && shareAWorkspace(created, other)) {
+        warnings.add(
+            new Warning(
+                "duplicate_client_secret",
+                "auth-client "
+                    + other.id()
+                    + " ("
+                    + other.name()
+                    + ") already has this client_id and client_secret where the same workspaces"
+                    + " can see it; reuse it rather than duplicating the secret, which can make"
+                    + " the provider revoke tokens of one when the other refreshes",
+                other.id()));
+      }
+    }
+    return warnings;
+  }
+
+  private static Optional<Map.Entry<String, Secret>> clientIdAndSecret(AuthClientSettings s) {
+    return switch (s) {
+      case OAuth2Settings o -> Optional.of(Map.entry(o.clientId(), o.clientSecret()));
+      case InstagramSettings i -> Optional.of(Map.entry(i.clientId(), i.clientSecret()));
+      case NoAuthSettings n -> Optional.empty();
+      case BasicSettings b -> Optional.empty();
+      case ApiKeySettings k -> Optional.empty();
+    };
+  }
+
+  /** Whether some location is reachable by both: one's scope lies within the other's. */
+  private boolean shareAWorkspace(AuthClient a, AuthClient b) {
+    for (Location x : scopes(a)) {
+      for (Location y : scopes(b)) {
+        if (x.isWithin(y) || y.isWithin(x)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private List<Location> scopes(AuthClient a) {
+    if (a.owner().isPresent()) {
+      return List.of(a.owner().get());
+    }
+    return a.componentIds().stream()
+        .map(components::findUnchecked)
+        .flatMap(Optional::stream)
+        .map(Component::deployedAt)
+        .toList();
+  }
+}

@@ -1,0 +1,180 @@
+package io.credflow.authclient;
+
+import io.credflow.common.Members;
+import io.credflow.common.Secret;
+import io.credflow.component.AuthClientType;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns an auth-client's {@code credentials} member into its typed settings, checking every member
+ * the type knows and refusing the ones it does not.
+ */
+public final class SettingsParser {
+  /** The longest token lifetime accepted in {@code token_expires_in}: ten years, in seconds. */
+  public static final long MAX_TOKEN_EXPIRES_IN = 10L * 366 * 24 * 3600;
+
+  static final Set<String> BASIC_MEMBERS = Set.of("name");
+  static final Set<String> API_KEY_MEMBERS = Set.of("name", "value", "in");
+  static final Set<String> OAUTH2_MEMBERS =
+      Set.of(
+          "client_id",
+          "client_secret",
+          "auth_uri",
+          "token_uri",
+          "refresh_token_uri",
+          "token_expires_in",
+          "revocation_uri",
+          "client_auth",
+          "pkce",
+          "scopes",
+          "extra_auth_params");
+  static final Set<String> INSTAGRAM_MEMBERS =
+      Set.of(
+          "client_id",
+          "client_secret",
+          "auth_uri",
+          "token_uri",
+          "exchange_uri",
+          "refresh_uri",
+          "token_expires_in",
+          "scopes");
+
+  private SettingsParser() {}
+
+  /**
+   * The settings for {@code type} from {@code tree}; throws a {@link
+   * io.credflow.common.ValidationException} naming every member to fix, pointers under {@code
+   * base}.
+   */
+  public static AuthClientSettings parse(AuthClientType type, Object tree, String base) {
+    Members m = Members.of(tree, base, type.wireName() + " credentials");
+    AuthClientSettings settings =
+        switch (type) {
+          case NOAUTH -> noauth(m);
+          case BASIC -> basic(m);
+          case API_KEY -> apiKey(m);
+          case OAUTH2 -> oauth2(m);
+          case OAUTH2_INSTAGRAM -> instagram(m);
+        };
+    m.finish();
+    return settings;
+  }
+
+  private static AuthClientSettings noauth(Members m) {
+    m.allowOnly(Set.of());
+    return new NoAuthSettings();
+  }
+
+  private static AuthClientSettings basic(Members m) {
+    m.allowOnly(BASIC_MEMBERS);
+    return new BasicSettings(m.string("name", false));
+  }
+
+  private static AuthClientSettings apiKey(Members m) {
+    m.allowOnly(API_KEY_MEMBERS);
+    Optional<String> name = m.string("name", true);
+    ApiKeySettings.Placement in =
+        ApiKeySettings.Placement.valueOf(
+            m.oneOf("in", List.of("header", "query"), "header").toUpperCase(java.util.Locale.ROOT));
+    if (name.isPresent() && !isToken(name.get())) {
+      m.violation(
+          "name",
+          "invalid_header_name",
+          "name must be a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~), was \""
+              + name.get()
+              + "\"");
+    }
+    if (name.isPresent()
+        && in == ApiKeySettings.Placement.HEADER
+        && name.get().equalsIgnoreCase("host")) {
+      m.violation("name", "invalid_header_name", "the Host header cannot carry an API key");
+    }
+    Optional<Secret> value = m.secret("value", false);
+    return new ApiKeySettings(name.orElse("X-Api-Key"), value, in);
+  }
+
+  private static AuthClientSettings oauth2(Members m) {
+    m.allowOnly(OAUTH2_MEMBERS);
+    String clientId = m.string("client_id", true).orElse("");
+    Secret secret = m.secret("client_secret", true).orElse(Secret.of(""));
+    URI auth = m.url("auth_uri", true).orElse(URI.create("https://invalid"));
+    URI token = m.url("token_uri", true).orElse(URI.create("https://invalid"));
+    Optional<URI> refresh = m.url("refresh_token_uri", false);
+    long expiresIn =
+        m.longInRange("token_expires_in", 1, MAX_TOKEN_EXPIRES_IN)
+            .orElse(OAuth2Settings.DEFAULT_TOKEN_EXPIRES_IN);
+    Optional<URI> revocation = m.url("revocation_uri", false);
+    OAuth2Settings.ClientAuth clientAuth =
+        m.oneOf("client_auth", List.of("post", "basic"), "post").equals("basic")
+            ? OAuth2Settings.ClientAuth.BASIC
+            : OAuth2Settings.ClientAuth.POST;
+    boolean pkce = m.bool("pkce").orElse(true);
+    Optional<List<String>> scopes = scopes(m);
+    Map<String, String> extra = m.stringMap("extra_auth_params");
+    for (String reserved :
+        List.of(
+            "response_type",
+            "client_id",
+            "redirect_uri",
+            "scope",
+            "state",
+            "code_challenge",
+            "code_challenge_method")) {
+      if (extra.containsKey(reserved)) {
+        m.violation(
+            "extra_auth_params",
+            "reserved_parameter",
+            "extra_auth_params cannot set \"" + reserved + "\"; Credflow sets it itself");
+      }
+    }
+    return new OAuth2Settings(
+        clientId, secret, auth, token, refresh, expiresIn, revocation, clientAuth, pkce, scopes,
+        extra);
+  }
+
+  private static AuthClientSettings instagram(Members m) {
+    m.allowOnly(INSTAGRAM_MEMBERS);
+    String clientId = m.string("client_id", true).orElse("");
+    Secret secret = m.secret("client_secret", true).orElse(Secret.of(""));
+    return new InstagramSettings(
+        clientId,
+        secret,
+        m.url("auth_uri", false).orElse(InstagramSettings.DEFAULT_AUTH_URI),
+        m.url("token_uri", false).orElse(InstagramSettings.DEFAULT_TOKEN_URI),
+        m.url("exchange_uri", false).orElse(InstagramSettings.DEFAULT_EXCHANGE_URI),
+        m.url("refresh_uri", false).orElse(InstagramSettings.DEFAULT_REFRESH_URI),
+        m.longInRange("token_expires_in", 1, MAX_TOKEN_EXPIRES_IN)
+            .orElse(InstagramSettings.DEFAULT_TOKEN_EXPIRES_IN),
+        scopes(m));
+  }
+
+  private static Optional<List<String>> scopes(Members m) {
+    return m.stringList(
+        "scopes",
+        s -> !s.isEmpty() && s.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\'),
+        "a non-empty array of scope strings without spaces");
+  }
+
+  /** An HTTP token (RFC 9110 §5.6.2): header names and similar. */
+  public static boolean isToken(String s) {
+    if (s.isEmpty() || s.length() > 256) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,51 @@
+package io.credflow.cli;
+
+import io.credflow.Config;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The flags shared by every command that opens Credflow's data; each falls back to its variable. */
+final class ConfigOptions {
+  @Option(names = "--port", description = "HTTP port (CREDFLOW_PORT; default 8080, 0 = any free)")
+  String port;
+
+  @Option(names = "--host", description = "Address to bind (CREDFLOW_HOST; default 127.0.0.1)")
+  String host;
+
+  @Option(names = "--data", description = "Data directory (CREDFLOW_DATA; default ./data)")
+  String data;
+
+  @Option(
+      names = "--db",
+      description = "JDBC URL (CREDFLOW_DB_URL; default an H2 file database in the data directory)")
+  String db;
+
+  @Option(names = "--public-url", description = "URL users reach Credflow at (CREDFLOW_PUBLIC_URL)")
+  String publicUrl;
+
+  @Option(
+      names = "--allow-private-network",
+      description = "Let requests and token calls reach loopback and private addresses")
+  boolean allowPrivateNetwork;
+
+  Config toConfig(Map<String, String> env, boolean demo) {
+    return Config.builder()
+        .port(first(port, env.get("CREDFLOW_PORT")))
+        .host(first(host, env.getOrDefault("CREDFLOW_HOST", Config.DEFAULT_HOST)))
+        .dataDir(first(data, env.get("CREDFLOW_DATA")))
+        .dbUrl(first(db, env.get("CREDFLOW_DB_URL")))
+        .dbUser(env.get("CREDFLOW_DB_USER"))
+        .dbPassword(env.get("CREDFLOW_DB_PASSWORD"))
+        .keyset(env.get("CREDFLOW_KEYSET"))
+        .publicUrl(first(publicUrl, env.get("CREDFLOW_PUBLIC_URL")))
+        .allowPrivateNetwork(
+            allowPrivateNetwork || "true".equalsIgnoreCase(env.get("CREDFLOW_ALLOW_PRIVATE_NETWORK")))
+        .adminApiKey(env.get("CREDFLOW_ADMIN_API_KEY"))
+        .demo(demo)
+        .build();
+  }
+
+  private static String first(String flag, String env) {
+    return flag != null ? flag : env;
+  }
+}

@@ -1,0 +1,71 @@
+package io.credflow.cli;
+
+import io.credflow.Config;
+import io.credflow.Credflow;
+import io.credflow.common.CredflowException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code credflow serve}: runs the server until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Credflow server.")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options = new ConfigOptions();
+
+  @Option(
+      names = "--demo",
+      description = "Seed a demo tenant, workspace, REST API V2 component and auth-clients")
+  boolean demo;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintStream out = System.out;
+    Config config;
+    try {
+      config = options.toConfig(System.getenv(), demo);
+    } catch (Config.InvalidConfigException e) {
+      System.err.println("credflow: " + e.getMessage());
+      return 2;
+    }
+    long started = System.nanoTime();
+    Credflow credflow;
+    try {
+      credflow = Credflow.start(config, Clock.systemUTC());
+    } catch (CredflowException e) {
+      System.err.println("credflow: cannot start: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      System.err.println("credflow: cannot start: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(credflow::close, "credflow-shutdown"));
+    out.printf(
+        "Credflow listening on %s (started in %d ms)%n",
+        credflow.localUrl(), (System.nanoTime() - started) / 1_000_000);
+    out.printf("  public URL: %s%n", config.publicUrl());
+    out.printf("  database:   %s%n", credflow.database().describe());
+    out.printf("  keyset:     %s%n", config.keysetPath().toAbsolutePath());
+    credflow
+        .newAdminKey()
+        .ifPresent(
+            key -> {
+              out.println();
+              out.println("  First start: created the global admin admin@localhost.");
+              if (config.adminApiKey().isEmpty()) {
+                out.println("  Its API key (shown once, store it now): " + key.reveal());
+              } else {
+                out.println("  Its API key is the one in CREDFLOW_ADMIN_API_KEY.");
+              }
+            });
+    if (config.demo()) {
+      new Demo(credflow, out).seed();
+    }
+    out.flush();
+    new CountDownLatch(1).await();
+    return 0;
+  }
+}

@@ -1,0 +1,25 @@
+package io.credflow.credential;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of credentials; secrets are encrypted by the store, updates are compare-and-set. */
+public interface CredentialRepository {
+  void insert(Credential credential);
+
+  Optional<Credential> find(String id);
+
+  /** Filters of a workspace's list; each present filter must match. */
+  record Filter(
+      Optional<String> componentId, Optional<String> authClientId, Optional<CredentialState> state) {}
+
+  List<Credential> list(String workspaceId, Filter filter, long after, int limit);
+
+  /**
+   * Writes {@code updated} if the stored version is still {@code updated.version()}, and stores it
+   * with version + 1. False when another writer got there first: nothing was written.
+   */
+  boolean compareAndSet(Credential updated);
+
+  void delete(String id);
+}

@@ -1,0 +1,41 @@
+package io.credflow.store;
+
+import io.credflow.credential.AuditLog;
+import java.util.List;
+
+/** The audit trail of secret releases, in its own table. */
+public final class JdbcAuditLog implements AuditLog {
+  private static final String INSERT =
+      "INSERT INTO audit_records (at, user_id, workspace_id, credential_id, action, reason)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+  private static final String BY_CREDENTIAL =
+      "SELECT at, user_id, workspace_id, credential_id, action, reason FROM audit_records"
+          + " WHERE credential_id = ? ORDER BY seq";
+
+  private final Jdbc jdbc;
+
+  public JdbcAuditLog(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public void record(AuditRecord r) {
+    jdbc.update(
+        INSERT, r.at(), r.userId(), r.workspaceId(), r.credentialId(), r.action(), r.reason());
+  }
+
+  /** The records of one credential, oldest first. */
+  public List<AuditRecord> ofCredential(String credentialId) {
+    return jdbc.query(
+        BY_CREDENTIAL,
+        rs ->
+            new AuditRecord(
+                Jdbc.instant(rs, "at"),
+                rs.getString("user_id"),
+                rs.getString("workspace_id"),
+                rs.getString("credential_id"),
+                rs.getString("action"),
+                rs.getString("reason")),
+        credentialId);
+  }
+}

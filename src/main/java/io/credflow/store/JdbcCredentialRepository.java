@@ -1,0 +1,193 @@
+package io.credflow.store;
+
+import io.credflow.common.Secret;
+import io.credflow.component.AuthClientType;
+import io.credflow.credential.Credential;
+import io.credflow.credential.CredentialError;
+import io.credflow.credential.CredentialRepository;
+import io.credflow.credential.CredentialSecrets;
+import io.credflow.credential.CredentialState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Credentials over JDBC. The secrets are one Tink ciphertext bound to the row; every update is a
+ * compare-and-set on {@code version}.
+ */
+public final class JdbcCredentialRepository implements CredentialRepository {
+  static final String TABLE = "credentials";
+  static final String SECRETS = "secrets";
+
+  private static final String INSERT =
+      "INSERT INTO credentials (id, workspace_id, auth_client_id, component_id, name, type, state,"
+          + " error_code, error_detail, error_at, expires_at, scope, has_refresh_token, secrets,"
+          + " created_by, version, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String COLUMNS =
+      "SELECT id, workspace_id, auth_client_id, component_id, name, type, state, error_code,"
+          + " error_detail, error_at, expires_at, scope, secrets, created_by, version, created_at,"
+          + " updated_at, seq FROM credentials ";
+  private static final String COMPARE_AND_SET =
+      "UPDATE credentials SET name = ?, state = ?, error_code = ?, error_detail = ?, error_at = ?,"
+          + " expires_at = ?, scope = ?, has_refresh_token = ?, secrets = ?, version = ?,"
+          + " updated_at = ? WHERE id = ? AND version = ?";
+
+  private final Jdbc jdbc;
+  private final SecretColumns secrets;
+  private final Clock clock;
+
+  public JdbcCredentialRepository(Jdbc jdbc, SecretColumns secrets, Clock clock) {
+    this.jdbc = jdbc;
+    this.secrets = secrets;
+    this.clock = clock;
+  }
+
+  @Override
+  public void insert(Credential c) {
+    jdbc.update(
+        INSERT,
+        c.id(),
+        c.workspaceId(),
+        c.authClientId(),
+        c.componentId(),
+        c.name(),
+        c.type().wireName(),
+        c.state().wireName(),
+        c.error().map(CredentialError::code),
+        c.error().map(CredentialError::detail),
+        c.error().map(CredentialError::at),
+        c.expiresAt(),
+        c.scope(),
+        c.hasRefreshToken(),
+        secrets.seal(TABLE, c.id(), SECRETS, toMap(c.secrets())),
+        c.createdBy(),
+        c.version(),
+        c.createdAt(),
+        c.updatedAt());
+  }
+
+  @Override
+  public Optional<Credential> find(String id) {
+    return jdbc.queryOne(COLUMNS + "WHERE id = ?", this::credential, id);
+  }
+
+  @Override
+  public List<Credential> list(String workspaceId, Filter filter, long after, int limit) {
+    StringBuilder sql = new StringBuilder(COLUMNS).append("WHERE workspace_id = ? AND seq > ?");
+    List<Object> params = new ArrayList<>(List.of(workspaceId, after));
+    filter.componentId().ifPresent(v -> add(sql, params, " AND component_id = ?", v));
+    filter.authClientId().ifPresent(v -> add(sql, params, " AND auth_client_id = ?", v));
+    filter.state().ifPresent(v -> add(sql, params, " AND state = ?", v.wireName()));
+    sql.append(" ORDER BY seq LIMIT ?");
+    params.add(limit);
+    return jdbc.query(sql.toString(), this::credential, params.toArray());
+  }
+
+  private static void add(StringBuilder sql, List<Object> params, String clause, Object value) {
+    sql.append(clause);
+    params.add(value);
+  }
+
+  @Override
+  public boolean compareAndSet(Credential c) {
+    return jdbc.update(
+            COMPARE_AND_SET,
+            c.name(),
+            c.state().wireName(),
+            c.error().map(CredentialError::code),
+            c.error().map(CredentialError::detail),
+            c.error().map(CredentialError::at),
+            c.expiresAt(),
+            c.scope(),
+            c.hasRefreshToken(),
+            secrets.seal(TABLE, c.id(), SECRETS, toMap(c.secrets())),
+            c.version() + 1,
+            clock.instant(),
+            c.id(),
+            c.version())
+        == 1;
+  }
+
+  @Override
+  public void delete(String id) {
+    jdbc.update("DELETE FROM credentials WHERE id = ?", id);
+  }
+
+  private Credential credential(ResultSet rs) throws SQLException {
+    String id = rs.getString("id");
+    AuthClientType type = AuthClientType.fromWireName(rs.getString("type")).orElseThrow();
+    Optional<CredentialError> error =
+        Optional.ofNullable(rs.getString("error_code"))
+            .map(
+                code -> {
+                  try {
+                    return new CredentialError(
+                        code, rs.getString("error_detail"), Jdbc.instant(rs, "error_at"));
+                  } catch (SQLException e) {
+                    throw new StoreException("cannot read the error of credential " + id, e);
+                  }
+                });
+    return new Credential(
+        id,
+        rs.getString("workspace_id"),
+        rs.getString("auth_client_id"),
+        rs.getString("component_id"),
+        rs.getString("name"),
+        type,
+        CredentialState.fromWireName(rs.getString("state")).orElseThrow(),
+        error,
+        Jdbc.optionalInstant(rs, "expires_at"),
+        Optional.ofNullable(rs.getString("scope")),
+        fromMap(type, secrets.open(TABLE, id, SECRETS, rs.getBytes("secrets"))),
+        rs.getString("created_by"),
+        rs.getLong("version"),
+        Jdbc.instant(rs, "created_at"),
+        Jdbc.instant(rs, "updated_at"),
+        rs.getLong("seq"));
+  }
+
+  static Map<String, String> toMap(CredentialSecrets s) {
+    Map<String, String> m = new LinkedHashMap<>();
+    switch (s) {
+      case CredentialSecrets.None n -> {}
+      case CredentialSecrets.Basic b -> {
+        m.put("username", b.username());
+        m.put("password", b.password().reveal());
+      }
+      case CredentialSecrets.ApiKey k -> k.value().ifPresent(v -> m.put("value", v.reveal()));
+      case CredentialSecrets.Tokens t -> {
+        m.put("access_token", t.accessToken().reveal());
+        t.refreshToken().ifPresent(r -> m.put("refresh_token", r.reveal()));
+      }
+    }
+    return m;
+  }
+
+  static CredentialSecrets fromMap(AuthClientType type, Map<String, String> m) {
+    return switch (type) {
+      case NOAUTH -> new CredentialSecrets.None();
+      case BASIC ->
+          new CredentialSecrets.Basic(m.getOrDefault("username", ""), Secret.of(m.get("password")));
+      case API_KEY -> new CredentialSecrets.ApiKey(Optional.ofNullable(m.get("value")).map(Secret::of));
+      case OAUTH2, OAUTH2_INSTAGRAM ->
+          new CredentialSecrets.Tokens(
+              Secret.of(m.get("access_token")),
+              Optional.ofNullable(m.get("refresh_token")).map(Secret::of));
+    };
+  }
+
+  /** Every (id, ciphertext) of the table, for re-encryption under a new primary key. */
+  List<Map.Entry<String, byte[]>> allCiphertexts() {
+    return jdbc.query(
+        "SELECT id, secrets FROM credentials",
+        rs -> Map.entry(rs.getString("id"), rs.getBytes("secrets")));
+  }
+
+}

@@ -1,0 +1,51 @@
+package io.credflow.tenancy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Storage of the ownership tree, users and memberships; implemented by the store. */
+public interface TenancyRepository {
+  void insertTenant(Tenant tenant);
+
+  Optional<Tenant> findTenant(String id);
+
+  void insertContract(Contract contract);
+
+  Optional<Contract> findContract(String id);
+
+  void insertWorkspace(Workspace workspace);
+
+  Optional<Workspace> findWorkspace(String id);
+
+  /**
+   * Workspaces in creation order after position {@code after}, at most {@code limit}; only those of
+   * {@code tenantIds} when present (a global admin's list has no filter).
+   */
+  List<Workspace> listWorkspaces(Optional<Set<String>> tenantIds, long after, int limit);
+
+  /** Inserts a user with the SHA-256 digest of its API key. */
+  void insertUser(User user, byte[] apiKeyDigest);
+
+  Optional<User> findUser(String id);
+
+  Optional<User> findUserByEmail(String email);
+
+  /** The user whose API key has this digest, with the stored digest for a constant-time check. */
+  Optional<UserKey> findUserByKeyDigest(byte[] apiKeyDigest);
+
+  long countUsers();
+
+  /** Sets the user's role at {@code at}, replacing a role it had there. */
+  void upsertMembership(Membership membership);
+
+  List<Membership> membershipsOf(String userId);
+
+  List<Membership> membersAt(Location at);
+
+  /** Ends the user's membership at the node {@code nodeId}; false when there was none. */
+  boolean deleteMembership(String userId, String nodeId);
+
+  /** A user and the digest of its API key as stored. */
+  record UserKey(User user, byte[] digest) {}
+}

@@ -1,0 +1,260 @@
+package io.credflow.tenancy;
+
+import io.credflow.common.ConflictException;
+import io.credflow.common.ForbiddenException;
+import io.credflow.common.Ids;
+import io.credflow.common.NotFoundException;
+import io.credflow.common.Page;
+import io.credflow.common.Paging;
+import io.credflow.common.PageRequest;
+import io.credflow.common.Secret;
+import io.credflow.common.Transactions;
+import io.credflow.common.ValidationException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Tenants, contracts, workspaces, users and memberships, with every access rule applied. */
+public final class TenancyService {
+  /** The global admin created on first start. */
+  public static final String BOOTSTRAP_ADMIN_EMAIL = "admin@localhost";
+
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s:]{1,64}@[^@\\s:]{1,255}$");
+  public static final int MAX_NAME = 200;
+
+  private final TenancyRepository repository;
+  private final Transactions transactions;
+  private final Clock clock;
+
+  public TenancyService(TenancyRepository repository, Transactions transactions, Clock clock) {
+    this.repository = repository;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  /** The caller whose API key this is (and whose email matches, when one is given). */
+  public Optional<Caller> authenticate(Optional<String> email, Secret apiKey) {
+    byte[] digest = ApiKeys.digest(apiKey);
+    return repository
+        .findUserByKeyDigest(digest)
+        .filter(k -> MessageDigest.isEqual(k.digest(), digest))
+        .map(TenancyRepository.UserKey::user)
+        .filter(u -> email.map(e -> e.equalsIgnoreCase(u.email())).orElse(true))
+        .map(u -> new Caller(u, repository.membershipsOf(u.id())));
+  }
+
+  /**
+   * On an empty database, creates the global admin {@value #BOOTSTRAP_ADMIN_EMAIL} with {@code
+   * fixedKey} or a new key, and returns the key to show once; empty when users already exist.
+   */
+  public Optional<Secret> bootstrapAdmin(Optional<Secret> fixedKey) {
+    return transactions.inTransaction(
+        () -> {
+          if (repository.countUsers() > 0) {
+            return Optional.<Secret>empty();
+          }
+          Secret key = fixedKey.orElseGet(ApiKeys::generate);
+          User admin = new User(Ids.newId(), BOOTSTRAP_ADMIN_EMAIL, true, clock.instant(), 0);
+          repository.insertUser(admin, ApiKeys.digest(key));
+          return Optional.of(key);
+        });
+  }
+
+  /** The bootstrap global admin as a caller, for seeding from the command line. */
+  public Caller bootstrapAdminCaller() {
+    User admin =
+        repository
+            .findUserByEmail(BOOTSTRAP_ADMIN_EMAIL)
+            .orElseThrow(() -> new NotFoundException("user", BOOTSTRAP_ADMIN_EMAIL));
+    return new Caller(admin, repository.membershipsOf(admin.id()));
+  }
+
+  public Tenant createTenant(Caller caller, String name) {
+    if (!caller.globalAdmin()) {
+      throw new ForbiddenException("only a global admin creates tenants");
+    }
+    Tenant tenant = new Tenant(Ids.newId(), checkName(name), clock.instant(), 0);
+    repository.insertTenant(tenant);
+    return repository.findTenant(tenant.id()).orElseThrow();
+  }
+
+  public Tenant tenant(Caller caller, String id) {
+    return repository
+        .findTenant(id)
+        .filter(t -> caller.sees(t.location()))
+        .orElseThrow(() -> new NotFoundException("tenant", id));
+  }
+
+  public Contract createContract(Caller caller, String tenantId, String name) {
+    String checked = checkName(name);
+    Tenant tenant =
+        repository
+            .findTenant(tenantId)
+            .filter(t -> caller.sees(t.location()))
+            .orElseThrow(
+                () -> new NotFoundException("tenant", tenantId, "/data/relationships/tenant"));
+    requireAdmin(caller, tenant.location(), "tenant " + tenant.id());
+    Contract contract = new Contract(Ids.newId(), tenant.id(), checked, clock.instant(), 0);
+    repository.insertContract(contract);
+    return repository.findContract(contract.id()).orElseThrow();
+  }
+
+  public Contract contract(Caller caller, String id) {
+    return repository
+        .findContract(id)
+        .filter(c -> caller.sees(c.location()))
+        .orElseThrow(() -> new NotFoundException("contract", id));
+  }
+
+  public Workspace createWorkspace(Caller caller, String contractId, String name) {
+    String checked = checkName(name);
+    Contract contract =
+        repository
+            .findContract(contractId)
+            .filter(c -> caller.sees(c.location()))
+            .orElseThrow(
+                () -> new NotFoundException("contract", contractId, "/data/relationships/contract"));
+    requireAdmin(caller, contract.location(), "contract " + contract.id());
+    Workspace ws =
+        new Workspace(
+            Ids.newId(), contract.id(), contract.tenantId(), checked, clock.instant(), 0);
+    repository.insertWorkspace(ws);
+    return repository.findWorkspace(ws.id()).orElseThrow();
+  }
+
+  /** The workspace, when the caller has a role in it (sees it as a member or admin). */
+  public Workspace workspace(Caller caller, String id) {
+    return repository
+        .findWorkspace(id)
+        .filter(w -> caller.roleAt(w.location()).isPresent())
+        .orElseThrow(() -> new NotFoundException("workspace", id));
+  }
+
+  /** Looks a workspace up without access checks, for services that check access themselves. */
+  public Optional<Workspace> findWorkspace(String id) {
+    return repository.findWorkspace(id);
+  }
+
+  public Page<Workspace> workspaces(Caller caller, PageRequest page) {
+    Optional<Set<String>> tenants =
+        caller.globalAdmin() ? Optional.empty() : Optional.of(caller.tenantIds());
+    if (tenants.isPresent() && tenants.get().isEmpty()) {
+      return new Page<>(List.of(), Optional.empty());
+    }
+    List<Workspace> fetched =
+        Paging.collect(
+            page,
+            (after, limit) -> repository.listWorkspaces(tenants, after, limit),
+            w -> caller.roleAt(w.location()).isPresent(),
+            Workspace::seq);
+    return Page.of(fetched, page.size(), Workspace::seq);
+  }
+
+  /** A new user with a new API key; the key is in the result and nowhere else, ever. */
+  public NewUser createUser(Caller caller, String email) {
+    if (!caller.isAnyAdmin()) {
+      throw new ForbiddenException("only admins create users");
+    }
+    String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+    if (!EMAIL.matcher(normalized).matches()) {
+      throw new ValidationException(
+          "/data/attributes/email", "invalid_email", "email must be an address like ada@example.com");
+    }
+    Secret key = ApiKeys.generate();
+    User user = new User(Ids.newId(), normalized, false, clock.instant(), 0);
+    transactions.inTransaction(
+        () -> {
+          if (repository.findUserByEmail(normalized).isPresent()) {
+            throw new ConflictException(
+                "email_taken",
+                "a user with email " + normalized + " already exists",
+                "/data/attributes/email");
+          }
+          repository.insertUser(user, ApiKeys.digest(key));
+        });
+    return new NewUser(repository.findUser(user.id()).orElseThrow(), key);
+  }
+
+  /** A user, as seen by someone who may manage members (admins), or the user itself. */
+  public User user(Caller caller, String id) {
+    return repository
+        .findUser(id)
+        .filter(u -> caller.isAnyAdmin() || u.id().equals(caller.user().id()))
+        .orElseThrow(() -> new NotFoundException("user", id));
+  }
+
+  public Membership addMember(Caller caller, Location at, String userId, Role role) {
+    requireAdmin(caller, at, at.level().wireName() + " " + at.id());
+    User user =
+        repository
+            .findUser(userId)
+            .orElseThrow(() -> new NotFoundException("user", userId, "/data/relationships/user"));
+    Membership membership = new Membership(user.id(), at, role, clock.instant(), 0);
+    repository.upsertMembership(membership);
+    return repository.membersAt(at).stream()
+        .filter(m -> m.userId().equals(user.id()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  public List<Membership> members(Caller caller, Location at) {
+    if (caller.roleAt(at).isEmpty()) {
+      throw new NotFoundException(at.level().wireName(), at.id());
+    }
+    return repository.membersAt(at);
+  }
+
+  public void removeMember(Caller caller, Location at, String userId) {
+    requireAdmin(caller, at, at.level().wireName() + " " + at.id());
+    if (!repository.deleteMembership(userId, at.id())) {
+      throw new NotFoundException("membership of user", userId);
+    }
+  }
+
+  /** Resolves a node the caller can see to its location, for member routes. */
+  public Location locate(Caller caller, Level level, String id) {
+    return locate(caller, level, id, null);
+  }
+
+  /**
+   * Resolves a node named by a relationship at {@code pointer} to its location; a node the caller
+   * cannot see is not found, the same as one that does not exist.
+   */
+  public Location locate(Caller caller, Level level, String id, String pointer) {
+    Optional<Location> location =
+        switch (level) {
+          case TENANT -> repository.findTenant(id).map(Tenant::location);
+          case CONTRACT -> repository.findContract(id).map(Contract::location);
+          case WORKSPACE -> repository.findWorkspace(id).map(Workspace::location);
+        };
+    return location
+        .filter(caller::sees)
+        .orElseThrow(() -> new NotFoundException(level.wireName(), id, pointer));
+  }
+
+  private static void requireAdmin(Caller caller, Location at, String what) {
+    Access.requireAdmin(caller, at, what);
+  }
+
+  /** A checked resource name: present, not blank, at most {@value #MAX_NAME} characters. */
+  public static String checkName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new ValidationException(
+          "/data/attributes/name", "missing_name", "name is required and must not be blank");
+    }
+    if (name.length() > MAX_NAME) {
+      throw new ValidationException(
+          "/data/attributes/name",
+          "name_too_long",
+          "name must be at most " + MAX_NAME + " characters, was " + name.length());
+    }
+    return name;
+  }
+
+  /** A newly created user with its API key, the only time the key exists outside a digest. */
+  public record NewUser(User user, Secret apiKey) {}
+}
