@@ -19,8 +19,10 @@
  *   requests=... errors=... seconds=... rps=... p50_ms=... p99_ms=... max_ms=... (more key=value)
  * where requests counts every request that finished inside the measurement window, errors those
  * that got an unexpected status or an I/O error, rps the successful ones per second, and the
- * latency figures are over successful requests; loadgen_cpu_pct is the generator's own CPU use
- * during the window (100 = one core). Diagnostics go to stderr. Exit status: 0 when the
+ * latency figures are over successful requests. CPU use in the window, in % of one core:
+ * loadgen_cpu_pct (this process), and on Linux system_cpu_pct (all processes), NAME_cpu_pct for
+ * each --watch NAME=PIDS, and other_cpu_pct (everything else: when that is high, the machine was
+ * busy with something else and the figures understate the server). Diagnostics go to stderr. Exit status: 0 when the
  * run completed (even with errors; the caller judges the error count), 2 for bad arguments, 3 when
  * not a single request succeeded.
  */
@@ -66,6 +68,8 @@ public final class LoadGen {
     int connectTimeoutMs = 2_000;
     long nStart = 0;
     String label;
+    /** name -> pids whose CPU use in the window is reported as name_cpu_pct (Linux /proc). */
+    final Map<String, List<Long>> watch = new java.util.LinkedHashMap<>();
     boolean quiet;
   }
 
@@ -89,6 +93,9 @@ public final class LoadGen {
           --timeout-ms MS      socket read timeout per response (default 10000)
           --n-start N          first value of {n} (default 0)
           --label TEXT         added to the result line as label=TEXT
+          --watch NAME=PID[,PID...]  report those processes' CPU use in the window as
+                               NAME_cpu_pct (Linux /proc; repeatable)
+          --watch-pid PID      same as --watch server=PID
           -q, --quiet          no progress on stderr
         Prints one line: requests= errors= seconds= rps= p50_ms= p99_ms= max_ms= ...""");
   }
@@ -137,6 +144,13 @@ public final class LoadGen {
             case "--timeout-ms" -> o.timeoutMs = Integer.parseInt(v);
             case "--n-start" -> o.nStart = Long.parseLong(v);
             case "--label" -> o.label = v;
+            case "--watch-pid" -> o.watch.put("server", parsePids(v));
+            case "--watch" -> {
+              int e = v.indexOf('=');
+              if (e <= 0 || !v.substring(0, e).matches("[A-Za-z][A-Za-z0-9_]*"))
+                throw new IllegalArgumentException("--watch wants NAME=PID[,PID...], got " + v);
+              o.watch.put(v.substring(0, e), parsePids(v.substring(e + 1)));
+            }
             default -> throw new IllegalArgumentException("unknown option " + a);
           }
         }
@@ -158,6 +172,14 @@ public final class LoadGen {
         throw new IllegalArgumentException("bad header (want 'Name: value'): " + h);
     }
     return o;
+  }
+
+  static List<Long> parsePids(String list) {
+    List<Long> pids = new ArrayList<>();
+    for (String p : list.split(",")) {
+      if (!p.isBlank()) pids.add(Long.parseLong(p.trim()));
+    }
+    return pids;
   }
 
   static void parseUrl(Options o, String url) {
@@ -780,6 +802,7 @@ public final class LoadGen {
     }
     long cpu0 = processCpuNanos();
     long wall0 = System.nanoTime();
+    CpuSample sys0 = CpuSample.take(o.watch);
 
     // Hard bound: the window plus one read timeout plus a margin; then give up on stragglers.
     long hardDeadline = run.measureEnd + (long) o.timeoutMs * 1_000_000L + 5_000_000_000L;
@@ -800,6 +823,7 @@ public final class LoadGen {
     run.stop = true;
     long cpu1 = processCpuNanos();
     long wall1 = System.nanoTime();
+    CpuSample sys1 = CpuSample.take(o.watch);
     boolean stragglers = false;
     for (Thread t : threads) if (t.isAlive()) stragglers = true;
 
@@ -841,9 +865,31 @@ public final class LoadGen {
     line.append(" mean_ms=").append(ms(ok == 0 ? 0 : (long) (all.sum / ok)));
     line.append(" concurrency=").append(o.concurrency);
     line.append(" connects=").append(connects);
-    if (cpu0 >= 0 && cpu1 >= 0 && wall1 > wall0)
-      line.append(" loadgen_cpu_pct=")
-          .append(String.format(Locale.ROOT, "%.0f", 100.0 * (cpu1 - cpu0) / (wall1 - wall0)));
+    double loadgenPct = -1;
+    if (cpu0 >= 0 && cpu1 >= 0 && wall1 > wall0) {
+      loadgenPct = 100.0 * (cpu1 - cpu0) / (wall1 - wall0);
+      line.append(" loadgen_cpu_pct=").append(String.format(Locale.ROOT, "%.0f", loadgenPct));
+    }
+    if (sys0 != null && sys1 != null && sys1.total > sys0.total) {
+      // jiffies of all CPUs; one core's worth of wall time is (total delta / cores)
+      double coreJiffies = (double) (sys1.total - sys0.total) / sys1.cores;
+      double systemPct = 100.0 * (sys1.busy - sys0.busy) / coreJiffies;
+      line.append(" cores=").append(sys1.cores);
+      line.append(" system_cpu_pct=").append(String.format(Locale.ROOT, "%.0f", systemPct));
+      double other = systemPct - Math.max(loadgenPct, 0);
+      for (var e : o.watch.entrySet()) {
+        long jiffies = 0;
+        for (long pid : e.getValue()) {
+          Long a = sys0.pidJiffies.get(pid), b = sys1.pidJiffies.get(pid);
+          if (a != null && b != null && b >= a) jiffies += b - a; // alive at both ends
+        }
+        double pct = 100.0 * jiffies / coreJiffies;
+        other -= pct;
+        line.append(' ').append(e.getKey()).append("_cpu_pct=");
+        line.append(String.format(Locale.ROOT, "%.0f", pct));
+      }
+      line.append(" other_cpu_pct=").append(String.format(Locale.ROOT, "%.0f", Math.max(0, other)));
+    }
     if (stragglers) line.append(" stragglers=1");
     if (o.label != null) line.append(" label=").append(o.label.replaceAll("\\s", "_"));
     System.out.println(line);
@@ -873,6 +919,47 @@ public final class LoadGen {
     }
     throw new IllegalArgumentException(
         "refusing to send load to '" + host + "': only localhost / 127.0.0.1 / ::1 are allowed");
+  }
+
+  /**
+   * Linux CPU counters from /proc (USER_HZ jiffies): all CPUs busy and total, and the watched
+   * process's user+system time. Null where /proc is not there.
+   */
+  record CpuSample(long busy, long total, int cores, Map<Long, Long> pidJiffies) {
+    static CpuSample take(Map<String, List<Long>> watch) {
+      try {
+        List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
+        long busy = 0, total = 0;
+        int cores = 0;
+        for (String l : lines) {
+          if (l.startsWith("cpu ")) {
+            String[] f = l.trim().split("\\s+");
+            for (int i = 1; i < f.length && i <= 8; i++) { // user..steal (guest is inside user)
+              long v = Long.parseLong(f[i]);
+              total += v;
+              if (i != 4 && i != 5) busy += v; // idle, iowait
+            }
+          } else if (l.startsWith("cpu")) {
+            cores++;
+          }
+        }
+        Map<Long, Long> pidJiffies = new java.util.HashMap<>();
+        for (List<Long> pids : watch.values()) {
+          for (long pid : pids) {
+            try {
+              String st = Files.readString(Path.of("/proc/" + pid + "/stat"));
+              String[] f = st.substring(st.lastIndexOf(')') + 2).trim().split("\\s+");
+              pidJiffies.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12])); // utime+stime
+            } catch (IOException | RuntimeException e) {
+              // gone or not readable: left out
+            }
+          }
+        }
+        return cores == 0 ? null : new CpuSample(busy, total, cores, pidJiffies);
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
   }
 
   /** CPU time of this process (all threads) in ns, or -1 when the JVM cannot tell. */

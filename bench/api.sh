@@ -9,7 +9,7 @@ set -euo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench_dir/.." && pwd)"
-# shellcheck source=bench/lib.sh
+# shellcheck source=lib.sh
 . "$bench_dir/lib.sh"
 
 usage() {
@@ -27,6 +27,8 @@ Environment (all optional):
   BENCH_GET_WARMUP, BENCH_GET_SECONDS    per endpoint (default 5 / 20; --quick 1 / 3)
   BENCH_POST_WARMUP, BENCH_POST_SECONDS  per endpoint (default 3 / 15; --quick 1 / 3)
   BENCH_STARTUP_TIMEOUT     seconds to wait for /health (default 120)
+  BENCH_WAIT_IDLE           before each database, wait up to this many seconds for the machine
+                            to be idle (< 25% of a core busy); default 0 (just warn)
   BENCH_JAR                 jar to run instead of target/credflow.jar (no build then)
   BENCH_STRICT=1            exit 1 when a target is missed
   BENCH_PG_HOST / BENCH_PG_PORT / BENCH_PG_USER   PostgreSQL (default 127.0.0.1 / 5432 / postgres)
@@ -64,6 +66,7 @@ post_warmup="${BENCH_POST_WARMUP:-${BENCH_WARMUP:-$d_post_warmup}}"
 post_seconds="${BENCH_POST_SECONDS:-${BENCH_SECONDS:-$d_post_seconds}}"
 concurrency="${BENCH_CONCURRENCY:-32}"
 startup_timeout="${BENCH_STARTUP_TIMEOUT:-120}"
+wait_idle="${BENCH_WAIT_IDLE:-0}"
 pg_host="${BENCH_PG_HOST:-127.0.0.1}"
 pg_port="${BENCH_PG_PORT:-5432}"
 pg_user="${BENCH_PG_USER:-postgres}"
@@ -213,18 +216,30 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out_dir="$bench_dir/out"
 mkdir -p "$out_dir"
 out_file="$out_dir/api-$stamp.txt"
-rows=()    # db|endpoint|rps|p50|p99|max|requests|errors|startup_ms|rss|hwm
+rows=()    # db|endpoint|rps|p50|p99|max|requests|errors|startup_ms|rss|hwm|cpu: server|db|other|loadgen
 raw=()     # LoadGen lines
-summary=() # db|startup_ms|rss_after|hwm|get_rps|get_p99
+summary=() # db|startup_ms|rss_after|hwm|get_rps|get_p99|rss_idle|busy_before
+notes=()   # warnings for the report
+
+# PostgreSQL processes working for the server under test (its connections, WAL writer,
+# checkpointer, background writer), comma separated; empty when not on PostgreSQL.
+pg_pids() {
+  [[ -n "$pg_db" ]] || return 0
+  psql_admin -c "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE datname = '$pg_db'
+    OR backend_type IN ('walwriter', 'checkpointer', 'background writer')" 2>/dev/null || true
+}
 
 run_loadgen() { # label expect warmup seconds method path [body]
   local label="$1" expect="$2" warmup="$3" seconds="$4" method="$5" path="$6" body="${7:-}"
   local args=(--port "$port" --path "$path" -X "$method" -c "$concurrency" -w "$warmup"
-    -s "$seconds" --expect "$expect" --label "$label" --timeout-ms 10000
+    -s "$seconds" --expect "$expect" --label "$label" --timeout-ms 10000 --watch-pid "$server_pid"
     -H "Authorization: Bearer $api_key" -H "Accept: application/vnd.api+json")
   if [[ -n "$body" ]]; then
     args+=(-H "Content-Type: application/vnd.api+json" -d "$body")
   fi
+  local db_pids
+  db_pids="$(pg_pids)"
+  if [[ -n "$db_pids" ]]; then args+=(--watch "db=$db_pids"); fi
   local line
   # shellcheck disable=SC2086 # loadgen_opts is a list of JVM options
   line="$("$java" $loadgen_opts -cp "$work/loadgen" LoadGen "${args[@]}" 2>"$work/loadgen.err")" || {
@@ -249,8 +264,11 @@ bench_db() {
   data_dir="$(mktemp -d "$work/data-$db.XXXXXX")" || return 1
   server_log="$work/server-$db.log"
 
-  local env_args=(-u CREDFLOW_DB_URL -u CREDFLOW_DB_USER -u CREDFLOW_DB_PASSWORD
-    "CREDFLOW_ADMIN_API_KEY=$api_key")
+  # Only the benchmark's settings: drop any CREDFLOW_* the caller's environment has (a keyset or
+  # database of theirs must not be used, the server must bind to loopback).
+  local env_args=(-u CREDFLOW_DB_URL -u CREDFLOW_DB_USER -u CREDFLOW_DB_PASSWORD -u CREDFLOW_PORT
+    -u CREDFLOW_HOST -u CREDFLOW_DATA -u CREDFLOW_KEYSET -u CREDFLOW_PUBLIC_URL
+    -u CREDFLOW_ALLOW_PRIVATE_NETWORK "CREDFLOW_ADMIN_API_KEY=$api_key")
   local db_args=()
   if [[ "$db" == "postgres" ]]; then
     pg_db="credflow_bench_$(bench_random_hex 10)"
@@ -260,6 +278,19 @@ bench_db() {
     if [[ -n "${BENCH_PG_PASSWORD:-}" ]]; then env_args+=("CREDFLOW_DB_PASSWORD=$BENCH_PG_PASSWORD"); fi
     db_args=(--db "$db_url")
     log "[$db] database $pg_db"
+  fi
+
+  local busy_before waited=0
+  busy_before="$(bench_busy_pct 1)"
+  while [[ "$busy_before" != "n/a" && "$busy_before" -gt 25 && $waited -lt $wait_idle ]]; do
+    [[ $waited -eq 0 ]] && log "[$db] the machine is busy (${busy_before}% of a core), waiting up to ${wait_idle}s for it to calm down ..."
+    sleep 4
+    waited=$((waited + 5))
+    busy_before="$(bench_busy_pct 1)"
+  done
+  if [[ "$busy_before" != "n/a" && "$busy_before" -gt 25 ]]; then
+    log "[$db] WARNING: the machine is busy before the start (${busy_before}% of a core in use by other processes)"
+    notes+=("$db: the machine was busy before the server started (${busy_before}% of a core in use): startup and load figures are unreliable")
   fi
 
   log "[$db] starting the server on port $port ..."
@@ -351,10 +382,19 @@ bench_db() {
   for l in "GET credential|$get_line|$rss_get|$hwm_get" "POST auth-client|$post_line|$rss_post|$hwm_post"; do
     local ep line rss hwm
     IFS='|' read -r ep line rss hwm <<<"$l"
-    rows+=("$db|$ep|$(bench_kv "$line" rps)|$(bench_kv "$line" p50_ms)|$(bench_kv "$line" p99_ms)|$(bench_kv "$line" max_ms)|$(bench_kv "$line" requests)|$(bench_kv "$line" errors)|$startup_ms|$rss|$hwm")
+    local other errs
+    other="$(bench_kv "$line" other_cpu_pct)"
+    errs="$(bench_kv "$line" errors)"
+    rows+=("$db|$ep|$(bench_kv "$line" rps)|$(bench_kv "$line" p50_ms)|$(bench_kv "$line" p99_ms)|$(bench_kv "$line" max_ms)|$(bench_kv "$line" requests)|$errs|$startup_ms|$rss|$hwm|$(bench_kv "$line" server_cpu_pct)|$(bench_kv "$line" db_cpu_pct)|$other|$(bench_kv "$line" loadgen_cpu_pct)")
+    if [[ -n "$other" && "$other" -gt 25 ]]; then
+      notes+=("$db $ep: other processes used ${other}% of a core during the measurement: the figures understate the server")
+    fi
+    if [[ -n "$errs" && "$errs" != "0" ]]; then
+      notes+=("$db $ep: $errs requests failed (unexpected status or I/O error), see the log above")
+    fi
   done
   raw+=("$get_line" "$post_line")
-  summary+=("$db|$startup_ms|$rss_post|$hwm_post|$(bench_kv "$get_line" rps)|$(bench_kv "$get_line" p99_ms)|$rss_idle")
+  summary+=("$db|$startup_ms|$rss_post|$hwm_post|$(bench_kv "$get_line" rps)|$(bench_kv "$get_line" p99_ms)|$rss_idle|$busy_before")
 
   stop_server
   drop_db
@@ -394,18 +434,26 @@ missed=0
   echo "# host $(nproc 2>/dev/null || echo '?') cores, $(awk '/MemTotal/ {printf "%.0f MiB", $2 / 1024}' /proc/meminfo)"
   echo "# concurrency $concurrency; GET warm-up ${get_warmup}s measure ${get_seconds}s; POST warm-up ${post_warmup}s measure ${post_seconds}s$([[ $quick -eq 1 ]] && echo ' (--quick)')"
   echo
-  printf '%-9s %-17s %9s %8s %8s %8s %9s %7s %11s %8s %9s\n' \
-    db endpoint rps p50_ms p99_ms max_ms requests errors startup_ms rss_MiB peak_MiB
+  printf '%-9s %-17s %9s %8s %8s %8s %9s %7s %11s %8s %9s %7s %7s %7s %7s\n' \
+    db endpoint rps p50_ms p99_ms max_ms requests errors startup_ms rss_MiB peak_MiB \
+    cpu_srv cpu_pg cpu_gen cpu_oth
   for r in "${rows[@]}"; do
-    IFS='|' read -r db ep rps p50 p99 max reqs errs st rss hwm <<<"$r"
-    printf '%-9s %-17s %9s %8s %8s %8s %9s %7s %11s %8s %9s\n' \
-      "$db" "$ep" "$rps" "$p50" "$p99" "$max" "$reqs" "$errs" "$st" "$rss" "$hwm"
+    IFS='|' read -r db ep rps p50 p99 max reqs errs st rss hwm scpu dcpu ocpu gcpu <<<"$r"
+    printf '%-9s %-17s %9s %8s %8s %8s %9s %7s %11s %8s %9s %7s %7s %7s %7s\n' \
+      "$db" "$ep" "$rps" "$p50" "$p99" "$max" "$reqs" "$errs" "$st" "$rss" "$hwm" \
+      "${scpu:-?}%" "${dcpu:--}${dcpu:+%}" "${gcpu:-?}%" "${ocpu:-?}%"
   done
   for f in "${failed[@]}"; do printf '%-9s %s\n' "$f" "FAILED (see the messages above)"; done
+  echo "(cpu_*: CPU used during the measurement in % of one core, $(nproc 2>/dev/null || echo '?') cores in all: by the server,"
+  echo " by PostgreSQL working for it, by the load generator, by everything else)"
+  if [[ ${#notes[@]} -gt 0 ]]; then
+    echo
+    for n in "${notes[@]}"; do echo "WARNING: $n"; done
+  fi
   echo
   echo "Targets (ratio = measured / target):"
   for s in "${summary[@]}"; do
-    IFS='|' read -r db st rss hwm get_rps get_p99 rss_idle <<<"$s"
+    IFS='|' read -r db st rss hwm get_rps get_p99 rss_idle _ <<<"$s"
     r1="$(ratio "$get_rps" 5000)"
     r2="$(ratio "$get_p99" 10)"
     r3="$(ratio "$st" 3000)"

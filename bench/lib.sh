@@ -90,3 +90,16 @@ bench_random_hex() {
   local n="$1"
   od -An -N"$n" -tx1 /dev/urandom | tr -d ' \n' | cut -c1-"$n"
 }
+
+# CPU use of the whole machine over $1 seconds, in % of one core (0..100*cores), or "n/a".
+bench_busy_pct() {
+  local secs="${1:-1}" a b
+  [[ -r /proc/stat ]] || { echo "n/a"; return 0; }
+  a="$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat)"
+  sleep "$secs"
+  b="$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat)"
+  awk -v a="$a" -v b="$b" -v n="$(grep -c '^cpu[0-9]' /proc/stat)" 'BEGIN {
+    split(a, x, " "); split(b, y, " ");
+    if (y[2] <= x[2]) {print "n/a"; exit}
+    printf "%.0f\n", 100 * n * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
