@@ -321,9 +321,11 @@ bench_db() {
   done
   t1="$(bench_now_ms)"
   startup_ms=$((t1 - t0))
-  local rss_idle
+  local rss_idle self_ms
   rss_idle="$(bench_mem_mib "$server_pid" VmRSS)"
-  log "[$db] ready after ${startup_ms} ms (RSS $rss_idle MiB)"
+  # the server's own figure ("started in N ms"), which leaves out the JVM's start
+  self_ms="$(sed -n 's/.*started in \([0-9][0-9]*\) ms.*/\1/p' "$server_log" | head -n 1)"
+  log "[$db] ready after ${startup_ms} ms (server says ${self_ms:-?} ms; RSS $rss_idle MiB)"
 
   # Fixtures
   local tenant contract workspace component auth_client credential status
@@ -394,7 +396,7 @@ bench_db() {
     fi
   done
   raw+=("$get_line" "$post_line")
-  summary+=("$db|$startup_ms|$rss_post|$hwm_post|$(bench_kv "$get_line" rps)|$(bench_kv "$get_line" p99_ms)|$rss_idle|$busy_before")
+  summary+=("$db|$startup_ms|$rss_post|$hwm_post|$(bench_kv "$get_line" rps)|$(bench_kv "$get_line" p99_ms)|$rss_idle|$busy_before|${self_ms:-?}")
 
   stop_server
   drop_db
@@ -453,7 +455,7 @@ missed=0
   echo
   echo "Targets (ratio = measured / target):"
   for s in "${summary[@]}"; do
-    IFS='|' read -r db st rss hwm get_rps get_p99 rss_idle _ <<<"$s"
+    IFS='|' read -r db st rss hwm get_rps get_p99 rss_idle _ self_ms <<<"$s"
     r1="$(ratio "$get_rps" 5000)"
     r2="$(ratio "$get_p99" 10)"
     r3="$(ratio "$st" 3000)"
@@ -463,7 +465,7 @@ missed=0
     v2="$(verdict "$r2" lt)" v3="$(verdict "$r3" lt)" v4="$(verdict "$r4" lt)"
     printf '  %-9s GET rps / 5000     = %-6s (target > 1)  %s\n' "$db" "$r1" "$v1"
     printf '  %-9s GET p99 / 10 ms    = %-6s (target < 1)  %s\n' "$db" "$r2" "$v2"
-    printf '  %-9s startup / 3000 ms  = %-6s (target < 1)  %s\n' "$db" "$r3" "$v3"
+    printf '  %-9s startup / 3000 ms  = %-6s (target < 1)  %s   (%s ms to the first 200 on /health; the server logs "started in %s ms")\n' "$db" "$r3" "$v3" "$st" "$self_ms"
     printf '  %-9s RSS / 300 MiB      = %-6s (target < 1)  %s   (RSS %s MiB after the run, peak %s, idle after startup %s)\n' "$db" "$r4" "$v4" "$rss" "$hwm" "$rss_idle"
     for v in "$v1" "$v2" "$v3" "$v4"; do [[ "$v" == "MISSED" ]] && missed=$((missed + 1)); done
   done
