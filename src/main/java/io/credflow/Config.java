@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Everything Credflow is started with, validated once: every problem is reported together, in
- * words that say which flag or variable to fix.
+ * Everything Credflow is started with, validated once: every problem is reported together, in words
+ * that say which flag or variable to fix.
  */
 public record Config(
     String host,
@@ -146,7 +146,8 @@ public record Config(
                 + url.replaceAll("(?i)password=[^&;]*", "password=********")
                 + "\"");
       }
-      Path keysetPath = blank(keyset) == null ? data.resolve("keyset.json") : Path.of(keyset.trim());
+      Path keysetPath =
+          blank(keyset) == null ? data.resolve("keyset.json") : Path.of(keyset.trim());
       int effectivePort = p == 0 ? DEFAULT_PORT : p;
       URI publicUri = URI.create("http://localhost:" + effectivePort);
       if (blank(publicUrl) != null) {

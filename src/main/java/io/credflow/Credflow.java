@@ -90,7 +90,11 @@ public final class Credflow implements AutoCloseable {
       JdbcAuditLog audit = new JdbcAuditLog(jdbc);
       CredentialService credentials =
           new CredentialService(
-              new JdbcCredentialRepository(jdbc, secrets, clock), authClients, tenancy, audit, clock);
+              new JdbcCredentialRepository(jdbc, secrets, clock),
+              authClients,
+              tenancy,
+              audit,
+              clock);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);

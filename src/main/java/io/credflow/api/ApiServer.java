@@ -34,7 +34,8 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final String STARTED = "credflow.started";
   private static final String ERROR_WRITTEN = "credflow.error";
-  private static final String WWW_AUTHENTICATE = "Basic realm=\"credflow\", Bearer realm=\"credflow\"";
+  private static final String WWW_AUTHENTICATE =
+      "Basic realm=\"credflow\", Bearer realm=\"credflow\"";
 
   /** What the server serves. */
   public record Services(
@@ -77,7 +78,8 @@ public final class ApiServer implements AutoCloseable {
               new AuthClientRoutes(services.authClients()).register(routes);
               new CredentialRoutes(services.credentials()).register(routes);
               routes.exception(Exception.class, ApiServer::handle);
-              routes.error(404, ctx -> fallback(ctx, 404, "not_found", "no such resource or route"));
+              routes.error(
+                  404, ctx -> fallback(ctx, 404, "not_found", "no such resource or route"));
               routes.error(
                   405,
                   ctx ->
@@ -101,7 +103,9 @@ public final class ApiServer implements AutoCloseable {
   private static void negotiate(Context ctx) {
     if (!JsonApi.acceptsJson(ctx.header("Accept"))) {
       throw ApiException.of(
-          406, "not_acceptable", "this API answers " + JsonApi.MEDIA_TYPE + "; fix the Accept header");
+          406,
+          "not_acceptable",
+          "this API answers " + JsonApi.MEDIA_TYPE + "; fix the Accept header");
     }
   }
 
@@ -166,8 +170,7 @@ public final class ApiServer implements AutoCloseable {
       case ValidationException v -> {
         ArrayNode errors = JsonApi.array();
         for (Violation violation : v.violations()) {
-          ObjectNode error =
-              JsonApi.error(422, violation.code(), title(422), violation.detail());
+          ObjectNode error = JsonApi.error(422, violation.code(), title(422), violation.detail());
           error.putObject("source").put("pointer", violation.pointer());
           errors.add(error);
         }
@@ -190,7 +193,10 @@ public final class ApiServer implements AutoCloseable {
           writeErrors(
               ctx,
               h.getStatus(),
-              JsonApi.error(h.getStatus(), "http_" + h.getStatus(), title(h.getStatus()),
+              JsonApi.error(
+                  h.getStatus(),
+                  "http_" + h.getStatus(),
+                  title(h.getStatus()),
                   "the request was refused (" + title(h.getStatus()) + ")"));
       case CredflowException c -> internal(ctx, c);
       default -> internal(ctx, e);

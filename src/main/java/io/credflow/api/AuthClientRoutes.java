@@ -48,12 +48,12 @@ final class AuthClientRoutes {
           422,
           "conflicting_relationships",
           "name at most one owner among tenant, contract and workspace (none means component"
-              + " level); got " + owners,
+              + " level); got "
+              + owners,
           "/data/relationships/" + owners.get(1));
     }
     Optional<Level> level = owners.stream().findFirst().flatMap(Level::fromWireName);
-    Optional<String> ownerId =
-        level.flatMap(l -> doc.toOne(l.wireName(), l.wireName(), true));
+    Optional<String> ownerId = level.flatMap(l -> doc.toOne(l.wireName(), l.wireName(), true));
     AuthClientService.Created created =
         authClients.create(
             Requests.caller(ctx),
@@ -119,12 +119,15 @@ final class AuthClientRoutes {
       throw ApiException.atPointer(
           422,
           "immutable_type",
-          "an auth-client's type never changes (it is " + current.type().wireName()
+          "an auth-client's type never changes (it is "
+              + current.type().wireName()
               + "): create a new auth-client instead",
           "/data/attributes/type");
     }
     Optional<String> name =
-        doc.hasAttribute("name") ? Optional.of(doc.string("name", true).orElseThrow()) : Optional.empty();
+        doc.hasAttribute("name")
+            ? Optional.of(doc.string("name", true).orElseThrow())
+            : Optional.empty();
     var change =
         new AuthClientService.Change(
             name,

@@ -75,7 +75,9 @@ final class ComponentRoutes {
     Document doc = Document.read(ctx, "component", ATTRIBUTES, Set.of());
     doc.requireIdMatching(id);
     Optional<String> name =
-        doc.hasAttribute("name") ? Optional.of(doc.string("name", true).orElseThrow()) : Optional.empty();
+        doc.hasAttribute("name")
+            ? Optional.of(doc.string("name", true).orElseThrow())
+            : Optional.empty();
     Optional<Object> descriptor =
         doc.hasAttribute("descriptor") ? doc.value("descriptor", true) : Optional.empty();
     Component c = components.update(Requests.caller(ctx), id, name, descriptor);

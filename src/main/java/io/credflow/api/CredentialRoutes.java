@@ -34,8 +34,7 @@ final class CredentialRoutes {
 
   private void create(Context ctx) {
     String ws = Requests.id(ctx, "ws", "workspace");
-    Document doc =
-        Document.read(ctx, "credential", ATTRIBUTES, Set.of("auth_client", "component"));
+    Document doc = Document.read(ctx, "credential", ATTRIBUTES, Set.of("auth_client", "component"));
     doc.refuseClientId();
     var request =
         new CredentialService.NewCredential(
@@ -97,7 +96,9 @@ final class CredentialRoutes {
     Document doc = Document.read(ctx, "credential", ATTRIBUTES, Set.of());
     doc.requireIdMatching(id);
     Optional<String> name =
-        doc.hasAttribute("name") ? Optional.of(doc.string("name", true).orElseThrow()) : Optional.empty();
+        doc.hasAttribute("name")
+            ? Optional.of(doc.string("name", true).orElseThrow())
+            : Optional.empty();
     Optional<Object> secrets =
         doc.hasAttribute("credentials") ? doc.value("credentials", true) : Optional.empty();
     var view = credentials.update(Requests.caller(ctx), ws, id, name, secrets);

@@ -63,7 +63,8 @@ final class Document {
     doc.checkObject(doc.attributes, "/data/attributes", "attributes");
     doc.checkObject(doc.relationships, "/data/relationships", "relationships");
     unknown(doc.attributes, allowedAttributes, "/data/attributes", type + " attributes");
-    unknown(doc.relationships, allowedRelationships, "/data/relationships", type + " relationships");
+    unknown(
+        doc.relationships, allowedRelationships, "/data/relationships", type + " relationships");
     return doc;
   }
 
@@ -99,18 +100,27 @@ final class Document {
     JsonNode id = data.get("id");
     if (id == null || !id.isTextual()) {
       throw ApiException.atPointer(
-          400, "missing_id", "data.id is required on update and must be \"" + pathId + "\"", "/data/id");
+          400,
+          "missing_id",
+          "data.id is required on update and must be \"" + pathId + "\"",
+          "/data/id");
     }
     if (!id.asText().equals(pathId)) {
       throw ApiException.atPointer(
-          409, "id_mismatch", "data.id \"" + id.asText() + "\" differs from the URL's id", "/data/id");
+          409,
+          "id_mismatch",
+          "data.id \"" + id.asText() + "\" differs from the URL's id",
+          "/data/id");
     }
   }
 
   void refuseClientId() {
     if (data.has("id")) {
       throw ApiException.atPointer(
-          403, "client_id_unsupported", "ids are made by the server: leave out data.id", "/data/id");
+          403,
+          "client_id_unsupported",
+          "ids are made by the server: leave out data.id",
+          "/data/id");
     }
   }
 
@@ -157,7 +167,10 @@ final class Document {
         throw ApiException.atPointer(
             422,
             "missing_relationship",
-            "relationship \"" + name + "\" is required: {\"data\":{\"type\":\"" + type
+            "relationship \""
+                + name
+                + "\" is required: {\"data\":{\"type\":\""
+                + type
                 + "\",\"id\":…}}",
             pointer);
       }
@@ -183,7 +196,10 @@ final class Document {
         throw ApiException.atPointer(
             422,
             "missing_relationship",
-            "relationship \"" + name + "\" is required: {\"data\":[{\"type\":\"" + type
+            "relationship \""
+                + name
+                + "\" is required: {\"data\":[{\"type\":\""
+                + type
                 + "\",\"id\":…}]}",
             pointer);
       }
@@ -228,8 +244,8 @@ final class Document {
           422, "invalid_relationship", "the identifier needs a string \"id\"", pointer + "/id");
     }
     if (!Ids.looksLikeId(id.asText())) {
-      throw ApiException.atPointer(404, "not_found", type + " " + shorten(id.asText())
-          + " was not found", pointer + "/id");
+      throw ApiException.atPointer(
+          404, "not_found", type + " " + shorten(id.asText()) + " was not found", pointer + "/id");
     }
     return id.asText();
   }

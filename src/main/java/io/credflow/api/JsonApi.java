@@ -19,8 +19,10 @@ import java.util.Locale;
 /** JSON:API plumbing in one place: media types, body reading, writing documents and errors. */
 public final class JsonApi {
   public static final String MEDIA_TYPE = "application/vnd.api+json";
+
   /** Bodies above 1 MiB are refused with 413 before they are parsed. */
   public static final int MAX_BODY_BYTES = 1 << 20;
+
   /** Deeper documents are refused: nothing Credflow takes nests anywhere near this. */
   public static final int MAX_NESTING = 64;
 
@@ -71,7 +73,9 @@ public final class JsonApi {
       throw ApiException.of(
           415,
           "unsupported_media_type",
-          "send the body as " + MEDIA_TYPE + " (or application/json), was "
+          "send the body as "
+              + MEDIA_TYPE
+              + " (or application/json), was "
               + (contentType == null ? "no Content-Type" : "\"" + contentType + "\""));
     }
     long declared = ctx.contentLength();
@@ -175,5 +179,4 @@ public final class JsonApi {
     doc.set("errors", errors);
     return doc;
   }
-
 }

@@ -146,7 +146,11 @@ final class Representations {
     attrs.put("name", c.name()).put("type", c.type().wireName()).put("state", c.state().wireName());
     if (c.error().isPresent()) {
       CredentialError e = c.error().get();
-      attrs.putObject("error").put("code", e.code()).put("detail", e.detail()).put("at", e.at().toString());
+      attrs
+          .putObject("error")
+          .put("code", e.code())
+          .put("detail", e.detail())
+          .put("at", e.at().toString());
     } else {
       attrs.putNull("error");
     }

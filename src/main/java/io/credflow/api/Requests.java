@@ -38,7 +38,9 @@ final class Requests {
       throw ApiException.of(
           404,
           "not_found",
-          kind + " " + (printable.length() > 40 ? printable.substring(0, 40) + "…" : printable)
+          kind
+              + " "
+              + (printable.length() > 40 ? printable.substring(0, 40) + "…" : printable)
               + " was not found");
     }
     return id;
@@ -60,7 +62,9 @@ final class Requests {
     for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
       if (e.getValue().size() > 1) {
         throw ApiException.atParameter(
-            400, "repeated_parameter", "query parameter \"" + e.getKey() + "\" is given twice",
+            400,
+            "repeated_parameter",
+            "query parameter \"" + e.getKey() + "\" is given twice",
             e.getKey());
       }
     }

@@ -3,7 +3,6 @@ package io.credflow.api;
 import static io.credflow.api.Representations.single;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.config.RoutesConfig;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Level;
 import io.credflow.tenancy.Location;
@@ -11,6 +10,7 @@ import io.credflow.tenancy.Membership;
 import io.credflow.tenancy.Role;
 import io.credflow.tenancy.TenancyService;
 import io.credflow.tenancy.Workspace;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,8 +48,7 @@ final class TenancyRoutes {
   private void createTenant(Context ctx) {
     Document doc = Document.read(ctx, "tenant", NAME_ONLY, Set.of());
     doc.refuseClientId();
-    var tenant =
-        tenancy.createTenant(Requests.caller(ctx), doc.string("name", true).orElseThrow());
+    var tenant = tenancy.createTenant(Requests.caller(ctx), doc.string("name", true).orElseThrow());
     created(ctx, "/v2/tenants/" + tenant.id(), Representations.tenant(tenant));
   }
 
@@ -103,8 +102,7 @@ final class TenancyRoutes {
   private void createUser(Context ctx) {
     Document doc = Document.read(ctx, "user", Set.of("email"), Set.of());
     doc.refuseClientId();
-    var created =
-        tenancy.createUser(Requests.caller(ctx), doc.string("email", true).orElseThrow());
+    var created = tenancy.createUser(Requests.caller(ctx), doc.string("email", true).orElseThrow());
     ObjectNode document = single(Representations.user(created.user()));
     document.putObject("meta").put("api_key", created.apiKey().reveal());
     ctx.header("Location", "/v2/users/" + created.user().id());

@@ -95,7 +95,10 @@ public final class AuthClientService {
       Level level = request.ownerLevel().get();
       Location at =
           tenancy.locate(
-              caller, level, request.ownerId().orElseThrow(), "/data/relationships/" + level.wireName());
+              caller,
+              level,
+              request.ownerId().orElseThrow(),
+              "/data/relationships/" + level.wireName());
       if (!at.tenantId().equals(tenantId)) {
         throw new ValidationException(
             "/data/relationships/" + level.wireName(),
@@ -192,11 +195,14 @@ public final class AuthClientService {
     }
     List<String> componentIds = current.componentIds();
     if (change.componentIds().isPresent()) {
-      List<Component> linked = resolveComponents(caller, change.componentIds().get(), current.type());
+      List<Component> linked =
+          resolveComponents(caller, change.componentIds().get(), current.type());
       for (Component c : linked) {
         if (!c.deployedAt().tenantId().equals(current.tenantId())) {
           throw new ValidationException(
-              COMPONENTS, "component_outside_tenant", "component " + c.id() + " is in another tenant");
+              COMPONENTS,
+              "component_outside_tenant",
+              "component " + c.id() + " is in another tenant");
         }
       }
       componentIds = linked.stream().map(Component::id).toList();
@@ -270,12 +276,13 @@ public final class AuthClientService {
       components
           .findUnchecked(componentId)
           .ifPresent(
-              c -> Access.requireAdmin(caller, c.deployedAt(), "the deployment of component " + c.id()));
+              c ->
+                  Access.requireAdmin(
+                      caller, c.deployedAt(), "the deployment of component " + c.id()));
     }
   }
 
-  private List<Component> resolveComponents(
-      Caller caller, List<String> ids, AuthClientType type) {
+  private List<Component> resolveComponents(Caller caller, List<String> ids, AuthClientType type) {
     if (ids.isEmpty()) {
       throw new ValidationException(
           COMPONENTS + "/data",

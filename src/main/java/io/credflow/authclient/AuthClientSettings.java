@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The {@code credentials} attribute of an auth-client, one record per type. {@link #members()} is
- * the wire form: member name to value, with secret members as {@link io.credflow.common.Secret}
- * (so every writer must decide to mask or encrypt them) and absent optional members left out.
+ * the wire form: member name to value, with secret members as {@link io.credflow.common.Secret} (so
+ * every writer must decide to mask or encrypt them) and absent optional members left out.
  */
 public sealed interface AuthClientSettings
     permits NoAuthSettings, BasicSettings, ApiKeySettings, OAuth2Settings, InstagramSettings {

@@ -22,10 +22,12 @@ public record InstagramSettings(
     long tokenExpiresIn,
     Optional<List<String>> scopes)
     implements AuthClientSettings {
-  public static final URI DEFAULT_AUTH_URI = URI.create("https://api.instagram.com/oauth/authorize");
+  public static final URI DEFAULT_AUTH_URI =
+      URI.create("https://api.instagram.com/oauth/authorize");
   public static final URI DEFAULT_TOKEN_URI =
       URI.create("https://api.instagram.com/oauth/access_token");
-  public static final URI DEFAULT_EXCHANGE_URI = URI.create("https://graph.instagram.com/access_token");
+  public static final URI DEFAULT_EXCHANGE_URI =
+      URI.create("https://graph.instagram.com/access_token");
   public static final URI DEFAULT_REFRESH_URI =
       URI.create("https://graph.instagram.com/refresh_access_token");
 

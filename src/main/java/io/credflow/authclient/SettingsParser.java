@@ -132,7 +132,16 @@ public final class SettingsParser {
       }
     }
     return new OAuth2Settings(
-        clientId, secret, auth, token, refresh, expiresIn, revocation, clientAuth, pkce, scopes,
+        clientId,
+        secret,
+        auth,
+        token,
+        refresh,
+        expiresIn,
+        revocation,
+        clientAuth,
+        pkce,
+        scopes,
         extra);
   }
 

@@ -4,7 +4,9 @@ import io.credflow.Config;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The flags shared by every command that opens Credflow's data; each falls back to its variable. */
+/**
+ * The flags shared by every command that opens Credflow's data; each falls back to its variable.
+ */
 final class ConfigOptions {
   @Option(names = "--port", description = "HTTP port (CREDFLOW_PORT; default 8080, 0 = any free)")
   String port;
@@ -39,7 +41,8 @@ final class ConfigOptions {
         .keyset(env.get("CREDFLOW_KEYSET"))
         .publicUrl(first(publicUrl, env.get("CREDFLOW_PUBLIC_URL")))
         .allowPrivateNetwork(
-            allowPrivateNetwork || "true".equalsIgnoreCase(env.get("CREDFLOW_ALLOW_PRIVATE_NETWORK")))
+            allowPrivateNetwork
+                || "true".equalsIgnoreCase(env.get("CREDFLOW_ALLOW_PRIVATE_NETWORK")))
         .adminApiKey(env.get("CREDFLOW_ADMIN_API_KEY"))
         .demo(demo)
         .build();

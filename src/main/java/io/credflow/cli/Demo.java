@@ -70,9 +70,12 @@ final class Demo {
                 "client_secret", "demo-client-secret",
                 "auth_uri", "https://provider.example.com/oauth/authorize",
                 "token_uri", "https://provider.example.com/oauth/token"),
-            "basic", Map.of("name", "demo-user"),
-            "api_key", Map.of("name", "X-Api-Key"),
-            "noauth", Map.of());
+            "basic",
+            Map.of("name", "demo-user"),
+            "api_key",
+            Map.of("name", "X-Api-Key"),
+            "noauth",
+            Map.of());
     for (String type : TYPES) {
       var created =
           s.authClients()
@@ -99,7 +102,9 @@ final class Demo {
   private static Map<String, String> read(Path marker) {
     try {
       Map<String, String> ids = new LinkedHashMap<>();
-      JSON.readTree(marker.toFile()).fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asText()));
+      JSON.readTree(marker.toFile())
+          .fields()
+          .forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asText()));
       return ids;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + marker, e);
@@ -120,13 +125,14 @@ final class Demo {
     ids.forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
     out.println();
     if (key.startsWith("$")) {
-      out.println("Set CREDFLOW_API_KEY to the admin's API key (printed on the first start), then:");
+      out.println(
+          "Set CREDFLOW_API_KEY to the admin's API key (printed on the first start), then:");
     } else {
       out.println("Try it:");
     }
-    String auth = "-H 'Authorization: Bearer " + key + "' -H 'Content-Type: application/vnd.api+json'";
-    out.printf(
-        "  curl -s %s '%s/v2/auth-clients?workspace_id=%s'%n", auth, base, ws);
+    String auth =
+        "-H 'Authorization: Bearer " + key + "' -H 'Content-Type: application/vnd.api+json'";
+    out.printf("  curl -s %s '%s/v2/auth-clients?workspace_id=%s'%n", auth, base, ws);
     out.printf(
         "  curl -s %s -X POST %s/v2/workspaces/%s/credentials -d '{\"data\":{\"type\":\"credential\","
             + "\"attributes\":{\"name\":\"my basic\",\"credentials\":{\"password\":\"s3cret\"}},"

@@ -3,7 +3,9 @@ package io.credflow.common;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Resource ids: 24 lowercase hex characters (96 random bits), as the seed's platform shows them. */
+/**
+ * Resource ids: 24 lowercase hex characters (96 random bits), as the seed's platform shows them.
+ */
 public final class Ids {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();

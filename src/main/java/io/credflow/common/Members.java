@@ -42,8 +42,7 @@ public final class Members {
       return new Members(map, base, what);
     }
     Members members = new Members(Map.of(), base, what);
-    members.violations.add(
-        new Violation(base, "invalid_type", what + " must be a JSON object"));
+    members.violations.add(new Violation(base, "invalid_type", what + " must be a JSON object"));
     return members;
   }
 
@@ -101,7 +100,9 @@ public final class Members {
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
         violation(
-            name, "invalid_url", name + " must be an absolute https:// (or http://) URL with a host");
+            name,
+            "invalid_url",
+            name + " must be an absolute https:// (or http://) URL with a host");
         return Optional.empty();
       }
       return Optional.of(uri);

@@ -1,12 +1,12 @@
 package io.credflow.common;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
- * A secret value (password, API key, client secret, token). Its {@link #toString()} is the mask,
- * so a secret that reaches a log line, an exception message or a debugger's record view prints as
+ * A secret value (password, API key, client secret, token). Its {@link #toString()} is the mask, so
+ * a secret that reaches a log line, an exception message or a debugger's record view prints as
  * {@value #MASK}; only {@link #reveal()} gives the value, and every call of it is deliberate.
  */
 public final class Secret {

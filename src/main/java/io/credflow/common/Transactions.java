@@ -3,8 +3,8 @@ package io.credflow.common;
 import java.util.function.Supplier;
 
 /**
- * Runs work atomically. Declared here so that domain services can mark their transaction
- * boundaries without knowing the database; the store implements it.
+ * Runs work atomically. Declared here so that domain services can mark their transaction boundaries
+ * without knowing the database; the store implements it.
  */
 @FunctionalInterface
 public interface Transactions {

@@ -47,8 +47,7 @@ public final class ComponentService {
     Access.requireAdmin(caller, at, level.wireName() + " " + at.id());
     Descriptor descriptor = DescriptorParser.parse(descriptorTree, DESCRIPTOR);
     Instant now = clock.instant();
-    Component component =
-        new Component(Ids.newId(), checkedName, at, descriptor, now, now, 0);
+    Component component = new Component(Ids.newId(), checkedName, at, descriptor, now, now, 0);
     repository.insert(component);
     return repository.find(component.id()).orElseThrow();
   }

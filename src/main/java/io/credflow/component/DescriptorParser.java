@@ -118,7 +118,9 @@ public final class DescriptorParser {
     if (!(fields instanceof Map<?, ?> f)) {
       violations.add(
           new Violation(
-              credPointer + "/fields", "invalid_descriptor", "credentials.fields must be an object"));
+              credPointer + "/fields",
+              "invalid_descriptor",
+              "credentials.fields must be an object"));
       return Optional.empty();
     }
     Object auth = f.get("auth");
@@ -184,7 +186,8 @@ public final class DescriptorParser {
   /** A scope token as RFC 6749 §3.3 defines it: printable ASCII without space, quote, backslash. */
   static boolean isScopeToken(String s) {
     return !s.isEmpty()
-        && s.chars().allMatch(c -> c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E));
+        && s.chars()
+            .allMatch(c -> c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E));
   }
 
   private static String describe(Object value) {

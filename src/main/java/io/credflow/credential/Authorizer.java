@@ -1,7 +1,7 @@
 package io.credflow.credential;
 
-import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.ApiKeySettings;
+import io.credflow.authclient.AuthClient;
 import io.credflow.common.Secret;
 import io.credflow.component.AuthClientType;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +52,10 @@ public interface Authorizer {
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "credential " + c.id() + " has no key and auth-client " + a.id()
+                        "credential "
+                            + c.id()
+                            + " has no key and auth-client "
+                            + a.id()
                             + " shares none"));
     return switch (s.in()) {
       case HEADER -> new Authorization.Header(s.name(), value, Secret.MASK);

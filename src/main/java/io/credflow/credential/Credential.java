@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A credential. {@code version} grows with every write; every update is a compare-and-set on it,
- * so two writers never overwrite each other unseen.
+ * A credential. {@code version} grows with every write; every update is a compare-and-set on it, so
+ * two writers never overwrite each other unseen.
  */
 public record Credential(
     String id,
@@ -32,22 +32,56 @@ public record Credential(
 
   public Credential withName(String newName) {
     return new Credential(
-        id, workspaceId, authClientId, componentId, newName, type, state, error, expiresAt, scope,
-        secrets, createdBy, version, createdAt, updatedAt, seq);
+        id,
+        workspaceId,
+        authClientId,
+        componentId,
+        newName,
+        type,
+        state,
+        error,
+        expiresAt,
+        scope,
+        secrets,
+        createdBy,
+        version,
+        createdAt,
+        updatedAt,
+        seq);
   }
 
   /** New secrets: the credential is ready again, with the given expiry and scope. */
   public Credential withSecrets(
       CredentialSecrets newSecrets, Optional<Instant> newExpiresAt, Optional<String> newScope) {
     return new Credential(
-        id, workspaceId, authClientId, componentId, name, type, CredentialState.READY,
-        Optional.empty(), newExpiresAt, newScope, newSecrets, createdBy, version, createdAt,
-        updatedAt, seq);
+        id,
+        workspaceId,
+        authClientId,
+        componentId,
+        name,
+        type,
+        CredentialState.READY,
+        Optional.empty(),
+        newExpiresAt,
+        newScope,
+        newSecrets,
+        createdBy,
+        version,
+        createdAt,
+        updatedAt,
+        seq);
   }
 
   @Override
   public String toString() {
-    return "Credential[id=" + id + ", type=" + type + ", state=" + state + ", version=" + version
+    return "Credential[id="
+        + id
+        + ", type="
+        + type
+        + ", state="
+        + state
+        + ", version="
+        + version
         + "]";
   }
 }

@@ -11,7 +11,9 @@ public interface CredentialRepository {
 
   /** Filters of a workspace's list; each present filter must match. */
   record Filter(
-      Optional<String> componentId, Optional<String> authClientId, Optional<CredentialState> state) {}
+      Optional<String> componentId,
+      Optional<String> authClientId,
+      Optional<CredentialState> state) {}
 
   List<Credential> list(String workspaceId, Filter filter, long after, int limit);
 

@@ -96,8 +96,7 @@ public final class CredentialService {
   public Page<View> list(
       Caller caller, String workspaceId, CredentialRepository.Filter filter, PageRequest page) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
-    List<Credential> rows =
-        repository.list(ws.id(), filter, page.afterOrZero(), page.size() + 1);
+    List<Credential> rows = repository.list(ws.id(), filter, page.afterOrZero(), page.size() + 1);
     return Page.of(rows, page.size(), Credential::seq).map(this::view);
   }
 
@@ -138,8 +137,8 @@ public final class CredentialService {
   }
 
   /**
-   * The real authorization of a credential, for a runtime that makes the call itself. Every call
-   * is audited (who, which credential, why); the secret is never in the record.
+   * The real authorization of a credential, for a runtime that makes the call itself. Every call is
+   * audited (who, which credential, why); the secret is never in the record.
    */
   public Access access(Caller caller, String workspaceId, String id, String reason) {
     Credential credential = find(caller, workspaceId, id);
@@ -182,7 +181,9 @@ public final class CredentialService {
     boolean admin = caller.roleAt(ws.location()).filter(r -> r == Role.ADMIN).isPresent();
     if (!admin && !c.createdBy().equals(caller.user().id())) {
       throw new ForbiddenException(
-          "credential " + c.id() + " was made by another user; only they or a workspace admin"
+          "credential "
+              + c.id()
+              + " was made by another user; only they or a workspace admin"
               + " may change it");
     }
   }
@@ -286,8 +287,7 @@ public final class CredentialService {
     Optional<String> scope = m.string("scope", false);
     Optional<String> tokenType = m.string("token_type", false);
     if (tokenType.isPresent() && !tokenType.get().equalsIgnoreCase("bearer")) {
-      m.violation(
-          "token_type", "unsupported_token_type", "token_type must be bearer (any case)");
+      m.violation("token_type", "unsupported_token_type", "token_type must be bearer (any case)");
     }
     return new Parsed(
         new CredentialSecrets.Tokens(access.orElse(Secret.of("")), refresh),

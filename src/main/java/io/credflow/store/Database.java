@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * One database: its connection pool, its dialect and its migrations. H2 (embedded, the default)
- * and PostgreSQL (production and scale-out) run the same migrations.
+ * One database: its connection pool, its dialect and its migrations. H2 (embedded, the default) and
+ * PostgreSQL (production and scale-out) run the same migrations.
  */
 public final class Database implements AutoCloseable {
   /** Pool size: enough for a 2-core machine's request threads, small enough for PostgreSQL. */
@@ -60,11 +60,7 @@ public final class Database implements AutoCloseable {
 
   /** Applies the migrations that have not run yet. */
   public void migrate() {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
   }
 
   public Jdbc jdbc() {

@@ -4,7 +4,9 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
 
-/** The few differences between the databases Credflow runs on, chosen from the driver's metadata. */
+/**
+ * The few differences between the databases Credflow runs on, chosen from the driver's metadata.
+ */
 public enum Dialect {
   H2,
   POSTGRESQL;

@@ -13,7 +13,11 @@ final class InClause {
    * ids are bound after {@code before[0]} (the first parameter) and before the rest.
    */
   static <T> List<T> query(
-      Jdbc jdbc, String sqlTemplate, Collection<String> ids, Jdbc.RowMapper<T> mapper, Object... params) {
+      Jdbc jdbc,
+      String sqlTemplate,
+      Collection<String> ids,
+      Jdbc.RowMapper<T> mapper,
+      Object... params) {
     String placeholders = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
     String sql = String.format(sqlTemplate, placeholders);
     List<Object> all = new ArrayList<>();

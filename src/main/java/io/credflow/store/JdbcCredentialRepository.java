@@ -10,7 +10,6 @@ import io.credflow.credential.CredentialState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,7 +174,8 @@ public final class JdbcCredentialRepository implements CredentialRepository {
       case NOAUTH -> new CredentialSecrets.None();
       case BASIC ->
           new CredentialSecrets.Basic(m.getOrDefault("username", ""), Secret.of(m.get("password")));
-      case API_KEY -> new CredentialSecrets.ApiKey(Optional.ofNullable(m.get("value")).map(Secret::of));
+      case API_KEY ->
+          new CredentialSecrets.ApiKey(Optional.ofNullable(m.get("value")).map(Secret::of));
       case OAUTH2, OAUTH2_INSTAGRAM ->
           new CredentialSecrets.Tokens(
               Secret.of(m.get("access_token")),
@@ -189,5 +189,4 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         "SELECT id, secrets FROM credentials",
         rs -> Map.entry(rs.getString("id"), rs.getBytes("secrets")));
   }
-
 }

@@ -161,7 +161,8 @@ public final class JdbcTenancyRepository implements TenancyRepository {
   public void upsertMembership(Membership m) {
     jdbc.inTransaction(
         () -> {
-          int updated = jdbc.update(UPDATE_MEMBERSHIP, m.role().wireName(), m.userId(), m.at().id());
+          int updated =
+              jdbc.update(UPDATE_MEMBERSHIP, m.role().wireName(), m.userId(), m.at().id());
           if (updated == 0) {
             jdbc.update(
                 INSERT_MEMBERSHIP,

@@ -1,9 +1,9 @@
 package io.credflow.store;
 
 import io.credflow.crypto.CryptoException;
+import io.credflow.crypto.Keyring;
 import io.credflow.crypto.KeysetException;
 import io.credflow.crypto.KeysetFile;
-import io.credflow.crypto.Keyring;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;

@@ -9,8 +9,7 @@ public final class Access {
   /** Throws 403 unless the caller is an admin at {@code at}; {@code what} names the resource. */
   public static void requireAdmin(Caller caller, Location at, String what) {
     if (!caller.isAdminAt(at)) {
-      throw new ForbiddenException(
-          "user " + caller.user().email() + " is not an admin of " + what);
+      throw new ForbiddenException("user " + caller.user().email() + " is not an admin of " + what);
     }
   }
 }

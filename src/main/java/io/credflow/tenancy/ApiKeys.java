@@ -8,11 +8,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * API keys: 256 random bits, shown once, kept only as a SHA-256 digest. A slow password hash
- * would buy nothing for a key of this entropy and would cost every request.
+ * API keys: 256 random bits, shown once, kept only as a SHA-256 digest. A slow password hash would
+ * buy nothing for a key of this entropy and would cost every request.
  */
 public final class ApiKeys {
-  /** Every generated key starts with this, so that a leaked key is easy to recognise and scan for. */
+  /**
+   * Every generated key starts with this, so that a leaked key is easy to recognise and scan for.
+   */
   public static final String PREFIX = "cfk_";
 
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -42,6 +42,7 @@ public record Location(List<String> path) {
 
   /** Whether this location is {@code other} or below it. */
   public boolean isWithin(Location other) {
-    return other.path.size() <= path.size() && path.subList(0, other.path.size()).equals(other.path);
+    return other.path.size() <= path.size()
+        && path.subList(0, other.path.size()).equals(other.path);
   }
 }

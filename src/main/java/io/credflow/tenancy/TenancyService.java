@@ -5,8 +5,8 @@ import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
-import io.credflow.common.Paging;
 import io.credflow.common.PageRequest;
+import io.credflow.common.Paging;
 import io.credflow.common.Secret;
 import io.credflow.common.Transactions;
 import io.credflow.common.ValidationException;
@@ -117,11 +117,11 @@ public final class TenancyService {
             .findContract(contractId)
             .filter(c -> caller.sees(c.location()))
             .orElseThrow(
-                () -> new NotFoundException("contract", contractId, "/data/relationships/contract"));
+                () ->
+                    new NotFoundException("contract", contractId, "/data/relationships/contract"));
     requireAdmin(caller, contract.location(), "contract " + contract.id());
     Workspace ws =
-        new Workspace(
-            Ids.newId(), contract.id(), contract.tenantId(), checked, clock.instant(), 0);
+        new Workspace(Ids.newId(), contract.id(), contract.tenantId(), checked, clock.instant(), 0);
     repository.insertWorkspace(ws);
     return repository.findWorkspace(ws.id()).orElseThrow();
   }
@@ -162,7 +162,9 @@ public final class TenancyService {
     String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
     if (!EMAIL.matcher(normalized).matches()) {
       throw new ValidationException(
-          "/data/attributes/email", "invalid_email", "email must be an address like ada@example.com");
+          "/data/attributes/email",
+          "invalid_email",
+          "email must be an address like ada@example.com");
     }
     Secret key = ApiKeys.generate();
     User user = new User(Ids.newId(), normalized, false, clock.instant(), 0);

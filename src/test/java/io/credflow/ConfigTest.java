@@ -1,0 +1,68 @@
+package io.credflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+  @Test
+  void buildWhenNothingIsSetThenDefaultsAreH2InDataAndPort8080() {
+    Config c = Config.builder().build();
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("data"));
+    assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("credflow");
+    assertThat(c.keysetPath()).isEqualTo(Path.of("data", "keyset.json"));
+    assertThat(c.publicUrl().toString()).isEqualTo("http://localhost:8080");
+    assertThat(c.allowPrivateNetwork()).isFalse();
+  }
+
+  @Test
+  void buildWhenSeveralValuesAreWrongThenEveryProblemIsReportedTogether() {
+    assertThatThrownBy(
+            () ->
+                Config.builder()
+                    .port("eighty")
+                    .dbUrl("jdbc:mysql://x/y")
+                    .publicUrl("ftp://x")
+                    .adminApiKey("short")
+                    .build())
+        .isInstanceOfSatisfying(
+            Config.InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(4)
+                    .anySatisfy(p -> assertThat(p).contains("--port"))
+                    .anySatisfy(p -> assertThat(p).contains("CREDFLOW_DB_URL"))
+                    .anySatisfy(p -> assertThat(p).contains("CREDFLOW_PUBLIC_URL"))
+                    .anySatisfy(p -> assertThat(p).contains("CREDFLOW_ADMIN_API_KEY")));
+  }
+
+  @Test
+  void buildWhenPortIsOutOfRangeThenRefused() {
+    assertThatThrownBy(() -> Config.builder().port("70000").build())
+        .hasMessageContaining("0..65535");
+  }
+
+  @Test
+  void buildWhenDemoThenPrivateNetworkIsAllowed() {
+    assertThat(Config.builder().demo(true).build().allowPrivateNetwork()).isTrue();
+  }
+
+  @Test
+  void toStringWhenSecretsAreConfiguredThenTheyAreMasked() {
+    Config c =
+        Config.builder()
+            .dbPassword("db-password-canary")
+            .adminApiKey("admin-key-canary-0123456789")
+            .build();
+    assertThat(c.toString()).doesNotContain("db-password-canary", "admin-key-canary");
+  }
+
+  @Test
+  void buildWhenDbUrlCarriesAPasswordThenTheErrorDoesNotEchoIt() {
+    assertThatThrownBy(() -> Config.builder().dbUrl("jdbc:oracle:x?password=hunter2").build())
+        .hasMessageNotContaining("hunter2");
+  }
+}

@@ -1,0 +1,132 @@
+package io.credflow.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layer rule of architecture.md: dependencies point down only. The store implements repository
+ * interfaces that the domain declares (ports and adapters), so the store may use domain types, and
+ * the domain never sees the store. Shared kernels (common, crypto, logging) sit below everything.
+ */
+class LayerRulesTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.credflow");
+  }
+
+  @Test
+  void layersWhenCheckedThenNoLowerLayerUsesAHigherOne() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .withOptionalLayers(true)
+        .layer("Root")
+        .definedBy("io.credflow")
+        .layer("Cli")
+        .definedBy("io.credflow.cli..")
+        .layer("Api")
+        .definedBy("io.credflow.api..")
+        .layer("Executor")
+        .definedBy("io.credflow.executor..")
+        .layer("OAuth")
+        .definedBy("io.credflow.oauth..")
+        .layer("Credential")
+        .definedBy("io.credflow.credential..")
+        .layer("AuthClient")
+        .definedBy("io.credflow.authclient..")
+        .layer("Component")
+        .definedBy("io.credflow.component..")
+        .layer("Tenancy")
+        .definedBy("io.credflow.tenancy..")
+        .layer("Store")
+        .definedBy("io.credflow.store..")
+        .layer("Kernel")
+        .definedBy("io.credflow.common..", "io.credflow.crypto..", "io.credflow.logging..")
+        .whereLayer("Cli")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Root")
+        .mayOnlyBeAccessedByLayers("Cli")
+        .whereLayer("Api")
+        .mayOnlyBeAccessedByLayers("Root", "Cli")
+        .whereLayer("Executor")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api")
+        .whereLayer("OAuth")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor")
+        .whereLayer("Store")
+        .mayOnlyBeAccessedByLayers("Root", "Cli")
+        .whereLayer("Credential")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "OAuth", "Store")
+        .whereLayer("AuthClient")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "OAuth", "Store", "Credential")
+        .whereLayer("Component")
+        .mayOnlyBeAccessedByLayers(
+            "Root", "Cli", "Api", "Executor", "OAuth", "Store", "Credential", "AuthClient")
+        .whereLayer("Tenancy")
+        .mayOnlyBeAccessedByLayers(
+            "Root",
+            "Cli",
+            "Api",
+            "Executor",
+            "OAuth",
+            "Store",
+            "Credential",
+            "AuthClient",
+            "Component")
+        .check(classes);
+  }
+
+  @Test
+  void domainWhenCheckedThenItKnowsNoFrameworkNoSqlAndNoHttp() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.credflow.tenancy..",
+            "io.credflow.component..",
+            "io.credflow.authclient..",
+            "io.credflow.credential..",
+            "io.credflow.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.javalin..",
+            "com.fasterxml.jackson..",
+            "java.sql..",
+            "javax.sql..",
+            "com.zaxxer..",
+            "org.flywaydb..",
+            "com.google.crypto.tink..",
+            "java.net.http..")
+        .because("the core has no framework (style.md 1): frameworks stay at the edges")
+        .check(classes);
+  }
+
+  @Test
+  void kernelWhenCheckedThenItUsesNoFeaturePackage() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.credflow.common..", "io.credflow.crypto..", "io.credflow.logging..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.credflow.api..",
+            "io.credflow.cli..",
+            "io.credflow.executor..",
+            "io.credflow.oauth..",
+            "io.credflow.credential..",
+            "io.credflow.authclient..",
+            "io.credflow.component..",
+            "io.credflow.tenancy..",
+            "io.credflow.store..")
+        .check(classes);
+  }
+}

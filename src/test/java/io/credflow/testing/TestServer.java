@@ -1,0 +1,97 @@
+package io.credflow.testing;
+
+import io.credflow.Config;
+import io.credflow.Credflow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A real Credflow server on a free port with its own H2 file database (or a fresh PostgreSQL
+ * database) and keyset, torn down by {@link #close()}.
+ */
+public final class TestServer implements AutoCloseable {
+  /** The bootstrap global admin's API key in every test server. */
+  public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+  private final Credflow credflow;
+  private final Path dataDir;
+  private final String pgUrl;
+  private final Api admin;
+
+  private TestServer(Credflow credflow, Path dataDir, String pgUrl) {
+    this.credflow = credflow;
+    this.dataDir = dataDir;
+    this.pgUrl = pgUrl;
+    this.admin = new Api(baseUrl(), ADMIN_KEY);
+  }
+
+  /** A server on H2 in a temporary directory. */
+  public static TestServer h2() {
+    return start(false, Clock.systemUTC());
+  }
+
+  /** A server on a fresh PostgreSQL database. */
+  public static TestServer postgres() {
+    return start(true, Clock.systemUTC());
+  }
+
+  public static TestServer start(boolean postgres, Clock clock) {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("credflow-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String pg = postgres ? PostgresDatabases.create() : null;
+    Config.Builder config =
+        Config.builder()
+            .port("0")
+            .dataDir(dir.toString())
+            .adminApiKey(ADMIN_KEY)
+            .allowPrivateNetwork(true);
+    if (pg != null) {
+      config.dbUrl(pg).dbUser(PostgresDatabases.USER);
+    }
+    return new TestServer(Credflow.start(config.build(), clock), dir, pg);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + credflow.port();
+  }
+
+  /** A client acting as the global admin. */
+  public Api admin() {
+    return admin;
+  }
+
+  /** A client acting with {@code apiKey}. */
+  public Api as(String apiKey) {
+    return new Api(baseUrl(), apiKey);
+  }
+
+  public Credflow credflow() {
+    return credflow;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public void close() {
+    credflow.close();
+    if (pgUrl != null) {
+      PostgresDatabases.drop(pgUrl);
+    }
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
