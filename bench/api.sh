@@ -141,7 +141,6 @@ trap 'exit 143' TERM
 JAVA_HOME="$(bench_pick_jdk)" || exit 1
 export JAVA_HOME
 java="$JAVA_HOME/bin/java"
-server_opts="$(bench_server_java_opts "$root")"
 
 if [[ -n "${BENCH_JAR:-}" ]]; then
   jar="$BENCH_JAR"
@@ -153,6 +152,12 @@ else
   fi
 fi
 [[ -f "$jar" ]] || die "no jar at $jar (build it with ./credflow build)"
+
+server_opts=()
+mapfile -t server_opts < <(bench_server_java_opts "$root" "$JAVA_HOME")
+opts_source="${server_opts[-1]#\#from }"
+unset 'server_opts[-1]'
+log "server JVM options (from $opts_source): ${server_opts[*]}"
 
 log "compiling bench/LoadGen.java ..."
 "$JAVA_HOME/bin/javac" -d "$work/loadgen" "$bench_dir/LoadGen.java" || die "LoadGen.java does not compile"
@@ -295,8 +300,7 @@ bench_db() {
 
   log "[$db] starting the server on port $port ..."
   t0="$(bench_now_ms)"
-  # shellcheck disable=SC2086 # server_opts is a list of JVM options
-  env "${env_args[@]}" "$java" $server_opts -jar "$jar" serve --port "$port" --data "$data_dir" \
+  env "${env_args[@]}" "$java" "${server_opts[@]}" -jar "$jar" serve --port "$port" --data "$data_dir" \
     "${db_args[@]}" >"$server_log" 2>&1 &
   server_pid=$!
 
@@ -432,7 +436,7 @@ missed=0
   echo "# Credflow API benchmark $stamp"
   echo "# commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+ local changes)')"
   echo "# jar $jar"
-  echo "# java $JAVA_HOME ($(bench_java_major "$JAVA_HOME")), server opts: $server_opts"
+  echo "# java $JAVA_HOME ($(bench_java_major "$JAVA_HOME")), server opts: ${server_opts[*]} (from $opts_source)"
   echo "# host $(nproc 2>/dev/null || echo '?') cores, $(awk '/MemTotal/ {printf "%.0f MiB", $2 / 1024}' /proc/meminfo)"
   echo "# concurrency $concurrency; GET warm-up ${get_warmup}s measure ${get_seconds}s; POST warm-up ${post_warmup}s measure ${post_seconds}s$([[ $quick -eq 1 ]] && echo ' (--quick)')"
   echo

@@ -28,16 +28,52 @@ bench_pick_jdk() {
   echo "$best"
 }
 
-# The server JVM options: $CREDFLOW_JAVA_OPTS when set, else the default written in ./credflow
-# (read from the launcher so the benchmark runs the JVM the way users do), else a copy of it.
+# The server's JVM options, one per line, exactly as ./credflow would pass them:
+#   - $CREDFLOW_JAVA_OPTS when set (split on blanks, as the launcher does);
+#   - else asked from the launcher itself: it is run (`./credflow serve`) with JAVA_HOME pointing at
+#     a shim JDK whose `java` records its arguments instead of starting anything, so the options
+#     follow whatever rules the launcher has (e.g. per JDK version). Only when the jar is up to
+#     date, since the launcher would otherwise try to build it;
+#   - else a copy of the launcher's default.
+# The last line says which: "#from SOURCE".
+# $1: repo root, $2: the JDK home the benchmark runs the server with.
 bench_server_java_opts() {
-  local root="$1" opts=""
-  if [[ -n "${CREDFLOW_JAVA_OPTS:-}" ]]; then echo "$CREDFLOW_JAVA_OPTS"; return 0; fi
-  if [[ -f "$root/credflow" ]]; then
-    # shellcheck disable=SC2016 # a literal ${...} is matched, not expanded
-    opts="$(sed -n 's/.*\${CREDFLOW_JAVA_OPTS:-\([^}]*\)}.*/\1/p' "$root/credflow" | head -n 1)"
+  local root="$1" jdk="$2" shim opts=() a
+  if [[ -n "${CREDFLOW_JAVA_OPTS:-}" ]]; then
+    read -r -a opts <<<"$CREDFLOW_JAVA_OPTS"
+    printf '%s\n' "${opts[@]}" "#from CREDFLOW_JAVA_OPTS"
+    return 0
   fi
-  echo "${opts:--Xss512k -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=4}"
+  if [[ -x "$root/credflow" ]] && ! bench_needs_build "$root"; then
+    shim="$(mktemp -d "${TMPDIR:-/tmp}/credflow-bench-shim.XXXXXX")"
+    mkdir -p "$shim/bin"
+    ln -s "$jdk/bin/javac" "$shim/bin/javac"
+    cat >"$shim/bin/java" <<'SHIM'
+#!/usr/bin/env bash
+# Records the launcher's java arguments; version queries go to the real java.
+for a in "$@"; do
+  case "$a" in -XshowSettings* | -version | --version) exec "$BENCH_REAL_JAVA" "$@" ;; esac
+done
+printf '%s\0' "$@" >"$BENCH_SHIM_OUT"
+SHIM
+    chmod +x "$shim/bin/java"
+    if JAVA_HOME="$shim" BENCH_REAL_JAVA="$jdk/bin/java" BENCH_SHIM_OUT="$shim/args" \
+      "$root/credflow" serve >/dev/null 2>&1 && [[ -s "$shim/args" ]]; then
+      while IFS= read -r -d '' a; do
+        [[ "$a" == "-jar" ]] && break
+        opts+=("$a")
+      done <"$shim/args"
+      rm -rf "$shim"
+      if [[ ${#opts[@]} -gt 0 ]]; then printf '%s\n' "${opts[@]}"; fi
+      echo "#from ./credflow"
+      return 0
+    fi
+    rm -rf "$shim"
+  fi
+  # A copy of the launcher's default (keep in step with ./credflow).
+  opts=(-Xss512k -XX:+UseSerialGC -Xms64m -Xmx256m)
+  if [[ "$(bench_java_major "$jdk")" -ge 23 ]]; then opts+=(--sun-misc-unsafe-memory-access=allow); fi
+  printf '%s\n' "${opts[@]}" "#from bench/lib.sh (a copy of the launcher's default)"
 }
 
 # Same rule as ./credflow: the jar is missing or older than the sources / pom.
