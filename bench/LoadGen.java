@@ -372,7 +372,7 @@ public final class LoadGen {
     final InetSocketAddress address;
     final AtomicLong counter;
     final AtomicLong tickets = new AtomicLong(); // count mode: measured requests handed out
-    volatile long startNanos;
+    final CountDownLatch go = new CountDownLatch(1); // released once the phases are set
     volatile long measureStart;
     volatile long measureEnd; // time mode: end of the window; count mode: hard upper bound
     volatile boolean stop;
@@ -433,7 +433,11 @@ public final class LoadGen {
         } finally {
           connected.countDown();
         }
-        while (run.startNanos == 0 && !run.stop) Thread.onSpinWait();
+        try {
+          run.go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
         loop();
       } finally {
         closeQuietly();
@@ -792,7 +796,7 @@ public final class LoadGen {
     long start = System.nanoTime();
     run.measureStart = start + (long) (o.warmupSeconds * 1e9);
     run.measureEnd = run.measureStart + (long) (o.seconds * 1e9);
-    run.startNanos = start;
+    run.go.countDown();
 
     // CPU used by this process during the measurement (to see what the generator takes away from
     // the server on a small machine): sampled at the start of the window and after the run.
