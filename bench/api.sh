@@ -71,6 +71,14 @@ pg_host="${BENCH_PG_HOST:-127.0.0.1}"
 pg_port="${BENCH_PG_PORT:-5432}"
 pg_user="${BENCH_PG_USER:-postgres}"
 loadgen_opts="${BENCH_LOADGEN_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -Xss256k}"
+if [[ -n "${BENCH_PG_PASSWORD:-}" ]]; then export PGPASSWORD="$BENCH_PG_PASSWORD"; fi
+
+for v in get_warmup get_seconds post_warmup post_seconds concurrency startup_timeout wait_idle pg_port; do
+  if ! [[ "${!v}" =~ ^[0-9]+$ ]]; then
+    echo "api.sh: $v must be a whole number, was '${!v}'" >&2
+    exit 2
+  fi
+done
 
 db_list=()
 IFS=',' read -r -a db_list <<<"$dbs"
