@@ -7,6 +7,9 @@
 #   bash bench/api.sh --db h2    # one database only (h2 | postgres | h2,postgres)
 set -euo pipefail
 
+# The whole script is one block, read completely before it runs: bash reads scripts as it goes,
+# and a run takes minutes, during which the file may change (an edit, a git checkout).
+{
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench_dir/.." && pwd)"
 # shellcheck source=lib.sh
@@ -497,3 +500,4 @@ if [[ "${BENCH_STRICT:-0}" == "1" && $missed -gt 0 ]]; then
   exit 1
 fi
 exit 0
+}
