@@ -25,7 +25,8 @@ public record Config(
     URI publicUrl,
     boolean allowPrivateNetwork,
     Optional<Secret> adminApiKey,
-    boolean demo) {
+    boolean demo,
+    boolean publicUrlSet) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -193,7 +194,8 @@ public record Config(
           publicUri,
           allowPrivateNetwork || demo,
           admin,
-          demo);
+          demo,
+          blank(publicUrl) != null);
     }
 
     private static String blank(String s) {
@@ -207,5 +209,33 @@ public record Config(
 
   public boolean embeddedDatabase() {
     return dbUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
+  }
+
+  /** The record's text with a password in the database URL masked; the secrets print masked. */
+  @Override
+  public String toString() {
+    return "Config[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", dbUrl="
+        + dbUrl.replaceAll("(?i)(password=)[^&;]*", "$1" + Secret.MASK)
+        + ", dbUser="
+        + dbUser
+        + ", dbPassword="
+        + dbPassword
+        + ", keysetPath="
+        + keysetPath
+        + ", publicUrl="
+        + publicUrl
+        + ", allowPrivateNetwork="
+        + allowPrivateNetwork
+        + ", adminApiKey="
+        + adminApiKey
+        + ", demo="
+        + demo
+        + "]";
   }
 }

@@ -6,12 +6,22 @@ import io.credflow.common.Secret;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
 import io.credflow.crypto.Keyring;
+import io.credflow.oauth.AuthorizationService;
+import io.credflow.oauth.HttpTokenClient;
+import io.credflow.oauth.OAuthLifecycle;
+import io.credflow.oauth.RefreshPolicy;
+import io.credflow.oauth.RefreshScheduler;
+import io.credflow.oauth.RefreshService;
+import io.credflow.oauth.TokenClient;
 import io.credflow.store.Database;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcAuditLog;
 import io.credflow.store.JdbcAuthClientRepository;
+import io.credflow.store.JdbcAuthorizationRepository;
 import io.credflow.store.JdbcComponentRepository;
 import io.credflow.store.JdbcCredentialRepository;
+import io.credflow.store.JdbcEventLog;
+import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.store.JdbcTenancyRepository;
 import io.credflow.store.KeysetGuard;
 import io.credflow.store.SecretColumns;
@@ -26,6 +36,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The composition root: wires every part from one validated {@link Config}, in order (database,
@@ -35,6 +46,7 @@ public final class Credflow implements AutoCloseable {
   private final Config config;
   private final Database database;
   private final ApiServer server;
+  private final RefreshScheduler scheduler;
   private final Services services;
   private final Optional<Secret> newAdminKey;
 
@@ -44,18 +56,24 @@ public final class Credflow implements AutoCloseable {
       ComponentService components,
       AuthClientService authClients,
       CredentialService credentials,
+      AuthorizationService authorizations,
+      RefreshService refresher,
+      RefreshScheduler scheduler,
       JdbcAuditLog audit,
+      JdbcEventLog events,
       Keyring keyring) {}
 
   private Credflow(
       Config config,
       Database database,
       ApiServer server,
+      RefreshScheduler scheduler,
       Services services,
       Optional<Secret> newAdminKey) {
     this.config = config;
     this.database = database;
     this.server = server;
+    this.scheduler = scheduler;
     this.services = services;
     this.newAdminKey = newAdminKey;
   }
@@ -69,6 +87,11 @@ public final class Credflow implements AutoCloseable {
         throw new UncheckedIOException(
             "cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
       }
+      KeysetGuard.checkReadOnly(
+          config.dbUrl(),
+          config.dbUser().orElse(null),
+          config.dbPassword().map(Secret::reveal).orElse(null),
+          config.keysetPath());
     }
     Database database =
         Database.open(
@@ -88,13 +111,42 @@ public final class Credflow implements AutoCloseable {
           new AuthClientService(
               new JdbcAuthClientRepository(jdbc, secrets, clock), components, tenancy, jdbc, clock);
       JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+      JdbcEventLog events = new JdbcEventLog(jdbc);
+      JdbcCredentialRepository credentialRepository =
+          new JdbcCredentialRepository(jdbc, secrets, clock);
+      TokenClient tokenClient = HttpTokenClient.create(HttpTokenClient.DEFAULT_TIMEOUT);
+      JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
+      RefreshService refresher =
+          new RefreshService(
+              credentialRepository,
+              authClients::findUnchecked,
+              schedule,
+              tokenClient,
+              events,
+              RefreshPolicy.defaults(),
+              clock);
+      AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
+      AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());
+      AuthorizationService authorizations =
+          new AuthorizationService(
+              new JdbcAuthorizationRepository(jdbc, secrets),
+              authClients,
+              components,
+              tenancy,
+              tokenClient,
+              credentialsRef::get,
+              publicUrl::get,
+              clock);
       CredentialService credentials =
           new CredentialService(
-              new JdbcCredentialRepository(jdbc, secrets, clock),
+              credentialRepository,
               authClients,
               tenancy,
               audit,
+              events,
+              new OAuthLifecycle(authorizations, refresher, schedule, tokenClient, events, clock),
               clock);
+      credentialsRef.set(credentials);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
@@ -104,12 +156,41 @@ public final class Credflow implements AutoCloseable {
               config.host(),
               config.port(),
               new ApiServer.Services(
-                  tenancy, components, authClients, credentials, database::isHealthy, metrics));
+                  tenancy,
+                  components,
+                  authClients,
+                  credentials,
+                  authorizations,
+                  database::isHealthy,
+                  metrics));
+      if (!config.publicUrlSet()) {
+        publicUrl.set(URI.create("http://localhost:" + server.port()));
+      }
+      RefreshScheduler scheduler =
+          new RefreshScheduler(
+                  schedule,
+                  refresher,
+                  clock,
+                  RefreshScheduler.DEFAULT_POLL,
+                  RefreshScheduler.DEFAULT_CONCURRENCY,
+                  RefreshScheduler.DEFAULT_BATCH)
+              .start();
       return new Credflow(
           config,
           database,
           server,
-          new Services(tenancy, components, authClients, credentials, audit, keyring),
+          scheduler,
+          new Services(
+              tenancy,
+              components,
+              authClients,
+              credentials,
+              authorizations,
+              refresher,
+              scheduler,
+              audit,
+              events,
+              keyring),
           adminKey);
     } catch (RuntimeException e) {
       database.close();
@@ -149,6 +230,7 @@ public final class Credflow implements AutoCloseable {
 
   @Override
   public void close() {
+    scheduler.close();
     server.close();
     database.close();
   }

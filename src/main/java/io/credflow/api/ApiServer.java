@@ -8,10 +8,12 @@ import io.credflow.common.CredflowException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Secret;
+import io.credflow.common.UpstreamException;
 import io.credflow.common.ValidationException;
 import io.credflow.common.Violation;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
+import io.credflow.oauth.AuthorizationService;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.TenancyService;
 import io.javalin.Javalin;
@@ -43,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
       ComponentService components,
       AuthClientService authClients,
       CredentialService credentials,
+      AuthorizationService authorizations,
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics) {}
 
@@ -77,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
               new CredentialRoutes(services.credentials()).register(routes);
+              new AuthorizationRoutes(services.authorizations()).register(routes);
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(
                   404, ctx -> fallback(ctx, 404, "not_found", "no such resource or route"));
@@ -187,6 +191,8 @@ public final class ApiServer implements AutoCloseable {
         c.pointer().ifPresent(p -> error.putObject("source").put("pointer", p));
         writeErrors(ctx, 409, error);
       }
+      case UpstreamException u ->
+          writeErrors(ctx, 502, JsonApi.error(502, u.code(), title(502), u.getMessage()));
       case ForbiddenException f ->
           writeErrors(ctx, 403, JsonApi.error(403, f.code(), title(403), f.getMessage()));
       case HttpResponseException h ->
@@ -262,6 +268,7 @@ public final class ApiServer implements AutoCloseable {
       case 422 -> "Unprocessable Content";
       case 429 -> "Too Many Requests";
       case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";
       default -> "Error";
     };

@@ -30,6 +30,37 @@ final class CredentialRoutes {
     routes.patch(BASE + "/{id}", this::update);
     routes.delete(BASE + "/{id}", this::delete);
     routes.post(BASE + "/{id}/access", this::access);
+    routes.post(BASE + "/{id}/refresh", this::refresh);
+    routes.get("/v2/workspaces/{ws}/events", this::events);
+  }
+
+  private void refresh(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    var view =
+        credentials.refresh(
+            Requests.caller(ctx),
+            Requests.id(ctx, "ws", "workspace"),
+            Requests.id(ctx, "id", "credential"));
+    JsonApi.write(ctx, 200, single(Representations.credential(view)));
+  }
+
+  private void events(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    Requests.allowQuery(ctx, Set.of("filter[credential]"));
+    var page =
+        credentials.events(
+            Requests.caller(ctx),
+            ws,
+            Requests.queryId(ctx, "filter[credential]", "credential"),
+            Requests.page(ctx));
+    JsonApi.write(
+        ctx,
+        200,
+        Representations.list(
+            page,
+            Representations::event,
+            "/v2/workspaces/" + ws + "/events",
+            TenancyRoutes.queryOf(ctx)));
   }
 
   private void create(Context ctx) {

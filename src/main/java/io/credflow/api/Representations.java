@@ -189,6 +189,14 @@ final class Representations {
     }
   }
 
+  static ObjectNode event(io.credflow.credential.CredentialEvent e) {
+    ObjectNode r = resource("event", Long.toString(e.seq()));
+    attributes(r).put("type", e.type()).put("detail", e.detail()).put("at", e.at().toString());
+    relate(r, "credential", "credential", e.credentialId());
+    relate(r, "workspace", "workspace", e.workspaceId());
+    return r;
+  }
+
   static ObjectNode single(ObjectNode resource) {
     ObjectNode doc = JsonApi.object();
     doc.set("data", resource);

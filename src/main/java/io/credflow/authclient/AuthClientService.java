@@ -2,6 +2,7 @@ package io.credflow.authclient;
 
 import io.credflow.common.ConflictException;
 import io.credflow.common.Ids;
+import io.credflow.common.Members;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
@@ -192,6 +193,7 @@ public final class AuthClientService {
     AuthClientSettings settings = current.settings();
     if (change.credentials().isPresent()) {
       settings = merge(current.settings(), change.credentials().get());
+      requireSharedKeyKept(current, settings);
     }
     List<String> componentIds = current.componentIds();
     if (change.componentIds().isPresent()) {
@@ -224,6 +226,30 @@ public final class AuthClientService {
     return repository.find(id).orElseThrow();
   }
 
+  /**
+   * Credentials of an api_key auth-client may bring no key of their own and use its shared value
+   * (which is not recorded per credential), so the value cannot go while any credential uses it.
+   */
+  private void requireSharedKeyKept(AuthClient current, AuthClientSettings updated) {
+    if (current.settings() instanceof ApiKeySettings before
+        && before.value().isPresent()
+        && updated instanceof ApiKeySettings after
+        && after.value().isEmpty()) {
+      int uses = repository.countCredentials(current.id());
+      if (uses > 0) {
+        throw new ConflictException(
+            "auth_client_in_use",
+            "auth-client "
+                + current.id()
+                + " is used by "
+                + uses
+                + " credential(s), which may rely on its shared value: give it a new value"
+                + " instead of removing it, or delete those credentials first",
+            CREDENTIALS + "/value");
+      }
+    }
+  }
+
   public void delete(Caller caller, String id) {
     AuthClient current = get(caller, id);
     requireManager(caller, current);
@@ -243,11 +269,17 @@ public final class AuthClientService {
         });
   }
 
+  /** Whether a workspace at {@code ws} may use component {@code componentId}. */
+  public boolean componentUsableAt(String componentId, Location ws) {
+    return components.findUnchecked(componentId).filter(c -> c.usableAt(ws)).isPresent();
+  }
+
   /** Whether a workspace at {@code ws} may use the auth-client. */
   public boolean usableAt(AuthClient a, Location ws) {
-    if (a.owner().isPresent()) {
-      return ws.isWithin(a.owner().get());
+    if (a.owner().isPresent() && !ws.isWithin(a.owner().get())) {
+      return false;
     }
+    // Owned or not, an auth-client serves a workspace only through a component it can use.
     return a.componentIds().stream()
         .map(components::findUnchecked)
         .flatMap(Optional::stream)
@@ -350,7 +382,18 @@ public final class AuthClientService {
       String member = String.valueOf(e.getKey());
       Object value = e.getValue();
       Object old = merged.get(member);
-      if (Secret.MASK.equals(value) && old instanceof Secret) {
+      if (Secret.MASK.equals(value)) {
+        if (old instanceof Secret) {
+          continue;
+        }
+        violations.add(
+            new Violation(
+                CREDENTIALS + "/" + Members.escape(member),
+                "masked_value",
+                member
+                    + " has no stored value to keep: send the real value instead of \""
+                    + Secret.MASK
+                    + "\""));
         continue;
       }
       if (current.type().isOAuth()
@@ -358,7 +401,7 @@ public final class AuthClientService {
           && !Objects.equals(reveal(old), value)) {
         violations.add(
             new Violation(
-                CREDENTIALS + "/" + member,
+                CREDENTIALS + "/" + Members.escape(member),
                 "immutable_member",
                 member
                     + " of an "

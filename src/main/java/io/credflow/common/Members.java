@@ -55,7 +55,12 @@ public final class Members {
   }
 
   public String pointer(String name) {
-    return base + "/" + name;
+    return base + "/" + escape(name);
+  }
+
+  /** A member name as one JSON pointer segment: "~" and "/" escaped (RFC 6901). */
+  public static String escape(String name) {
+    return name.replace("~", "~0").replace("/", "~1");
   }
 
   public void violation(String name, String code, String detail) {

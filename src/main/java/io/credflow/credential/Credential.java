@@ -50,6 +50,32 @@ public record Credential(
         seq);
   }
 
+  /** The same credential in another state (an error explains every state but ready). */
+  public Credential withState(CredentialState newState, Optional<CredentialError> newError) {
+    return new Credential(
+        id,
+        workspaceId,
+        authClientId,
+        componentId,
+        name,
+        type,
+        newState,
+        newError,
+        expiresAt,
+        scope,
+        secrets,
+        createdBy,
+        version,
+        createdAt,
+        updatedAt,
+        seq);
+  }
+
+  /** Whether the access token expires before {@code instant} (never, when it has no expiry). */
+  public boolean expiresBefore(Instant instant) {
+    return expiresAt.map(e -> e.isBefore(instant)).orElse(false);
+  }
+
   /** New secrets: the credential is ready again, with the given expiry and scope. */
   public Credential withSecrets(
       CredentialSecrets newSecrets, Optional<Instant> newExpiresAt, Optional<String> newScope) {

@@ -34,6 +34,8 @@ public final class CredentialService {
   private final AuthClientService authClients;
   private final TenancyService tenancy;
   private final AuditLog audit;
+  private final EventLog events;
+  private final TokenLifecycle lifecycle;
   private final Clock clock;
 
   public CredentialService(
@@ -41,11 +43,15 @@ public final class CredentialService {
       AuthClientService authClients,
       TenancyService tenancy,
       AuditLog audit,
+      EventLog events,
+      TokenLifecycle lifecycle,
       Clock clock) {
     this.repository = repository;
     this.authClients = authClients;
     this.tenancy = tenancy;
     this.audit = audit;
+    this.events = events;
+    this.lifecycle = lifecycle;
     this.clock = clock;
   }
 
@@ -65,8 +71,43 @@ public final class CredentialService {
     AuthClient authClient =
         authClients.usableIn(ws, request.authClientId(), "/data/relationships/auth_client");
     String componentId = chooseComponent(authClient, request.componentId());
+    requireUsable(authClient, componentId, request.componentId().isPresent(), ws);
+    Parsed parsed =
+        resolve(caller, ws, authClient, componentId, Optional.empty(), request.credentials());
+    return insert(caller, ws, authClient, componentId, name, parsed);
+  }
+
+  /**
+   * Stores a new credential with tokens already issued, for the OAuth callback that saves the
+   * credential itself (an authorization started with a credential name).
+   */
+  public View createFromTokens(
+      Caller caller,
+      String workspaceId,
+      String name,
+      String authClientId,
+      String componentId,
+      IssuedTokens tokens) {
+    Workspace ws = tenancy.workspace(caller, workspaceId);
+    AuthClient authClient =
+        authClients.usableIn(ws, authClientId, "/data/relationships/auth_client");
+    return insert(
+        caller,
+        ws,
+        authClient,
+        componentId,
+        TenancyService.checkName(name),
+        new Parsed(tokens.tokens(), tokens.expiresAt(), tokens.scope(), true));
+  }
+
+  private View insert(
+      Caller caller,
+      Workspace ws,
+      AuthClient authClient,
+      String componentId,
+      String name,
+      Parsed parsed) {
     Instant now = clock.instant();
-    Parsed parsed = parseSecrets(authClient, request.credentials(), Optional.empty(), now);
     Credential credential =
         new Credential(
             Ids.newId(),
@@ -86,7 +127,18 @@ public final class CredentialService {
             now,
             0);
     repository.insert(credential);
-    return view(repository.find(credential.id()).orElseThrow());
+    Credential stored = repository.find(credential.id()).orElseThrow();
+    events.record(
+        CredentialEvent.of(
+            stored,
+            CredentialEvent.CREATED,
+            "credential created"
+                + (parsed.authenticated() ? " from an Authenticate round trip" : "")
+                + " by user "
+                + caller.user().id(),
+            now));
+    lifecycle.saved(stored, authClient);
+    return view(stored);
   }
 
   public View get(Caller caller, String workspaceId, String id) {
@@ -100,7 +152,10 @@ public final class CredentialService {
     return Page.of(rows, page.size(), Credential::seq).map(this::view);
   }
 
-  /** Renames and/or takes new secret inputs; the auth-client never changes. */
+  /**
+   * Renames and/or takes new secret inputs (a new password, a re-authentication's {@code state});
+   * the auth-client never changes and the id stays.
+   */
   public View update(
       Caller caller,
       String workspaceId,
@@ -108,6 +163,14 @@ public final class CredentialService {
       Optional<String> name,
       Optional<Object> credentials) {
     Optional<String> checkedName = name.map(TenancyService::checkName);
+    Credential first = find(caller, workspaceId, id);
+    requireWriter(caller, first);
+    AuthClient authClient = authClientOf(first);
+    Workspace ws = tenancy.findWorkspace(first.workspaceId()).orElseThrow();
+    // Parsed (and a code redeemed) once, outside the compare-and-set loop.
+    Optional<Parsed> parsed =
+        credentials.map(
+            tree -> resolve(caller, ws, authClient, first.componentId(), Optional.of(first), tree));
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       Credential current = find(caller, workspaceId, id);
       requireWriter(caller, current);
@@ -115,14 +178,26 @@ public final class CredentialService {
       if (checkedName.isPresent()) {
         updated = updated.withName(checkedName.get());
       }
-      if (credentials.isPresent()) {
-        AuthClient authClient = authClientOf(current);
-        Parsed parsed =
-            parseSecrets(authClient, credentials.get(), Optional.of(current), clock.instant());
-        updated = updated.withSecrets(parsed.secrets(), parsed.expiresAt(), parsed.scope());
+      if (parsed.isPresent()) {
+        Parsed p = parsed.get();
+        updated = updated.withSecrets(p.secrets(), p.expiresAt(), p.scope());
       }
       if (repository.compareAndSet(updated)) {
-        return view(repository.find(id).orElseThrow());
+        Credential stored = repository.find(id).orElseThrow();
+        if (parsed.isPresent()) {
+          events.record(
+              CredentialEvent.of(
+                  stored,
+                  parsed.get().authenticated()
+                      ? CredentialEvent.AUTHENTICATED
+                      : CredentialEvent.CREATED.replace("created", "updated"),
+                  parsed.get().authenticated()
+                      ? "authenticated again by user " + caller.user().id()
+                      : "secrets replaced by user " + caller.user().id(),
+                  clock.instant()));
+          lifecycle.saved(stored, authClient);
+        }
+        return view(stored);
       }
     }
     throw new ConflictException(
@@ -130,10 +205,42 @@ public final class CredentialService {
         "credential " + id + " kept changing while this update was applied; send it again");
   }
 
+  /** Refreshes an OAuth2 credential's tokens now (single flight with any other refresh of it). */
+  public View refresh(Caller caller, String workspaceId, String id) {
+    Credential credential = find(caller, workspaceId, id);
+    if (!credential.type().isOAuth()) {
+      throw new ConflictException(
+          "not_refreshable",
+          "credential "
+              + id
+              + " is "
+              + credential.type().wireName()
+              + ": only OAuth2 credentials"
+              + " have tokens to refresh");
+    }
+    return view(lifecycle.refreshNow(credential, authClientOf(credential)));
+  }
+
+  /** A workspace's credential events, of one credential when named. */
+  public Page<CredentialEvent> events(
+      Caller caller, String workspaceId, Optional<String> credentialId, PageRequest page) {
+    Workspace ws = tenancy.workspace(caller, workspaceId);
+    List<CredentialEvent> rows =
+        events.list(ws.id(), credentialId, page.afterOrZero(), page.size() + 1);
+    return Page.of(rows, page.size(), CredentialEvent::seq);
+  }
+
   public void delete(Caller caller, String workspaceId, String id) {
     Credential current = find(caller, workspaceId, id);
     requireWriter(caller, current);
+    lifecycle.deleting(current, authClientOf(current));
     repository.delete(id);
+    events.record(
+        CredentialEvent.of(
+            current,
+            CredentialEvent.DELETED,
+            "deleted by user " + caller.user().id(),
+            clock.instant()));
   }
 
   /**
@@ -141,7 +248,12 @@ public final class CredentialService {
    * audited (who, which credential, why); the secret is never in the record.
    */
   public Access access(Caller caller, String workspaceId, String id, String reason) {
-    Credential credential = find(caller, workspaceId, id);
+    Credential found = find(caller, workspaceId, id);
+    AuthClient authClient = authClientOf(found);
+    Credential credential =
+        found.type().isOAuth() && found.state() != CredentialState.NEEDS_REAUTH
+            ? lifecycle.fresh(found, authClient)
+            : found;
     if (credential.state() != CredentialState.READY) {
       String why =
           credential.error().map(CredentialError::detail).orElse("it is " + credential.state());
@@ -149,7 +261,7 @@ public final class CredentialService {
           "credential_not_ready",
           "credential " + id + " is " + credential.state().wireName() + ": " + why);
     }
-    Authorization authorization = Authorizer.of(credential, authClientOf(credential));
+    Authorization authorization = Authorizer.of(credential, authClient);
     audit.record(
         new AuditLog.AuditRecord(
             clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
@@ -188,6 +300,28 @@ public final class CredentialService {
     }
   }
 
+  /**
+   * An auth-client may link components deployed in other workspaces (component level, or owned
+   * above them); a credential only takes a component its own workspace can use.
+   */
+  private void requireUsable(
+      AuthClient authClient, String componentId, boolean named, Workspace ws) {
+    if (authClients.componentUsableAt(componentId, ws.location())) {
+      return;
+    }
+    if (named) {
+      throw new NotFoundException("component", componentId, "/data/relationships/component");
+    }
+    throw new ValidationException(
+        "/data/relationships/component",
+        "component_not_usable",
+        "auth-client "
+            + authClient.id()
+            + " serves no component that workspace "
+            + ws.id()
+            + " can use");
+  }
+
   private static String chooseComponent(AuthClient authClient, Optional<String> requested) {
     if (requested.isPresent()) {
       if (!authClient.componentIds().contains(requested.get())) {
@@ -198,8 +332,7 @@ public final class CredentialService {
                 + requested.get()
                 + " is not linked to auth-client "
                 + authClient.id()
-                + ", which serves "
-                + authClient.componentIds());
+                + ": name one of the components the auth-client serves");
       }
       return requested.get();
     }
@@ -211,13 +344,51 @@ public final class CredentialService {
         "missing_component",
         "auth-client "
             + authClient.id()
-            + " serves several components "
-            + authClient.componentIds()
-            + ": name one in relationships.component");
+            + " serves several components: name the one this credential is for in"
+            + " relationships.component");
   }
 
+  /** Parsed secret inputs; {@code authenticated} when they came from an Authenticate round trip. */
   private record Parsed(
-      CredentialSecrets secrets, Optional<Instant> expiresAt, Optional<String> scope) {}
+      CredentialSecrets secrets,
+      Optional<Instant> expiresAt,
+      Optional<String> scope,
+      boolean authenticated,
+      Optional<Redeem> redeem) {
+    Parsed(CredentialSecrets secrets, Optional<Instant> expiresAt, Optional<String> scope) {
+      this(secrets, expiresAt, scope, false, Optional.empty());
+    }
+
+    Parsed(
+        CredentialSecrets secrets,
+        Optional<Instant> expiresAt,
+        Optional<String> scope,
+        boolean authenticated) {
+      this(secrets, expiresAt, scope, authenticated, Optional.empty());
+    }
+  }
+
+  /** A save that names an authorization: its code is exchanged for tokens. */
+  private record Redeem(String state, Optional<String> code) {}
+
+  /** Parses the inputs and, for a round trip's {@code state}, redeems its code for tokens. */
+  private Parsed resolve(
+      Caller caller,
+      Workspace ws,
+      AuthClient authClient,
+      String componentId,
+      Optional<Credential> current,
+      Object tree) {
+    Parsed parsed = parseSecrets(authClient, tree, current, clock.instant());
+    if (parsed.redeem().isEmpty()) {
+      return parsed;
+    }
+    Redeem r = parsed.redeem().get();
+    IssuedTokens issued =
+        lifecycle.redeem(
+            caller, ws, authClient, componentId, current.map(Credential::id), r.state(), r.code());
+    return new Parsed(issued.tokens(), issued.expiresAt(), issued.scope(), true);
+  }
 
   private Parsed parseSecrets(
       AuthClient authClient, Object tree, Optional<Credential> current, Instant now) {
@@ -271,12 +442,14 @@ public final class CredentialService {
   private static Parsed tokens(Members m, long defaultExpiresIn, Instant now) {
     if (m.has("state") || m.has("code")) {
       m.allowOnly(Set.of("state", "code"));
-      m.violation(
-          m.has("state") ? "state" : "code",
-          "authorization_flow_unavailable",
-          "saving a credential from an Authenticate round trip (state/code) is not available on"
-              + " this server yet; import tokens with access_token, refresh_token and expires_in");
-      return new Parsed(new CredentialSecrets.None(), Optional.empty(), Optional.empty());
+      Optional<String> state = m.string("state", true);
+      Optional<String> code = m.string("code", false);
+      return new Parsed(
+          new CredentialSecrets.None(),
+          Optional.empty(),
+          Optional.empty(),
+          true,
+          state.map(st -> new Redeem(st, code)));
     }
     m.allowOnly(Set.of("access_token", "refresh_token", "expires_in", "scope", "token_type"));
     Optional<Secret> access = m.secret("access_token", true);

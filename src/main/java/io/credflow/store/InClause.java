@@ -18,6 +18,10 @@ final class InClause {
       Collection<String> ids,
       Jdbc.RowMapper<T> mapper,
       Object... params) {
+    if (ids.isEmpty()) {
+      // "IN ()" is a syntax error on PostgreSQL; no id matches nothing.
+      return List.of();
+    }
     String placeholders = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
     String sql = String.format(sqlTemplate, placeholders);
     List<Object> all = new ArrayList<>();

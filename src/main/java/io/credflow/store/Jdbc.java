@@ -23,6 +23,8 @@ import javax.sql.DataSource;
 public final class Jdbc implements Transactions {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String FOREIGN_KEY_VIOLATION = "23503";
+  // H2 reports a missing parent row with its own state; PostgreSQL uses 23503 for both directions.
+  private static final String H2_PARENT_MISSING = "23506";
 
   private final DataSource dataSource;
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
@@ -75,6 +77,28 @@ public final class Jdbc implements Transactions {
         });
   }
 
+  /** Whether the current schema has a table of this (lower-case) name. */
+  public boolean tableExists(String name) {
+    return run(
+        "metadata",
+        c -> {
+          for (String candidate : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs =
+                c.getMetaData().getTables(null, null, candidate, new String[] {"TABLE"})) {
+              while (rs.next()) {
+                String schema = rs.getString("TABLE_SCHEM");
+                if (schema == null
+                    || schema.equalsIgnoreCase(c.getSchema())
+                    || schema.equalsIgnoreCase("public")) {
+                  return true;
+                }
+              }
+            }
+          }
+          return false;
+        });
+  }
+
   @Override
   public <T> T inTransaction(Supplier<T> work) {
     if (current.get() != null) {
@@ -118,7 +142,7 @@ public final class Jdbc implements Transactions {
     if (state.equals(UNIQUE_VIOLATION)) {
       return new ConflictException("duplicate", "a resource with the same unique value exists");
     }
-    if (state.equals(FOREIGN_KEY_VIOLATION)) {
+    if (state.equals(FOREIGN_KEY_VIOLATION) || state.equals(H2_PARENT_MISSING)) {
       return new ConflictException(
           "in_use", "the resource is referenced by another one, or references a missing one");
     }

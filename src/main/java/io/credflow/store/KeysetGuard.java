@@ -7,6 +7,7 @@ import io.credflow.crypto.KeysetFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * Makes sure the keyset and the database belong together before anything is written: the database
@@ -25,35 +26,62 @@ public final class KeysetGuard {
    */
   public static Keyring open(Database database, Path keysetPath) {
     Optional<byte[]> check = storedCheck(database.jdbc());
+    if (check.isPresent()) {
+      return verify(check.get(), keysetPath, database.describe());
+    }
+    return KeysetFile.exists(keysetPath)
+        ? KeysetFile.load(keysetPath)
+        : KeysetFile.create(keysetPath);
+  }
+
+  /**
+   * For an embedded H2 database, the checks of {@link #open} on a read-only connection, to run
+   * before the database is opened for writing: H2 rewrites its file on every read-write open and
+   * close, so a start refused only after that open would leave the file changed although no row
+   * changed. Does nothing when there is no database yet (or it cannot be opened read-only; the
+   * regular open then reports why). Throws {@link KeysetException} as {@link #open} does.
+   */
+  public static void checkReadOnly(String h2Url, String user, String password, Path keysetPath) {
+    JdbcDataSource readOnly = new JdbcDataSource();
+    readOnly.setURL(h2Url + ";ACCESS_MODE_DATA=r;IFEXISTS=TRUE");
+    readOnly.setUser(user == null ? "" : user);
+    readOnly.setPassword(password == null ? "" : password);
+    try (java.sql.Connection probe = readOnly.getConnection()) {
+      probe.getMetaData();
+    } catch (java.sql.SQLException e) {
+      return;
+    }
+    Optional<byte[]> check = storedCheck(new Jdbc(readOnly));
+    if (check.isPresent()) {
+      verify(check.get(), keysetPath, Database.redactUrl(h2Url));
+    }
+  }
+
+  private static Keyring verify(byte[] check, Path keysetPath, String database) {
     if (!KeysetFile.exists(keysetPath)) {
-      if (check.isPresent()) {
-        throw new KeysetException(
-            "keyset_missing",
-            "the database at "
-                + database.describe()
-                + " holds secrets encrypted with a keyset, but there is no keyset file at "
-                + keysetPath
-                + ": restore that file or point CREDFLOW_KEYSET at it. Nothing was changed.");
-      }
-      return KeysetFile.create(keysetPath);
+      throw new KeysetException(
+          "keyset_missing",
+          "the database at "
+              + database
+              + " holds secrets encrypted with a keyset, but there is no keyset file at "
+              + keysetPath
+              + ": restore that file or point CREDFLOW_KEYSET at it. Nothing was changed.");
     }
     Keyring keyring = KeysetFile.load(keysetPath);
-    if (check.isPresent()) {
-      try {
-        keyring.open(check.get(), CHECK_CONTEXT);
-      } catch (CryptoException e) {
-        throw new KeysetException(
-            "keyset_mismatch",
-            "the keyset at "
-                + keysetPath
-                + " ("
-                + keyring.fingerprint()
-                + ") is not the one the database at "
-                + database.describe()
-                + " was written with: restore the right keyset file or point CREDFLOW_KEYSET at"
-                + " it. Nothing was changed.",
-            e);
-      }
+    try {
+      keyring.open(check, CHECK_CONTEXT);
+    } catch (CryptoException e) {
+      throw new KeysetException(
+          "keyset_mismatch",
+          "the keyset at "
+              + keysetPath
+              + " ("
+              + keyring.fingerprint()
+              + ") is not the one the database at "
+              + database
+              + " was written with: restore the right keyset file or point CREDFLOW_KEYSET at"
+              + " it. Nothing was changed.",
+          e);
     }
     return keyring;
   }
@@ -71,12 +99,12 @@ public final class KeysetGuard {
   }
 
   private static Optional<byte[]> storedCheck(Jdbc jdbc) {
-    try {
-      return jdbc.queryOne(
-          "SELECT ciphertext FROM keyset_check WHERE id = 1", rs -> rs.getBytes("ciphertext"));
-    } catch (StoreException e) {
-      // A database without the table has never been started: nothing is encrypted in it.
+    // A database without the table has never been started: nothing is encrypted in it. Any other
+    // failure to read the check is an error, never a reason to make a new keyset.
+    if (!jdbc.tableExists("keyset_check")) {
       return Optional.empty();
     }
+    return jdbc.queryOne(
+        "SELECT ciphertext FROM keyset_check WHERE id = 1", rs -> rs.getBytes("ciphertext"));
   }
 }

@@ -64,6 +64,11 @@ public final class TenancyService {
         });
   }
 
+  /** The user {@code userId} as a caller, for work done later on a user's behalf. */
+  public Optional<Caller> callerFor(String userId) {
+    return repository.findUser(userId).map(u -> new Caller(u, repository.membershipsOf(u.id())));
+  }
+
   /** The bootstrap global admin as a caller, for seeding from the command line. */
   public Caller bootstrapAdminCaller() {
     User admin =

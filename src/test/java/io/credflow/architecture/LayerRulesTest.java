@@ -61,7 +61,7 @@ class LayerRulesTest {
         .whereLayer("Executor")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api")
         .whereLayer("OAuth")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "Store")
         .whereLayer("Store")
         .mayOnlyBeAccessedByLayers("Root", "Cli")
         .whereLayer("Credential")

@@ -1,0 +1,25 @@
+package io.credflow.credential;
+
+import java.time.Instant;
+
+/**
+ * One transition in a credential's life ({@code credential.refreshed}, {@code
+ * credential.needs_reauth}, …), with a sentence for people. Never carries a secret.
+ */
+public record CredentialEvent(
+    long seq, String credentialId, String workspaceId, String type, String detail, Instant at) {
+  public static final String CREATED = "credential.created";
+  public static final String AUTHENTICATED = "credential.authenticated";
+  public static final String REFRESHED = "credential.refreshed";
+  public static final String REFRESH_FAILED = "credential.refresh_failed";
+  public static final String NEEDS_REAUTH = "credential.needs_reauth";
+  public static final String ERROR = "credential.error";
+  public static final String REVOKED = "credential.revoked";
+  public static final String REVOCATION_FAILED = "credential.revocation_failed";
+  public static final String DELETED = "credential.deleted";
+
+  /** An event to record now; the log assigns {@code seq}. */
+  public static CredentialEvent of(Credential c, String type, String detail, Instant at) {
+    return new CredentialEvent(0, c.id(), c.workspaceId(), type, detail, at);
+  }
+}

@@ -1,0 +1,99 @@
+package io.credflow.oauth;
+
+import io.credflow.authclient.AuthClient;
+import io.credflow.authclient.OAuth2Settings;
+import io.credflow.credential.Credential;
+import io.credflow.credential.CredentialEvent;
+import io.credflow.credential.CredentialSecrets;
+import io.credflow.credential.EventLog;
+import io.credflow.credential.IssuedTokens;
+import io.credflow.credential.TokenLifecycle;
+import io.credflow.tenancy.Caller;
+import io.credflow.tenancy.Workspace;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/** OAuth2's part of a credential's life, as {@link TokenLifecycle} asks for it. */
+public final class OAuthLifecycle implements TokenLifecycle {
+  private final AuthorizationService authorizations;
+  private final RefreshService refresher;
+  private final RefreshSchedule schedule;
+  private final TokenClient tokenClient;
+  private final EventLog events;
+  private final Clock clock;
+
+  public OAuthLifecycle(
+      AuthorizationService authorizations,
+      RefreshService refresher,
+      RefreshSchedule schedule,
+      TokenClient tokenClient,
+      EventLog events,
+      Clock clock) {
+    this.authorizations = authorizations;
+    this.refresher = refresher;
+    this.schedule = schedule;
+    this.tokenClient = tokenClient;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public IssuedTokens redeem(
+      Caller caller,
+      Workspace workspace,
+      AuthClient authClient,
+      String componentId,
+      Optional<String> credentialId,
+      String state,
+      Optional<String> code) {
+    return authorizations.redeem(
+        caller, workspace, authClient, componentId, credentialId, state, code);
+  }
+
+  @Override
+  public Credential fresh(Credential credential, AuthClient authClient) {
+    return credential.type().isOAuth() ? refresher.fresh(credential) : credential;
+  }
+
+  @Override
+  public Credential refreshNow(Credential credential, AuthClient authClient) {
+    return refresher.refresh(
+        credential.id(), new RefreshService.Trigger.Forced(credential.version()));
+  }
+
+  @Override
+  public void saved(Credential credential, AuthClient authClient) {
+    if (!credential.type().isOAuth()) {
+      return;
+    }
+    Instant now = clock.instant();
+    schedule.schedule(
+        credential.id(),
+        refresher.policy().nextRefresh(credential.type(), now, credential.expiresAt()),
+        now);
+  }
+
+  @Override
+  public void deleting(Credential credential, AuthClient authClient) {
+    if (!(authClient.settings() instanceof OAuth2Settings s)
+        || s.revocationUri().isEmpty()
+        || !(credential.secrets() instanceof CredentialSecrets.Tokens tokens)) {
+      return;
+    }
+    // RFC 7009: revoke the refresh token (which ends its access tokens too), or the access token.
+    boolean revoked =
+        tokens.refreshToken().isPresent()
+            ? tokenClient.revoke(
+                s, s.revocationUri().get(), tokens.refreshToken().get(), "refresh_token")
+            : tokenClient.revoke(s, s.revocationUri().get(), tokens.accessToken(), "access_token");
+    events.record(
+        CredentialEvent.of(
+            credential,
+            revoked ? CredentialEvent.REVOKED : CredentialEvent.REVOCATION_FAILED,
+            revoked
+                ? "tokens revoked at the provider before deletion"
+                : "the provider did not confirm the revocation; the credential is purged anyway",
+            clock.instant()));
+  }
+}

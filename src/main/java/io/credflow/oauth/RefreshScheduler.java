@@ -1,0 +1,136 @@
+package io.credflow.oauth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proactive refresh: polls the shared schedule for due credentials and refreshes them on
+ * virtual threads, at most {@code concurrency} at once. Every process on one database runs one; the
+ * lease in {@link RefreshSchedule} keeps them from refreshing the same credential twice.
+ */
+public final class RefreshScheduler implements AutoCloseable {
+  public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
+  public static final int DEFAULT_CONCURRENCY = 256;
+  public static final int DEFAULT_BATCH = 1000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RefreshScheduler.class);
+
+  private final RefreshSchedule schedule;
+  private final RefreshService refresher;
+  private final Clock clock;
+  private final Duration poll;
+  private final int batch;
+  private final Semaphore permits;
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private volatile Thread poller;
+  private volatile boolean running;
+
+  public RefreshScheduler(
+      RefreshSchedule schedule,
+      RefreshService refresher,
+      Clock clock,
+      Duration poll,
+      int concurrency,
+      int batch) {
+    if (poll.isNegative() || poll.isZero() || concurrency < 1 || batch < 1) {
+      throw new IllegalArgumentException("poll > 0, concurrency >= 1 and batch >= 1 are required");
+    }
+    this.schedule = schedule;
+    this.refresher = refresher;
+    this.clock = clock;
+    this.poll = poll;
+    this.batch = batch;
+    this.permits = new Semaphore(concurrency);
+  }
+
+  /** Starts polling in the background. */
+  public RefreshScheduler start() {
+    running = true;
+    poller = Thread.ofPlatform().daemon().name("credflow-refresh-poller").start(this::loop);
+    return this;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        submitDue();
+        Thread.sleep(poll);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("refresh poll failed: {}", e.getMessage());
+        try {
+          Thread.sleep(poll);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Submits every credential due now; returns the futures of the refreshes it started. */
+  public List<Future<?>> submitDue() throws InterruptedException {
+    List<Future<?>> started = new ArrayList<>();
+    for (String id : schedule.due(clock.instant(), batch)) {
+      if (!queued.add(id)) {
+        continue;
+      }
+      permits.acquire();
+      started.add(
+          workers.submit(
+              () -> {
+                try {
+                  refresher.refresh(id, new RefreshService.Trigger.Scheduled());
+                } catch (RuntimeException e) {
+                  LOG.warn("scheduled refresh of credential {} failed: {}", id, e.getMessage());
+                } finally {
+                  queued.remove(id);
+                  permits.release();
+                }
+              }));
+    }
+    return started;
+  }
+
+  /** Refreshes everything due now and waits for it: for tests that move a clock. */
+  public int runDueNow() throws InterruptedException {
+    List<Future<?>> started = submitDue();
+    for (Future<?> f : started) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        LOG.warn("scheduled refresh failed: {}", e.getCause().getMessage());
+      }
+    }
+    return started.size();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t = poller;
+    if (t != null) {
+      t.interrupt();
+    }
+    workers.shutdown();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

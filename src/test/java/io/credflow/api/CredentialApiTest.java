@@ -1,0 +1,815 @@
+package io.credflow.api;
+
+import static io.credflow.api.ApiFixtures.authClientDoc;
+import static io.credflow.api.ApiFixtures.ids;
+import static io.credflow.api.ApiFixtures.oauth2Credentials;
+import static io.credflow.api.ApiFixtures.pointers;
+import static io.credflow.api.ApiFixtures.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.credential.AuditLog;
+import io.credflow.testing.Api;
+import io.credflow.testing.TestServer;
+import io.credflow.testing.World;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CredentialApiTest {
+  private static final String CREDENTIALS = "/data/attributes/credentials";
+  private static final String MASK = "********";
+
+  private static TestServer server;
+  private static World world;
+  private static World.Tenancy t;
+  private static String base;
+  private static String noauth;
+  private static String basic;
+  private static String apiKeyShared;
+  private static String apiKeyOwn;
+  private static String apiKeyQuery;
+  private static String oauth2;
+
+  @BeforeAll
+  static void start() {
+    server = ApiFixtures.server();
+    world = new World(server);
+    t = world.tenancy("credentials");
+    base = "/v2/workspaces/" + t.workspace() + "/credentials";
+    Api admin = server.admin();
+    noauth = world.authClient(admin, t.tenant(), t.component(), "noauth", Map.of());
+    basic = world.authClient(admin, t.tenant(), t.component(), "basic", Map.of("name", "svc-user"));
+    apiKeyShared =
+        world.authClient(
+            admin,
+            t.tenant(),
+            t.component(),
+            "api_key",
+            Map.of("name", "X-Api-Key", "value", "shared-key-123"));
+    apiKeyOwn =
+        world.authClient(admin, t.tenant(), t.component(), "api_key", Map.of("name", "X-Own-Key"));
+    apiKeyQuery =
+        world.authClient(
+            admin, t.tenant(), t.component(), "api_key", Map.of("name", "api_key", "in", "query"));
+    Map<String, Object> oauth = new java.util.HashMap<>(oauth2Credentials("cred-cid", "cred-s"));
+    oauth.put("token_expires_in", 18000);
+    oauth2 = world.authClient(admin, t.tenant(), t.component(), "oauth2", oauth);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static Api member() {
+    return server.as(t.memberKey());
+  }
+
+  private static Api.Response create(String name, String authClient, Object credentials) {
+    return member().post(base, World.credentialDoc(name, authClient, credentials));
+  }
+
+  private static String created(String authClient, Object credentials) {
+    return World.created(create(unique("cred"), authClient, credentials));
+  }
+
+  private static Api.Response access(Api api, String id, String query) {
+    return api.post(base + "/" + id + "/access" + query, "");
+  }
+
+  private static JsonNode accessHeader(String id) {
+    Api.Response r = access(member(), id, "");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return r.attributes().path("header");
+  }
+
+  private static String basicValue(String user, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ObjectNode patchDoc(String id, Map<String, Object> attributes) {
+    ObjectNode doc = World.doc("credential", attributes, Map.of());
+    ((ObjectNode) doc.get("data")).put("id", id);
+    return doc;
+  }
+
+  private static long version(String id) {
+    return server
+        .credflow()
+        .database()
+        .jdbc()
+        .queryOne("SELECT version FROM credentials WHERE id = ?", rs -> rs.getLong("version"), id)
+        .orElseThrow();
+  }
+
+  private static Instant instant(JsonNode node) {
+    return Instant.parse(node.asText());
+  }
+
+  // create and read
+
+  @Test
+  void createWhenNoauthThen201ReadyWithNoHeaderAndItsRelationships() {
+    Api.Response r = create("open", noauth, Map.of());
+
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.header("Location")).contains(base + "/" + r.id());
+    JsonNode a = r.attributes();
+    assertThat(a.path("name").asText()).isEqualTo("open");
+    assertThat(a.path("type").asText()).isEqualTo("noauth");
+    assertThat(a.path("state").asText()).isEqualTo("ready");
+    assertThat(a.path("error").isNull()).isTrue();
+    assertThat(a.path("expires_at").isNull()).isTrue();
+    assertThat(a.path("has_refresh_token").asBoolean()).isFalse();
+    assertThat(a.path("header").isNull()).isTrue();
+    assertThat(a.has("updated_at")).isTrue();
+    JsonNode rels = r.data().path("relationships");
+    assertThat(rels.at("/auth_client/data/id").asText()).isEqualTo(noauth);
+    assertThat(rels.at("/component/data/id").asText()).isEqualTo(t.component());
+    assertThat(member().get(base + "/" + r.id()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void createBasicWhenNoUsernameThenTheAuthClientsNameIsTheUserAndReadsMaskThePassword() {
+    Api.Response r = create("b", basic, Map.of("password", "pw-basic-1"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    JsonNode header = r.attributes().path("header");
+    assertThat(header.path("name").asText()).isEqualTo("Authorization");
+    assertThat(header.path("value").asText()).isEqualTo("Basic " + MASK);
+    Api.Response read = member().get(base + "/" + r.id());
+    assertThat(read.attributes().at("/header/value").asText()).isEqualTo("Basic " + MASK);
+    for (Api.Response each : List.of(r, read, member().get(base))) {
+      assertThat(each.text())
+          .doesNotContain("pw-basic-1")
+          .doesNotContain(basicValue("svc-user", "pw-basic-1").substring(6));
+    }
+    assertThat(accessHeader(r.id()).path("value").asText())
+        .isEqualTo(basicValue("svc-user", "pw-basic-1"));
+  }
+
+  @Test
+  void createBasicWhenUsernameIsGivenThenItWinsOverTheAuthClientsName() {
+    String id = created(basic, Map.of("username", "alice", "password", "pä55:word"));
+
+    JsonNode header = accessHeader(id);
+
+    assertThat(header.path("name").asText()).isEqualTo("Authorization");
+    assertThat(header.path("value").asText()).isEqualTo(basicValue("alice", "pä55:word"));
+  }
+
+  @Test
+  void createBasicWhenUsernameHasAColonThen422AtUsername() {
+    Api.Response r = create("b", basic, Map.of("username", "al:ice", "password", "pw"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly(CREDENTIALS + "/username");
+  }
+
+  @Test
+  void createBasicWhenPasswordIsMissingThen422AtPassword() {
+    Api.Response r = create("b", basic, Map.of("username", "alice"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly(CREDENTIALS + "/password");
+  }
+
+  @Test
+  void createBasicWhenNeitherCredentialNorAuthClientNamesAUserThen422AtUsername() {
+    String nameless =
+        world.authClient(server.admin(), t.tenant(), t.component(), "basic", Map.of());
+
+    Api.Response r = create("b", nameless, Map.of("password", "pw"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly(CREDENTIALS + "/username");
+  }
+
+  @Test
+  void createApiKeyWhenItBringsAValueThenHeaderNameIsTheAuthClientsAndValueMasked() {
+    Api.Response r = create("k", apiKeyShared, Map.of("value", "own-key-456"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.attributes().at("/header/name").asText()).isEqualTo("X-Api-Key");
+    assertThat(r.attributes().at("/header/value").asText()).isEqualTo(MASK);
+    assertThat(r.text()).doesNotContain("own-key-456").doesNotContain("shared-key-123");
+    JsonNode header = accessHeader(r.id());
+    assertThat(header.path("name").asText()).isEqualTo("X-Api-Key");
+    assertThat(header.path("value").asText()).isEqualTo("own-key-456");
+  }
+
+  @Test
+  void createApiKeyWhenItBringsNoValueThenTheAuthClientsSharedValueIsUsed() {
+    String id = created(apiKeyShared, Map.of());
+
+    assertThat(accessHeader(id).path("value").asText()).isEqualTo("shared-key-123");
+    assertThat(member().get(base + "/" + id).text()).doesNotContain("shared-key-123");
+  }
+
+  @Test
+  void createApiKeyWhenNeitherCredentialNorAuthClientHasAValueThen422AtValue() {
+    Api.Response r = create("k", apiKeyOwn, Map.of());
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly(CREDENTIALS + "/value");
+    String id = created(apiKeyOwn, Map.of("value", "mine"));
+    assertThat(accessHeader(id).path("name").asText()).isEqualTo("X-Own-Key");
+  }
+
+  @Test
+  void createApiKeyWhenPlacedInQueryThenNoHeaderAndTheQueryParameterShownMasked() {
+    Api.Response r = create("q", apiKeyQuery, Map.of("value", "query-key-789"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.attributes().path("header").isNull()).isTrue();
+    assertThat(r.attributes().at("/query/name").asText()).isEqualTo("api_key");
+    assertThat(r.attributes().at("/query/value").asText()).isEqualTo(MASK);
+    assertThat(r.text()).doesNotContain("query-key-789");
+    Api.Response access = access(member(), r.id(), "");
+    assertThat(access.status()).as(access.text()).isEqualTo(200);
+    assertThat(access.attributes().path("header").isNull()).isTrue();
+    assertThat(access.attributes().at("/query/name").asText()).isEqualTo("api_key");
+    assertThat(access.attributes().at("/query/value").asText()).isEqualTo("query-key-789");
+  }
+
+  @Test
+  void createApiKeyWhenUnknownMemberThen422AtIt() {
+    Api.Response r = create("k", apiKeyShared, Map.of("value", "v", "name", "X-Other"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly(CREDENTIALS + "/name");
+  }
+
+  @Test
+  void createOAuth2WhenTokensAreImportedThenExpiresAtIsNowPlusExpiresInAndReadsShowBearerMasked() {
+    Instant before = Instant.now();
+    Api.Response r =
+        create(
+            "o",
+            oauth2,
+            Map.of("access_token", "at-111", "refresh_token", "rt-111", "expires_in", 600));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    JsonNode a = r.attributes();
+    assertThat(a.path("type").asText()).isEqualTo("oauth2");
+    assertThat(a.path("has_refresh_token").asBoolean()).isTrue();
+    assertThat(instant(a.path("expires_at")))
+        .isCloseTo(before.plusSeconds(600), within(30, ChronoUnit.SECONDS));
+    assertThat(a.at("/header/name").asText()).isEqualTo("Authorization");
+    assertThat(a.at("/header/value").asText()).isEqualTo("Bearer " + MASK);
+    assertThat(r.text()).doesNotContain("at-111").doesNotContain("rt-111");
+    Api.Response access = access(member(), r.id(), "");
+    assertThat(access.attributes().at("/header/value").asText()).isEqualTo("Bearer at-111");
+    assertThat(instant(access.attributes().path("expires_at")))
+        .isEqualTo(instant(a.path("expires_at")));
+    assertThat(access.text()).doesNotContain("rt-111");
+  }
+
+  @Test
+  void createOAuth2WhenImportHasNoExpiresInThenTheAuthClientsTokenExpiresInApplies() {
+    Instant before = Instant.now();
+    Api.Response r = create("o", oauth2, Map.of("access_token", "at-222"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.attributes().path("has_refresh_token").asBoolean()).isFalse();
+    assertThat(instant(r.attributes().path("expires_at")))
+        .isCloseTo(before.plusSeconds(18000), within(30, ChronoUnit.SECONDS));
+  }
+
+  @Test
+  void createOAuth2WhenAccessTokenIsMissingOrExpiresInInvalidThen422AtEach() {
+    Api.Response r = create("o", oauth2, Map.of("refresh_token", "rt", "expires_in", "soon"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r))
+        .containsExactlyInAnyOrder(CREDENTIALS + "/access_token", CREDENTIALS + "/expires_in");
+  }
+
+  @Test
+  void createInstagramWhenTokensAreImportedThenTheTokenTravelsAsAMaskedQueryParameter() {
+    String component =
+        ApiFixtures.component(
+            server,
+            ApiFixtures.oauthFieldViewDescriptor(List.of("oauth2_instagram")),
+            "tenant",
+            t.tenant());
+    String ig =
+        World.created(
+            server
+                .admin()
+                .post(
+                    "/v2/auth-clients",
+                    authClientDoc(
+                        "oauth2_instagram",
+                        "ig",
+                        Map.of("client_id", unique("ig"), "client_secret", "s"),
+                        List.of(component),
+                        "tenant",
+                        t.tenant())));
+
+    Api.Response r = create("ig", ig, Map.of("access_token", "ig-token", "expires_in", 5184000));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.attributes().path("header").isNull()).isTrue();
+    assertThat(r.attributes().at("/query/value").asText()).isEqualTo(MASK);
+    assertThat(r.text()).doesNotContain("ig-token");
+    assertThat(access(member(), r.id(), "").attributes().at("/query/value").asText())
+        .isEqualTo("ig-token");
+  }
+
+  // access and audit
+
+  @Test
+  void accessWhenMembersAskThenRealValueNoStoreAndAnAuditRecordOfWhoWhichAndWhy() {
+    String id = created(basic, Map.of("password", "audited-pw"));
+
+    Api.Response r = access(member(), id, "?reason=nightly%20sync");
+    access(server.as(t.adminKey()), id, "");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.header("Cache-Control")).contains("no-store");
+    assertThat(r.attributes().at("/header/value").asText())
+        .isEqualTo(basicValue("svc-user", "audited-pw"));
+    assertThat(r.attributes().has("expires_at")).isTrue();
+    List<AuditLog.AuditRecord> records = server.credflow().services().audit().ofCredential(id);
+    assertThat(records).hasSize(2);
+    AuditLog.AuditRecord first = records.get(0);
+    assertThat(first.userId()).isEqualTo(t.memberId());
+    assertThat(first.credentialId()).isEqualTo(id);
+    assertThat(first.workspaceId()).isEqualTo(t.workspace());
+    assertThat(first.reason()).isEqualTo("nightly sync");
+    assertThat(first.action()).isNotBlank();
+    assertThat(first.at()).isCloseTo(Instant.now(), within(60, ChronoUnit.SECONDS));
+    assertThat(records.get(1).userId()).isEqualTo(t.adminId());
+    assertThat(records.toString()).doesNotContain("audited-pw");
+  }
+
+  @Test
+  void readsWhenGetAndListThenNoAuditRecordIsWritten() {
+    String id = created(basic, Map.of("password", "pw"));
+
+    member().get(base + "/" + id);
+    member().get(base);
+
+    assertThat(server.credflow().services().audit().ofCredential(id)).isEmpty();
+  }
+
+  @Test
+  void accessWhenCredentialIsInAnotherWorkspaceOrUnknownThen404AndNothingIsAudited() {
+    World.Tenancy other = world.tenancy(unique("access-other"));
+    String id = created(basic, Map.of("password", "pw"));
+
+    Api.Response outsider =
+        server
+            .as(other.memberKey())
+            .post("/v2/workspaces/" + other.workspace() + "/credentials/" + id + "/access", "");
+    Api.Response wrongWorkspace =
+        server.as(other.memberKey()).post(base + "/" + id + "/access", "");
+
+    assertThat(outsider.status()).as(outsider.text()).isEqualTo(404);
+    assertThat(wrongWorkspace.status()).as(wrongWorkspace.text()).isEqualTo(404);
+    assertThat(server.credflow().services().audit().ofCredential(id)).isEmpty();
+  }
+
+  // relationships
+
+  @Test
+  void createWhenAuthClientLinksSeveralComponentsThenComponentIsRequiredAndMustBeLinked() {
+    String second =
+        ApiFixtures.component(
+            server, ApiFixtures.plainDescriptor(List.of("noauth")), "tenant", t.tenant());
+    String third =
+        ApiFixtures.component(
+            server, ApiFixtures.plainDescriptor(List.of("noauth")), "tenant", t.tenant());
+    String twoComponents =
+        World.created(
+            server
+                .admin()
+                .post(
+                    "/v2/auth-clients",
+                    authClientDoc(
+                        "noauth",
+                        "two",
+                        Map.of(),
+                        List.of(t.component(), second),
+                        "tenant",
+                        t.tenant())));
+
+    Api.Response missing = create("c", twoComponents, Map.of());
+    ObjectNode notLinked = World.credentialDoc("c", twoComponents, Map.of());
+    ((ObjectNode) notLinked.at("/data/relationships"))
+        .set("component", World.rel("component", third));
+    Api.Response notLinkedResponse = member().post(base, notLinked);
+    ObjectNode named = World.credentialDoc("c", twoComponents, Map.of());
+    ((ObjectNode) named.at("/data/relationships")).set("component", World.rel("component", second));
+    Api.Response namedResponse = member().post(base, named);
+
+    assertThat(missing.status()).as(missing.text()).isEqualTo(422);
+    assertThat(pointers(missing)).containsExactly("/data/relationships/component");
+    assertThat(notLinkedResponse.status()).as(notLinkedResponse.text()).isEqualTo(422);
+    assertThat(pointers(notLinkedResponse)).containsExactly("/data/relationships/component");
+    assertThat(namedResponse.status()).as(namedResponse.text()).isEqualTo(201);
+    assertThat(namedResponse.data().at("/relationships/component/data/id").asText())
+        .isEqualTo(second);
+  }
+
+  @Test
+  void createWhenNamedComponentIsDeployedInAnotherWorkspaceThen404AtComponent() {
+    ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
+    ApiFixtures.Person outsider =
+        ApiFixtures.person(
+            server,
+            unique("ws2-member") + "@example.com",
+            "workspaces",
+            elsewhere.workspace(),
+            "member");
+    String inFirstWorkspace =
+        ApiFixtures.component(
+            server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+    String componentLevel =
+        World.created(
+            server
+                .admin()
+                .post(
+                    "/v2/auth-clients",
+                    authClientDoc(
+                        "noauth",
+                        "both",
+                        Map.of(),
+                        List.of(t.component(), inFirstWorkspace),
+                        null,
+                        null)));
+    ObjectNode doc = World.credentialDoc("c", componentLevel, Map.of());
+    ((ObjectNode) doc.at("/data/relationships"))
+        .set("component", World.rel("component", inFirstWorkspace));
+
+    Api.Response r =
+        server
+            .as(outsider.apiKey())
+            .post("/v2/workspaces/" + elsewhere.workspace() + "/credentials", doc);
+
+    assertThat(r.status()).as(r.text()).isEqualTo(404);
+    assertThat(pointers(r)).containsExactly("/data/relationships/component");
+    assertThat(member().post(base, doc).status()).isEqualTo(201);
+  }
+
+  @Test
+  void createWhenTheOnlyLinkedComponentIsDeployedInAnotherWorkspaceThenAuthClientIsNotFound() {
+    ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
+    ApiFixtures.Person outsider =
+        ApiFixtures.person(
+            server,
+            unique("ws2-member") + "@example.com",
+            "workspaces",
+            elsewhere.workspace(),
+            "member");
+    String inFirstWorkspace =
+        ApiFixtures.component(
+            server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+    String tenantOwned =
+        World.created(
+            server
+                .admin()
+                .post(
+                    "/v2/auth-clients",
+                    authClientDoc(
+                        "noauth", "t", Map.of(), List.of(inFirstWorkspace), "tenant", t.tenant())));
+
+    Api.Response r =
+        server
+            .as(outsider.apiKey())
+            .post(
+                "/v2/workspaces/" + elsewhere.workspace() + "/credentials",
+                World.credentialDoc("c", tenantOwned, Map.of()));
+
+    // The workspace can use none of the auth-client's components, so it cannot use the client.
+    assertThat(r.status()).as(r.text()).isEqualTo(404);
+    assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
+    assertThat(r.text()).doesNotContain(inFirstWorkspace);
+    Api.Response listed =
+        server.as(outsider.apiKey()).get("/v2/auth-clients?workspace_id=" + elsewhere.workspace());
+    assertThat(listed.status()).as(listed.text()).isEqualTo(200);
+    assertThat(listed.text()).doesNotContain(tenantOwned);
+  }
+
+  @Test
+  void createWhenAuthClientIsMissingThen422AtAuthClient() {
+    ObjectNode doc =
+        World.doc("credential", Map.of("name", "c", "credentials", Map.of()), Map.of());
+
+    Api.Response r = member().post(base, doc);
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
+  }
+
+  @Test
+  void createWhenAuthClientIsNotUsableFromTheWorkspaceThen404WithPointer() {
+    ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("elsewhere"));
+    String ownedElsewhere =
+        World.created(
+            server
+                .admin()
+                .post(
+                    "/v2/auth-clients",
+                    authClientDoc(
+                        "noauth",
+                        "elsewhere",
+                        Map.of(),
+                        List.of(t.component()),
+                        "workspace",
+                        elsewhere.workspace())));
+    World.Tenancy other = world.tenancy(unique("cred-foreign"));
+    String foreign =
+        world.authClient(server.admin(), other.tenant(), other.component(), "noauth", Map.of());
+
+    for (String authClient : List.of(ownedElsewhere, foreign, "0123456789abcdef01234567")) {
+      Api.Response r = create("c", authClient, Map.of());
+
+      assertThat(r.status()).as(r.text()).isEqualTo(404);
+      assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
+    }
+  }
+
+  @Test
+  void createWhenWorkspaceIsNotTheCallersThen404() {
+    World.Tenancy other = world.tenancy(unique("not-mine"));
+
+    Api.Response r =
+        member()
+            .post(
+                "/v2/workspaces/" + other.workspace() + "/credentials",
+                World.credentialDoc("c", noauth, Map.of()));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(404);
+  }
+
+  @Test
+  void patchAuthClientWhenSharedApiKeyIsRemovedWhileCredentialsUseItThen409AndReadsStillWork() {
+    String authClient =
+        world.authClient(
+            server.admin(),
+            t.tenant(),
+            t.component(),
+            "api_key",
+            Map.of("name", "X-Shared", "value", "only-shared"));
+    String id = created(authClient, Map.of());
+    ObjectNode removal =
+        World.doc(
+            "auth-client",
+            Map.of("credentials", java.util.Collections.singletonMap("value", null)),
+            Map.of());
+    ((ObjectNode) removal.get("data")).put("id", authClient);
+
+    Api.Response patch = server.admin().patch("/v2/auth-clients/" + authClient, removal);
+
+    assertThat(patch.status()).as(patch.text()).isEqualTo(409);
+    assertThat(patch.error().path("source").path("pointer").asText())
+        .isEqualTo(CREDENTIALS + "/value");
+    Api.Response read = member().get(base + "/" + id);
+    assertThat(read.status()).as(read.text()).isEqualTo(200);
+    assertThat(member().get(base).status()).isEqualTo(200);
+    assertThat(accessHeader(id).path("value").asText()).isEqualTo("only-shared");
+  }
+
+  // PATCH
+
+  @Test
+  void patchWhenNameAndNewPasswordThenVersionAndUpdatedAtMoveHeaderStaysMaskedAndAccessHasIt() {
+    Api.Response made = create("before", basic, Map.of("username", "bob", "password", "old-pw"));
+    String id = made.id();
+    long versionBefore = version(id);
+
+    Api.Response r =
+        member()
+            .patch(
+                base + "/" + id,
+                patchDoc(id, Map.of("name", "after", "credentials", Map.of("password", "new-pw"))));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.attributes().path("name").asText()).isEqualTo("after");
+    assertThat(r.attributes().at("/header/value").asText()).isEqualTo("Basic " + MASK);
+    assertThat(r.text()).doesNotContain("new-pw");
+    assertThat(version(id)).isGreaterThan(versionBefore);
+    assertThat(instant(r.attributes().path("updated_at")))
+        .isAfter(instant(made.attributes().path("updated_at")));
+    assertThat(member().get(base + "/" + id).attributes().path("name").asText()).isEqualTo("after");
+    assertThat(accessHeader(id).path("value").asText()).isEqualTo(basicValue("bob", "new-pw"));
+  }
+
+  @Test
+  void patchWhenOnlyNameThenSecretIsUntouched() {
+    String id = created(apiKeyShared, Map.of("value", "keep-me"));
+
+    Api.Response r = member().patch(base + "/" + id, patchDoc(id, Map.of("name", "renamed")));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(accessHeader(id).path("value").asText()).isEqualTo("keep-me");
+  }
+
+  @Test
+  void patchOAuth2WhenNewTokensThenNewExpiryAndAccessHasTheNewToken() {
+    String id = created(oauth2, Map.of("access_token", "first", "expires_in", 60));
+    Instant before = Instant.now();
+
+    Api.Response r =
+        member()
+            .patch(
+                base + "/" + id,
+                patchDoc(
+                    id,
+                    Map.of(
+                        "credentials",
+                        Map.of(
+                            "access_token", "second", "refresh_token", "r2", "expires_in", 7200))));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.attributes().path("has_refresh_token").asBoolean()).isTrue();
+    assertThat(instant(r.attributes().path("expires_at")))
+        .isCloseTo(before.plusSeconds(7200), within(30, ChronoUnit.SECONDS));
+    assertThat(accessHeader(id).path("value").asText()).isEqualTo("Bearer second");
+  }
+
+  @Test
+  void patchWhenNewPasswordIsInvalidThen422AndTheOldOneStays() {
+    String id = created(basic, Map.of("password", "still-this"));
+
+    Api.Response r =
+        member()
+            .patch(
+                base + "/" + id,
+                patchDoc(id, Map.of("credentials", Map.of("password", "x", "username", "a:b"))));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly(CREDENTIALS + "/username");
+    assertThat(accessHeader(id).path("value").asText())
+        .isEqualTo(basicValue("svc-user", "still-this"));
+  }
+
+  @Test
+  void patchWhenAuthClientRelationshipIsSentThen422AndTheAuthClientStays() {
+    String id = created(noauth, Map.of());
+    ObjectNode doc = patchDoc(id, Map.of("name", "x"));
+    ((ObjectNode) doc.get("data"))
+        .putObject("relationships")
+        .set("auth_client", World.rel("auth-client", basic));
+
+    Api.Response r = member().patch(base + "/" + id, doc);
+
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
+    assertThat(
+            member().get(base + "/" + id).data().at("/relationships/auth_client/data/id").asText())
+        .isEqualTo(noauth);
+  }
+
+  @Test
+  void patchAndDeleteWhenAnotherMemberMadeItThen403ButWorkspaceAdminAndCreatorMay() {
+    ApiFixtures.Person otherMember =
+        ApiFixtures.person(
+            server, unique("other-member") + "@example.com", "workspaces", t.workspace(), "member");
+    ApiFixtures.Person wsAdmin =
+        ApiFixtures.person(
+            server, unique("ws-admin") + "@example.com", "workspaces", t.workspace(), "admin");
+    String id = created(basic, Map.of("password", "pw"));
+    Api other = server.as(otherMember.apiKey());
+    Api admin = server.as(wsAdmin.apiKey());
+
+    Api.Response patchByOther =
+        other.patch(base + "/" + id, patchDoc(id, Map.of("name", "hijacked")));
+    Api.Response deleteByOther = other.delete(base + "/" + id);
+    Api.Response readByOther = other.get(base + "/" + id);
+
+    assertThat(patchByOther.status()).as(patchByOther.text()).isEqualTo(403);
+    assertThat(deleteByOther.status()).as(deleteByOther.text()).isEqualTo(403);
+    assertThat(readByOther.status()).isEqualTo(200);
+    assertThat(readByOther.attributes().path("name").asText()).isNotEqualTo("hijacked");
+    assertThat(access(other, id, "").status()).isEqualTo(200);
+
+    Api.Response patchByCreator =
+        member().patch(base + "/" + id, patchDoc(id, Map.of("name", "by creator")));
+    Api.Response patchByAdmin =
+        admin.patch(base + "/" + id, patchDoc(id, Map.of("name", "by admin")));
+
+    assertThat(patchByCreator.status()).as(patchByCreator.text()).isEqualTo(200);
+    assertThat(patchByAdmin.status()).as(patchByAdmin.text()).isEqualTo(200);
+    assertThat(admin.delete(base + "/" + id).status()).isEqualTo(204);
+    assertThat(member().get(base + "/" + id).status()).isEqualTo(404);
+  }
+
+  // lists
+
+  @Test
+  void listWhenFilteredByComponentAuthClientOrStateThenOnlyMatchingCredentials() {
+    World.Tenancy w = world.tenancy(unique("cred-filters"));
+    Api admin = server.admin();
+    String second =
+        ApiFixtures.component(
+            server, ApiFixtures.plainDescriptor(List.of("noauth")), "tenant", w.tenant());
+    String open = world.authClient(admin, w.tenant(), w.component(), "noauth", Map.of());
+    String openOnSecond = world.authClient(admin, w.tenant(), second, "noauth", Map.of());
+    String withPassword =
+        world.authClient(admin, w.tenant(), w.component(), "basic", Map.of("name", "u"));
+    Api api = server.as(w.memberKey());
+    String path = "/v2/workspaces/" + w.workspace() + "/credentials";
+    String c1 = World.created(api.post(path, World.credentialDoc("c1", open, Map.of())));
+    String c2 = World.created(api.post(path, World.credentialDoc("c2", openOnSecond, Map.of())));
+    String c3 =
+        World.created(
+            api.post(path, World.credentialDoc("c3", withPassword, Map.of("password", "p"))));
+
+    assertThat(ids(api.get(path))).containsExactly(c1, c2, c3);
+    assertThat(ids(api.get(path + "?filter[component]=" + w.component()))).containsExactly(c1, c3);
+    assertThat(ids(api.get(path + "?filter[component]=" + second))).containsExactly(c2);
+    assertThat(ids(api.get(path + "?filter[auth_client]=" + withPassword))).containsExactly(c3);
+    assertThat(ids(api.get(path + "?filter[auth_client]=" + open + "&filter[component]=" + second)))
+        .isEmpty();
+    assertThat(ids(api.get(path + "?filter[state]=ready"))).containsExactly(c1, c2, c3);
+    assertThat(ids(api.get(path + "?filter[state]=needs_reauth"))).isEmpty();
+    assertThat(ids(api.get(path + "?filter[state]=error"))).isEmpty();
+    Api.Response badState = api.get(path + "?filter[state]=broken");
+    assertThat(badState.status()).isEqualTo(400);
+    assertThat(badState.error().path("source").path("parameter").asText())
+        .isEqualTo("filter[state]");
+  }
+
+  @Test
+  void listWhenPageSizeIsTwoThenLinksNextWalksFiveCredentialsOnceInCreationOrder() {
+    World.Tenancy w = world.tenancy(unique("cred-pages"));
+    String open = world.authClient(server.admin(), w.tenant(), w.component(), "noauth", Map.of());
+    Api api = server.as(w.memberKey());
+    String path = "/v2/workspaces/" + w.workspace() + "/credentials";
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      made.add(World.created(api.post(path, World.credentialDoc("p" + i, open, Map.of()))));
+    }
+    List<Integer> sizes = new ArrayList<>();
+
+    List<String> walked = ApiFixtures.walk(api, path + "?page[size]=2", 2, sizes);
+
+    assertThat(walked).containsExactlyElementsOf(made).doesNotHaveDuplicates();
+    assertThat(sizes).containsExactly(2, 2, 1);
+    assertThat(ApiFixtures.walk(api, path + "?page[size]=5", 5, new ArrayList<>()))
+        .containsExactlyElementsOf(made);
+  }
+
+  @Test
+  void listWhenNoPageSizeThenFiftyPerPageAndTheRestBehindLinksNext() {
+    World.Tenancy w = world.tenancy(unique("cred-default-page"));
+    String open = world.authClient(server.admin(), w.tenant(), w.component(), "noauth", Map.of());
+    Api api = server.as(w.memberKey());
+    String path = "/v2/workspaces/" + w.workspace() + "/credentials";
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 51; i++) {
+      made.add(World.created(api.post(path, World.credentialDoc("d" + i, open, Map.of()))));
+    }
+    List<Integer> sizes = new ArrayList<>();
+
+    List<String> walked = ApiFixtures.walk(api, path, 50, sizes);
+
+    assertThat(sizes).containsExactly(50, 1);
+    assertThat(walked).containsExactlyElementsOf(made);
+    assertThat(ids(api.get(path + "?page[size]=500"))).containsExactlyElementsOf(made);
+  }
+
+  @Test
+  void listWhenPageSizeIsOutOfRangeOrCursorIsForgedThen400() {
+    assertThat(member().get(base + "?page[size]=0").status()).isEqualTo(400);
+    assertThat(member().get(base + "?page[size]=501").status()).isEqualTo(400);
+    assertThat(member().get(base + "?page[after]=not-a-cursor").status()).isEqualTo(400);
+  }
+
+  @Test
+  void listWhenCallerIsNotInTheWorkspaceThen404() {
+    World.Tenancy other = world.tenancy(unique("list-outsider"));
+
+    assertThat(server.as(other.memberKey()).get(base).status()).isEqualTo(404);
+  }
+
+  // DELETE
+
+  @Test
+  void deleteWhenCreatorDeletesThen204AndTheCredentialIsGone() {
+    String id = created(noauth, Map.of());
+
+    Api.Response r = member().delete(base + "/" + id);
+
+    assertThat(r.status()).as(r.text()).isEqualTo(204);
+    assertThat(member().get(base + "/" + id).status()).isEqualTo(404);
+    assertThat(member().delete(base + "/" + id).status()).isEqualTo(404);
+    assertThat(ids(member().get(base))).doesNotContain(id);
+    assertThat(access(member(), id, "").status()).isEqualTo(404);
+  }
+}
