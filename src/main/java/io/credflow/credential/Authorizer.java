@@ -31,6 +31,31 @@ public interface Authorizer {
     return forType(credential.type()).authorize(credential, authClient);
   }
 
+  /**
+   * The shape of a credential's authorization with every value masked, for reads; needs the
+   * auth-client only for {@code api_key} (its header name and placement).
+   */
+  static Authorization masked(Credential c, java.util.Optional<AuthClient> authClient) {
+    Secret mask = Secret.of(Secret.MASK);
+    return switch (c.type()) {
+      case NOAUTH -> new Authorization.None();
+      case BASIC -> new Authorization.Header("Authorization", mask, "Basic " + Secret.MASK);
+      case OAUTH2 -> new Authorization.Header("Authorization", mask, "Bearer " + Secret.MASK);
+      case OAUTH2_INSTAGRAM -> new Authorization.QueryParameter("access_token", mask);
+      case API_KEY -> {
+        ApiKeySettings s =
+            (ApiKeySettings)
+                authClient
+                    .orElseThrow(() -> new IllegalStateException("api_key needs its auth-client"))
+                    .settings();
+        yield switch (s.in()) {
+          case HEADER -> new Authorization.Header(s.name(), mask, Secret.MASK);
+          case QUERY -> new Authorization.QueryParameter(s.name(), mask);
+        };
+      }
+    };
+  }
+
   private static Authorization basic(Credential c, AuthClient a) {
     if (!(c.secrets() instanceof CredentialSecrets.Basic b)) {
       throw new IllegalStateException("credential " + c.id() + " has no basic secrets");

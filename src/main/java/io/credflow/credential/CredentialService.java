@@ -56,7 +56,11 @@ public final class CredentialService {
   }
 
   /** A credential with the authorization it produces (shown masked in reads). */
-  public record View(Credential credential, AuthClient authClient, Authorization authorization) {}
+  /**
+   * A credential with the shape of the authorization it produces, for reads: the authorization
+   * holds only masks, so a view cannot leak a secret.
+   */
+  public record View(Credential credential, Authorization authorization) {}
 
   /** A create request as named. */
   public record NewCredential(
@@ -277,8 +281,12 @@ public final class CredentialService {
   }
 
   private View view(Credential c) {
-    AuthClient authClient = authClientOf(c);
-    return new View(c, authClient, Authorizer.of(c, authClient));
+    // Only an api_key credential's shape depends on its auth-client (header name, placement).
+    Optional<AuthClient> authClient =
+        c.type() == io.credflow.component.AuthClientType.API_KEY
+            ? Optional.of(authClientOf(c))
+            : Optional.empty();
+    return new View(c, Authorizer.masked(c, authClient));
   }
 
   private AuthClient authClientOf(Credential c) {

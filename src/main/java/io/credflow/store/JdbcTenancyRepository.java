@@ -143,6 +143,45 @@ public final class JdbcTenancyRepository implements TenancyRepository {
         (Object) digest);
   }
 
+  private static final String PRINCIPAL =
+      "SELECT u.id, u.email, u.global_admin, u.created_at, u.seq, u.key_digest, m.at_path,"
+          + " m.role, m.created_at AS m_created_at, m.seq AS m_seq FROM users u"
+          + " LEFT JOIN memberships m ON m.user_id = u.id WHERE u.key_digest = ? ORDER BY m.seq";
+
+  @Override
+  public Optional<Principal> findPrincipalByKeyDigest(byte[] digest) {
+    List<Object[]> rows =
+        jdbc.query(
+            PRINCIPAL,
+            rs -> {
+              User user = user(rs);
+              byte[] stored = rs.getBytes("key_digest");
+              String path = rs.getString("at_path");
+              Membership m =
+                  path == null
+                      ? null
+                      : new Membership(
+                          user.id(),
+                          Paths.parse(path),
+                          Role.fromWireName(rs.getString("role")).orElseThrow(),
+                          Jdbc.instant(rs, "m_created_at"),
+                          rs.getLong("m_seq"));
+              return new Object[] {user, stored, m};
+            },
+            (Object) digest);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Membership> memberships = new java.util.ArrayList<>();
+    for (Object[] row : rows) {
+      if (row[2] != null) {
+        memberships.add((Membership) row[2]);
+      }
+    }
+    return Optional.of(
+        new Principal(new UserKey((User) rows.get(0)[0], (byte[]) rows.get(0)[1]), memberships));
+  }
+
   @Override
   public long countUsers() {
     return jdbc.queryOne("SELECT COUNT(*) AS n FROM users", rs -> rs.getLong("n")).orElse(0L);

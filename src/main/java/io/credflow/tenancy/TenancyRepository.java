@@ -34,6 +34,12 @@ public interface TenancyRepository {
   /** The user whose API key has this digest, with the stored digest for a constant-time check. */
   Optional<UserKey> findUserByKeyDigest(byte[] apiKeyDigest);
 
+  /**
+   * The user whose API key has this digest with all its memberships, in one read: what every
+   * authenticated request needs.
+   */
+  Optional<Principal> findPrincipalByKeyDigest(byte[] apiKeyDigest);
+
   long countUsers();
 
   /** Sets the user's role at {@code at}, replacing a role it had there. */
@@ -48,4 +54,7 @@ public interface TenancyRepository {
 
   /** A user and the digest of its API key as stored. */
   record UserKey(User user, byte[] digest) {}
+
+  /** A user, its stored key digest and its memberships. */
+  record Principal(UserKey key, List<Membership> memberships) {}
 }

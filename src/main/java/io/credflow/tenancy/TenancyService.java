@@ -40,11 +40,10 @@ public final class TenancyService {
   public Optional<Caller> authenticate(Optional<String> email, Secret apiKey) {
     byte[] digest = ApiKeys.digest(apiKey);
     return repository
-        .findUserByKeyDigest(digest)
-        .filter(k -> MessageDigest.isEqual(k.digest(), digest))
-        .map(TenancyRepository.UserKey::user)
-        .filter(u -> email.map(e -> e.equalsIgnoreCase(u.email())).orElse(true))
-        .map(u -> new Caller(u, repository.membershipsOf(u.id())));
+        .findPrincipalByKeyDigest(digest)
+        .filter(p -> MessageDigest.isEqual(p.key().digest(), digest))
+        .filter(p -> email.map(e -> e.equalsIgnoreCase(p.key().user().email())).orElse(true))
+        .map(p -> new Caller(p.key().user(), p.memberships()));
   }
 
   /**

@@ -280,6 +280,28 @@ public abstract class RepositoryContract {
   }
 
   @Test
+  void findPrincipalByKeyDigestWhenUserHasMembershipsThenUserDigestAndAllMembershipsInOneRead() {
+    Tenant t = tenant("t");
+    Workspace w = workspace(contract(t), "w");
+    User u = user();
+    User stranger = user();
+    assertThat(tenancy.findPrincipalByKeyDigest(sha256(stranger.id())).orElseThrow().memberships())
+        .isEmpty();
+    tenancy.upsertMembership(new Membership(u.id(), t.location(), Role.MEMBER, T0, 0));
+    tenancy.upsertMembership(new Membership(u.id(), w.location(), Role.ADMIN, T0, 0));
+
+    var principal = tenancy.findPrincipalByKeyDigest(sha256(u.id())).orElseThrow();
+
+    assertThat(principal.key().user()).isEqualTo(u);
+    assertThat(principal.key().digest()).isEqualTo(sha256(u.id()));
+    assertThat(principal.memberships()).isEqualTo(tenancy.membershipsOf(u.id()));
+    assertThat(principal.memberships())
+        .extracting(Membership::role)
+        .containsExactly(Role.MEMBER, Role.ADMIN);
+    assertThat(tenancy.findPrincipalByKeyDigest(sha256(Ids.newId()))).isEmpty();
+  }
+
+  @Test
   void upsertMembershipWhenRoleChangesThenOneMembershipWithTheNewRoleAndItsFirstCreation() {
     Tenant t = tenant("t");
     User u = user();
