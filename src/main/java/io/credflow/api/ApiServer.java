@@ -242,12 +242,10 @@ public final class ApiServer implements AutoCloseable {
     if (started == null) {
       return;
     }
-    String route;
-    try {
-      route = ctx.endpoint().path;
-    } catch (RuntimeException e) {
-      route = "unmatched";
-    }
+    // The route template of the matched endpoint, never the raw path (ids would explode the
+    // number of series, and paths can carry anything a client sends).
+    io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+    String route = matched == null ? "unmatched" : matched.path;
     Timer.builder("credflow.http.requests")
         .tag("method", ctx.method().name())
         .tag("route", route)
