@@ -138,7 +138,7 @@ public record Config(
           blank(dbUrl) == null
               ? "jdbc:h2:file:"
                   + data.toAbsolutePath().resolve("credflow")
-                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=64"
               : dbUrl.trim();
       String lower = url.toLowerCase(Locale.ROOT);
       if (!lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:postgresql:")) {

@@ -42,6 +42,12 @@ public interface RefreshSchedule {
   void refreshed(
       String credentialId, String owner, Optional<Instant> refreshAt, Instant tokenIssuedAt);
 
+  /**
+   * Takes the lease only if the credential is due at {@code now} and the lease is free: the
+   * scheduler's claim, which needs no second look at the schedule once it holds the lease.
+   */
+  boolean tryLeaseIfDue(String credentialId, String owner, Instant now, Instant until);
+
   /** Gives the lease back (only if still held by {@code owner}). */
   void release(String credentialId, String owner);
 }

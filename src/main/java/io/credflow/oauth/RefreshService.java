@@ -121,6 +121,14 @@ public final class RefreshService {
   }
 
   private Credential leased(String id, Trigger trigger) {
+    if (trigger instanceof Trigger.Scheduled) {
+      Instant now = clock.instant();
+      if (!schedule.tryLeaseIfDue(id, owner, now, now.plus(policy.leaseLength()))) {
+        // Another process has it, or it is no longer due: nothing to do here.
+        return credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
+      }
+      return underLease(id, trigger);
+    }
     long deadline = System.nanoTime() + policy.leaseLength().multipliedBy(2).toNanos();
     boolean rowChecked = false;
     while (true) {
@@ -150,6 +158,10 @@ public final class RefreshService {
             "credential " + id + " is being refreshed by another process; try again shortly");
       }
     }
+    return underLease(id, trigger);
+  }
+
+  private Credential underLease(String id, Trigger trigger) {
     boolean released = false;
     try {
       // Read again under the lease: another process may have refreshed since we looked.
@@ -185,12 +197,8 @@ public final class RefreshService {
     return switch (trigger) {
       case Trigger.OnUse u -> policy.dueForUse(c.expiresAt(), now);
       case Trigger.Forced f -> c.version() == f.seenVersion();
-      case Trigger.Scheduled s ->
-          schedule
-              .find(c.id())
-              .flatMap(RefreshSchedule.Entry::refreshAt)
-              .map(at -> !at.isAfter(now))
-              .orElse(false);
+      // Leased only while due (tryLeaseIfDue); outside the lease, due means due now.
+      case Trigger.Scheduled s -> true;
     };
   }
 

@@ -27,6 +27,9 @@ public final class JdbcRefreshSchedule implements RefreshSchedule {
   private static final String LEASE =
       "UPDATE refresh_schedule SET lease_owner = ?, lease_until = ? WHERE credential_id = ?"
           + " AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
+  private static final String LEASE_IF_DUE =
+      "UPDATE refresh_schedule SET lease_owner = ?, lease_until = ? WHERE credential_id = ?"
+          + " AND refresh_at <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)";
   private static final String REFRESHED =
       "UPDATE refresh_schedule SET refresh_at = ?, token_issued_at = ?, failures = 0,"
           + " lease_owner = NULL, lease_until = NULL WHERE credential_id = ? AND lease_owner = ?";
@@ -87,6 +90,11 @@ public final class JdbcRefreshSchedule implements RefreshSchedule {
       // The lease ran out meanwhile (a very slow refresh): the schedule must still move on.
       schedule(credentialId, refreshAt, tokenIssuedAt);
     }
+  }
+
+  @Override
+  public boolean tryLeaseIfDue(String credentialId, String owner, Instant now, Instant until) {
+    return jdbc.update(LEASE_IF_DUE, owner, until, credentialId, now, now, owner) == 1;
   }
 
   @Override
