@@ -11,6 +11,10 @@ import java.util.Set;
 
 /** The Authenticate round trip: starting an authorization, and the provider's callback. */
 final class AuthorizationRoutes {
+  /** Callback outcomes that are the provider's or the auth-client's fault, not the browser's. */
+  private static final Set<String> UPSTREAM_FAILURES =
+      Set.of("provider_unavailable", "auth_client_misconfigured");
+
   private final AuthorizationService authorizations;
 
   AuthorizationRoutes(AuthorizationService authorizations) {
@@ -60,7 +64,7 @@ final class AuthorizationRoutes {
             Optional.ofNullable(ctx.queryParam("code")),
             Optional.ofNullable(ctx.queryParam("error")),
             Optional.ofNullable(ctx.queryParam("error_description")));
-    int status = result.ok() ? 200 : 400;
+    int status = result.ok() ? 200 : UPSTREAM_FAILURES.contains(result.code()) ? 502 : 400;
     ctx.header("Cache-Control", "no-store");
     ctx.header("Referrer-Policy", "no-referrer");
     String accept = ctx.header("Accept");

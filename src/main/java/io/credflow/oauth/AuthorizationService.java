@@ -279,7 +279,13 @@ public final class AuthorizationService {
     }
     Caller caller = tenancy.callerFor(p.userId()).orElseThrow();
     AuthClient authClient = authClients.findUnchecked(p.authClientId()).orElseThrow();
-    IssuedTokens tokens = exchange(authClient, code, p);
+    IssuedTokens tokens;
+    try {
+      tokens = exchange(authClient, code, p);
+    } catch (ValidationException | UpstreamException e) {
+      // The browser lands here: it gets the callback's page (or JSON), never an API error body.
+      return new CallbackResult(false, e.code(), e.getMessage(), Optional.empty());
+    }
     var view =
         credentials
             .get()
