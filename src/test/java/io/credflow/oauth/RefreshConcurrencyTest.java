@@ -8,6 +8,7 @@ import static io.credflow.oauth.RefreshScheduleTest.oauth2Client;
 import static io.credflow.oauth.RefreshScheduleTest.scheduleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.Credflow;
 import io.credflow.testing.Api;
 import io.credflow.testing.SettableClock;
@@ -16,6 +17,7 @@ import io.credflow.testing.World;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -220,12 +222,8 @@ class RefreshConcurrencyTest {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Api.Response> access =
           executor.submit(() -> member.post(credentialPath(t, id) + "/access", ""));
-      // The refresh request has reached the provider, which answers only after REFRESH_DELAY.
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (provider.tokenRequestCount() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
-      assertThat(provider.tokenRequestCount()).isEqualTo(1);
+      // The refresh request has reached the provider, which holds its answer for 4 s.
+      awaitTokenRequests(1);
       Api.Response deleted = member.delete(credentialPath(t, id));
       assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
 
@@ -239,12 +237,104 @@ class RefreshConcurrencyTest {
   }
 
   @Test
+  void refreshWhenTheCredentialIsRenamedDuringItThenBothTheNameAndTheNewTokensAreKept()
+      throws Exception {
+    provider.responseDelay(Duration.ofMillis(1500));
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id =
+        importTokens(
+            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Api.Response> refresh =
+          executor.submit(() -> member.post(credentialPath(t, id) + "/refresh", ""));
+      awaitTokenRequests(1);
+      Api.Response renamed =
+          member.patch(credentialPath(t, id), credentialPatch(id, "renamed", null));
+      assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
+      Api.Response r = refresh.get();
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
+    assertThat(member.get(credentialPath(t, id)).attributes().path("name").asText())
+        .isEqualTo("renamed");
+    String current = accessToken(member, t, id);
+    assertThat(current).isNotEqualTo(tokens.accessToken());
+    assertThat(provider.isAccessTokenValid(current)).isTrue();
+    // The rotated refresh token was stored: the next refresh works and reuses nothing.
+    provider.responseDelay(Duration.ZERO);
+    assertThat(
+            member.post(credentialPath(t, id) + "/refresh", "").attributes().path("state").asText())
+        .isEqualTo("ready");
+    assertThat(provider.tokenRequestCount()).isEqualTo(2);
+    assertThat(provider.reuseDetected()).isZero();
+  }
+
+  @Test
+  void refreshWhenNewTokensAreSavedDuringItThenTheLateRefreshResultDoesNotOverwriteThem()
+      throws Exception {
+    provider.responseDelay(Duration.ofMillis(1500));
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id =
+        importTokens(
+            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    FakeOAuthProvider.Tokens reauthenticated = provider.issueTokens("read");
+
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Api.Response> refresh =
+          executor.submit(() -> member.post(credentialPath(t, id) + "/refresh", ""));
+      awaitTokenRequests(1);
+      Api.Response saved =
+          member.patch(credentialPath(t, id), credentialPatch(id, null, reauthenticated));
+      assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+      Api.Response r = refresh.get();
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
+    // Fencing: the refresh that started before the new tokens were saved is discarded.
+    assertThat(accessToken(member, t, id)).isEqualTo(reauthenticated.accessToken());
+    provider.responseDelay(Duration.ZERO);
+    member.post(credentialPath(t, id) + "/refresh", "");
+    assertThat(provider.tokenRequests().get(1).param("refresh_token"))
+        .isEqualTo(reauthenticated.refreshToken());
+    assertThat(provider.reuseDetected()).isZero();
+  }
+
+  @Test
   void leaseWhenComparedWithTheTokenEndpointTimeoutThenItOutlastsIt() {
     // A lease shorter than a slow token call would let a second process refresh the same
     // credential while the first still waits for its answer.
     assertThat(RefreshPolicy.DEFAULT_LEASE).isGreaterThan(HttpTokenClient.DEFAULT_TIMEOUT);
     assertThat(server.credflow().services().refresher().policy().leaseLength())
         .isGreaterThan(HttpTokenClient.DEFAULT_TIMEOUT);
+  }
+
+  private void awaitTokenRequests(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (provider.tokenRequestCount() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(provider.tokenRequestCount()).isEqualTo(count);
+  }
+
+  /** A PATCH of a credential's name and/or its tokens (null leaves that part out). */
+  private static ObjectNode credentialPatch(
+      String id, String name, FakeOAuthProvider.Tokens tokens) {
+    Map<String, Object> attributes = new HashMap<>();
+    if (name != null) {
+      attributes.put("name", name);
+    }
+    if (tokens != null) {
+      attributes.put(
+          "credentials",
+          Map.of(
+              "access_token", tokens.accessToken(),
+              "refresh_token", tokens.refreshToken().orElseThrow(),
+              "expires_in", LIFETIME));
+    }
+    ObjectNode doc = World.doc("credential", attributes, Map.of());
+    ((ObjectNode) doc.path("data")).put("id", id);
+    return doc;
   }
 
   /** Reads {@code path} 400 times over 20 connections: the JIT and the connection pool warm up. */
