@@ -286,7 +286,7 @@ public final class RefreshService {
         return stored;
       }
       // Someone else wrote (a rename, a re-authentication). Keep ours only over the same grant.
-      Credential reread = credentials.find(c.id()).orElseThrow();
+      Credential reread = reread(c.id());
       if (!sameRefreshToken(reread, old)) {
         LOG.info(
             "credential {} was re-authenticated during a refresh; the refresh is discarded",
@@ -397,12 +397,17 @@ public final class RefreshService {
     Credential base = c;
     for (int attempt = 0; attempt < 5; attempt++) {
       if (credentials.compareAndSet(base.withState(state, Optional.of(error)))) {
-        return credentials.find(c.id()).orElseThrow();
+        return reread(c.id());
       }
-      base = credentials.find(c.id()).orElseThrow();
+      base = reread(c.id());
     }
     throw new ConflictException(
         "version_conflict", "credential " + c.id() + " kept changing while its state was set");
+  }
+
+  /** The credential as stored now; gone when it was deleted while it was being refreshed. */
+  private Credential reread(String id) {
+    return credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
   }
 
   private static String describe(Trigger trigger) {

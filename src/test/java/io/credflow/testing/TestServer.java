@@ -2,11 +2,14 @@ package io.credflow.testing;
 
 import io.credflow.Config;
 import io.credflow.Credflow;
+import io.credflow.oauth.RefreshSchedule;
+import io.credflow.store.JdbcRefreshSchedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -80,6 +83,42 @@ public final class TestServer implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * Stops this server's process and starts a new one on the same data directory (and PostgreSQL
+   * database) with {@code clock}, as a restart of the service would: the keyset, the credentials
+   * and the refresh schedule carry over; the port changes. The returned server owns the data from
+   * now on: close it, and never close (or use) this one again.
+   */
+  public TestServer restart(Clock clock) {
+    credflow.close();
+    return new TestServer(Credflow.start(credflow.config(), clock), dataDir, pgUrl);
+  }
+
+  /**
+   * Runs every refresh due by {@code clock} and waits until none is due or in flight any more. The
+   * scheduler's own poller (every second, by real time) may take a due credential before {@code
+   * runDueNow()} does, which then skips it without waiting; this waits for those too, so a test
+   * that moved the clock sees every due refresh finished.
+   */
+  public void runDueRefreshes(Clock clock) {
+    RefreshSchedule schedule = new JdbcRefreshSchedule(credflow.database().jdbc());
+    var services = credflow.services();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try {
+      services.scheduler().runDueNow();
+      while (!schedule.due(clock.instant(), 1).isEmpty() || services.refresher().inFlight() > 0) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "refreshes still due or running after 30 s: " + schedule.due(clock.instant(), 10));
+        }
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for due refreshes", e);
+    }
   }
 
   @Override

@@ -1,0 +1,399 @@
+package io.credflow.oauth;
+
+import static io.credflow.oauth.RefreshScheduleTest.accessToken;
+import static io.credflow.oauth.RefreshScheduleTest.credentialPath;
+import static io.credflow.oauth.RefreshScheduleTest.deleteAllCredentials;
+import static io.credflow.oauth.RefreshScheduleTest.importTokens;
+import static io.credflow.oauth.RefreshScheduleTest.oauth2Client;
+import static io.credflow.oauth.RefreshScheduleTest.scheduleOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.Credflow;
+import io.credflow.testing.Api;
+import io.credflow.testing.SettableClock;
+import io.credflow.testing.TestServer;
+import io.credflow.testing.World;
+import io.credflow.testing.oauth.FakeOAuthProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Single flight (tokens.md § "Refresh lifecycle", security.md 13): many callers of one expired
+ * credential, in one process or two on one database, make exactly one refresh request, and a
+ * provider that revokes a token family on reuse never sees reuse. The proactive schedulers are
+ * stopped so that every refresh here is one a caller caused.
+ */
+class RefreshConcurrencyTest {
+  private static final long LIFETIME = 3600;
+
+  /**
+   * Callers start this far apart, on a warmed-up server: a thousand connections opened at once at a
+   * cold server overflow its listen socket's accept queue (Jetty's default, the JDK's backlog of
+   * 50) and a few are reset ~15 s later, which is a transport matter, not the refresh's. Spread
+   * over two seconds they all still arrive while the one refresh is in flight.
+   */
+  private static final Duration SPACING = Duration.ofMillis(2);
+
+  private static final Duration REFRESH_DELAY = Duration.ofMillis(2500);
+
+  private static SettableClock clock;
+  private static TestServer server;
+  private static World world;
+
+  private FakeOAuthProvider provider;
+  private World.Tenancy t;
+  private Api member;
+
+  @BeforeAll
+  static void startServer() {
+    clock = RefreshScheduleTest.startingNow();
+    server = TestServer.start(false, clock);
+    server.credflow().services().scheduler().close();
+    world = new World(server);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    // A slow token endpoint holds the refresh open while every other caller piles up behind it.
+    provider = FakeOAuthProvider.start().clock(clock::instant).responseDelay(REFRESH_DELAY);
+    t = world.tenancy("conc-" + UUID.randomUUID().toString().substring(0, 8));
+    member = server.as(t.memberKey());
+  }
+
+  @AfterEach
+  void tearDown() {
+    deleteAllCredentials(server, t);
+    provider.close();
+  }
+
+  @Test
+  void accessWhenAThousandCallersUseAnExpiredCredentialAtOnceThenTheProviderSeesOneRefresh()
+      throws Exception {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id =
+        importTokens(
+            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    warmUp(member, credentialPath(t, id));
+    clock.advance(Duration.ofSeconds(LIFETIME + 1));
+
+    List<Api.Response> responses =
+        concurrently(1000, () -> member.post(credentialPath(t, id) + "/access", ""));
+
+    assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
+    List<String> values =
+        responses.stream()
+            .map(r -> r.attributes().path("header").path("value").asText())
+            .distinct()
+            .toList();
+    assertThat(values).hasSize(1);
+    String fresh = values.get(0).substring("Bearer ".length());
+    assertThat(fresh).isNotEqualTo(tokens.accessToken());
+    assertThat(provider.isAccessTokenValid(fresh)).isTrue();
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+    assertThat(provider.reuseDetected()).isZero();
+    assertThat(server.credflow().services().refresher().inFlight()).isZero();
+  }
+
+  @Test
+  void refreshWhenAHundredRefreshesArePostedAtOnceThenTheyJoinAndNoTokenIsReused()
+      throws Exception {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id =
+        importTokens(
+            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+
+    List<Api.Response> responses =
+        concurrently(100, () -> member.post(credentialPath(t, id) + "/refresh", ""));
+
+    assertThat(responses)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).as(r.text()).isEqualTo(200);
+              assertThat(r.attributes().path("state").asText()).isEqualTo("ready");
+            });
+    // Callers that arrive while one refresh is in flight join it; a caller that saw the
+    // credential before another refresh finished gets that refresh's result.
+    assertThat(provider.tokenRequestCount()).isBetween(1, 5);
+    assertThat(provider.reuseDetected()).isZero();
+    String fresh = accessToken(member, t, id);
+    assertThat(fresh).isNotEqualTo(tokens.accessToken());
+    assertThat(provider.isAccessTokenValid(fresh)).isTrue();
+  }
+
+  @Test
+  void refreshWhenTwoProcessesOnOnePostgresDatabaseRaceThenTheProviderSeesOneRequestEachTime()
+      throws Exception {
+    SettableClock ownClock = RefreshScheduleTest.startingNow();
+    provider.clock(ownClock::instant);
+    try (TestServer first = TestServer.start(true, ownClock);
+        Credflow second = Credflow.start(first.credflow().config(), ownClock)) {
+      first.credflow().services().scheduler().close();
+      second.services().scheduler().close();
+      World w = new World(first);
+      World.Tenancy tenancy = w.tenancy("two-processes");
+      FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+      String id =
+          importTokens(
+              first.as(tenancy.memberKey()),
+              tenancy,
+              oauth2Client(first, w, tenancy, provider, Map.of()),
+              tokens,
+              LIFETIME);
+      Api a = first.as(tenancy.memberKey());
+      Api b = new Api("http://127.0.0.1:" + second.port(), tenancy.memberKey());
+      warmUp(a, credentialPath(tenancy, id));
+      warmUp(b, credentialPath(tenancy, id));
+      ownClock.advance(Duration.ofSeconds(LIFETIME + 1));
+      AtomicInteger calls = new AtomicInteger();
+      List<Api.Response> responses =
+          concurrently(
+              1000,
+              () ->
+                  (calls.getAndIncrement() % 2 == 0 ? a : b)
+                      .post(credentialPath(tenancy, id) + "/access", ""));
+
+      assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
+      assertThat(
+              responses.stream()
+                  .map(r -> r.attributes().path("header").path("value").asText())
+                  .distinct())
+          .hasSize(1);
+      assertThat(provider.tokenRequestCount()).isEqualTo(1);
+      assertThat(provider.reuseDetected()).isZero();
+
+      // Both pollers find the credential due at once: one refresh, the other takes its result.
+      provider.responseDelay(Duration.ofMillis(500));
+      ownClock.set(scheduleOf(first, id).refreshAt().orElseThrow());
+      CountDownLatch go = new CountDownLatch(1);
+      try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        List<Future<?>> pollers = new ArrayList<>();
+        for (Credflow process : List.of(first.credflow(), second)) {
+          pollers.add(
+              executor.submit(
+                  () -> {
+                    go.await();
+                    return process
+                        .services()
+                        .refresher()
+                        .refresh(id, new RefreshService.Trigger.Scheduled());
+                  }));
+        }
+        go.countDown();
+        for (Future<?> f : pollers) {
+          f.get();
+        }
+      }
+      assertThat(provider.tokenRequestCount()).isEqualTo(2);
+      assertThat(provider.reuseDetected()).isZero();
+      assertThat(provider.isAccessTokenValid(accessToken(b, tenancy, id))).isTrue();
+    }
+  }
+
+  @Test
+  void accessWhenTheCredentialIsDeletedWhileItsRefreshIsInFlightThenTheCallerGets404NotA500()
+      throws Exception {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id =
+        importTokens(
+            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    clock.advance(Duration.ofSeconds(LIFETIME + 1));
+
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Api.Response> access =
+          executor.submit(() -> member.post(credentialPath(t, id) + "/access", ""));
+      // The refresh request has reached the provider, which holds its answer for 4 s.
+      awaitTokenRequests(1);
+      Api.Response deleted = member.delete(credentialPath(t, id));
+      assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
+
+      Api.Response r = access.get();
+      assertThat(r.status()).as(r.text()).isEqualTo(404);
+      assertThat(r.error().path("code").asText()).isEqualTo("not_found");
+      assertThat(r.text()).doesNotContain(tokens.refreshToken().orElseThrow());
+    }
+    assertThat(member.get(credentialPath(t, id)).status()).isEqualTo(404);
+    assertThat(server.credflow().services().refresher().inFlight()).isZero();
+  }
+
+  @Test
+  void refreshWhenTheCredentialIsRenamedDuringItThenBothTheNameAndTheNewTokensAreKept()
+      throws Exception {
+    provider.responseDelay(Duration.ofMillis(1500));
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id =
+        importTokens(
+            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Api.Response> refresh =
+          executor.submit(() -> member.post(credentialPath(t, id) + "/refresh", ""));
+      awaitTokenRequests(1);
+      Api.Response renamed =
+          member.patch(credentialPath(t, id), credentialPatch(id, "renamed", null));
+      assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
+      Api.Response r = refresh.get();
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
+    assertThat(member.get(credentialPath(t, id)).attributes().path("name").asText())
+        .isEqualTo("renamed");
+    String current = accessToken(member, t, id);
+    assertThat(current).isNotEqualTo(tokens.accessToken());
+    assertThat(provider.isAccessTokenValid(current)).isTrue();
+    // The rotated refresh token was stored: the next refresh works and reuses nothing.
+    provider.responseDelay(Duration.ZERO);
+    assertThat(
+            member.post(credentialPath(t, id) + "/refresh", "").attributes().path("state").asText())
+        .isEqualTo("ready");
+    assertThat(provider.tokenRequestCount()).isEqualTo(2);
+    assertThat(provider.reuseDetected()).isZero();
+  }
+
+  @Test
+  void refreshWhenNewTokensAreSavedDuringItThenTheLateRefreshResultDoesNotOverwriteThem()
+      throws Exception {
+    provider.responseDelay(Duration.ofMillis(1500));
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id =
+        importTokens(
+            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    FakeOAuthProvider.Tokens reauthenticated = provider.issueTokens("read");
+
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Api.Response> refresh =
+          executor.submit(() -> member.post(credentialPath(t, id) + "/refresh", ""));
+      awaitTokenRequests(1);
+      Api.Response saved =
+          member.patch(credentialPath(t, id), credentialPatch(id, null, reauthenticated));
+      assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+      Api.Response r = refresh.get();
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
+    // Fencing: the refresh that started before the new tokens were saved is discarded.
+    assertThat(accessToken(member, t, id)).isEqualTo(reauthenticated.accessToken());
+    provider.responseDelay(Duration.ZERO);
+    member.post(credentialPath(t, id) + "/refresh", "");
+    assertThat(provider.tokenRequests().get(1).param("refresh_token"))
+        .isEqualTo(reauthenticated.refreshToken());
+    assertThat(provider.reuseDetected()).isZero();
+  }
+
+  @Test
+  void leaseWhenComparedWithTheTokenEndpointTimeoutThenItOutlastsIt() {
+    // A lease shorter than a slow token call would let a second process refresh the same
+    // credential while the first still waits for its answer.
+    assertThat(RefreshPolicy.DEFAULT_LEASE).isGreaterThan(HttpTokenClient.DEFAULT_TIMEOUT);
+    assertThat(server.credflow().services().refresher().policy().leaseLength())
+        .isGreaterThan(HttpTokenClient.DEFAULT_TIMEOUT);
+  }
+
+  private void awaitTokenRequests(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (provider.tokenRequestCount() < count && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(provider.tokenRequestCount()).isEqualTo(count);
+  }
+
+  /** A PATCH of a credential's name and/or its tokens (null leaves that part out). */
+  private static ObjectNode credentialPatch(
+      String id, String name, FakeOAuthProvider.Tokens tokens) {
+    Map<String, Object> attributes = new HashMap<>();
+    if (name != null) {
+      attributes.put("name", name);
+    }
+    if (tokens != null) {
+      attributes.put(
+          "credentials",
+          Map.of(
+              "access_token", tokens.accessToken(),
+              "refresh_token", tokens.refreshToken().orElseThrow(),
+              "expires_in", LIFETIME));
+    }
+    ObjectNode doc = World.doc("credential", attributes, Map.of());
+    ((ObjectNode) doc.path("data")).put("id", id);
+    return doc;
+  }
+
+  /** Reads {@code path} 400 times over 20 connections: the JIT and the connection pool warm up. */
+  private static void warmUp(Api api, String path) throws Exception {
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> readers = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        readers.add(
+            executor.submit(
+                () -> {
+                  for (int j = 0; j < 20; j++) {
+                    Api.Response r = api.get(path);
+                    assertThat(r.status()).as(r.text()).isEqualTo(200);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : readers) {
+        f.get();
+      }
+    }
+  }
+
+  /**
+   * Runs {@code count} calls on virtual threads, released together by a latch and started {@link
+   * #SPACING} apart; fails unless many of them were in flight at the same moment.
+   */
+  private static List<Api.Response> concurrently(int count, Supplier<Api.Response> call)
+      throws Exception {
+    CountDownLatch ready = new CountDownLatch(count);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger mostInFlight = new AtomicInteger();
+    List<Future<Api.Response>> futures = new ArrayList<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < count; i++) {
+        Duration wait = SPACING.multipliedBy(i);
+        futures.add(
+            executor.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  Thread.sleep(wait);
+                  mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                  try {
+                    return call.get();
+                  } finally {
+                    inFlight.decrementAndGet();
+                  }
+                }));
+      }
+      ready.await();
+      go.countDown();
+      List<Api.Response> responses = new ArrayList<>();
+      for (Future<Api.Response> f : futures) {
+        responses.add(f.get());
+      }
+      assertThat(mostInFlight.get()).as("callers in flight at once").isGreaterThan(count / 4);
+      return responses;
+    }
+  }
+}

@@ -1,0 +1,501 @@
+package io.credflow.oauth;
+
+import static io.credflow.oauth.RefreshScheduleTest.accessToken;
+import static io.credflow.oauth.RefreshScheduleTest.credentialPath;
+import static io.credflow.oauth.RefreshScheduleTest.deleteAllCredentials;
+import static io.credflow.oauth.RefreshScheduleTest.eventTypes;
+import static io.credflow.oauth.RefreshScheduleTest.eventsPath;
+import static io.credflow.oauth.RefreshScheduleTest.importInstagram;
+import static io.credflow.oauth.RefreshScheduleTest.importTokens;
+import static io.credflow.oauth.RefreshScheduleTest.instagramClient;
+import static io.credflow.oauth.RefreshScheduleTest.oauth2Client;
+import static io.credflow.oauth.RefreshScheduleTest.scheduleOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.credential.Credential;
+import io.credflow.store.Jdbc;
+import io.credflow.store.JdbcCredentialRepository;
+import io.credflow.store.JdbcRefreshSchedule;
+import io.credflow.store.SecretColumns;
+import io.credflow.testing.Api;
+import io.credflow.testing.SettableClock;
+import io.credflow.testing.TestServer;
+import io.credflow.testing.World;
+import io.credflow.testing.oauth.FakeInstagram;
+import io.credflow.testing.oauth.FakeOAuthProvider;
+import io.credflow.testing.oauth.FakeOAuthProvider.TokenFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a failed refresh does (tokens.md § "Refresh lifecycle", security.md 12): a dead grant needs
+ * a person and stops the schedule; a transient failure is retried with backoff (30 s doubling,
+ * capped at 1 h, ±10%) and the credential stays usable while its token is; a wrong client
+ * configuration is named as such.
+ */
+class RefreshFailureTest {
+  private static final long LIFETIME = 3600;
+
+  private static SettableClock clock;
+  private static TestServer server;
+  private static World world;
+
+  private FakeOAuthProvider provider;
+  private World.Tenancy t;
+  private Api member;
+
+  @BeforeAll
+  static void startServer() {
+    clock = RefreshScheduleTest.startingNow();
+    server = TestServer.start(false, clock);
+    world = new World(server);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    provider = FakeOAuthProvider.start().clock(clock::instant);
+    t = world.tenancy("fail-" + UUID.randomUUID().toString().substring(0, 8));
+    member = server.as(t.memberKey());
+  }
+
+  @AfterEach
+  void tearDown() {
+    deleteAllCredentials(server, t);
+    provider.close();
+  }
+
+  // ---- a dead grant ----
+
+  @Test
+  void scheduleWhenProviderAnswersInvalidGrantThenNeedsReauthWithAReasonAndTheScheduleStops() {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    // The user withdrew consent at the provider: the refresh token is dead.
+    provider.revokeToken(tokens.refreshToken().orElseThrow());
+
+    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+
+    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    assertThat(attrs.path("state").asText()).isEqualTo("needs_reauth");
+    assertThat(attrs.path("error").path("code").asText()).isEqualTo("invalid_grant");
+    assertThat(attrs.path("error").path("detail").asText())
+        .contains("invalid_grant")
+        .contains("authenticate the credential again");
+    assertThat(scheduleOf(server, id).refreshAt()).isEmpty();
+
+    // The schedule stopped: days later nobody has called the provider again.
+    for (int day = 0; day < 10; day++) {
+      clock.advance(Duration.ofDays(1));
+      server.runDueRefreshes(clock);
+    }
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+
+    Api.Response events = member.get(eventsPath(t, id));
+    assertThat(events.status()).as(events.text()).isEqualTo(200);
+    assertThat(eventTypes(events)).contains("credential.needs_reauth");
+    assertNoSecrets(events.text(), tokens);
+  }
+
+  @Test
+  void updateWhenANeedsReauthCredentialGetsNewTokensThenItIsReadyAndScheduledAgain() {
+    FakeOAuthProvider.Tokens dead = provider.issueTokens("read");
+    String id = importTokens(member, t, client(), dead, LIFETIME);
+    provider.revokeToken(dead.refreshToken().orElseThrow());
+    assertThat(
+            member.post(credentialPath(t, id) + "/refresh", "").attributes().path("state").asText())
+        .isEqualTo("needs_reauth");
+    assertThat(scheduleOf(server, id).refreshAt()).isEmpty();
+
+    // A person brings new tokens (as a re-authentication would).
+    FakeOAuthProvider.Tokens fresh = provider.issueTokens("read");
+    ObjectNode doc =
+        World.doc(
+            "credential",
+            Map.of(
+                "credentials",
+                Map.of(
+                    "access_token", fresh.accessToken(),
+                    "refresh_token", fresh.refreshToken().orElseThrow(),
+                    "expires_in", LIFETIME)),
+            Map.of());
+    ((ObjectNode) doc.path("data")).put("id", id);
+    Api.Response updated = member.patch(credentialPath(t, id), doc);
+    assertThat(updated.status()).as(updated.text()).isEqualTo(200);
+    assertThat(updated.attributes().path("state").asText()).isEqualTo("ready");
+    assertThat(updated.attributes().path("error").isNull()).isTrue();
+
+    Instant due = scheduleOf(server, id).refreshAt().orElseThrow();
+    clock.set(due);
+    server.runDueRefreshes(clock);
+    assertThat(
+            provider.tokenRequests().get(provider.tokenRequestCount() - 1).param("refresh_token"))
+        .isEqualTo(fresh.refreshToken());
+    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
+        .isEqualTo("ready");
+    assertThat(provider.isAccessTokenValid(accessToken(member, t, id))).isTrue();
+  }
+
+  @Test
+  void accessWhenCredentialNeedsReauthThen409WithTheReasonAndNoProviderCall() {
+    provider.failNext(1, TokenFailure.INVALID_GRANT);
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id = importTokens(member, t, client(), tokens, LIFETIME);
+
+    Api.Response refreshed = member.post(credentialPath(t, id) + "/refresh", "");
+    assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
+    assertThat(refreshed.attributes().path("state").asText()).isEqualTo("needs_reauth");
+
+    Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+    assertThat(access.status()).as(access.text()).isEqualTo(409);
+    assertThat(access.error().path("code").asText()).isEqualTo("credential_not_ready");
+    assertThat(access.error().path("detail").asText())
+        .contains(id)
+        .contains("needs_reauth")
+        .contains("authenticate the credential again");
+    assertNoSecrets(access.text(), tokens);
+    // Even past expiry, using it calls nobody: only a person can fix it.
+    clock.advance(Duration.ofSeconds(LIFETIME + 60));
+    assertThat(member.post(credentialPath(t, id) + "/access", "").status()).isEqualTo(409);
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void scheduleWhenThereIsNoRefreshTokenThenTheCredentialNeedsReauthAtExpiryWithoutAnyCall() {
+    provider.issueRefreshTokens(false);
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    assertThat(tokens.refreshToken()).isEmpty();
+    Instant imported = clock.instant();
+    String id = importTokens(member, t, client(), tokens, 600);
+    Instant expires = imported.plusSeconds(600);
+
+    // Due before expiry: nothing to refresh with, so it waits for the expiry, still usable.
+    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+    server.runDueRefreshes(clock);
+    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
+        .isEqualTo("ready");
+    assertThat(scheduleOf(server, id).refreshAt()).contains(expires);
+
+    clock.set(expires.plusSeconds(1));
+    server.runDueRefreshes(clock);
+    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    assertThat(attrs.path("state").asText()).isEqualTo("needs_reauth");
+    assertThat(attrs.path("error").path("code").asText()).isEqualTo("no_refresh_token");
+    assertThat(attrs.path("error").path("detail").asText())
+        .contains("no refresh token")
+        .contains("authenticate the credential again");
+    assertThat(provider.tokenRequestCount()).isZero();
+    assertThat(eventTypes(member.get(eventsPath(t, id)))).contains("credential.needs_reauth");
+  }
+
+  // ---- transient failures ----
+
+  @Test
+  void
+      scheduleWhenTokenEndpointFailsTransientlyThenBackoffDoublesFromThirtySecondsCappedAtAnHour() {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    Instant imported = clock.instant();
+    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    Instant expires = imported.plusSeconds(LIFETIME);
+    TokenFailure[] kinds = {
+      TokenFailure.HTTP_500, TokenFailure.TEMPORARILY_UNAVAILABLE, TokenFailure.HTTP_503_EMPTY
+    };
+    int failures = 9;
+    for (int i = 0; i < failures; i++) {
+      provider.failNext(1, kinds[i % kinds.length]);
+    }
+
+    Instant due = scheduleOf(server, id).refreshAt().orElseThrow();
+    for (int n = 1; n <= failures; n++) {
+      // Not a moment early...
+      clock.set(due.minusSeconds(1));
+      server.runDueRefreshes(clock);
+      assertThat(provider.tokenRequestCount()).as("requests before attempt %d", n).isEqualTo(n - 1);
+      // ...and exactly once when due.
+      clock.set(due);
+      Instant failedAt = clock.instant();
+      server.runDueRefreshes(clock);
+      assertThat(provider.tokenRequestCount()).as("requests after attempt %d", n).isEqualTo(n);
+
+      RefreshSchedule.Entry entry = scheduleOf(server, id);
+      assertThat(entry.failures()).isEqualTo(n);
+      Duration backoff = Duration.ofSeconds(Math.min(30L << (n - 1), 3600));
+      Duration waited = Duration.between(failedAt, entry.refreshAt().orElseThrow());
+      assertThat(waited)
+          .as("backoff after failure %d", n)
+          .isBetween(backoff.multipliedBy(9).dividedBy(10), backoff.multipliedBy(11).dividedBy(10));
+
+      JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+      if (failedAt.isBefore(expires)) {
+        // The token still works: the credential stays ready and usable.
+        assertThat(attrs.path("state").asText()).as("state after failure %d", n).isEqualTo("ready");
+        assertThat(attrs.path("error").isNull()).isTrue();
+      } else {
+        assertThat(attrs.path("state").asText()).as("state after failure %d", n).isEqualTo("error");
+        assertThat(attrs.path("error").path("code").asText()).isEqualTo("provider_unavailable");
+        assertThat(attrs.path("error").path("detail").asText()).contains("expired");
+      }
+      due = entry.refreshAt().orElseThrow();
+    }
+    // Refused requests changed nothing at the provider: the refresh token is still good.
+    assertThat(provider.isRefreshTokenValid(tokens.refreshToken().orElseThrow())).isTrue();
+
+    // The provider works again: the next retry recovers the credential.
+    clock.set(due);
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isEqualTo(failures + 1);
+    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    assertThat(attrs.path("state").asText()).isEqualTo("ready");
+    assertThat(attrs.path("error").isNull()).isTrue();
+    assertThat(scheduleOf(server, id).failures()).isZero();
+    assertThat(provider.isAccessTokenValid(accessToken(member, t, id))).isTrue();
+    assertThat(provider.reuseDetected()).isZero();
+
+    Api.Response events = member.get(eventsPath(t, id));
+    assertThat(eventTypes(events))
+        .contains("credential.refresh_failed", "credential.error", "credential.refreshed");
+    assertNoSecrets(events.text(), tokens);
+  }
+
+  @Test
+  void accessWhenCredentialIsInErrorAndTheProviderRecoveredThenItIsRefreshedOnUseAndReady() {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    Instant imported = clock.instant();
+    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    provider.failNext(2, TokenFailure.HTTP_503_EMPTY);
+
+    // Expired, and the provider down: the scheduled refresh and a use both fail.
+    clock.set(imported.plusSeconds(LIFETIME + 1));
+    server.runDueRefreshes(clock);
+    Api.Response refused = member.post(credentialPath(t, id) + "/access", "");
+    assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+    assertThat(refused.error().path("detail").asText()).contains("error");
+    assertThat(provider.tokenRequestCount()).isEqualTo(2);
+
+    // The provider is back: the next use refreshes and succeeds, before the scheduled retry.
+    String fresh = accessToken(member, t, id);
+    assertThat(provider.isAccessTokenValid(fresh)).isTrue();
+    assertThat(provider.tokenRequestCount()).isEqualTo(3);
+    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    assertThat(attrs.path("state").asText()).isEqualTo("ready");
+    assertThat(attrs.path("error").isNull()).isTrue();
+    assertThat(scheduleOf(server, id).failures()).isZero();
+  }
+
+  @Test
+  void accessWhenARetryIsPendingAndTheTokenStillWorksThenTheTokenIsHandedOutWithoutACall() {
+    provider.failNext(1, TokenFailure.HTTP_500);
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id = importTokens(member, t, client(), tokens, LIFETIME);
+
+    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+    assertThat(scheduleOf(server, id).failures()).isEqualTo(1);
+
+    assertThat(accessToken(member, t, id)).isEqualTo(tokens.accessToken());
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void refreshWhenTokenEndpointAnswersSlowerThanTheTimeoutThenItIsRetriedLaterAndRecovers() {
+    // Rotation off: a request the client gave up on must not have spent the only refresh token.
+    provider.rotateRefreshTokens(false);
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id = importTokens(member, t, client(), tokens, LIFETIME);
+
+    // A second process on the same database whose token client waits 300 ms, not 10 s.
+    var services = server.credflow().services();
+    Jdbc jdbc = server.credflow().database().jdbc();
+    JdbcCredentialRepository repository =
+        new JdbcCredentialRepository(jdbc, new SecretColumns(services.keyring()), clock);
+    RefreshService impatient =
+        new RefreshService(
+            repository,
+            services.authClients()::findUnchecked,
+            new JdbcRefreshSchedule(jdbc),
+            HttpTokenClient.create(Duration.ofMillis(300)),
+            services.events(),
+            RefreshPolicy.defaults(),
+            clock);
+    provider.responseDelay(Duration.ofSeconds(2));
+    Credential before = repository.find(id).orElseThrow();
+    Instant failedAt = clock.instant();
+    Credential after = impatient.refresh(id, new RefreshService.Trigger.Forced(before.version()));
+    provider.responseDelay(Duration.ZERO);
+
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+    assertThat(after.state().wireName()).isEqualTo("ready");
+    RefreshSchedule.Entry entry = scheduleOf(server, id);
+    assertThat(entry.failures()).isEqualTo(1);
+    assertThat(Duration.between(failedAt, entry.refreshAt().orElseThrow()))
+        .isBetween(Duration.ofSeconds(27), Duration.ofSeconds(33));
+    assertThat(member.get(eventsPath(t, id)).text()).contains("timed out");
+
+    clock.set(entry.refreshAt().orElseThrow());
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isEqualTo(2);
+    assertThat(scheduleOf(server, id).failures()).isZero();
+    String fresh = accessToken(member, t, id);
+    assertThat(fresh).isNotEqualTo(tokens.accessToken());
+    assertThat(provider.isAccessTokenValid(fresh)).isTrue();
+  }
+
+  // ---- configuration errors ----
+
+  @Test
+  void scheduleWhenClientSecretIsWrongThenTheErrorNamesTheAuthClientConfiguration() {
+    String authClient = client();
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    Instant imported = clock.instant();
+    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    patchClientSecret(authClient, "not-the-secret");
+
+    // Before expiry: retried, still ready, and the event says what to fix.
+    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
+        .isEqualTo("ready");
+    Api.Response events = member.get(eventsPath(t, id));
+    assertThat(events.text())
+        .contains("credential.refresh_failed")
+        .contains("auth-client " + authClient)
+        .contains("invalid_client")
+        .contains("client_id/client_secret")
+        .doesNotContain("not-the-secret");
+
+    // Expired and still refused: the credential's error names the auth-client.
+    clock.set(imported.plusSeconds(LIFETIME + 1));
+    server.runDueRefreshes(clock);
+    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    assertThat(attrs.path("state").asText()).isEqualTo("error");
+    assertThat(attrs.path("error").path("code").asText()).isEqualTo("auth_client_misconfigured");
+    assertThat(attrs.path("error").path("detail").asText())
+        .contains("auth-client " + authClient)
+        .contains("oauth2")
+        .contains("client_id/client_secret");
+    Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+    assertThat(access.status()).isEqualTo(409);
+    assertThat(access.error().path("detail").asText()).contains("auth-client " + authClient);
+
+    // Fixed by an admin: the next retry recovers it.
+    patchClientSecret(authClient, provider.clientSecret());
+    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+    server.runDueRefreshes(clock);
+    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
+        .isEqualTo("ready");
+    assertThat(provider.isAccessTokenValid(accessToken(member, t, id))).isTrue();
+  }
+
+  // ---- Instagram ----
+
+  @Test
+  void refreshWhenInstagramAnswersGraphError190ThenNeedsReauthAndNoTokenInTheRecord() {
+    try (FakeInstagram instagram = FakeInstagram.start(clock::instant)) {
+      String authClient = instagramClient(server, world, t, instagram);
+      String token = instagram.issueLongLivedToken();
+      String id =
+          importInstagram(member, t, authClient, token, FakeInstagram.LONG_LIVED_EXPIRES_IN);
+      // The user removed the app.
+      instagram.invalidate(token);
+
+      clock.advance(Duration.ofHours(25));
+      server.runDueRefreshes(clock);
+      Api.Response refreshed = member.post(credentialPath(t, id) + "/refresh", "");
+      assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
+      JsonNode attrs = refreshed.attributes();
+      assertThat(attrs.path("state").asText()).isEqualTo("needs_reauth");
+      assertThat(attrs.path("error").path("code").asText()).isEqualTo("graph_190");
+      assertThat(attrs.path("error").path("detail").asText())
+          .contains("authenticate the credential again");
+      assertThat(scheduleOf(server, id).refreshAt()).isEmpty();
+
+      Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+      assertThat(access.status()).isEqualTo(409);
+      Api.Response events = member.get(eventsPath(t, id));
+      assertThat(eventTypes(events)).contains("credential.needs_reauth");
+      assertThat(events.text() + refreshed.text() + access.text())
+          .doesNotContain(token)
+          .doesNotContain(instagram.clientSecret());
+
+      // No retry: the schedule is stopped.
+      clock.advance(Duration.ofDays(60));
+      server.runDueRefreshes(clock);
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void refreshWhenInstagramFailsTransientlyThenItStaysReadyAndIsRetriedWithBackoff() {
+    try (FakeInstagram instagram = FakeInstagram.start(clock::instant)) {
+      String authClient = instagramClient(server, world, t, instagram);
+      String token = instagram.issueLongLivedToken();
+      String id =
+          importInstagram(member, t, authClient, token, FakeInstagram.LONG_LIVED_EXPIRES_IN);
+      instagram.failNext(1, FakeInstagram.Failure.HTTP_500);
+
+      clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+      Instant failedAt = clock.instant();
+      server.runDueRefreshes(clock);
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
+      assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
+          .isEqualTo("ready");
+      RefreshSchedule.Entry entry = scheduleOf(server, id);
+      assertThat(entry.failures()).isEqualTo(1);
+      assertThat(Duration.between(failedAt, entry.refreshAt().orElseThrow()))
+          .isBetween(Duration.ofSeconds(27), Duration.ofSeconds(33));
+
+      clock.set(entry.refreshAt().orElseThrow());
+      server.runDueRefreshes(clock);
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(2);
+      String fresh =
+          member
+              .post(credentialPath(t, id) + "/access", "")
+              .attributes()
+              .path("query")
+              .path("value")
+              .asText();
+      assertThat(fresh).isNotEqualTo(token);
+      assertThat(instagram.isLongLivedTokenValid(fresh)).isTrue();
+      assertThat(instagram.earlyRefreshAttempts()).isZero();
+    }
+  }
+
+  private String client() {
+    return oauth2Client(server, world, t, provider, Map.of());
+  }
+
+  private void patchClientSecret(String authClient, String secret) {
+    ObjectNode doc =
+        World.doc("auth-client", Map.of("credentials", Map.of("client_secret", secret)), Map.of());
+    ((ObjectNode) doc.path("data")).put("id", authClient);
+    Api.Response r = server.admin().patch("/v2/auth-clients/" + authClient, doc);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+  }
+
+  /** Neither the imported tokens, nor any refresh token the provider saw, nor the client secret. */
+  private void assertNoSecrets(String text, FakeOAuthProvider.Tokens tokens) {
+    assertThat(text).doesNotContain(tokens.accessToken()).doesNotContain(provider.clientSecret());
+    tokens.refreshToken().ifPresent(r -> assertThat(text).doesNotContain(r));
+    provider.tokenRequests().stream()
+        .flatMap(r -> r.param("refresh_token").stream())
+        .forEach(r -> assertThat(text).doesNotContain(r));
+  }
+}

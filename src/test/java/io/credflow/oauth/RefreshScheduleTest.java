@@ -1,0 +1,541 @@
+package io.credflow.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.credflow.component.AuthClientType;
+import io.credflow.store.JdbcRefreshSchedule;
+import io.credflow.testing.Api;
+import io.credflow.testing.SettableClock;
+import io.credflow.testing.TestServer;
+import io.credflow.testing.World;
+import io.credflow.testing.oauth.FakeInstagram;
+import io.credflow.testing.oauth.FakeOAuthProvider;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proactive refresh schedule of tokens.md § "Refresh lifecycle": due at {@code expires_at -
+ * margin}, margin = clamp(10% of the lifetime, 60 s, 7 days) ±10% jitter; Instagram never before
+ * the token is 24 hours old. Time moves on a {@link SettableClock} shared by the server and the
+ * fakes; nothing sleeps.
+ */
+class RefreshScheduleTest {
+  private static final Instant ISSUED = Instant.parse("2030-01-01T00:00:00Z");
+
+  private static SettableClock clock;
+  private static TestServer server;
+  private static World world;
+
+  private FakeOAuthProvider provider;
+  private World.Tenancy t;
+  private Api member;
+
+  @BeforeAll
+  static void startServer() {
+    clock = startingNow();
+    server = TestServer.start(false, clock);
+    world = new World(server);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    provider = FakeOAuthProvider.start().clock(clock::instant);
+    t = world.tenancy("sched-" + UUID.randomUUID().toString().substring(0, 8));
+    member = server.as(t.memberKey());
+  }
+
+  @AfterEach
+  void tearDown() {
+    // Credentials left behind would come due in later tests and call a closed provider.
+    deleteAllCredentials(server, t);
+    provider.close();
+  }
+
+  // ---- RefreshPolicy.nextRefresh, directly ----
+
+  @Test
+  void nextRefreshWhenOneHourTokenThenDueSixMinutesBeforeExpiryWithinTenPercentJitter() {
+    Instant expires = ISSUED.plus(Duration.ofHours(1));
+    // margin = 10% of 3600 s = 360 s; jitter ±36 s.
+    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minusSeconds(324));
+    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minusSeconds(396));
+    assertWithinBounds(expires, Duration.ofSeconds(324), Duration.ofSeconds(396));
+  }
+
+  @Test
+  void nextRefreshWhenFiveMinuteTokenThenMarginIsClampedToSixtySecondsBeforeJitter() {
+    Instant expires = ISSUED.plus(Duration.ofMinutes(5));
+    // 10% of 300 s is 30 s, below the 60 s floor; jitter ±6 s.
+    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minusSeconds(54));
+    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minusSeconds(66));
+    assertWithinBounds(expires, Duration.ofSeconds(54), Duration.ofSeconds(66));
+  }
+
+  @Test
+  void nextRefreshWhenSixtyDayTokenThenDueSixDaysBeforeExpiryWithinTenPercentJitter() {
+    Instant expires = ISSUED.plus(Duration.ofDays(60));
+    // 10% of 60 days is 6 days (under the 7-day cap); jitter ±0.6 days.
+    Duration smallest = Duration.ofHours(129).plusMinutes(36);
+    Duration largest = Duration.ofHours(158).plusMinutes(24);
+    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minus(smallest));
+    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minus(largest));
+    assertWithinBounds(expires, smallest, largest);
+  }
+
+  @Test
+  void nextRefreshWhenHundredDayTokenThenMarginIsCappedAtSevenDaysBeforeJitter() {
+    Instant expires = ISSUED.plus(Duration.ofDays(100));
+    // 10% of 100 days is 10 days, over the 7-day cap; jitter ±0.7 days.
+    Duration smallest = Duration.ofHours(151).plusMinutes(12);
+    Duration largest = Duration.ofHours(184).plusMinutes(48);
+    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minus(smallest));
+    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
+        .isEqualTo(expires.minus(largest));
+    assertWithinBounds(expires, smallest, largest);
+  }
+
+  @Test
+  void nextRefreshWhenInstagramTokenIsShortLivedThenNotBeforeItIsTwentyFourHoursOld() {
+    Instant oneHour = ISSUED.plus(Duration.ofHours(1));
+    Instant dayAndHour = ISSUED.plus(Duration.ofHours(25));
+    assertThat(at(lowest(), AuthClientType.OAUTH2_INSTAGRAM, ISSUED, oneHour))
+        .isEqualTo(ISSUED.plus(Duration.ofHours(24)));
+    assertThat(at(highest(), AuthClientType.OAUTH2_INSTAGRAM, ISSUED, dayAndHour))
+        .isEqualTo(ISSUED.plus(Duration.ofHours(24)));
+    // The same lifetime for plain oauth2 is not held back.
+    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, dayAndHour))
+        .isBefore(ISSUED.plus(Duration.ofHours(24)));
+    // A 60-day Instagram token follows the ordinary margin.
+    Instant sixtyDays = ISSUED.plus(Duration.ofDays(60));
+    assertThat(at(lowest(), AuthClientType.OAUTH2_INSTAGRAM, ISSUED, sixtyDays))
+        .isEqualTo(at(lowest(), AuthClientType.OAUTH2, ISSUED, sixtyDays));
+  }
+
+  @Test
+  void nextRefreshWhenTokenNeverExpiresThenNothingIsScheduled() {
+    assertThat(
+            RefreshPolicy.defaults()
+                .nextRefresh(AuthClientType.OAUTH2, ISSUED, Optional.<Instant>empty()))
+        .isEmpty();
+  }
+
+  @Test
+  void nextRefreshWhenManyTokensExpireTogetherThenTheirRefreshTimesAreSpread() {
+    RefreshPolicy policy = RefreshPolicy.defaults();
+    Instant expires = ISSUED.plus(Duration.ofHours(1));
+    Set<Instant> times = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      times.add(
+          policy.nextRefresh(AuthClientType.OAUTH2, ISSUED, Optional.of(expires)).orElseThrow());
+    }
+    // ±36 s at millisecond resolution: 100 draws are nearly all different.
+    assertThat(times).hasSizeGreaterThan(90);
+  }
+
+  // ---- end to end over HTTP, with the fake provider ----
+
+  @Test
+  void scheduleWhenTokenIsImportedThenNothingIsRefreshedBeforeTheDueTimeAndExactlyOnceAfter() {
+    String authClient = oauth2Client(server, world, t, provider, Map.of());
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read write");
+    Instant imported = clock.instant();
+    String id = importTokens(member, t, authClient, tokens, 3600);
+
+    Instant expires = imported.plusSeconds(3600);
+    Instant due = scheduleOf(server, id).refreshAt().orElseThrow();
+    assertThat(due).isBetween(expires.minusSeconds(396), expires.minusSeconds(324));
+
+    clock.set(due.minusSeconds(1));
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isZero();
+    assertThat(accessToken(member, t, id)).isEqualTo(tokens.accessToken());
+
+    clock.set(due.plusSeconds(1));
+    server.runDueRefreshes(clock);
+    Instant refreshedAt = clock.instant();
+    assertThat(provider.tokenRequestCount("refresh_token")).isEqualTo(1);
+    assertThat(provider.tokenRequests().get(0).param("refresh_token"))
+        .contains(tokens.refreshToken().orElseThrow());
+
+    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    assertThat(attrs.path("state").asText()).isEqualTo("ready");
+    assertThat(Instant.parse(attrs.path("expires_at").asText()))
+        .isEqualTo(refreshedAt.plusSeconds(FakeOAuthProvider.DEFAULT_EXPIRES_IN));
+    String newAccess = accessToken(member, t, id);
+    assertThat(newAccess).isNotEqualTo(tokens.accessToken());
+    assertThat(provider.isAccessTokenValid(newAccess)).isTrue();
+    // Rotated: the imported refresh token is spent, and the next refresh is scheduled afresh.
+    assertThat(provider.isRefreshTokenValid(tokens.refreshToken().orElseThrow())).isFalse();
+    RefreshSchedule.Entry next = scheduleOf(server, id);
+    assertThat(next.refreshAt().orElseThrow())
+        .isBetween(refreshedAt.plusSeconds(3600 - 396), refreshedAt.plusSeconds(3600 - 324));
+    assertThat(next.tokenIssuedAt()).isEqualTo(refreshedAt);
+
+    // Running the scheduler again right away changes nothing.
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isEqualTo(1);
+    assertThat(provider.reuseDetected()).isZero();
+  }
+
+  @Test
+  void scheduleWhenRefreshedThenTheRefreshedEventIsRecordedWithoutSecrets() {
+    String authClient = oauth2Client(server, world, t, provider, Map.of());
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String id = importTokens(member, t, authClient, tokens, 600);
+
+    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+    server.runDueRefreshes(clock);
+    String newAccess = accessToken(member, t, id);
+
+    Api.Response events = member.get(eventsPath(t, id));
+    assertThat(events.status()).as(events.text()).isEqualTo(200);
+    assertThat(eventTypes(events)).containsExactly("credential.created", "credential.refreshed");
+    assertThat(events.text())
+        .contains("on schedule")
+        .doesNotContain(tokens.accessToken())
+        .doesNotContain(tokens.refreshToken().orElseThrow())
+        .doesNotContain(newAccess)
+        .doesNotContain(provider.clientSecret());
+  }
+
+  @Test
+  void scheduleWhenManyCredentialsAreImportedTogetherThenTheirRefreshTimesDiffer() {
+    String authClient = oauth2Client(server, world, t, provider, Map.of());
+    Set<Instant> due = new HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      String id = importTokens(member, t, authClient, provider.issueTokens("read"), 3600);
+      due.add(scheduleOf(server, id).refreshAt().orElseThrow());
+    }
+    assertThat(due).hasSizeGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void scheduleWhenServerRestartsThenTheDueRefreshStillHappensOnceInTheNewProcess() {
+    SettableClock ownClock = startingNow();
+    TestServer first = TestServer.start(false, ownClock);
+    TestServer current = first;
+    try (FakeOAuthProvider own = FakeOAuthProvider.start().clock(ownClock::instant)) {
+      World w = new World(first);
+      World.Tenancy tenancy = w.tenancy("restart");
+      String authClient = oauth2Client(first, w, tenancy, own, Map.of());
+      FakeOAuthProvider.Tokens tokens = own.issueTokens("read write");
+      String id = importTokens(first.as(tenancy.memberKey()), tenancy, authClient, tokens, 3600);
+      Instant due = scheduleOf(first, id).refreshAt().orElseThrow();
+
+      current = first.restart(ownClock);
+      assertThat(scheduleOf(current, id).refreshAt()).contains(due);
+      Api member2 = current.as(tenancy.memberKey());
+
+      ownClock.set(due.minusSeconds(1));
+      current.runDueRefreshes(ownClock);
+      assertThat(own.tokenRequestCount()).isZero();
+
+      ownClock.set(due.plusSeconds(1));
+      current.runDueRefreshes(ownClock);
+      assertThat(own.tokenRequestCount("refresh_token")).isEqualTo(1);
+      String newAccess = accessToken(member2, tenancy, id);
+      assertThat(newAccess).isNotEqualTo(tokens.accessToken());
+      assertThat(own.isAccessTokenValid(newAccess)).isTrue();
+      assertThat(member2.get(credentialPath(tenancy, id)).attributes().path("state").asText())
+          .isEqualTo("ready");
+    } finally {
+      current.close();
+    }
+  }
+
+  @Test
+  void scheduleWhenAnotherProcessDiedHoldingTheLeaseThenTheRefreshWaitsUntilTheLeaseExpires() {
+    String authClient = oauth2Client(server, world, t, provider, Map.of());
+    String id = importTokens(member, t, authClient, provider.issueTokens("read"), 3600);
+    Instant due = scheduleOf(server, id).refreshAt().orElseThrow();
+
+    // A process took the lease just before the due time and was killed: it never gives it back.
+    clock.set(due.minusSeconds(5));
+    Instant leaseUntil = clock.instant().plus(RefreshPolicy.DEFAULT_LEASE);
+    assertThat(
+            new JdbcRefreshSchedule(server.credflow().database().jdbc())
+                .tryLease(id, "killed-process", clock.instant(), leaseUntil))
+        .isTrue();
+
+    clock.set(due.plusSeconds(1));
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount()).isZero();
+
+    clock.set(leaseUntil.plusSeconds(1));
+    server.runDueRefreshes(clock);
+    assertThat(provider.tokenRequestCount("refresh_token")).isEqualTo(1);
+    RefreshSchedule.Entry entry = scheduleOf(server, id);
+    assertThat(entry.leaseOwner()).isEmpty();
+    assertThat(entry.refreshAt().orElseThrow()).isAfter(clock.instant().plusSeconds(3000));
+    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
+        .isEqualTo("ready");
+  }
+
+  // ---- Instagram: never before the token is 24 hours old ----
+
+  @Test
+  void scheduleWhenInstagramTokenImportedWithShortExpiryThenInstagramIsNeverCalledEarly() {
+    try (FakeInstagram instagram = FakeInstagram.start(clock::instant)) {
+      String authClient = instagramClient(server, world, t, instagram);
+      Instant imported = clock.instant();
+      String token = instagram.issueLongLivedToken();
+      String id = importInstagram(member, t, authClient, token, 3600);
+      assertThat(scheduleOf(server, id).refreshAt())
+          .contains(imported.plus(FakeInstagram.MIN_REFRESH_AGE));
+
+      // On use within the skew, on request and in steps through the first day: no call at all.
+      clock.set(imported.plusSeconds(3600 - 30));
+      server.runDueRefreshes(clock);
+      Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+      assertThat(access.status()).as(access.text()).isEqualTo(200);
+      Api.Response forced = member.post(credentialPath(t, id) + "/refresh", "");
+      assertThat(forced.status()).as(forced.text()).isEqualTo(200);
+      for (int hour = 2; hour < 24; hour += 3) {
+        clock.set(imported.plus(Duration.ofHours(hour)));
+        server.runDueRefreshes(clock);
+      }
+      clock.set(imported.plus(FakeInstagram.MIN_REFRESH_AGE).minusSeconds(1));
+      server.runDueRefreshes(clock);
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isZero();
+      assertThat(instagram.earlyRefreshAttempts()).isZero();
+
+      // At 24 hours the token has expired by its stated lifetime: not refreshable any more.
+      clock.set(imported.plus(FakeInstagram.MIN_REFRESH_AGE).plusSeconds(1));
+      server.runDueRefreshes(clock);
+      assertThat(instagram.earlyRefreshAttempts()).isZero();
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isZero();
+      JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+      assertThat(attrs.path("state").asText()).isEqualTo("needs_reauth");
+      assertThat(attrs.path("error").path("detail").asText()).contains("authenticate again");
+    }
+  }
+
+  @Test
+  void scheduleWhenInstagramTokenTurnsTwentyFourHoursOldThenItIsRefreshedExactlyOnce() {
+    try (FakeInstagram instagram = FakeInstagram.start(clock::instant)) {
+      String authClient = instagramClient(server, world, t, instagram);
+      Instant imported = clock.instant();
+      String token = instagram.issueLongLivedToken();
+      // 25 hours: the ordinary margin (2.5 h) would fall before the 24-hour mark.
+      String id = importInstagram(member, t, authClient, token, 25 * 3600);
+      Instant oldEnough = imported.plus(FakeInstagram.MIN_REFRESH_AGE);
+      assertThat(scheduleOf(server, id).refreshAt()).contains(oldEnough);
+
+      clock.set(oldEnough.minusSeconds(1));
+      server.runDueRefreshes(clock);
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isZero();
+
+      clock.set(oldEnough.plusSeconds(1));
+      server.runDueRefreshes(clock);
+      Instant refreshedAt = clock.instant();
+      assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
+      assertThat(instagram.earlyRefreshAttempts()).isZero();
+
+      JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+      assertThat(attrs.path("state").asText()).isEqualTo("ready");
+      assertThat(Instant.parse(attrs.path("expires_at").asText()))
+          .isEqualTo(refreshedAt.plusSeconds(FakeInstagram.LONG_LIVED_EXPIRES_IN));
+      Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+      String newToken = access.attributes().path("query").path("value").asText();
+      assertThat(newToken).isNotEqualTo(token);
+      assertThat(instagram.isLongLivedTokenValid(newToken)).isTrue();
+      // The new token is 24 hours away from its own next refresh at least.
+      assertThat(scheduleOf(server, id).refreshAt().orElseThrow())
+          .isAfterOrEqualTo(refreshedAt.plus(FakeInstagram.MIN_REFRESH_AGE));
+    }
+  }
+
+  // ---- helpers, also used by the other Refresh*Test and Revocation*Test classes ----
+
+  private static Instant at(
+      RandomGenerator random, AuthClientType type, Instant issued, Instant expires) {
+    return new RefreshPolicy(RefreshPolicy.DEFAULT_SKEW, RefreshPolicy.DEFAULT_LEASE, random)
+        .nextRefresh(type, issued, Optional.of(expires))
+        .orElseThrow();
+  }
+
+  /** Many draws from the real (secure) random source all fall inside the jittered margin. */
+  private static void assertWithinBounds(Instant expires, Duration minMargin, Duration maxMargin) {
+    RefreshPolicy policy = RefreshPolicy.defaults();
+    for (int i = 0; i < 500; i++) {
+      Instant at =
+          policy.nextRefresh(AuthClientType.OAUTH2, ISSUED, Optional.of(expires)).orElseThrow();
+      assertThat(at).isBetween(expires.minus(maxMargin), expires.minus(minMargin));
+    }
+  }
+
+  /** A random source that always draws the lowest value: the smallest margin. */
+  private static RandomGenerator lowest() {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return 0;
+      }
+
+      @Override
+      public long nextLong(long origin, long bound) {
+        return origin;
+      }
+    };
+  }
+
+  /** A random source that always draws the highest value: the largest margin. */
+  private static RandomGenerator highest() {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return 0;
+      }
+
+      @Override
+      public long nextLong(long origin, long bound) {
+        return bound - 1;
+      }
+    };
+  }
+
+  /** A clock at the current time in whole milliseconds, which the database keeps exactly. */
+  static SettableClock startingNow() {
+    return new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  static RefreshSchedule.Entry scheduleOf(TestServer server, String credentialId) {
+    return new JdbcRefreshSchedule(server.credflow().database().jdbc())
+        .find(credentialId)
+        .orElseThrow(() -> new AssertionError("no schedule for credential " + credentialId));
+  }
+
+  static String oauth2Client(
+      TestServer server,
+      World world,
+      World.Tenancy t,
+      FakeOAuthProvider provider,
+      Map<String, Object> extra) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("client_id", provider.clientId());
+    settings.put("client_secret", provider.clientSecret());
+    settings.put("auth_uri", provider.authorizeUri().toString());
+    settings.put("token_uri", provider.tokenUri().toString());
+    settings.put("client_auth", "basic");
+    settings.putAll(extra);
+    return world.authClient(server.admin(), t.tenant(), t.component(), "oauth2", settings);
+  }
+
+  static String instagramClient(
+      TestServer server, World world, World.Tenancy t, FakeInstagram instagram) {
+    Map<String, Object> descriptor =
+        Map.of(
+            "title",
+            "Instagram",
+            "authClientTypes",
+            List.of("oauth2_instagram"),
+            "credentials",
+            Map.of(
+                "fields",
+                Map.of("auth", Map.of("viewClass", "OAuthFieldView")),
+                "oauth2",
+                Map.of("scopes", List.of("user_profile", "user_media"))));
+    String component =
+        World.created(
+            server
+                .admin()
+                .post(
+                    "/v2/components",
+                    World.doc(
+                        "component",
+                        Map.of("name", "Instagram", "descriptor", descriptor),
+                        Map.of("tenant", World.rel("tenant", t.tenant())))));
+    Map<String, Object> settings =
+        Map.of(
+            "client_id", instagram.clientId(),
+            "client_secret", instagram.clientSecret(),
+            "auth_uri", instagram.authorizeUri().toString(),
+            "token_uri", instagram.tokenUri().toString(),
+            "exchange_uri", instagram.exchangeUri().toString(),
+            "refresh_uri", instagram.refreshUri().toString());
+    return world.authClient(server.admin(), t.tenant(), component, "oauth2_instagram", settings);
+  }
+
+  static String importTokens(
+      Api api,
+      World.Tenancy t,
+      String authClient,
+      FakeOAuthProvider.Tokens tokens,
+      long expiresIn) {
+    Map<String, Object> secrets = new HashMap<>();
+    secrets.put("access_token", tokens.accessToken());
+    tokens.refreshToken().ifPresent(r -> secrets.put("refresh_token", r));
+    secrets.put("expires_in", expiresIn);
+    return World.created(
+        api.post(
+            "/v2/workspaces/" + t.workspace() + "/credentials",
+            World.credentialDoc("imported", authClient, secrets)));
+  }
+
+  static String importInstagram(
+      Api api, World.Tenancy t, String authClient, String token, long expiresIn) {
+    return World.created(
+        api.post(
+            "/v2/workspaces/" + t.workspace() + "/credentials",
+            World.credentialDoc(
+                "instagram", authClient, Map.of("access_token", token, "expires_in", expiresIn))));
+  }
+
+  static String credentialPath(World.Tenancy t, String id) {
+    return "/v2/workspaces/" + t.workspace() + "/credentials/" + id;
+  }
+
+  static String eventsPath(World.Tenancy t, String id) {
+    return "/v2/workspaces/" + t.workspace() + "/events?filter%5Bcredential%5D=" + id;
+  }
+
+  static List<String> eventTypes(Api.Response events) {
+    return events.data().findValues("type").stream()
+        .map(JsonNode::asText)
+        .filter(s -> s.startsWith("credential."))
+        .toList();
+  }
+
+  /** The bearer token {@code …/access} releases (asserting a 200). */
+  static String accessToken(Api api, World.Tenancy t, String id) {
+    Api.Response r = api.post(credentialPath(t, id) + "/access", "");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    String value = r.attributes().path("header").path("value").asText();
+    assertThat(value).startsWith("Bearer ");
+    return value.substring("Bearer ".length());
+  }
+
+  static void deleteAllCredentials(TestServer server, World.Tenancy t) {
+    Api.Response list = server.admin().get("/v2/workspaces/" + t.workspace() + "/credentials");
+    for (JsonNode c : list.data()) {
+      server.admin().delete(credentialPath(t, c.path("id").asText()));
+    }
+  }
+}
