@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RefreshScheduler implements AutoCloseable {
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
-  public static final int DEFAULT_CONCURRENCY = 256;
+  public static final int DEFAULT_CONCURRENCY = 64;
   public static final int DEFAULT_BATCH = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(RefreshScheduler.class);
