@@ -284,7 +284,8 @@ bench_db() {
   # database of theirs must not be used, the server must bind to loopback).
   local env_args=(-u CREDFLOW_DB_URL -u CREDFLOW_DB_USER -u CREDFLOW_DB_PASSWORD -u CREDFLOW_PORT
     -u CREDFLOW_HOST -u CREDFLOW_DATA -u CREDFLOW_KEYSET -u CREDFLOW_PUBLIC_URL
-    -u CREDFLOW_ALLOW_PRIVATE_NETWORK "CREDFLOW_ADMIN_API_KEY=$api_key")
+    -u CREDFLOW_ALLOW_PRIVATE_NETWORK "CREDFLOW_ADMIN_API_KEY=$api_key"
+    "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}")
   local db_args=()
   if [[ "$db" == "postgres" ]]; then
     pg_db="credflow_bench_$(bench_random_hex 10)"
