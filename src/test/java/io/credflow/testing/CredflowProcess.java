@@ -29,7 +29,7 @@ public final class CredflowProcess implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, String> env;
   private final Path log;
-  private Process process;
+  private volatile Process process;
   private int starts;
 
   /**
@@ -41,6 +41,17 @@ public final class CredflowProcess implements AutoCloseable {
     this.dataDir = dataDir;
     this.env = Map.copyOf(env);
     this.log = log;
+    // A test JVM that ends without closing this (a fork timeout, a kill) takes the child along.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Process p = process;
+                  if (p != null) {
+                    p.destroyForcibly();
+                  }
+                },
+                "credflow-process-reaper"));
   }
 
   /** A port that was free a moment ago. */

@@ -38,6 +38,28 @@ public final class StoredCredentials implements AutoCloseable {
     return repository.find(id);
   }
 
+  /**
+   * Writes {@code c} as Credflow would (compare-and-set on its version, secrets sealed to the row):
+   * to leave the database exactly as a process stopped between two writes leaves it.
+   */
+  public boolean compareAndSet(Credential c) {
+    return repository.compareAndSet(c);
+  }
+
+  /** Marks credential {@code id}'s schedule row as leased by {@code owner} until {@code until}. */
+  public void lease(String id, String owner, Instant until) {
+    int rows =
+        jdbc()
+            .update(
+                "UPDATE refresh_schedule SET lease_owner = ?, lease_until = ? WHERE credential_id = ?",
+                owner,
+                until,
+                id);
+    if (rows != 1) {
+      throw new IllegalStateException("credential " + id + " has no schedule row");
+    }
+  }
+
   /** The stored refresh token of credential {@code id}, decrypted; empty when it has none. */
   public Optional<String> refreshToken(String id) {
     return tokens(id).flatMap(CredentialSecrets.Tokens::refreshToken).map(s -> s.reveal());
