@@ -62,9 +62,8 @@ class CrashBetweenWritesTest {
   }
 
   @Test
-  void
-      scheduledRefreshWhenKilledAfterMarkingNeedsReauthBeforeStoppingTheScheduleThenTheNextPassStopsIt()
-          throws Exception {
+  void scheduledPassWhenKilledBeforeNeedsReauthStoppedTheScheduleThenItIsStopped()
+      throws Exception {
     String id = importCredential("marked");
     // The provider refused the grant and the process stored needs_reauth, then died before it
     // stopped the schedule: the row stays due.
@@ -95,9 +94,8 @@ class CrashBetweenWritesTest {
   }
 
   @Test
-  void
-      scheduledRefreshWhenKilledAfterStoringNewTokensBeforeReschedulingThenOneMoreRefreshWithTheStoredToken()
-          throws Exception {
+  void scheduledPassWhenKilledBeforeReschedulingNewTokensThenRefreshesWithStoredToken()
+      throws Exception {
     String id = importCredential("stored");
     clock.advance(Duration.ofSeconds(70));
     // The refresh reached the provider and its answer was stored, then the process died before it
@@ -128,9 +126,7 @@ class CrashBetweenWritesTest {
   }
 
   @Test
-  void
-      accessWhenAKilledProcessLeftItsLeaseOnAnExpiredCredentialThenItWaitsForTheLeaseAndRefreshesOnce()
-          throws Exception {
+  void accessWhenAKilledProcessLeftItsLeaseThenWaitsForItAndRefreshesOnce() throws Exception {
     String id = importCredential("leased");
     Instant killedAt = clock.instant().plusSeconds(LIFETIME + 10);
     stored.lease(id, "process-killed", killedAt.plus(RefreshPolicy.DEFAULT_LEASE));

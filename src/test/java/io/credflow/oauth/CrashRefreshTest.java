@@ -55,9 +55,8 @@ class CrashRefreshTest {
   private static final Duration RESPONSE_DELAY = Duration.ofMillis(5);
 
   @Test
-  void
-      refreshWhenTheProcessIsKilledAtRandomMomentsThenEveryCredentialWorksOrNeedsReauthWithAReason()
-          throws Exception {
+  void refreshWhenKilledAtRandomMomentsThenEveryCredentialWorksOrNeedsReauthWithReason()
+      throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     Path dir = Files.createTempDirectory("credflow-crash");
@@ -114,11 +113,9 @@ class CrashRefreshTest {
           restarting += System.nanoTime() - restart;
         }
         long settling = System.nanoTime();
-        int refreshesBeforeSettling = provider.tokenRequestCount("refresh_token");
-
         // Leases of killed processes run out 45 s after they were taken; then everything due is
         // refreshed. Settled = no lease held and nothing due, after a few more refresh rounds.
-        settle(stored, provider, refreshesBeforeSettling);
+        settle(stored);
         long verifying = System.nanoTime();
 
         List<String> failures = new ArrayList<>();
@@ -240,16 +237,26 @@ class CrashRefreshTest {
     return Verdict.BROKEN;
   }
 
+  /**
+   * Whether {@code …/access} answers with a token the provider accepts while the stored refresh
+   * token is one the provider honors. Asked up to three times: the process keeps refreshing, and a
+   * refresh between the two reads spends the token just read.
+   */
   private static boolean works(
       Api admin,
       OAuthTestWorkspace ws,
       FakeOAuthProvider provider,
       StoredCredentials stored,
       String id) {
-    Api.Response access = ws.access(admin, id);
-    return access.status() == 200
-        && provider.isAccessTokenValid(OAuthTestWorkspace.bearer(access))
-        && stored.refreshToken(id).map(provider::isRefreshTokenValid).orElse(false);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Api.Response access = ws.access(admin, id);
+      if (access.status() == 200
+          && provider.isAccessTokenValid(OAuthTestWorkspace.bearer(access))
+          && stored.refreshToken(id).map(provider::isRefreshTokenValid).orElse(false)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -273,22 +280,29 @@ class CrashRefreshTest {
   }
 
   /**
-   * Waits until the leases of killed processes ran out and nothing is due or leased, then for two
-   * more quiet moments after at least {@code 2 * CREDENTIALS} further refreshes (a few rounds).
+   * Waits until the leases of killed processes ran out and nothing is due or leased (so every
+   * credential a kill left behind has been tried again), then lets a few refresh rounds run (each
+   * live credential is due again at most ~7 s after its last refresh) and waits for a quiet moment
+   * again.
    */
-  private static void settle(StoredCredentials stored, FakeOAuthProvider provider, int before)
+  private static void settle(StoredCredentials stored) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+    awaitQuiet(stored, deadline, true);
+    Thread.sleep(10_000);
+    awaitQuiet(stored, deadline, false);
+  }
+
+  private static void awaitQuiet(StoredCredentials stored, long deadline, boolean leasesOver)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     int quiet = 0;
     while (quiet < 2) {
       Instant now = Instant.now();
-      boolean leasesOver = stored.latestLeaseUntil().map(now::isAfter).orElse(true);
+      boolean over = !leasesOver || stored.latestLeaseUntil().map(now::isAfter).orElse(true);
       boolean idle = stored.dueCount(now) == 0 && stored.leasedCount(now) == 0;
-      boolean rounds = provider.tokenRequestCount("refresh_token") >= before + 2 * CREDENTIALS;
-      quiet = leasesOver && idle && rounds ? quiet + 1 : 0;
+      quiet = over && idle ? quiet + 1 : 0;
       assertThat(System.nanoTime())
           .as(
-              "settled within 120 s after the last restart (due %d, leased %d, latest lease %s)",
+              "settled within 150 s after the last restart (due %d, leased %d, latest lease %s)",
               stored.dueCount(now), stored.leasedCount(now), stored.latestLeaseUntil())
           .isLessThan(deadline);
       Thread.sleep(200);

@@ -44,9 +44,8 @@ class TwoProcessRefreshTest {
   private static final String SCOPE = "read write";
 
   @Test
-  void
-      scheduledRefreshWhenTwoProcessesRunDueRefreshesConcurrentlyThenEachCredentialIsRefreshedExactlyOncePerExpiry()
-          throws Exception {
+  void scheduledRefreshWhenTwoProcessesRunDueAtOnceThenOneRefreshPerCredentialPerExpiry()
+      throws Exception {
     SettableClock clock = SettableClock.startingNow();
     try (FakeOAuthProvider provider =
             FakeOAuthProvider.start().clock(clock::instant).expiresIn(LIFETIME);
@@ -142,7 +141,7 @@ class TwoProcessRefreshTest {
   }
 
   @Test
-  void scheduledRefreshWhenTwoProcessesPollInRealTimeThenEachCredentialIsRefreshedExactlyOnce()
+  void scheduledRefreshWhenTwoProcessesPollInRealTimeThenOneRefreshPerCredential()
       throws Exception {
     try (FakeOAuthProvider provider = FakeOAuthProvider.start().expiresIn(LIFETIME);
         CredflowCluster cluster = CredflowCluster.postgres(2, Clock.systemUTC());
