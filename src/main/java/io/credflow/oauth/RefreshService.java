@@ -168,6 +168,12 @@ public final class RefreshService {
       Credential current =
           credentials.find(id).orElseThrow(() -> new NotFoundException("credential", id));
       if (!stillNeeded(current, trigger)) {
+        if (trigger instanceof Trigger.Scheduled
+            && current.state() == CredentialState.NEEDS_REAUTH) {
+          // Marked by a process that stopped before it stopped the schedule: stop it now, or the
+          // row is due on every poll and, oldest first, crowds the due batch.
+          stopSchedule(id, clock.instant());
+        }
         return current;
       }
       Result result = refreshLeased(current, trigger);
@@ -362,12 +368,17 @@ public final class RefreshService {
     Instant now = clock.instant();
     Credential marked =
         transition(c, CredentialState.NEEDS_REAUTH, new CredentialError(code, detail, now));
-    schedule.schedule(
-        c.id(),
-        Optional.empty(),
-        schedule.find(c.id()).map(RefreshSchedule.Entry::tokenIssuedAt).orElse(now));
+    stopSchedule(c.id(), now);
     events.record(CredentialEvent.of(marked, CredentialEvent.NEEDS_REAUTH, detail, now));
     return marked;
+  }
+
+  /** No proactive refresh until a person authenticates the credential again. */
+  private void stopSchedule(String id, Instant now) {
+    schedule.schedule(
+        id,
+        Optional.empty(),
+        schedule.find(id).map(RefreshSchedule.Entry::tokenIssuedAt).orElse(now));
   }
 
   private Credential failed(Credential c, String code, String detail, Instant now) {
