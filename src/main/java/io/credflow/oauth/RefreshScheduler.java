@@ -65,8 +65,11 @@ public final class RefreshScheduler implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        submitDue();
-        Thread.sleep(poll);
+        // A full batch means more may be due already: poll again at once instead of sleeping,
+        // so a backlog is worked off at the speed of the refreshes, not one batch a poll.
+        if (submitDue().size() < batch) {
+          Thread.sleep(poll);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
