@@ -145,6 +145,7 @@ public final class Credflow implements AutoCloseable {
               audit,
               events,
               new OAuthLifecycle(authorizations, refresher, schedule, tokenClient, events, clock),
+              jdbc,
               clock);
       credentialsRef.set(credentials);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());

@@ -14,6 +14,7 @@ import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
 import io.credflow.common.Secret;
+import io.credflow.common.Transactions;
 import io.credflow.common.ValidationException;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Role;
@@ -36,6 +37,7 @@ public final class CredentialService {
   private final AuditLog audit;
   private final EventLog events;
   private final TokenLifecycle lifecycle;
+  private final Transactions transactions;
   private final Clock clock;
 
   public CredentialService(
@@ -45,6 +47,7 @@ public final class CredentialService {
       AuditLog audit,
       EventLog events,
       TokenLifecycle lifecycle,
+      Transactions transactions,
       Clock clock) {
     this.repository = repository;
     this.authClients = authClients;
@@ -52,6 +55,7 @@ public final class CredentialService {
     this.audit = audit;
     this.events = events;
     this.lifecycle = lifecycle;
+    this.transactions = transactions;
     this.clock = clock;
   }
 
@@ -130,18 +134,25 @@ public final class CredentialService {
             now,
             now,
             0);
-    repository.insert(credential);
-    Credential stored = repository.find(credential.id()).orElseThrow();
-    events.record(
-        CredentialEvent.of(
-            stored,
-            CredentialEvent.CREATED,
-            "credential created"
-                + (parsed.authenticated() ? " from an Authenticate round trip" : "")
-                + " by user "
-                + caller.user().id(),
-            now));
-    lifecycle.saved(stored, authClient);
+    // The credential, its event and its refresh schedule land together: a process that dies
+    // in between never leaves tokens that nothing will refresh.
+    Credential stored =
+        transactions.inTransaction(
+            () -> {
+              repository.insert(credential);
+              Credential inserted = repository.find(credential.id()).orElseThrow();
+              events.record(
+                  CredentialEvent.of(
+                      inserted,
+                      CredentialEvent.CREATED,
+                      "credential created"
+                          + (parsed.authenticated() ? " from an Authenticate round trip" : "")
+                          + " by user "
+                          + caller.user().id(),
+                      now));
+              lifecycle.saved(inserted, authClient);
+              return inserted;
+            });
     return view(stored);
   }
 
@@ -186,21 +197,32 @@ public final class CredentialService {
         Parsed p = parsed.get();
         updated = updated.withSecrets(p.secrets(), p.expiresAt(), p.scope());
       }
-      if (repository.compareAndSet(updated)) {
-        Credential stored = repository.find(id).orElseThrow();
-        if (parsed.isPresent()) {
-          events.record(
-              CredentialEvent.of(
-                  stored,
-                  parsed.get().authenticated()
-                      ? CredentialEvent.AUTHENTICATED
-                      : CredentialEvent.CREATED.replace("created", "updated"),
-                  parsed.get().authenticated()
-                      ? "authenticated again by user " + caller.user().id()
-                      : "secrets replaced by user " + caller.user().id(),
-                  clock.instant()));
-          lifecycle.saved(stored, authClient);
-        }
+      Credential candidate = updated;
+      // The new secrets, their event and the new schedule land together, or not at all.
+      Optional<Credential> written =
+          transactions.inTransaction(
+              () -> {
+                if (!repository.compareAndSet(candidate)) {
+                  return Optional.<Credential>empty();
+                }
+                Credential stored = repository.find(id).orElseThrow();
+                if (parsed.isPresent()) {
+                  events.record(
+                      CredentialEvent.of(
+                          stored,
+                          parsed.get().authenticated()
+                              ? CredentialEvent.AUTHENTICATED
+                              : CredentialEvent.CREATED.replace("created", "updated"),
+                          parsed.get().authenticated()
+                              ? "authenticated again by user " + caller.user().id()
+                              : "secrets replaced by user " + caller.user().id(),
+                          clock.instant()));
+                  lifecycle.saved(stored, authClient);
+                }
+                return Optional.of(stored);
+              });
+      if (written.isPresent()) {
+        Credential stored = written.get();
         return view(stored);
       }
     }
