@@ -134,8 +134,8 @@ public class RefreshBench {
     double perCredential = (System.nanoTime() - t0) / 1e9 / probe;
     long setupSeconds = (long) Math.ceil(perCredential * (n - probe) * 1.5) + 10;
     Instant expiry = Instant.now().plusSeconds(setupSeconds + 70);
-    // Re-create the probe ones with the common expiry too: delete and re-add is not needed, the
-    // scheduler treats them like the rest once their expiry is set by an update.
+    // The probe credentials are deleted below with the rest and made again with the common
+    // expiry; their token generations start over.
     for (int i = 0; i < probe; i++) {
       generation.put(i, 0);
     }

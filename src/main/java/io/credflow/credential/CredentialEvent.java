@@ -9,6 +9,7 @@ import java.time.Instant;
 public record CredentialEvent(
     long seq, String credentialId, String workspaceId, String type, String detail, Instant at) {
   public static final String CREATED = "credential.created";
+  public static final String UPDATED = "credential.updated";
   public static final String AUTHENTICATED = "credential.authenticated";
   public static final String REFRESHED = "credential.refreshed";
   public static final String REFRESH_FAILED = "credential.refresh_failed";

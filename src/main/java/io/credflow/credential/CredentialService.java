@@ -212,7 +212,7 @@ public final class CredentialService {
                           stored,
                           parsed.get().authenticated()
                               ? CredentialEvent.AUTHENTICATED
-                              : CredentialEvent.CREATED.replace("created", "updated"),
+                              : CredentialEvent.UPDATED,
                           parsed.get().authenticated()
                               ? "authenticated again by user " + caller.user().id()
                               : "secrets replaced by user " + caller.user().id(),
