@@ -1,0 +1,312 @@
+package io.credflow.testing.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+/**
+ * A real HTTP/1.1 server on 127.0.0.1 and a free port that the request-executor tests call instead
+ * of a mocked client: it records every request exactly as it arrived and answers as the URL asks.
+ *
+ * <p>Endpoints, for any method (query parameters are the knobs):
+ *
+ * <ul>
+ *   <li>{@code /echo/*}: 200, JSON describing the request ({@code method, path, rawQuery, query,
+ *       headers} (lowercased name to values), {@code body} (UTF-8), {@code bodyBase64, contentType,
+ *       parts} (each {@code name, filename, contentType, size} and {@code text} when the content is
+ *       UTF-8, else {@code base64}), {@code form}).
+ *   <li>{@code /status/{code}}: that status (200..599); {@code retryAfter} is sent verbatim as
+ *       {@code Retry-After}, {@code body} is the body text, {@code type} its content type (default
+ *       {@code application/json} and {@code {"error":"status CODE"}}). 204 and 304 have no body.
+ *   <li>{@code /flaky/{key}}: the first {@code fail} attempts (default 1) on that key answer {@code
+ *       code} (default 503, with {@code retryAfter} if given) and {@code {"error":"flaky",
+ *       "attempt":k}}; later ones 200 {@code {"ok":true,"attempt":k}}. See {@link #attempts}.
+ *   <li>{@code /redirect/{n}}: {@code status} (301, 302 default, 303, 307, 308) to {@code
+ *       /redirect/{n-1}} with the same query, so the status and any other parameter stay along the
+ *       chain; the Location is a path unless {@code absolute=true}. {@code /redirect/0} is an echo.
+ *   <li>{@code /redirect-to?url=ENC&status=302}: a redirect to exactly {@code url}.
+ *   <li>{@code /slow?ms=N}: 200 {@code {"sleptMs":N}} after N ms (default 1000) without holding a
+ *       thread, so other requests are served meanwhile.
+ *   <li>{@code /text?charset=NAME&text=TEXT&type=text/plain}: the text (default {@code "héllo wörld
+ *       €"}) encoded in the charset (default utf-8, which must encode every character) as {@code
+ *       Content-Type: TYPE; charset=NAME}, NAME as given; {@code noCharset=true} drops the
+ *       parameter.
+ *   <li>{@code /bytes?size=N&type=application/octet-stream}: N bytes (default 1024), byte i being
+ *       {@code i % 251}; {@code chunked=true} sends them chunked without {@code Content-Length}.
+ *   <li>{@code /xml}, {@code /json}: {@link #XML_DOCUMENT}, {@link #JSON_DOCUMENT} ({@code type}
+ *       overrides the content type); {@code /nocontent}: 204.
+ *   <li>{@code /headers?Name=value&Name=value2}: 200 with those response headers added, repeats
+ *       kept ({@code Content-Type} may be one of them).
+ *   <li>{@code /protected/*}: an echo when the only {@code Authorization} is {@code Bearer T} with
+ *       T {@linkplain #acceptBearer accepted}, else 401 with {@code WWW-Authenticate: Bearer
+ *       error="invalid_token"}.
+ * </ul>
+ *
+ * <p>Anything else is a 404, and a knob that does not parse a 400 naming it, both with {@code
+ * {"error":"..."}}. Header names and values are recorded exactly as sent (see {@link
+ * RawHeadConnectionFactory}) and paths raw, ambiguous or not.
+ */
+public final class Upstream implements AutoCloseable {
+  /** The body of {@code /json}: objects, arrays, numbers, booleans, a null and non-ASCII text. */
+  public static final String JSON_DOCUMENT =
+      """
+      {"id":42,"name":"Ada Lovelace","active":true,"score":9.5,"nickname":null,\
+      "tags":["math","poetry"],"address":{"city":"London","zip":"W1"},\
+      "items":[{"sku":"A-1","qty":2,"price":3.5},{"sku":"B-2","qty":1,"price":10}],\
+      "greeting":"Grüße €"}""";
+
+  /** The body of {@code /xml}: attributes, repeated elements, an empty element and an entity. */
+  public static final String XML_DOCUMENT =
+      """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <order id="42" status="open">
+        <customer name="Ada Lovelace" vip="true"/>
+        <item sku="A-1" qty="2">Pen</item>
+        <item sku="B-2" qty="1">Notebook</item>
+        <note>Grüße &amp; thanks</note>
+      </order>
+      """;
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final Object lock = new Object();
+  private final List<Received> received = new ArrayList<>(); // guarded by lock
+  private final Map<String, List<Long>> attempts = new HashMap<>(); // guarded by lock
+  private volatile Set<String> bearerTokens = Set.of();
+
+  private Upstream() {
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("upstream");
+    VirtualThreadPool virtualThreads = new VirtualThreadPool();
+    virtualThreads.setName("upstream-v");
+    threads.setVirtualThreadsExecutor(virtualThreads);
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    // Room for the large tokens and cookies executor tests send and /headers answers.
+    http.setRequestHeaderSize(64 * 1024);
+    http.setResponseHeaderSize(64 * 1024);
+    http.setUriCompliance(UriCompliance.UNSAFE);
+    connector = new ServerConnector(server, new RawHeadConnectionFactory(http));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(new Endpoints(this));
+  }
+
+  /** Starts a server on 127.0.0.1 and a free port. */
+  public static Upstream start() {
+    Upstream upstream = new Upstream();
+    try {
+      upstream.server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("the upstream test server did not start", e);
+    }
+    return upstream;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** {@code http://127.0.0.1:PORT} followed by {@code path} (which starts with a slash). */
+  public String url(String path) {
+    return "http://127.0.0.1:" + port() + path;
+  }
+
+  /** Every request so far, oldest first. */
+  public List<Received> requests() {
+    synchronized (lock) {
+      return List.copyOf(received);
+    }
+  }
+
+  /** The requests whose raw path starts with {@code pathPrefix}, oldest first. */
+  public List<Received> requests(String pathPrefix) {
+    return requests().stream().filter(r -> r.path().startsWith(pathPrefix)).toList();
+  }
+
+  public int count(String pathPrefix) {
+    return requests(pathPrefix).size();
+  }
+
+  /**
+   * The latest request.
+   *
+   * @throws IllegalStateException when nothing has arrived (since the last {@link #clear()})
+   */
+  public Received last() {
+    synchronized (lock) {
+      if (received.isEmpty()) {
+        throw new IllegalStateException("the upstream has not received any request");
+      }
+      return received.getLast();
+    }
+  }
+
+  /** Forgets the recorded requests and the {@code /flaky} counters (not the accepted tokens). */
+  public void clear() {
+    synchronized (lock) {
+      received.clear();
+      attempts.clear();
+    }
+  }
+
+  /**
+   * When each attempt on {@code /flaky/{key}} arrived ({@link System#nanoTime()}), oldest first, so
+   * a test can measure the waits between retries.
+   */
+  public List<Long> attempts(String key) {
+    synchronized (lock) {
+      return List.copyOf(attempts.getOrDefault(key, List.of()));
+    }
+  }
+
+  /** Replaces the bearer tokens {@code /protected/*} accepts (none at start). */
+  public Upstream acceptBearer(String... tokens) {
+    bearerTokens = Set.of(tokens);
+    return this;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("the upstream test server did not stop", e);
+    }
+  }
+
+  /**
+   * A port on 127.0.0.1 where nothing listens: bound and released at once, so a connection to it is
+   * refused (unless something else grabs it in between, which a test run does not do).
+   */
+  public static int refusedPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void record(Received request) {
+    synchronized (lock) {
+      received.add(request);
+    }
+  }
+
+  /** Counts an attempt on a {@code /flaky} key; returns its number, from 1. */
+  int attempt(String key, long arrivedNanos) {
+    synchronized (lock) {
+      List<Long> times = attempts.computeIfAbsent(key, k -> new ArrayList<>());
+      times.add(arrivedNanos);
+      return times.size();
+    }
+  }
+
+  boolean acceptsBearer(String token) {
+    return bearerTokens.contains(token);
+  }
+
+  /**
+   * A server that accepts connections, reads the request head and closes the socket without a byte
+   * of answer: what a client meets behind a crashing proxy. For connection-error tests.
+   */
+  public static final class Dropper implements AutoCloseable {
+    private static final int MAX_HEAD = 64 * 1024;
+
+    private final ServerSocket socket;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    private Dropper(ServerSocket socket) {
+      this.socket = socket;
+    }
+
+    /** Starts listening on 127.0.0.1 and a free port. */
+    public static Dropper start() {
+      ServerSocket socket;
+      try {
+        socket = new ServerSocket();
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Dropper dropper = new Dropper(socket);
+      dropper.threads.execute(dropper::acceptAll);
+      return dropper;
+    }
+
+    public int port() {
+      return socket.getLocalPort();
+    }
+
+    public String url(String path) {
+      return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** How many connections it has accepted (and dropped). */
+    public int connections() {
+      return connections.get();
+    }
+
+    private void acceptAll() {
+      while (!socket.isClosed()) {
+        try {
+          Socket connection = socket.accept();
+          connections.incrementAndGet();
+          threads.execute(() -> drop(connection));
+        } catch (IOException e) {
+          return; // closed
+        }
+      }
+    }
+
+    /** Reads up to the blank line that ends the request head, then closes. */
+    private static void drop(Socket connection) {
+      try (connection;
+          InputStream in = connection.getInputStream()) {
+        connection.setSoTimeout(5_000);
+        int matched = 0;
+        for (int read = 0; read < MAX_HEAD && matched < 4; read++) {
+          int b = in.read();
+          if (b < 0) {
+            break;
+          }
+          matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+      } catch (IOException e) {
+        // the client went away first; nothing to drop
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
+}
