@@ -1,6 +1,7 @@
 package io.credflow;
 
 import io.credflow.common.Secret;
+import io.credflow.outbound.HostResolver;
 import io.credflow.tenancy.ApiKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,7 +27,8 @@ public record Config(
     boolean allowPrivateNetwork,
     Optional<Secret> adminApiKey,
     boolean demo,
-    boolean publicUrlSet) {
+    boolean publicUrlSet,
+    HostResolver hostResolver) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -59,6 +61,7 @@ public record Config(
     private boolean allowPrivateNetwork;
     private String adminApiKey;
     private boolean demo;
+    private HostResolver hostResolver = HostResolver.SYSTEM;
 
     public Builder host(String v) {
       host = v;
@@ -112,6 +115,15 @@ public record Config(
 
     public Builder demo(boolean v) {
       demo = v;
+      return this;
+    }
+
+    /**
+     * How outbound calls resolve host names (default: the system resolver). For tests that make a
+     * name resolve to a private address; deliberately no flag.
+     */
+    public Builder hostResolver(HostResolver v) {
+      hostResolver = java.util.Objects.requireNonNull(v, "hostResolver");
       return this;
     }
 
@@ -195,7 +207,8 @@ public record Config(
           allowPrivateNetwork || demo,
           admin,
           demo,
-          blank(publicUrl) != null);
+          blank(publicUrl) != null,
+          hostResolver);
     }
 
     private static String blank(String s) {

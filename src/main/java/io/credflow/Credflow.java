@@ -13,6 +13,8 @@ import io.credflow.oauth.RefreshPolicy;
 import io.credflow.oauth.RefreshScheduler;
 import io.credflow.oauth.RefreshService;
 import io.credflow.oauth.TokenClient;
+import io.credflow.outbound.OutboundHttp;
+import io.credflow.outbound.OutboundPolicy;
 import io.credflow.store.Database;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcAuditLog;
@@ -61,7 +63,8 @@ public final class Credflow implements AutoCloseable {
       RefreshScheduler scheduler,
       JdbcAuditLog audit,
       JdbcEventLog events,
-      Keyring keyring) {}
+      Keyring keyring,
+      OutboundHttp outbound) {}
 
   private Credflow(
       Config config,
@@ -98,6 +101,7 @@ public final class Credflow implements AutoCloseable {
             config.dbUrl(),
             config.dbUser().orElse(null),
             config.dbPassword().map(Secret::reveal).orElse(null));
+    OutboundHttp outbound = null;
     try {
       Keyring keyring = KeysetGuard.open(database, config.keysetPath());
       database.migrate();
@@ -114,7 +118,11 @@ public final class Credflow implements AutoCloseable {
       JdbcEventLog events = new JdbcEventLog(jdbc);
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
-      TokenClient tokenClient = HttpTokenClient.create(HttpTokenClient.DEFAULT_TIMEOUT);
+      // One guarded client for every call to another company: token endpoints and the executor.
+      outbound =
+          OutboundHttp.start(
+              new OutboundPolicy(config.allowPrivateNetwork(), config.hostResolver()));
+      TokenClient tokenClient = HttpTokenClient.create(outbound, HttpTokenClient.DEFAULT_TIMEOUT);
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
       RefreshService refresher =
           new RefreshService(
@@ -191,9 +199,13 @@ public final class Credflow implements AutoCloseable {
               scheduler,
               audit,
               events,
-              keyring),
+              keyring,
+              outbound),
           adminKey);
     } catch (RuntimeException e) {
+      if (outbound != null) {
+        outbound.close();
+      }
       database.close();
       throw e;
     }
@@ -233,6 +245,7 @@ public final class Credflow implements AutoCloseable {
   public void close() {
     scheduler.close();
     server.close();
+    services.outbound().close();
     database.close();
   }
 }

@@ -14,6 +14,7 @@ import io.credflow.common.Violation;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
 import io.credflow.oauth.AuthorizationService;
+import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.TenancyService;
 import io.javalin.Javalin;
@@ -193,6 +194,15 @@ public final class ApiServer implements AutoCloseable {
         c.pointer().ifPresent(p -> error.putObject("source").put("pointer", p));
         writeErrors(ctx, 409, error);
       }
+      case OutboundRefusedException o ->
+          writeErrors(
+              ctx,
+              OutboundRefusedException.STATUS,
+              JsonApi.error(
+                  OutboundRefusedException.STATUS,
+                  o.code(),
+                  title(OutboundRefusedException.STATUS),
+                  o.getMessage()));
       case UpstreamException u ->
           writeErrors(ctx, 502, JsonApi.error(502, u.code(), title(502), u.getMessage()));
       case ForbiddenException f ->

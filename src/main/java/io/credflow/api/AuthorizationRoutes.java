@@ -4,6 +4,7 @@ import static io.credflow.api.Representations.single;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.oauth.AuthorizationService;
+import io.credflow.outbound.OutboundRefusedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Optional;
@@ -64,7 +65,14 @@ final class AuthorizationRoutes {
             Optional.ofNullable(ctx.queryParam("code")),
             Optional.ofNullable(ctx.queryParam("error")),
             Optional.ofNullable(ctx.queryParam("error_description")));
-    int status = result.ok() ? 200 : UPSTREAM_FAILURES.contains(result.code()) ? 502 : 400;
+    int status =
+        result.ok()
+            ? 200
+            : UPSTREAM_FAILURES.contains(result.code())
+                ? 502
+                : result.code().equals(OutboundRefusedException.REFUSED)
+                    ? OutboundRefusedException.STATUS
+                    : 400;
     ctx.header("Cache-Control", "no-store");
     ctx.header("Referrer-Policy", "no-referrer");
     String accept = ctx.header("Accept");

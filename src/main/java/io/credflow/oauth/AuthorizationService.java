@@ -12,6 +12,7 @@ import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.IssuedTokens;
+import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.TenancyService;
 import io.credflow.tenancy.Workspace;
@@ -282,7 +283,7 @@ public final class AuthorizationService {
     IssuedTokens tokens;
     try {
       tokens = exchange(authClient, code, p);
-    } catch (ValidationException | UpstreamException e) {
+    } catch (ValidationException | UpstreamException | OutboundRefusedException e) {
       // The browser lands here: it gets the callback's page (or JSON), never an API error body.
       return new CallbackResult(false, e.code(), e.getMessage(), Optional.empty());
     }
@@ -422,6 +423,8 @@ public final class AuthorizationService {
                       + "): authenticate again");
       case TokenOutcome.Unavailable u ->
           throwUpstream("provider_unavailable", u.reason() + ": authenticate again later");
+      case TokenOutcome.Blocked b ->
+          throw b.refusal().about("the token endpoint of auth-client " + authClient.id());
     };
   }
 

@@ -26,47 +26,51 @@ import io.credflow.authclient.InstagramSettings;
 import io.credflow.authclient.OAuth2Settings;
 import io.credflow.common.Secret;
 import io.credflow.logging.Redaction;
-import java.io.IOException;
+import io.credflow.outbound.OutboundHttp;
+import io.credflow.outbound.OutboundRefusedException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 
 /**
- * Token endpoint calls: Nimbus builds and parses the OAuth2 messages, {@link HttpClient} carries
- * them. Instagram's non-standard endpoints are spoken by hand. Nothing here logs or returns a token
- * outside an {@link TokenOutcome.Issued}.
+ * Token endpoint calls: Nimbus builds and parses the OAuth2 messages, the guarded {@link
+ * OutboundHttp} client carries them, so a token endpoint on a refused address is never called
+ * ({@link TokenOutcome.Blocked}). Instagram's non-standard endpoints are spoken by hand. Nothing
+ * here logs or returns a token outside an {@link TokenOutcome.Issued}.
  */
 public final class HttpTokenClient implements TokenClient {
   /** Token endpoint calls give up after this; leases are longer. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-  private static final int MAX_RESPONSE_CHARS = 64 * 1024;
+  /** Larger answers are not token responses; they are dropped unread. */
+  private static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
-  private final HttpClient http;
+  private final OutboundHttp http;
   private final Duration timeout;
 
-  private HttpTokenClient(HttpClient http, Duration timeout) {
+  private HttpTokenClient(OutboundHttp http, Duration timeout) {
     this.http = http;
     this.timeout = timeout;
   }
 
-  public static HttpTokenClient create(Duration timeout) {
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+  /** Calls token endpoints on {@code http}, each call given up after {@code timeout}. */
+  public static HttpTokenClient create(OutboundHttp http, Duration timeout) {
     return new HttpTokenClient(http, timeout);
   }
 
@@ -102,7 +106,8 @@ public final class HttpTokenClient implements TokenClient {
     HTTPRequest request =
         new TokenRevocationRequest(revocationUri, authentication(client), revocable)
             .toHTTPRequest();
-    return send(request).map(r -> r.statusCode() == 200).orElse(false);
+    return send(request, "the revocation endpoint " + where(revocationUri)) instanceof Answered a
+        && a.status() == 200;
   }
 
   static ClientAuthentication authentication(OAuth2Settings client) {
@@ -117,29 +122,19 @@ public final class HttpTokenClient implements TokenClient {
 
   private TokenOutcome token(TokenRequest request) {
     HTTPRequest nimbus = request.toHTTPRequest();
-    Optional<HttpResponse<String>> sent;
-    try {
-      sent = sendOrThrow(nimbus);
-    } catch (HttpTimeoutException e) {
-      return new TokenOutcome.Unavailable(
-          "the token endpoint " + where(nimbus.getURI()) + " timed out");
-    } catch (IOException e) {
-      return new TokenOutcome.Unavailable(
-          "the token endpoint "
-              + where(nimbus.getURI())
-              + " could not be reached: "
-              + e.getClass().getSimpleName());
+    String endpoint = "the token endpoint " + where(nimbus.getURI());
+    Answered response;
+    switch (send(nimbus, endpoint)) {
+      case Answered a -> response = a;
+      case NoAnswer none -> {
+        return none.outcome();
+      }
     }
-    if (sent.isEmpty()) {
-      return new TokenOutcome.Unavailable("the token call was interrupted");
-    }
-    HttpResponse<String> response = sent.get();
-    int status = response.statusCode();
+    int status = response.status();
     try {
       HTTPResponse parsed = new HTTPResponse(status);
-      parsed.setContentType(
-          response.headers().firstValue("Content-Type").orElse("application/json"));
-      parsed.setBody(limit(response.body()));
+      parsed.setContentType(response.contentType().orElse("application/json"));
+      parsed.setBody(response.body());
       TokenResponse tokenResponse = TokenResponse.parse(parsed);
       if (tokenResponse instanceof TokenErrorResponse error) {
         return refusal(error.getErrorObject(), status);
@@ -158,11 +153,7 @@ public final class HttpTokenClient implements TokenClient {
           Optional.ofNullable(tokens.getAccessToken().getScope()).map(Object::toString));
     } catch (ParseException | ClassCastException e) {
       return new TokenOutcome.Unavailable(
-          "the token endpoint "
-              + where(nimbus.getURI())
-              + " answered HTTP "
-              + status
-              + " without a token response");
+          endpoint + " answered HTTP " + status + " without a token response");
     }
   }
 
@@ -190,14 +181,20 @@ public final class HttpTokenClient implements TokenClient {
     form.put("grant_type", "authorization_code");
     form.put("redirect_uri", redirectUri.toString());
     form.put("code", code);
-    HttpRequest request =
-        HttpRequest.newBuilder(client.tokenUri())
-            .timeout(timeout)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
-            .build();
-    return instagram(request, client.tokenUri());
+    String endpoint = "Instagram at " + where(client.tokenUri());
+    return instagram(
+        send(
+            client.tokenUri(),
+            endpoint,
+            request ->
+                request
+                    .method(HttpMethod.POST)
+                    .body(
+                        new StringRequestContent(
+                            "application/x-www-form-urlencoded",
+                            encode(form),
+                            StandardCharsets.UTF_8))),
+        endpoint);
   }
 
   @Override
@@ -206,7 +203,7 @@ public final class HttpTokenClient implements TokenClient {
     query.put("grant_type", "ig_exchange_token");
     query.put("client_secret", client.clientSecret().reveal());
     query.put("access_token", shortLivedToken.reveal());
-    return instagram(get(client.exchangeUri(), query), client.exchangeUri());
+    return instagramGet(client.exchangeUri(), query);
   }
 
   @Override
@@ -214,41 +211,30 @@ public final class HttpTokenClient implements TokenClient {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("grant_type", "ig_refresh_token");
     query.put("access_token", longLivedToken.reveal());
-    return instagram(get(client.refreshUri(), query), client.refreshUri());
+    return instagramGet(client.refreshUri(), query);
   }
 
-  private HttpRequest get(URI base, Map<String, String> query) {
+  private TokenOutcome instagramGet(URI base, Map<String, String> query) {
     String separator = base.getQuery() == null ? "?" : "&";
-    return HttpRequest.newBuilder(URI.create(base + separator + encode(query)))
-        .timeout(timeout)
-        .header("Accept", "application/json")
-        .GET()
-        .build();
+    URI uri = URI.create(base + separator + encode(query));
+    String endpoint = "Instagram at " + where(base);
+    return instagram(send(uri, endpoint, request -> request.method(HttpMethod.GET)), endpoint);
   }
 
-  private TokenOutcome instagram(HttpRequest request, URI endpoint) {
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return new TokenOutcome.Unavailable("Instagram at " + where(endpoint) + " timed out");
-    } catch (IOException e) {
-      return new TokenOutcome.Unavailable(
-          "Instagram at "
-              + where(endpoint)
-              + " could not be reached: "
-              + e.getClass().getSimpleName());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new TokenOutcome.Unavailable("the Instagram call was interrupted");
+  private static TokenOutcome instagram(Reply reply, String endpoint) {
+    Answered response;
+    switch (reply) {
+      case Answered a -> response = a;
+      case NoAnswer none -> {
+        return none.outcome();
+      }
     }
-    int status = response.statusCode();
+    int status = response.status();
     Map<String, Object> json;
     try {
-      json = JSONObjectUtils.parse(limit(response.body()));
+      json = JSONObjectUtils.parse(response.body());
     } catch (ParseException e) {
-      return new TokenOutcome.Unavailable(
-          "Instagram at " + where(endpoint) + " answered HTTP " + status + " without JSON");
+      return new TokenOutcome.Unavailable(endpoint + " answered HTTP " + status + " without JSON");
     }
     if (status == 200 && json.get("access_token") instanceof String token && !token.isEmpty()) {
       Optional<Long> expiresIn =
@@ -260,8 +246,7 @@ public final class HttpTokenClient implements TokenClient {
     }
     Optional<OAuthError> error = graphError(json);
     if (status >= 500 || error.isEmpty()) {
-      return new TokenOutcome.Unavailable(
-          "Instagram at " + where(endpoint) + " answered HTTP " + status);
+      return new TokenOutcome.Unavailable(endpoint + " answered HTTP " + status);
     }
     return new TokenOutcome.Refused(error.get(), status);
   }
@@ -290,36 +275,94 @@ public final class HttpTokenClient implements TokenClient {
     return Optional.empty();
   }
 
-  private Optional<HttpResponse<String>> send(HTTPRequest nimbus) {
-    try {
-      return sendOrThrow(nimbus);
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+  /** What a call got: an HTTP answer, or the outcome to report because there was none. */
+  private sealed interface Reply {}
+
+  private record Answered(int status, Optional<String> contentType, String body) implements Reply {}
+
+  private record NoAnswer(TokenOutcome outcome) implements Reply {}
+
+  /** Sends Nimbus's request (always a POST of a form) as it built it. */
+  private Reply send(HTTPRequest nimbus, String endpoint) {
+    return send(
+        nimbus.getURI(),
+        endpoint,
+        request -> {
+          request.method(HttpMethod.POST);
+          String contentType = null;
+          for (Map.Entry<String, List<String>> header : nimbus.getHeaderMap().entrySet()) {
+            if (header.getKey().equalsIgnoreCase("Content-Type")) {
+              contentType = header.getValue().get(0);
+            } else {
+              header.getValue().forEach(v -> request.headers(h -> h.add(header.getKey(), v)));
+            }
+          }
+          String body = nimbus.getBody() == null ? "" : nimbus.getBody();
+          request.body(new StringRequestContent(contentType, body, StandardCharsets.UTF_8));
+        });
   }
 
-  private Optional<HttpResponse<String>> sendOrThrow(HTTPRequest nimbus) throws IOException {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(nimbus.getURI())
-            .timeout(timeout)
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    nimbus.getBody() == null ? "" : nimbus.getBody()));
-    Map<String, List<String>> headers = nimbus.getHeaderMap();
-    headers.forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
-    if (!headers.containsKey("Accept")) {
-      builder.header("Accept", "application/json");
-    }
+  /**
+   * One call on the guarded client, given up after the timeout. A refused address is a {@link
+   * TokenOutcome.Blocked} and nothing is sent; a name that does not resolve, a timeout or a broken
+   * connection is {@link TokenOutcome.Unavailable}, worth trying again later.
+   */
+  private Reply send(URI uri, String endpoint, Consumer<Request> build) {
+    Request request;
     try {
-      return Optional.of(http.send(builder.build(), HttpResponse.BodyHandlers.ofString()));
+      request = http.newRequest(uri);
+    } catch (OutboundRefusedException refused) {
+      return new NoAnswer(new TokenOutcome.Blocked(refused));
+    }
+    build.accept(request);
+    request.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    request.headers(
+        h -> {
+          if (!h.contains(HttpHeader.ACCEPT)) {
+            h.put(HttpHeader.ACCEPT, "application/json");
+          }
+        });
+    ContentResponse response;
+    try {
+      response = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
     } catch (InterruptedException e) {
+      request.abort(e);
       Thread.currentThread().interrupt();
-      return Optional.empty();
+      return new NoAnswer(
+          new TokenOutcome.Unavailable("the call to " + endpoint + " was interrupted"));
+    } catch (ExecutionException e) {
+      return new NoAnswer(failure(e.getCause(), endpoint));
     }
+    return new Answered(
+        response.getStatus(),
+        Optional.ofNullable(response.getHeaders().get(HttpHeader.CONTENT_TYPE)),
+        response.getContentAsString());
   }
 
-  private static String limit(String body) {
-    return body.length() > MAX_RESPONSE_CHARS ? body.substring(0, MAX_RESPONSE_CHARS) : body;
+  private static TokenOutcome failure(Throwable failure, String endpoint) {
+    Optional<OutboundRefusedException> refused = OutboundHttp.refusal(failure);
+    if (refused.isPresent()) {
+      return refused.get().hostNotFound()
+          ? new TokenOutcome.Unavailable(
+              endpoint + " could not be reached: " + refused.get().getMessage())
+          : new TokenOutcome.Blocked(refused.get());
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return new TokenOutcome.Unavailable(endpoint + " timed out");
+      }
+    }
+    // How Jetty's buffering listener says that the body outgrew its limit.
+    if (failure instanceof IllegalArgumentException
+        && String.valueOf(failure.getMessage()).startsWith("Buffering capacity")) {
+      return new TokenOutcome.Unavailable(
+          endpoint
+              + " answered with more than "
+              + MAX_RESPONSE_BYTES / 1024
+              + " KiB, which is no token response");
+    }
+    return new TokenOutcome.Unavailable(
+        endpoint + " could not be reached: " + failure.getClass().getSimpleName());
   }
 
   /** Scheme, host and path: never the query, which may carry a secret. */

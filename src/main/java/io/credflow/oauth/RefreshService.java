@@ -257,6 +257,7 @@ public final class RefreshService {
       case TokenOutcome.Refused refused -> Result.kept(refused(c, authClient, refused, now));
       case TokenOutcome.Unavailable unavailable ->
           Result.kept(failed(c, "provider_unavailable", unavailable.reason(), now));
+      case TokenOutcome.Blocked blocked -> Result.kept(blocked(c, authClient, blocked, now));
     };
   }
 
@@ -345,6 +346,28 @@ public final class RefreshService {
             + " (HTTP "
             + refused.httpStatus()
             + ")",
+        now);
+  }
+
+  /**
+   * The token endpoint is on an address Credflow does not call: like a wrong client secret, a
+   * problem of the auth-client's configuration, retried with backoff so a fixed auth-client (or a
+   * server restarted with {@code --allow-private-network}) recovers by itself.
+   */
+  private Credential blocked(
+      Credential c, AuthClient authClient, TokenOutcome.Blocked blocked, Instant now) {
+    return failed(
+        c,
+        "auth_client_misconfigured",
+        blocked
+            .refusal()
+            .about(
+                "the token endpoint of auth-client "
+                    + authClient.id()
+                    + " ("
+                    + authClient.type().wireName()
+                    + ") was not called")
+            .getMessage(),
         now);
   }
 

@@ -1,6 +1,7 @@
 package io.credflow.oauth;
 
 import io.credflow.common.Secret;
+import io.credflow.outbound.OutboundRefusedException;
 import java.util.Optional;
 
 /** What a call to a token endpoint gave: tokens, a refusal, or no usable answer at all. */
@@ -21,4 +22,11 @@ public sealed interface TokenOutcome {
    * that is not a token response. Worth retrying later.
    */
   record Unavailable(String reason) implements TokenOutcome {}
+
+  /**
+   * Not sent: the endpoint's address is one Credflow does not connect to (security requirement 17).
+   * Only the auth-client's configuration (or the server's {@code --allow-private-network}) can
+   * change that, so it is not retried like {@link Unavailable}.
+   */
+  record Blocked(OutboundRefusedException refusal) implements TokenOutcome {}
 }

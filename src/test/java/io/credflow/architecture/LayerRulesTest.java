@@ -1,5 +1,6 @@
 package io.credflow.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layer rule of architecture.md: dependencies point down only. The store implements repository
  * interfaces that the domain declares (ports and adapters), so the store may use domain types, and
- * the domain never sees the store. Shared kernels (common, crypto, logging) sit below everything.
+ * the domain never sees the store. Shared kernels (common, crypto, logging, outbound) sit below
+ * everything.
  */
 class LayerRulesTest {
   private static JavaClasses classes;
@@ -51,7 +53,11 @@ class LayerRulesTest {
         .layer("Store")
         .definedBy("io.credflow.store..")
         .layer("Kernel")
-        .definedBy("io.credflow.common..", "io.credflow.crypto..", "io.credflow.logging..")
+        .definedBy(
+            "io.credflow.common..",
+            "io.credflow.crypto..",
+            "io.credflow.logging..",
+            "io.credflow.outbound..")
         .whereLayer("Cli")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("Root")
@@ -114,7 +120,11 @@ class LayerRulesTest {
   void kernelWhenCheckedThenItUsesNoFeaturePackage() {
     noClasses()
         .that()
-        .resideInAnyPackage("io.credflow.common..", "io.credflow.crypto..", "io.credflow.logging..")
+        .resideInAnyPackage(
+            "io.credflow.common..",
+            "io.credflow.crypto..",
+            "io.credflow.logging..",
+            "io.credflow.outbound..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -127,6 +137,24 @@ class LayerRulesTest {
             "io.credflow.component..",
             "io.credflow.tenancy..",
             "io.credflow.store..")
+        .check(classes);
+  }
+
+  @Test
+  void outboundWhenCheckedThenItUsesOnlyTheJdkJettyAndTheCommonAndLoggingKernels() {
+    classes()
+        .that()
+        .resideInAPackage("io.credflow.outbound..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "io.credflow.outbound..",
+            "io.credflow.common..",
+            "io.credflow.logging..",
+            "java..",
+            "org.eclipse.jetty..",
+            "org.slf4j..")
+        .because("the outbound guard is a kernel every feature may use (security requirement 17)")
         .check(classes);
   }
 }

@@ -329,7 +329,7 @@ class RefreshFailureTest {
             repository,
             services.authClients()::findUnchecked,
             new JdbcRefreshSchedule(jdbc),
-            HttpTokenClient.create(Duration.ofMillis(300)),
+            HttpTokenClient.create(services.outbound(), Duration.ofMillis(300)),
             services.events(),
             RefreshPolicy.defaults(),
             clock);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +45,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(boolean postgres, Clock clock) {
+    return start(postgres, clock, config -> {});
+  }
+
+  /**
+   * A server configured as {@link #start(boolean, Clock)} and then by {@code customize}: e.g.
+   * {@code c -> c.allowPrivateNetwork(false).hostResolver(names)} for a server whose outbound calls
+   * are guarded as in production, with test names resolved by {@code names}.
+   */
+  public static TestServer start(
+      boolean postgres, Clock clock, Consumer<Config.Builder> customize) {
     Path dir;
     try {
       dir = Files.createTempDirectory("credflow-test");
@@ -60,6 +71,7 @@ public final class TestServer implements AutoCloseable {
     if (pg != null) {
       config.dbUrl(pg).dbUser(PostgresDatabases.USER);
     }
+    customize.accept(config);
     return new TestServer(Credflow.start(config.build(), clock), dir, pg);
   }
 

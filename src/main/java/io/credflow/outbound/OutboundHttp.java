@@ -1,0 +1,133 @@
+package io.credflow.outbound;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+
+/**
+ * The one HTTP client Credflow calls other companies with, started once per process: every new
+ * connection goes through the {@link GuardedSocketAddressResolver}, TLS verifies the host name,
+ * redirects are returned to the caller (who checks the next hop before following it), and nothing
+ * is remembered between calls (no cookies).
+ *
+ * <p>{@code java.net.http.HttpClient} cannot do this: it has no resolver hook, so it would look the
+ * name up again after the check.
+ */
+public final class OutboundHttp implements AutoCloseable {
+  /** How long opening a connection may take. */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Concurrent connections to one host (scheme, host, port). */
+  public static final int MAX_CONNECTIONS_PER_DESTINATION = 1024;
+
+  /** Requests that may wait for a connection to one host. */
+  public static final int MAX_QUEUED_PER_DESTINATION = 65_536;
+
+  /** The User-Agent of every call. */
+  public static final String USER_AGENT = "Credflow";
+
+  private static final String THREAD_NAME = "credflow-outbound";
+
+  private final OutboundPolicy policy;
+  private final HttpClient client;
+
+  private OutboundHttp(OutboundPolicy policy, HttpClient client) {
+    this.policy = policy;
+    this.client = client;
+  }
+
+  /** Builds and starts the client. */
+  public static OutboundHttp start(OutboundPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName(THREAD_NAME);
+    threads.setDaemon(true);
+    SslContextFactory.Client tls = new SslContextFactory.Client();
+    // The default, stated: the certificate must name the host of the URL.
+    tls.setEndpointIdentificationAlgorithm("HTTPS");
+    ClientConnector connector = new ClientConnector();
+    connector.setExecutor(threads);
+    connector.setScheduler(new ScheduledExecutorScheduler(THREAD_NAME + "-scheduler", true));
+    connector.setSslContextFactory(tls);
+    connector.setConnectTimeout(CONNECT_TIMEOUT);
+    HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+    client.setExecutor(threads);
+    client.setScheduler(connector.getScheduler());
+    client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy, threads));
+    client.setFollowRedirects(false);
+    client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+    client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_DESTINATION);
+    client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_DESTINATION);
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
+    client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+    // Calls go to many hosts: forget a host's (empty) pool a minute after its last request.
+    client.setDestinationIdleTimeout(Duration.ofMinutes(1).toMillis());
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the outbound HTTP client", e);
+    }
+    return new OutboundHttp(policy, client);
+  }
+
+  public OutboundPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * The started client. Requests made on it directly are still guarded when they connect; {@link
+   * #newRequest(URI)} also refuses a bad URL before anything is queued.
+   */
+  public HttpClient client() {
+    return client;
+  }
+
+  /**
+   * A request to {@code uri} after {@link OutboundPolicy#checkUrl(URI)}; the host's addresses are
+   * checked when the connection opens. Redirects come back as responses: check the {@code Location}
+   * with this method again before following it.
+   *
+   * @throws OutboundRefusedException when the URL cannot be called
+   */
+  public Request newRequest(URI uri) {
+    policy.checkUrl(uri);
+    return client.newRequest(uri);
+  }
+
+  /**
+   * The refusal in a failed call's cause chain ({@code send()} wraps it in an {@code
+   * ExecutionException}, listeners get it as is).
+   */
+  public static Optional<OutboundRefusedException> refusal(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof OutboundRefusedException refused) {
+        return Optional.of(refused);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Stops the client: open connections are closed and queued requests fail. */
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the outbound HTTP client", e);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.credflow.outbound;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where Credflow may connect (security requirement 17). Link-local, cloud metadata, unspecified,
+ * multicast, broadcast and reserved addresses are always refused; loopback, private (RFC 1918),
+ * carrier-grade NAT and unique-local ones unless the server runs with {@code
+ * --allow-private-network}. A name is resolved once per check, and refused when any of its
+ * addresses is: a name that answers both public and private addresses is a rebinding trick.
+ *
+ * @param allowPrivateNetwork whether loopback and private ranges may be called (demo mode, tests)
+ * @param resolver how names become addresses; {@link HostResolver#SYSTEM} outside tests
+ */
+public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver) {
+  private static final int MAX_QUOTED = 100;
+
+  public OutboundPolicy {
+    Objects.requireNonNull(resolver, "resolver");
+  }
+
+  /** A policy that resolves names with the system resolver. */
+  public static OutboundPolicy of(boolean allowPrivateNetwork) {
+    return new OutboundPolicy(allowPrivateNetwork, HostResolver.SYSTEM);
+  }
+
+  /**
+   * The addresses Credflow may connect to for {@code host}: the address an IP literal spells (in
+   * any of its forms, see {@link IpLiterals}), or every address the name resolves to, resolved
+   * once, here.
+   *
+   * @throws OutboundRefusedException when any address is refused ({@link
+   *     OutboundRefusedException#REFUSED}) or the name does not resolve ({@link
+   *     OutboundRefusedException#HOST_NOT_FOUND})
+   */
+  public List<InetAddress> check(String host) {
+    if (host == null || host.isBlank()) {
+      throw OutboundRefusedException.refused("the URL has no host: name the host to call");
+    }
+    Optional<InetAddress> literal = IpLiterals.parse(host);
+    List<InetAddress> addresses;
+    if (literal.isPresent()) {
+      addresses = List.of(literal.get());
+    } else {
+      try {
+        addresses = resolver.resolve(host);
+      } catch (UnknownHostException e) {
+        throw OutboundRefusedException.hostNotFound(host);
+      }
+      if (addresses == null || addresses.isEmpty()) {
+        throw OutboundRefusedException.hostNotFound(host);
+      }
+    }
+    for (InetAddress address : addresses) {
+      refuseIfForbidden(host, address);
+    }
+    return List.copyOf(addresses);
+  }
+
+  /**
+   * Checks what can be checked without a lookup: an absolute {@code http} or {@code https} URL with
+   * a host, no user information, a valid port, and a host that is either a name (resolved and
+   * checked when the connection is opened) or an address that is not refused.
+   *
+   * @throws OutboundRefusedException when the URL cannot be called
+   */
+  public void checkUrl(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw OutboundRefusedException.refused(
+          "only absolute http:// and https:// URLs can be called, "
+              + (scheme.isEmpty() ? "this one has no scheme" : "not " + quoted(scheme) + " ones"));
+    }
+    if (uri.isOpaque() || uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
+      throw OutboundRefusedException.refused(
+          "the URL has no host: write it as " + scheme + "://host/path");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawAuthority().contains("@")) {
+      throw OutboundRefusedException.refused(
+          "URLs with user information (user:password@host) are refused: send credentials in a"
+              + " header instead");
+    }
+    String host = uri.getHost();
+    if (host == null) {
+      refuseUnusableHost(hostOf(uri.getRawAuthority()));
+      return;
+    }
+    if (uri.getPort() > 65535) {
+      throw OutboundRefusedException.refused(
+          "the port " + uri.getPort() + " is not a TCP port: use 1 to 65535");
+    }
+    Optional<InetAddress> literal = IpLiterals.parse(host);
+    if (literal.isPresent()) {
+      refuseIfForbidden(host, literal.get());
+    }
+  }
+
+  /**
+   * A host {@link URI} did not accept (it takes neither {@code 0x7f.1} nor {@code a_b.example}):
+   * refused with the address's class when it spells a refused address, else as unusable.
+   */
+  private void refuseUnusableHost(String host) {
+    if (host.isEmpty()) {
+      throw OutboundRefusedException.refused("the URL has no host: name the host to call");
+    }
+    Optional<InetAddress> literal = IpLiterals.parse(host);
+    if (literal.isPresent()) {
+      refuseIfForbidden(host, literal.get());
+      throw OutboundRefusedException.refused(
+          "the host "
+              + quoted(host)
+              + " is an unusual way to write "
+              + IpLiterals.text(literal.get())
+              + ": write it as "
+              + IpLiterals.text(literal.get()));
+    }
+    throw OutboundRefusedException.refused(
+        "the host "
+            + quoted(host)
+            + " is not a valid host name: use letters, digits, hyphens and dots");
+  }
+
+  /** The host in a URL authority without user information: bracketed IPv6, or up to the port. */
+  private static String hostOf(String authority) {
+    if (authority.startsWith("[")) {
+      int close = authority.indexOf(']');
+      return close < 0 ? authority : authority.substring(0, close + 1);
+    }
+    int colon = authority.lastIndexOf(':');
+    return colon < 0 ? authority : authority.substring(0, colon);
+  }
+
+  private void refuseIfForbidden(String host, InetAddress address) {
+    AddressClass kind = AddressClass.of(address);
+    String text = IpLiterals.text(address);
+    String what =
+        "refused to connect to "
+            + text
+            + " ("
+            + kind.label()
+            + (stripBrackets(host).equalsIgnoreCase(text) ? "" : ", from " + quoted(host))
+            + "): ";
+    switch (kind.rule()) {
+      case ALLOWED -> {}
+      case PRIVATE -> {
+        if (!allowPrivateNetwork) {
+          throw OutboundRefusedException.refused(
+              what
+                  + "this server does not allow private networks; start it with"
+                  + " --allow-private-network to allow them");
+        }
+      }
+      case NEVER ->
+          throw OutboundRefusedException.refused(
+              what + "it is " + article(kind.label()) + " address and is always refused");
+    }
+  }
+
+  private static String stripBrackets(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  private static String article(String label) {
+    return ("aeiou".indexOf(label.charAt(0)) >= 0 ? "an " : "a ") + label;
+  }
+
+  /** Text from a URL, quoted for a message: printable ASCII only, and not too long. */
+  static String quoted(String text) {
+    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
+    if (printable.length() > MAX_QUOTED) {
+      printable = printable.substring(0, MAX_QUOTED) + "…";
+    }
+    return "\"" + printable + "\"";
+  }
+}
