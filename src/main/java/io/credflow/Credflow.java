@@ -6,6 +6,7 @@ import io.credflow.common.Secret;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
 import io.credflow.crypto.Keyring;
+import io.credflow.executor.RestApiAction;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.oauth.HttpTokenClient;
 import io.credflow.oauth.OAuthLifecycle;
@@ -64,7 +65,8 @@ public final class Credflow implements AutoCloseable {
       JdbcAuditLog audit,
       JdbcEventLog events,
       Keyring keyring,
-      OutboundHttp outbound) {}
+      OutboundHttp outbound,
+      RestApiAction requests) {}
 
   private Credflow(
       Config config,
@@ -156,6 +158,8 @@ public final class Credflow implements AutoCloseable {
               jdbc,
               clock);
       credentialsRef.set(credentials);
+      RestApiAction requests =
+          new RestApiAction(credentials, outbound, RestApiAction.Settings.defaults(), clock);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
@@ -170,6 +174,7 @@ public final class Credflow implements AutoCloseable {
                   authClients,
                   credentials,
                   authorizations,
+                  requests,
                   database::isHealthy,
                   metrics));
       if (!config.publicUrlSet()) {
@@ -200,7 +205,8 @@ public final class Credflow implements AutoCloseable {
               audit,
               events,
               keyring,
-              outbound),
+              outbound,
+              requests),
           adminKey);
     } catch (RuntimeException e) {
       if (outbound != null) {

@@ -13,6 +13,8 @@ import io.credflow.common.ValidationException;
 import io.credflow.common.Violation;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
+import io.credflow.executor.ReboundException;
+import io.credflow.executor.RestApiAction;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
@@ -47,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
       AuthClientService authClients,
       CredentialService credentials,
       AuthorizationService authorizations,
+      RestApiAction requests,
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics) {}
 
@@ -84,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
               new AuthClientRoutes(services.authClients()).register(routes);
               new CredentialRoutes(services.credentials()).register(routes);
               new AuthorizationRoutes(services.authorizations()).register(routes);
+              new RequestRoutes(services.requests()).register(routes);
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(
                   404, ctx -> fallback(ctx, 404, "not_found", "no such resource or route"));
@@ -205,6 +209,8 @@ public final class ApiServer implements AutoCloseable {
                   o.getMessage()));
       case UpstreamException u ->
           writeErrors(ctx, 502, JsonApi.error(502, u.code(), title(502), u.getMessage()));
+      case ReboundException r ->
+          writeErrors(ctx, 503, JsonApi.error(503, r.code(), title(503), r.getMessage()));
       case ForbiddenException f ->
           writeErrors(ctx, 403, JsonApi.error(403, f.code(), title(403), f.getMessage()));
       case HttpResponseException h ->

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Credflow 0.1.0",
     description = "The authorization core for integration platforms.",
-    subcommands = {ServeCommand.class, KeysCommand.class})
+    subcommands = {ServeCommand.class, KeysCommand.class, RequestCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);

@@ -50,6 +50,11 @@ public final class Members {
     return map.containsKey(name) && map.get(name) != null;
   }
 
+  /** The member's raw value (a map, list, string, number, boolean), or null when absent. */
+  public Object get(String name) {
+    return map.get(name);
+  }
+
   public Set<String> names() {
     return map.keySet();
   }

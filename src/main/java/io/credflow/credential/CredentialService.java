@@ -274,24 +274,71 @@ public final class CredentialService {
    * audited (who, which credential, why); the secret is never in the record.
    */
   public Access access(Caller caller, String workspaceId, String id, String reason) {
+    Authority authority = forRequest(caller, workspaceId, id);
+    audit.record(
+        new AuditLog.AuditRecord(
+            clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
+    return new Access(authority.authorization(), authority.credential().expiresAt());
+  }
+
+  /** A ready credential and the authorization its requests carry. */
+  public record Authority(Credential credential, Authorization authorization) {}
+
+  /**
+   * The authorization for a request Credflow sends itself (the secret never leaves the process, so
+   * this is not audited): the credential must be ready, and an OAuth2 token within the refresh skew
+   * is refreshed first.
+   */
+  public Authority forRequest(Caller caller, String workspaceId, String id) {
     Credential found = find(caller, workspaceId, id);
     AuthClient authClient = authClientOf(found);
     Credential credential =
         found.type().isOAuth() && found.state() != CredentialState.NEEDS_REAUTH
             ? lifecycle.fresh(found, authClient)
             : found;
+    requireReady(credential);
+    return new Authority(credential, Authorizer.of(credential, authClient));
+  }
+
+  /**
+   * After the API answered 401 to {@code used}: the credential as stored now if another refresh
+   * already replaced its token, else after one forced refresh. Empty when the credential has no
+   * tokens to refresh or the refresh did not leave it ready (the caller then reports the 401).
+   */
+  public Optional<Authority> afterUnauthorized(Authority used) {
+    Credential sent = used.credential();
+    if (!sent.type().isOAuth()) {
+      return Optional.empty();
+    }
+    Optional<Credential> current = repository.find(sent.id());
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    AuthClient authClient = authClientOf(current.get());
+    Credential next;
+    try {
+      next =
+          current.get().version() != sent.version()
+              ? current.get()
+              : lifecycle.refreshNow(current.get(), authClient);
+    } catch (io.credflow.common.CredflowException e) {
+      // The provider is down or refused: the caller reports the 401 it got.
+      return Optional.empty();
+    }
+    if (next.state() != CredentialState.READY || next.version() == sent.version()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Authority(next, Authorizer.of(next, authClient)));
+  }
+
+  private static void requireReady(Credential credential) {
     if (credential.state() != CredentialState.READY) {
       String why =
           credential.error().map(CredentialError::detail).orElse("it is " + credential.state());
       throw new ConflictException(
           "credential_not_ready",
-          "credential " + id + " is " + credential.state().wireName() + ": " + why);
+          "credential " + credential.id() + " is " + credential.state().wireName() + ": " + why);
     }
-    Authorization authorization = Authorizer.of(credential, authClient);
-    audit.record(
-        new AuditLog.AuditRecord(
-            clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
-    return new Access(authorization, credential.expiresAt());
   }
 
   private Credential find(Caller caller, String workspaceId, String id) {

@@ -1,0 +1,51 @@
+package io.credflow.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.executor.Message;
+import io.credflow.executor.RequestResult;
+import io.credflow.executor.RequestSpec;
+import io.credflow.executor.RestApiAction;
+import io.credflow.executor.SpecParser;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Set;
+
+/** The REST API component's request action over HTTP: a spec and a message in, a result out. */
+final class RequestRoutes {
+  private static final Set<String> ATTRIBUTES = Set.of("config", "message");
+
+  private final RestApiAction action;
+
+  RequestRoutes(RestApiAction action) {
+    this.action = action;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/v2/workspaces/{ws}/requests", this::execute);
+  }
+
+  private void execute(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    String ws = Requests.id(ctx, "ws", "workspace");
+    Document doc = Document.read(ctx, "request", ATTRIBUTES, Set.of("credential"));
+    doc.refuseClientId();
+    RequestSpec spec =
+        SpecParser.parse(doc.value("config", true).orElseThrow(), "/data/attributes/config");
+    Message message =
+        Message.parse(doc.value("message", false).orElse(null), "/data/attributes/message");
+    String credential = doc.toOne("credential", "credential", true).orElseThrow();
+    RequestResult result = action.execute(Requests.caller(ctx), ws, credential, spec, message);
+    JsonApi.write(ctx, 200, document(result));
+  }
+
+  static ObjectNode document(RequestResult result) {
+    ObjectNode doc = JsonApi.object();
+    ObjectNode data = doc.putObject("data");
+    data.put("type", "request-result");
+    ObjectNode attributes = data.putObject("attributes");
+    attributes.put("statusCode", result.statusCode());
+    attributes.set("HTTPHeaders", JsonApi.fromPlain(result.headers()));
+    attributes.set("responseBody", JsonApi.fromPlain(result.responseBody()));
+    return doc;
+  }
+}

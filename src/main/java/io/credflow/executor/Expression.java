@@ -1,0 +1,99 @@
+package io.credflow.executor;
+
+import com.dashjoin.jsonata.Jsonata;
+import io.credflow.common.ValidationException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One JSONata expression of a request spec, compiled once and cached by its text: the same url or
+ * header expression sent a million times is parsed once. A compiled expression is shared by every
+ * thread; everything that differs per call (the message, {@code $getPassthrough()}) lives in the
+ * frame of one evaluation.
+ */
+public final class Expression {
+  /** Expressions kept compiled; past this the cache starts over rather than grow without end. */
+  static final int CACHE_LIMIT = 10_000;
+
+  /** Longest a single evaluation may run before it is stopped, and how deep it may recurse. */
+  private static final long EVALUATION_LIMIT_MS = 1_000;
+
+  private static final int DEPTH_LIMIT = 200;
+
+  private static final Map<String, Expression> CACHE = new ConcurrentHashMap<>();
+
+  private final String text;
+  private final Jsonata compiled;
+
+  private Expression(String text, Jsonata compiled) {
+    this.text = text;
+    this.compiled = compiled;
+  }
+
+  /**
+   * The compiled expression for {@code text}; a syntax error is a 422 at {@code pointer} with the
+   * parser's message.
+   */
+  public static Expression compile(String text, String pointer) {
+    Expression cached = CACHE.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    Expression made = new Expression(text, parse(text, pointer));
+    if (CACHE.size() >= CACHE_LIMIT) {
+      CACHE.clear();
+    }
+    Expression raced = CACHE.putIfAbsent(text, made);
+    return raced == null ? made : raced;
+  }
+
+  private static Jsonata parse(String text, String pointer) {
+    try {
+      Jsonata parsed = Jsonata.jsonata(text);
+      // Inputs are plain JSON values already (parsed by Jackson); walking them again per call
+      // would only cost time.
+      parsed.setValidateInput(false);
+      return parsed;
+    } catch (RuntimeException e) {
+      throw new ValidationException(
+          pointer,
+          "invalid_expression",
+          "not a valid JSONata expression: "
+              + e.getMessage()
+              + " (string literals need quotes, e.g. \"\\\"https://api.example.com\\\"\")");
+    }
+  }
+
+  /**
+   * Evaluates over {@code input} with {@code $getPassthrough()} answering {@code passthrough}; the
+   * result is a plain JSON value, or null when the expression yields nothing. A runtime error is a
+   * 422 at {@code pointer}.
+   */
+  public Object evaluate(Object input, Object passthrough, String pointer) {
+    try {
+      Jsonata.Frame frame = compiled.createFrame();
+      frame.bind("getPassthrough", (Jsonata.Fn0<Object>) () -> passthrough);
+      frame.setRuntimeBounds(EVALUATION_LIMIT_MS, DEPTH_LIMIT);
+      Object result = compiled.evaluate(input, frame);
+      return result == Jsonata.NULL_VALUE ? null : result;
+    } catch (RuntimeException e) {
+      throw new ValidationException(
+          pointer,
+          "expression_failed",
+          "the JSONata expression failed on this message: " + e.getMessage());
+    }
+  }
+
+  public String text() {
+    return text;
+  }
+
+  static int cached() {
+    return CACHE.size();
+  }
+
+  @Override
+  public String toString() {
+    return "Expression[" + text + "]";
+  }
+}

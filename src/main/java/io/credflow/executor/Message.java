@@ -1,0 +1,46 @@
+package io.credflow.executor;
+
+import io.credflow.common.Members;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The message a flow step receives: its {@code body} and {@code passthrough} (what earlier steps
+ * produced). Expressions evaluate over the message itself, so {@code body.x} reads the body's
+ * {@code x}, and {@code $getPassthrough()} answers the passthrough.
+ */
+public record Message(Map<String, Object> input) {
+  private static final Set<String> MEMBERS = Set.of("body", "passthrough");
+
+  public Message {
+    input = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(input));
+  }
+
+  /** A message with this body and passthrough (either may be null). */
+  public static Message of(Object body, Object passthrough) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("body", body == null ? Map.of() : body);
+    m.put("passthrough", passthrough == null ? Map.of() : passthrough);
+    return new Message(m);
+  }
+
+  /** Reads a parsed JSON message; {@code base} is its pointer. */
+  public static Message parse(Object tree, String base) {
+    if (tree == null) {
+      return of(null, null);
+    }
+    Members m = Members.of(tree, base, "messages");
+    m.allowOnly(MEMBERS);
+    m.finish();
+    return of(m.get("body"), m.get("passthrough"));
+  }
+
+  public Object body() {
+    return input.get("body");
+  }
+
+  public Object passthrough() {
+    return input.get("passthrough");
+  }
+}

@@ -1,0 +1,73 @@
+package io.credflow.executor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated REST API V2 request configuration: what to send ({@code reader}) and what to do with
+ * errors, retries, redirects, time and the response. Parse one with {@link SpecParser}; a spec is
+ * immutable and safe to share between calls and threads. {@code pointer} is where the configuration
+ * sat in the request it came from, so that an expression failing on a message names its member.
+ */
+public record RequestSpec(
+    Method method,
+    Expression url,
+    List<HeaderTemplate> headers,
+    BodyTemplate body,
+    ErrorPolicy errorPolicy,
+    StatusCodes errorCodes,
+    StatusCodes ignoreErrorCodes,
+    int maxRetries,
+    int maxRedirects,
+    Duration requestTimeout,
+    Duration delay,
+    ResponseEncoding responseEncoding,
+    String pointer) {
+
+  public static final int DEFAULT_MAX_RETRIES = 3;
+  public static final int DEFAULT_MAX_REDIRECTS = 5;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(60_000);
+
+  public RequestSpec {
+    headers = List.copyOf(headers);
+  }
+
+  /** The HTTP methods the component offers. */
+  public enum Method {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE
+  }
+
+  /** A header the user set; its value is an expression over the message. */
+  public record HeaderTemplate(String name, Expression value) {}
+
+  /** One {@code key}/{@code value} of an urlencoded or multipart body. */
+  public record Field(
+      String key,
+      Expression value,
+      Optional<String> filename,
+      Optional<String> contentType,
+      boolean base64) {}
+
+  /** What the request carries. */
+  public sealed interface BodyTemplate {
+    /** No body. */
+    record None() implements BodyTemplate {}
+
+    /**
+     * {@code raw}: the expression's string is sent as is, any other value as JSON; with {@code
+     * base64} the string is decoded and the bytes are sent (binary bodies).
+     */
+    record Raw(String contentType, Expression raw, boolean base64) implements BodyTemplate {}
+
+    /** {@code urlencoded}: a form body, or query parameters on GET. */
+    record Urlencoded(List<Field> fields) implements BodyTemplate {}
+
+    /** {@code formData}: a multipart/form-data body. */
+    record FormData(List<Field> fields) implements BodyTemplate {}
+  }
+}

@@ -1,0 +1,379 @@
+package io.credflow.executor;
+
+import io.credflow.common.UpstreamException;
+import io.credflow.credential.CredentialService;
+import io.credflow.credential.CredentialService.Authority;
+import io.credflow.outbound.OutboundHttp;
+import io.credflow.outbound.OutboundRefusedException;
+import io.credflow.tenancy.Caller;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.MultiPartRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MultiPart;
+
+/**
+ * The REST API component's HTTP request action: one request spec, one message, one credential, one
+ * result. Used in-process by an embedding runtime, by {@code POST /v2/workspaces/{ws}/requests} and
+ * by {@code credflow request}, always with the same semantics.
+ *
+ * <p>Thread-safe: it holds only immutable settings and shared, thread-safe clients; everything
+ * about one call lives on that call's stack.
+ *
+ * <p>Order of handling, as the component specifies: an OAuth2 401 refreshes the token once and
+ * retries once; a status in {@code ignoreErrorCodes} is a result; a status in {@code errorCodes}, a
+ * timeout or a lost connection goes to the {@code errorPolicy}; any other status of 400 or more
+ * fails the call.
+ */
+public final class RestApiAction {
+  /** Limits of the action itself (not of one spec). */
+  public record Settings(int maxResponseBytes, Duration maxWait) {
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
+
+    public static Settings defaults() {
+      return new Settings(DEFAULT_MAX_RESPONSE_BYTES, Duration.ofMinutes(5));
+    }
+  }
+
+  /** Longest part of an upstream body quoted in an error message. */
+  private static final int QUOTED_BODY = 1_000;
+
+  private final CredentialService credentials;
+  private final OutboundHttp outbound;
+  private final Settings settings;
+  private final Clock clock;
+
+  public RestApiAction(
+      CredentialService credentials, OutboundHttp outbound, Settings settings, Clock clock) {
+    this.credentials = credentials;
+    this.outbound = outbound;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /**
+   * Sends the request {@code spec} describes for {@code message} with the credential's
+   * authorization, and returns the result.
+   *
+   * @throws io.credflow.common.ValidationException 422 when an expression fails on this message or
+   *     gives an unusable URL
+   * @throws OutboundRefusedException 422 when the URL (or a redirect) points where Credflow may not
+   *     connect; nothing is sent there
+   * @throws UpstreamException 502 {@code upstream_error} when the error policy fails the call
+   * @throws ReboundException 503 {@code rebound} under the {@code rebound} policy
+   */
+  public RequestResult execute(
+      Caller caller, String workspaceId, String credentialId, RequestSpec spec, Message message) {
+    Authority authority = credentials.forRequest(caller, workspaceId, credentialId);
+    Outgoing request = Outgoing.prepare(spec, message, authority.authorization());
+    pause(spec.delay());
+    boolean reauthorized = false;
+    int attempt = 1;
+    while (true) {
+      Exchange exchange = sendFollowingRedirects(request, spec);
+      if (exchange instanceof Exchange.Received r
+          && r.status() == 401
+          && !reauthorized
+          && request.carriesCredential()
+          && authority.credential().type().isOAuth()) {
+        reauthorized = true;
+        Optional<Authority> next = credentials.afterUnauthorized(authority);
+        if (next.isPresent()) {
+          authority = next.get();
+          request = request.reauthorized(authority.authorization());
+          continue;
+        }
+      }
+      if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
+        return result(r, spec);
+      }
+      boolean policyError =
+          !(exchange instanceof Exchange.Received r) || spec.errorCodes().contains(r.status());
+      if (!policyError) {
+        Exchange.Received r = (Exchange.Received) exchange;
+        if (r.status() >= 400) {
+          throw new UpstreamException("upstream_error", describe(r, spec, request));
+        }
+        return result(r, spec);
+      }
+      switch (spec.errorPolicy()) {
+        case EMIT -> {
+          return result(exchange, spec);
+        }
+        case REBOUND -> throw new ReboundException(describe(exchange, spec, request));
+        case THROW_ERROR ->
+            throw new UpstreamException("upstream_error", describe(exchange, spec, request));
+        case BY_COMPONENT -> {
+          if (attempt >= spec.maxRetries()) {
+            throw new UpstreamException(
+                "upstream_error",
+                describe(exchange, spec, request)
+                    + " (after "
+                    + attempt
+                    + (attempt == 1 ? " attempt)" : " attempts)"));
+          }
+          Duration wait = waitBefore(attempt, exchange);
+          if (wait.compareTo(settings.maxWait()) > 0) {
+            throw new UpstreamException(
+                "upstream_error",
+                describe(exchange, spec, request)
+                    + " (the server asked to wait "
+                    + wait.toSeconds()
+                    + " s before trying again, longer than the "
+                    + settings.maxWait().toSeconds()
+                    + " s Credflow waits)");
+          }
+          pause(wait);
+          attempt++;
+        }
+      }
+    }
+  }
+
+  /** Retry-After when the server sent one (seconds or HTTP-date), else backoff with jitter. */
+  private Duration waitBefore(int attempt, Exchange exchange) {
+    if (exchange instanceof Exchange.Received r) {
+      Optional<Duration> asked =
+          r.headers().getValuesList(HttpHeader.RETRY_AFTER).stream()
+              .findFirst()
+              .flatMap(v -> RetryAfter.parse(v, clock.instant()));
+      if (asked.isPresent()) {
+        return asked.get();
+      }
+    }
+    return new Backoff(settings.maxWait(), ThreadLocalRandom.current()).before(attempt);
+  }
+
+  private Exchange sendFollowingRedirects(Outgoing request, RequestSpec spec) {
+    Outgoing current = request;
+    for (int hop = 0; ; hop++) {
+      Exchange exchange = send(current, spec);
+      if (!(exchange instanceof Exchange.Received r)
+          || spec.maxRedirects() == 0
+          || !isRedirect(r.status())) {
+        return exchange;
+      }
+      String location = r.headers().get(HttpHeader.LOCATION);
+      if (location == null) {
+        return exchange;
+      }
+      if (hop >= spec.maxRedirects()) {
+        throw new UpstreamException(
+            "too_many_redirects",
+            "stopped after "
+                + spec.maxRedirects()
+                + " redirects (maxRedirects); the last answer ("
+                + r.status()
+                + ") pointed to "
+                + where(resolve(current.uri(), location)));
+      }
+      current = current.redirectedTo(resolve(current.uri(), location), r.status());
+    }
+  }
+
+  private static URI resolve(URI base, String location) {
+    try {
+      return base.resolve(location.strip());
+    } catch (IllegalArgumentException e) {
+      throw new UpstreamException(
+          "upstream_error", "the upstream redirected to an invalid Location: " + e.getMessage());
+    }
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  /** One HTTP exchange: a response, or why there was none. */
+  private Exchange send(Outgoing outgoing, RequestSpec spec) {
+    // Every hop is checked: the URL here, the resolved address when the connection opens.
+    Request request =
+        outbound
+            .newRequest(outgoing.uri())
+            .method(outgoing.method())
+            .timeout(spec.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .followRedirects(false)
+            .headers(
+                h -> {
+                  for (Map.Entry<String, String> e : outgoing.headers()) {
+                    h.add(e.getKey(), e.getValue());
+                  }
+                });
+    boolean userContentType =
+        outgoing.headers().stream().anyMatch(e -> e.getKey().equalsIgnoreCase("Content-Type"));
+    switch (outgoing.payload()) {
+      case Outgoing.Payload.None none -> {}
+      case Outgoing.Payload.Bytes b ->
+          request.body(
+              new BytesRequestContent(userContentType ? null : b.contentType(), b.bytes()));
+      case Outgoing.Payload.Multipart m -> request.body(multipart(m));
+    }
+    CompletableFuture<ContentResponse> future =
+        new CompletableResponseListener(request, settings.maxResponseBytes()).send();
+    try {
+      ContentResponse response = future.get();
+      return new Exchange.Received(
+          response.getStatus(), response.getReason(), response.getHeaders(), response.getContent());
+    } catch (InterruptedException e) {
+      request.abort(e);
+      Thread.currentThread().interrupt();
+      throw new UpstreamException("upstream_error", "the request was interrupted");
+    } catch (ExecutionException e) {
+      return failure(e.getCause(), outgoing, spec);
+    }
+  }
+
+  private Exchange failure(Throwable cause, Outgoing outgoing, RequestSpec spec) {
+    Optional<OutboundRefusedException> refused = OutboundHttp.refusal(cause);
+    if (refused.isPresent()) {
+      throw refused.get();
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return new Exchange.TimedOut(
+            "no response from "
+                + where(outgoing.uri())
+                + " within "
+                + spec.requestTimeout().toMillis()
+                + " ms (requestTimeoutPeriod)");
+      }
+      if (t instanceof IllegalArgumentException
+          && String.valueOf(t.getMessage()).contains("capacity")) {
+        throw new UpstreamException(
+            "response_too_large",
+            "the response of "
+                + where(outgoing.uri())
+                + " is larger than "
+                + settings.maxResponseBytes()
+                + " bytes, the most Credflow reads");
+      }
+    }
+    String reason =
+        cause == null || cause.getMessage() == null
+            ? cause == null ? "unknown" : cause.getClass().getSimpleName()
+            : cause.getMessage();
+    return new Exchange.Lost(
+        "could not reach " + where(outgoing.uri()) + ": " + scrub(reason, outgoing));
+  }
+
+  private static MultiPartRequestContent multipart(Outgoing.Payload.Multipart m) {
+    // Built afresh from bytes for every attempt: a content source is read once.
+    MultiPartRequestContent content = new MultiPartRequestContent();
+    for (Outgoing.Payload.Part p : m.parts()) {
+      HttpFields fields = HttpFields.build().add(HttpHeader.CONTENT_TYPE, p.contentType());
+      content.addPart(
+          new MultiPart.ByteBufferPart(
+              p.name(), p.filename().orElse(null), fields, ByteBuffer.wrap(p.bytes())));
+    }
+    content.close();
+    return content;
+  }
+
+  private RequestResult result(Exchange exchange, RequestSpec spec) {
+    return switch (exchange) {
+      case Exchange.Received r ->
+          new RequestResult(
+              r.status(),
+              ReceivedHeaders.asReceived(fields(r.headers())),
+              ResponseDecoder.decode(
+                  r.body(), r.headers().get(HttpHeader.CONTENT_TYPE), spec.responseEncoding()));
+      // No response to return: the result says what happened, as a gateway would.
+      case Exchange.TimedOut t ->
+          new RequestResult(504, Map.of(), Map.of("error", "timeout", "message", t.message()));
+      case Exchange.Lost l ->
+          new RequestResult(502, Map.of(), Map.of("error", "connection", "message", l.message()));
+    };
+  }
+
+  private static List<Map.Entry<String, String>> fields(HttpFields headers) {
+    List<Map.Entry<String, String>> out = new ArrayList<>(headers.size());
+    for (HttpField f : headers) {
+      out.add(Map.entry(f.getName(), f.getValue() == null ? "" : f.getValue()));
+    }
+    return out;
+  }
+
+  /**
+   * The component's error message: {@code Got error "<statusText>", status - "<status>", body: …}.
+   */
+  private String describe(Exchange exchange, RequestSpec spec, Outgoing request) {
+    return switch (exchange) {
+      case Exchange.Received r -> {
+        String reason =
+            r.reason() == null || r.reason().isBlank()
+                ? HttpStatus.getMessage(r.status())
+                : r.reason();
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        if (body.length() > QUOTED_BODY) {
+          body = body.substring(0, QUOTED_BODY) + "…";
+        }
+        yield scrub(
+            "Got error \"" + reason + "\", status - \"" + r.status() + "\", body: " + body,
+            request);
+      }
+      case Exchange.TimedOut t -> t.message();
+      case Exchange.Lost l -> l.message();
+    };
+  }
+
+  /** Removes the credential's secret values from a message (an upstream may echo them). */
+  private static String scrub(String message, Outgoing request) {
+    String out = message;
+    for (String secret : request.secrets()) {
+      if (secret.length() >= 4) {
+        out = out.replace(secret, io.credflow.common.Secret.MASK);
+      }
+    }
+    return out;
+  }
+
+  /** Scheme, host, port and path of a URL: never its query, which may carry a credential. */
+  static String where(URI uri) {
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+        + (uri.getRawPath() == null ? "" : uri.getRawPath());
+  }
+
+  private static void pause(Duration wait) {
+    if (wait.isZero() || wait.isNegative()) {
+      return;
+    }
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpstreamException("upstream_error", "the request was interrupted while waiting");
+    }
+  }
+
+  /** What one send produced. */
+  private sealed interface Exchange {
+    record Received(int status, String reason, HttpFields headers, byte[] body)
+        implements Exchange {}
+
+    record TimedOut(String message) implements Exchange {}
+
+    record Lost(String message) implements Exchange {}
+  }
+}

@@ -1,0 +1,304 @@
+package io.credflow.executor;
+
+import io.credflow.common.Members;
+import io.credflow.common.ValidationException;
+import io.credflow.common.Violation;
+import io.credflow.executor.RequestSpec.BodyTemplate;
+import io.credflow.executor.RequestSpec.Field;
+import io.credflow.executor.RequestSpec.HeaderTemplate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a REST API V2 configuration (parsed JSON: maps, lists, strings, numbers) into a {@link
+ * RequestSpec}, collecting every problem with its JSON pointer so one answer lists them all.
+ */
+public final class SpecParser {
+  public static final long MAX_TIMEOUT_MS = 1_140_000;
+  public static final int MAX_RETRIES = 10;
+  public static final int MAX_REDIRECTS = 10;
+  public static final int MAX_HEADERS = 100;
+  public static final int MAX_FIELDS = 1_000;
+
+  /** Longest expression accepted; a raw body expression may be a whole JSON template. */
+  static final int MAX_EXPRESSION = 256 * 1024;
+
+  private static final Set<String> CONFIG_MEMBERS =
+      Set.of(
+          "reader",
+          "errorPolicy",
+          "errorCodes",
+          "ignoreErrorCodes",
+          "maxRetries",
+          "maxRedirects",
+          "requestTimeoutPeriod",
+          "delay",
+          "responseEncoding");
+  private static final Set<String> READER_MEMBERS = Set.of("method", "url", "headers", "body");
+  private static final Set<String> BODY_MEMBERS =
+      Set.of("contentType", "raw", "urlencoded", "formData", "encoding");
+  private static final Set<String> FIELD_MEMBERS =
+      Set.of("key", "value", "filename", "contentType", "encoding");
+  private static final Set<String> HEADER_MEMBERS = Set.of("key", "value");
+
+  /** RFC 9110 token characters: what a header name may be made of. */
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
+
+  /** Headers the transport owns; a spec that sets them would break the request framing. */
+  private static final Set<String> TRANSPORT_HEADERS =
+      Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "upgrade",
+          "te",
+          "trailer",
+          "keep-alive",
+          "proxy-connection");
+
+  private SpecParser() {}
+
+  /** The spec in {@code config}, whose pointer is {@code base} (e.g. /data/attributes/config). */
+  public static RequestSpec parse(Object config, String base) {
+    Members m = Members.of(config, base, "request configurations");
+    m.allowOnly(CONFIG_MEMBERS);
+    List<Violation> violations = new ArrayList<>();
+
+    Members reader = Members.of(Map.of(), base, "readers");
+    RequestSpec.Method method = RequestSpec.Method.GET;
+    Expression url = null;
+    List<HeaderTemplate> headers = List.of();
+    BodyTemplate body = new BodyTemplate.None();
+    if (!m.has("reader")) {
+      m.violation("reader", "missing_member", "request configurations need \"reader\"");
+    } else {
+      reader = Members.of(m.get("reader"), m.pointer("reader"), "readers");
+      reader.allowOnly(READER_MEMBERS);
+      String methodName =
+          reader.oneOf(
+              "method",
+              Arrays.stream(RequestSpec.Method.values()).map(Enum::name).toList(),
+              RequestSpec.Method.GET.name());
+      method = RequestSpec.Method.valueOf(methodName);
+      url = expression(reader, "url", true).orElse(null);
+      headers = headers(reader, violations);
+      body = body(reader, violations);
+    }
+
+    ErrorPolicy policy =
+        ErrorPolicy.fromWire(
+                m.oneOf(
+                    "errorPolicy", ErrorPolicy.wireNames(), ErrorPolicy.BY_COMPONENT.wireName()))
+            .orElseThrow();
+    StatusCodes errorCodes = codes(m, "errorCodes", StatusCodes.DEFAULT_ERRORS, violations);
+    StatusCodes ignoreCodes = codes(m, "ignoreErrorCodes", StatusCodes.NONE, violations);
+    int maxRetries =
+        m.longInRange("maxRetries", 1, MAX_RETRIES)
+            .map(Long::intValue)
+            .orElse(RequestSpec.DEFAULT_MAX_RETRIES);
+    int maxRedirects =
+        m.longInRange("maxRedirects", 0, MAX_REDIRECTS)
+            .map(Long::intValue)
+            .orElse(RequestSpec.DEFAULT_MAX_REDIRECTS);
+    Duration timeout =
+        m.longInRange("requestTimeoutPeriod", 1, MAX_TIMEOUT_MS)
+            .map(Duration::ofMillis)
+            .orElse(RequestSpec.DEFAULT_TIMEOUT);
+    Duration delay =
+        m.longInRange("delay", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis).orElse(Duration.ZERO);
+    ResponseEncoding encoding = ResponseEncoding.UTF8;
+    if (m.has("responseEncoding")) {
+      try {
+        encoding =
+            ResponseEncoding.parse(
+                String.valueOf(m.get("responseEncoding")), m.pointer("responseEncoding"));
+      } catch (ValidationException e) {
+        violations.addAll(e.violations());
+      }
+    }
+
+    List<Violation> all = new ArrayList<>(m.violations());
+    all.addAll(reader.violations());
+    all.addAll(violations);
+    if (!all.isEmpty()) {
+      throw new ValidationException(all);
+    }
+    return new RequestSpec(
+        method,
+        url,
+        headers,
+        body,
+        policy,
+        errorCodes,
+        ignoreCodes,
+        maxRetries,
+        maxRedirects,
+        timeout,
+        delay,
+        encoding,
+        base);
+  }
+
+  private static StatusCodes codes(
+      Members m, String name, StatusCodes fallback, List<Violation> violations) {
+    if (!m.has(name)) {
+      return fallback;
+    }
+    try {
+      return StatusCodes.parse(m.get(name), m.pointer(name));
+    } catch (ValidationException e) {
+      violations.addAll(e.violations());
+      return fallback;
+    }
+  }
+
+  private static List<HeaderTemplate> headers(Members reader, List<Violation> violations) {
+    Optional<List<Members>> items = list(reader, "headers", MAX_HEADERS, "headers", violations);
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    List<HeaderTemplate> out = new ArrayList<>();
+    for (Members h : items.get()) {
+      h.allowOnly(HEADER_MEMBERS);
+      Optional<String> key = h.string("key", true);
+      Optional<Expression> value = expression(h, "value", true);
+      key.ifPresent(
+          k -> {
+            if (!TOKEN.matcher(k).matches()) {
+              h.violation(
+                  "key",
+                  "invalid_header_name",
+                  "\"" + k + "\" is not a valid header name (letters, digits and !#$%&'*+.^_`|~-)");
+            } else if (TRANSPORT_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+              h.violation(
+                  "key",
+                  "reserved_header",
+                  k + " is set by the transport and cannot be set in a request configuration");
+            }
+          });
+      violations.addAll(h.violations());
+      if (key.isPresent() && value.isPresent() && h.violations().isEmpty()) {
+        out.add(new HeaderTemplate(key.get(), value.get()));
+      }
+    }
+    return out;
+  }
+
+  private static BodyTemplate body(Members reader, List<Violation> violations) {
+    if (!reader.has("body")) {
+      return new BodyTemplate.None();
+    }
+    Members b = Members.of(reader.get("body"), reader.pointer("body"), "bodies");
+    b.allowOnly(BODY_MEMBERS);
+    List<String> kinds = List.of("raw", "urlencoded", "formData").stream().filter(b::has).toList();
+    BodyTemplate body = new BodyTemplate.None();
+    Optional<String> contentType = b.string("contentType", false);
+    boolean base64 = b.oneOf("encoding", List.of("utf8", "base64"), "utf8").equals("base64");
+    if (kinds.size() > 1) {
+      b.violation(
+          kinds.get(1),
+          "conflicting_members",
+          "a body has one of raw, urlencoded or formData, not " + String.join(" and ", kinds));
+    } else if (kinds.equals(List.of("raw"))) {
+      Optional<Expression> raw = expression(b, "raw", true);
+      if (raw.isPresent()) {
+        body =
+            new BodyTemplate.Raw(
+                contentType.orElse(base64 ? "application/octet-stream" : "application/json"),
+                raw.get(),
+                base64);
+      }
+    } else if (kinds.equals(List.of("urlencoded"))) {
+      body = new BodyTemplate.Urlencoded(fields(b, "urlencoded", false, violations));
+    } else if (kinds.equals(List.of("formData"))) {
+      body = new BodyTemplate.FormData(fields(b, "formData", true, violations));
+    } else if (contentType.isPresent()) {
+      b.violation(
+          "raw", "missing_member", "a body with a contentType needs raw, urlencoded or formData");
+    }
+    if (base64 && !(body instanceof BodyTemplate.Raw)) {
+      b.violation("encoding", "invalid_value", "encoding base64 applies to a raw body only");
+    }
+    violations.addAll(b.violations());
+    return body;
+  }
+
+  private static List<Field> fields(
+      Members body, String name, boolean multipart, List<Violation> violations) {
+    Optional<List<Members>> items = list(body, name, MAX_FIELDS, name + " entries", violations);
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    List<Field> out = new ArrayList<>();
+    for (Members f : items.get()) {
+      f.allowOnly(multipart ? FIELD_MEMBERS : HEADER_MEMBERS);
+      Optional<String> key = f.string("key", true);
+      Optional<Expression> value = expression(f, "value", true);
+      Optional<String> filename = multipart ? f.string("filename", false) : Optional.empty();
+      Optional<String> type = multipart ? f.string("contentType", false) : Optional.empty();
+      boolean base64 =
+          multipart && f.oneOf("encoding", List.of("utf8", "base64"), "utf8").equals("base64");
+      violations.addAll(f.violations());
+      if (key.isPresent() && value.isPresent() && f.violations().isEmpty()) {
+        out.add(new Field(key.get(), value.get(), filename, type, base64));
+      }
+    }
+    return out;
+  }
+
+  /** A list of objects, each read with its own pointer. */
+  private static Optional<List<Members>> list(
+      Members parent, String name, int max, String what, List<Violation> violations) {
+    if (!parent.has(name)) {
+      return Optional.empty();
+    }
+    if (!(parent.get(name) instanceof List<?> items)) {
+      parent.violation(name, "invalid_type", name + " must be a list of {key, value} objects");
+      return Optional.empty();
+    }
+    if (items.size() > max) {
+      parent.violation(name, "too_many", what + " are limited to " + max);
+      return Optional.empty();
+    }
+    List<Members> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      out.add(Members.of(items.get(i), parent.pointer(name) + "/" + i, what));
+    }
+    return Optional.of(out);
+  }
+
+  private static Optional<Expression> expression(Members m, String name, boolean required) {
+    if (!m.has(name)) {
+      if (required) {
+        m.violation(name, "missing_member", "\"" + name + "\" is required");
+      }
+      return Optional.empty();
+    }
+    if (!(m.get(name) instanceof String text) || text.isBlank()) {
+      m.violation(
+          name,
+          "invalid_type",
+          name + " must be a JSONata expression in a string (quote literals: \"\\\"text\\\"\")");
+      return Optional.empty();
+    }
+    if (text.length() > MAX_EXPRESSION) {
+      m.violation(
+          name, "member_too_long", name + " must be at most " + MAX_EXPRESSION + " characters");
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Expression.compile(text, m.pointer(name)));
+    } catch (ValidationException e) {
+      e.violations().forEach(v -> m.violation(name, v.code(), v.detail()));
+      return Optional.empty();
+    }
+  }
+}
