@@ -9,6 +9,15 @@ public interface CredentialRepository {
 
   Optional<Credential> find(String id);
 
+  /**
+   * What identifies the stored state of a credential and of its auth-client, read without
+   * decrypting anything: equal stamps mean an authorization built earlier is still the one to use.
+   * {@code authClientState} is opaque (the auth-client's stored settings and ciphertext).
+   */
+  record Stamp(String workspaceId, long version, String authClientState) {}
+
+  Optional<Stamp> stamp(String id);
+
   /** Filters of a workspace's list; each present filter must match. */
   record Filter(
       Optional<String> componentId,

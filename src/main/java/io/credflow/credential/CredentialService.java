@@ -290,14 +290,58 @@ public final class CredentialService {
    * is refreshed first.
    */
   public Authority forRequest(Caller caller, String workspaceId, String id) {
-    Credential found = find(caller, workspaceId, id);
-    AuthClient authClient = authClientOf(found);
-    Credential credential =
-        found.type().isOAuth() && found.state() != CredentialState.NEEDS_REAUTH
-            ? lifecycle.fresh(found, authClient)
-            : found;
+    Workspace ws = tenancy.workspace(caller, workspaceId);
+    CredentialRepository.Stamp stamp =
+        repository
+            .stamp(id)
+            .filter(s -> s.workspaceId().equals(ws.id()))
+            .orElseThrow(() -> new NotFoundException("credential", id));
+    Known known = authorities.get(id);
+    if (known == null || !known.stamp().equals(stamp)) {
+      Credential found = find(caller, workspaceId, id);
+      AuthClient authClient = authClientOf(found);
+      known = remember(stamp, found, authClient);
+    }
+    Credential credential = known.authority().credential();
+    if (credential.type().isOAuth() && credential.state() != CredentialState.NEEDS_REAUTH) {
+      Credential fresh = lifecycle.fresh(credential, known.authClient());
+      if (fresh != credential) {
+        requireReady(fresh);
+        return new Authority(fresh, Authorizer.of(fresh, known.authClient()));
+      }
+    }
     requireReady(credential);
-    return new Authority(credential, Authorizer.of(credential, authClient));
+    return known.authority();
+  }
+
+  /**
+   * Authorizations built for requests, by credential id, each with the stamp it was built from: a
+   * request re-reads only the stamp (no decryption) and rebuilds when the credential or its
+   * auth-client changed, in this process or any other.
+   */
+  private record Known(
+      CredentialRepository.Stamp stamp, Authority authority, AuthClient authClient) {}
+
+  private static final int KNOWN_LIMIT = 100_000;
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Known> authorities =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Known remember(
+      CredentialRepository.Stamp stamp, Credential found, AuthClient authClient) {
+    // A credential read after the stamp may be newer than it: keep the stamp of what was read.
+    CredentialRepository.Stamp read =
+        new CredentialRepository.Stamp(
+            stamp.workspaceId(), found.version(), stamp.authClientState());
+    Known known =
+        new Known(read, new Authority(found, Authorizer.of(found, authClient)), authClient);
+    if (found.version() == stamp.version()) {
+      if (authorities.size() >= KNOWN_LIMIT) {
+        authorities.clear();
+      }
+      authorities.put(found.id(), known);
+    }
+    return known;
   }
 
   /**

@@ -78,6 +78,24 @@ public final class JdbcCredentialRepository implements CredentialRepository {
   }
 
   @Override
+  public Optional<Stamp> stamp(String id) {
+    return jdbc.queryOne(
+        "SELECT c.workspace_id, c.version, a.updated_at, a.settings, a.secrets FROM credentials c"
+            + " JOIN auth_clients a ON a.id = c.auth_client_id WHERE c.id = ?",
+        rs -> {
+          byte[] secrets = rs.getBytes("secrets");
+          String authClientState =
+              Jdbc.instant(rs, "updated_at")
+                  + "|"
+                  + rs.getString("settings")
+                  + "|"
+                  + (secrets == null ? "" : java.util.Base64.getEncoder().encodeToString(secrets));
+          return new Stamp(rs.getString("workspace_id"), rs.getLong("version"), authClientState);
+        },
+        id);
+  }
+
+  @Override
   public List<Credential> list(String workspaceId, Filter filter, long after, int limit) {
     StringBuilder sql = new StringBuilder(COLUMNS).append("WHERE workspace_id = ? AND seq > ?");
     List<Object> params = new ArrayList<>(List.of(workspaceId, after));

@@ -30,6 +30,12 @@ public final class TenancyService {
   private final Transactions transactions;
   private final Clock clock;
 
+  /** Workspaces kept in memory; past this the cache starts over. */
+  private static final int WORKSPACE_CACHE = 100_000;
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Workspace> workspaces =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public TenancyService(TenancyRepository repository, Transactions transactions, Clock clock) {
     this.repository = repository;
     this.transactions = transactions;
@@ -132,15 +138,30 @@ public final class TenancyService {
 
   /** The workspace, when the caller has a role in it (sees it as a member or admin). */
   public Workspace workspace(Caller caller, String id) {
-    return repository
-        .findWorkspace(id)
+    return findWorkspace(id)
         .filter(w -> caller.roleAt(w.location()).isPresent())
         .orElseThrow(() -> new NotFoundException("workspace", id));
   }
 
-  /** Looks a workspace up without access checks, for services that check access themselves. */
+  /**
+   * Looks a workspace up without access checks, for services that check access themselves.
+   * Workspaces never change or go away once made, so a found one is kept in memory: every request
+   * in a workspace needs it.
+   */
   public Optional<Workspace> findWorkspace(String id) {
-    return repository.findWorkspace(id);
+    Workspace known = workspaces.get(id);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<Workspace> found = repository.findWorkspace(id);
+    found.ifPresent(
+        w -> {
+          if (workspaces.size() >= WORKSPACE_CACHE) {
+            workspaces.clear();
+          }
+          workspaces.put(id, w);
+        });
+    return found;
   }
 
   public Page<Workspace> workspaces(Caller caller, PageRequest page) {

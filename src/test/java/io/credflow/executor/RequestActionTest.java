@@ -43,6 +43,8 @@ class RequestActionTest {
   private String apiKeyQuery;
   private String oauthClient;
   private String instagram;
+  private String tenantId;
+  private String componentId;
 
   @BeforeAll
   void start() {
@@ -71,6 +73,8 @@ class RequestActionTest {
                     Map.of("name", "exec"),
                     Map.of("contract", World.rel("contract", contract)))));
     String component = world.component(tenant, List.of("noauth", "basic", "api_key", "oauth2"));
+    tenantId = tenant;
+    componentId = component;
     Map<String, Object> igDescriptor =
         Map.of(
             "title",
@@ -307,6 +311,42 @@ class RequestActionTest {
     assertThat(upstream.last().header("Authorization"))
         .singleElement()
         .isNotEqualTo("Bearer " + tokens.accessToken());
+  }
+
+  @Test
+  void aChangedCredentialOrAuthClientIsUsedByTheVeryNextRequest() {
+    String authClient =
+        World.created(
+            admin.post(
+                "/v2/auth-clients",
+                World.authClientDoc(
+                    tenantId, componentId, "api_key", Map.of("name", "X-Old-Key"))));
+    String credential = credential("changing", authClient, Map.of("value", "first-value"));
+    ok(send(get(upstream.url("/echo/c1")), null, credential));
+    assertThat(upstream.last().header("X-Old-Key")).containsExactly("first-value");
+
+    ObjectNode patch =
+        World.doc("credential", Map.of("credentials", Map.of("value", "second-value")), Map.of());
+    ((ObjectNode) patch.path("data")).put("id", credential);
+    Api.Response patched =
+        admin.patch("/v2/workspaces/" + ws + "/credentials/" + credential, patch);
+    assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+    ok(send(get(upstream.url("/echo/c2")), null, credential));
+    assertThat(upstream.last().header("X-Old-Key")).containsExactly("second-value");
+
+    ObjectNode clientPatch =
+        World.doc("auth-client", Map.of("credentials", Map.of("name", "X-New-Key")), Map.of());
+    ((ObjectNode) clientPatch.path("data")).put("id", authClient);
+    Api.Response clientPatched = admin.patch("/v2/auth-clients/" + authClient, clientPatch);
+    assertThat(clientPatched.status()).as(clientPatched.text()).isEqualTo(200);
+    ok(send(get(upstream.url("/echo/c3")), null, credential));
+    assertThat(upstream.last().header("X-New-Key")).containsExactly("second-value");
+    assertThat(upstream.last().header("X-Old-Key")).isEmpty();
+
+    assertThat(admin.delete("/v2/workspaces/" + ws + "/credentials/" + credential).status())
+        .isEqualTo(204);
+    assertThat(send(get(upstream.url("/echo/c4")), null, credential).status()).isEqualTo(404);
+    assertThat(upstream.count("/echo/c4")).isZero();
   }
 
   // --- bodies ------------------------------------------------------------------------------------
