@@ -53,48 +53,13 @@ class RequestActionTest {
     provider = FakeOAuthProvider.start();
     admin = server.admin();
     World world = new World(server);
-    String tenant =
-        World.created(
-            admin.post("/v2/tenants", World.doc("tenant", Map.of("name", "exec"), Map.of())));
-    String contract =
-        World.created(
-            admin.post(
-                "/v2/contracts",
-                World.doc(
-                    "contract",
-                    Map.of("name", "exec"),
-                    Map.of("tenant", World.rel("tenant", tenant)))));
-    ws =
-        World.created(
-            admin.post(
-                "/v2/workspaces",
-                World.doc(
-                    "workspace",
-                    Map.of("name", "exec"),
-                    Map.of("contract", World.rel("contract", contract)))));
-    String component = world.component(tenant, List.of("noauth", "basic", "api_key", "oauth2"));
+    World.Tenancy t = world.tenancy("exec");
+    String tenant = t.tenant();
+    String component = t.component();
+    ws = t.workspace();
     tenantId = tenant;
     componentId = component;
-    Map<String, Object> igDescriptor =
-        Map.of(
-            "title",
-            "Instagram",
-            "authClientTypes",
-            List.of("oauth2_instagram"),
-            "credentials",
-            Map.of(
-                "fields",
-                Map.of("auth", Map.of("required", true, "viewClass", "OAuthFieldView")),
-                "oauth2",
-                Map.of("scopes", List.of("user_profile", "user_media"))));
-    String igComponent =
-        World.created(
-            admin.post(
-                "/v2/components",
-                World.doc(
-                    "component",
-                    Map.of("name", "Instagram", "descriptor", igDescriptor),
-                    Map.of("tenant", World.rel("tenant", tenant)))));
+    String igComponent = world.instagramComponent(tenant);
     noauth =
         credential(
             "noauth", world.authClient(admin, tenant, component, "noauth", Map.of()), Map.of());

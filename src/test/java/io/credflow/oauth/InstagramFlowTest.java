@@ -58,28 +58,7 @@ class InstagramFlowTest {
     world = new World(server);
     t = world.tenancy("instagram");
     member = server.as(t.memberKey());
-    Map<String, Object> descriptor =
-        Map.of(
-            "title",
-            "Instagram",
-            "authClientTypes",
-            List.of("oauth2_instagram"),
-            "credentials",
-            Map.of(
-                "fields",
-                Map.of("auth", Map.of("required", true, "viewClass", "OAuthFieldView")),
-                "oauth2",
-                Map.of("scopes", List.of("user_profile", "user_media"))));
-    String component =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/components",
-                    World.doc(
-                        "component",
-                        Map.of("name", "Instagram", "descriptor", descriptor),
-                        Map.of("tenant", World.rel("tenant", t.tenant())))));
+    String component = world.instagramComponent(t.tenant());
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("client_id", instagram.clientId());
     settings.put("client_secret", instagram.clientSecret());

@@ -450,28 +450,7 @@ class RefreshScheduleTest {
 
   static String instagramClient(
       TestServer server, World world, World.Tenancy t, FakeInstagram instagram) {
-    Map<String, Object> descriptor =
-        Map.of(
-            "title",
-            "Instagram",
-            "authClientTypes",
-            List.of("oauth2_instagram"),
-            "credentials",
-            Map.of(
-                "fields",
-                Map.of("auth", Map.of("viewClass", "OAuthFieldView")),
-                "oauth2",
-                Map.of("scopes", List.of("user_profile", "user_media"))));
-    String component =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/components",
-                    World.doc(
-                        "component",
-                        Map.of("name", "Instagram", "descriptor", descriptor),
-                        Map.of("tenant", World.rel("tenant", t.tenant())))));
+    String component = world.instagramComponent(t.tenant());
     Map<String, Object> settings =
         Map.of(
             "client_id", instagram.clientId(),

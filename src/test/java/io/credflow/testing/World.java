@@ -89,6 +89,31 @@ public final class World {
                     Map.of("tenant", rel("tenant", tenant)))));
   }
 
+  /** An Instagram component (OAuthFieldView, the seed's scopes) deployed at the tenant. */
+  public String instagramComponent(String tenant) {
+    Map<String, Object> descriptor =
+        Map.of(
+            "title",
+            "Instagram",
+            "authClientTypes",
+            List.of("oauth2_instagram"),
+            "credentials",
+            Map.of(
+                "fields",
+                Map.of("auth", Map.of("required", true, "viewClass", "OAuthFieldView")),
+                "oauth2",
+                Map.of("scopes", List.of("user_profile", "user_media"))));
+    return created(
+        server
+            .admin()
+            .post(
+                "/v2/components",
+                doc(
+                    "component",
+                    Map.of("name", "Instagram", "descriptor", descriptor),
+                    Map.of("tenant", rel("tenant", tenant)))));
+  }
+
   public Api.Response user(String email) {
     Api.Response r =
         server.admin().post("/v2/users", doc("user", Map.of("email", email), Map.of()));
