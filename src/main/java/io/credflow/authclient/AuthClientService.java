@@ -45,6 +45,8 @@ public final class AuthClientService {
   private final TenancyService tenancy;
   private final Transactions transactions;
   private final Clock clock;
+  private final List<java.util.function.Consumer<String>> changeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public AuthClientService(
       AuthClientRepository repository,
@@ -223,7 +225,16 @@ public final class AuthClientService {
     }
     AuthClient updated = current.with(name, settings, componentIds);
     repository.update(updated);
+    changeListeners.forEach(l -> l.accept(id));
     return repository.find(id).orElseThrow();
+  }
+
+  /**
+   * Calls {@code listener} with an auth-client's id after every update made through this service,
+   * for whoever keeps what it derived from the auth-client (the authorizations of its credentials).
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(listener);
   }
 
   /**

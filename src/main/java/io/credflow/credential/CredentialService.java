@@ -57,9 +57,9 @@ public final class CredentialService {
     this.lifecycle = lifecycle;
     this.transactions = transactions;
     this.clock = clock;
+    authClients.onChange(this::forgetAuthClient);
   }
 
-  /** A credential with the authorization it produces (shown masked in reads). */
   /**
    * A credential with the shape of the authorization it produces, for reads: the authorization
    * holds only masks, so a view cannot leak a secret.
@@ -223,6 +223,7 @@ public final class CredentialService {
               });
       if (written.isPresent()) {
         Credential stored = written.get();
+        authorities.remove(id);
         return view(stored);
       }
     }
@@ -244,7 +245,9 @@ public final class CredentialService {
               + ": only OAuth2 credentials"
               + " have tokens to refresh");
     }
-    return view(lifecycle.refreshNow(credential, authClientOf(credential)));
+    Credential refreshed = lifecycle.refreshNow(credential, authClientOf(credential));
+    authorities.remove(id);
+    return view(refreshed);
   }
 
   /** A workspace's credential events, of one credential when named. */
@@ -261,6 +264,7 @@ public final class CredentialService {
     requireWriter(caller, current);
     lifecycle.deleting(current, authClientOf(current));
     repository.delete(id);
+    authorities.remove(id);
     events.record(
         CredentialEvent.of(
             current,
@@ -291,21 +295,29 @@ public final class CredentialService {
    */
   public Authority forRequest(Caller caller, String workspaceId, String id) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
-    CredentialRepository.Stamp stamp =
-        repository
-            .stamp(id)
-            .filter(s -> s.workspaceId().equals(ws.id()))
-            .orElseThrow(() -> new NotFoundException("credential", id));
+    long now = System.nanoTime();
     Known known = authorities.get(id);
-    if (known == null || !known.stamp().equals(stamp)) {
-      Credential found = find(caller, workspaceId, id);
-      AuthClient authClient = authClientOf(found);
-      known = remember(stamp, found, authClient);
+    if (known == null || now - known.checkedAt() > STAMP_RECHECK_NANOS) {
+      CredentialRepository.Stamp stamp =
+          repository
+              .stamp(id)
+              .filter(s -> s.workspaceId().equals(ws.id()))
+              .orElseThrow(() -> new NotFoundException("credential", id));
+      if (known != null && known.stamp().equals(stamp)) {
+        known = known.checked(now);
+        authorities.put(id, known);
+      } else {
+        Credential found = find(caller, workspaceId, id);
+        known = remember(stamp, found, authClientOf(found), now);
+      }
+    } else if (!known.authority().credential().workspaceId().equals(ws.id())) {
+      throw new NotFoundException("credential", id);
     }
     Credential credential = known.authority().credential();
     if (credential.type().isOAuth() && credential.state() != CredentialState.NEEDS_REAUTH) {
       Credential fresh = lifecycle.fresh(credential, known.authClient());
       if (fresh != credential) {
+        authorities.remove(id);
         requireReady(fresh);
         return new Authority(fresh, Authorizer.of(fresh, known.authClient()));
       }
@@ -315,26 +327,44 @@ public final class CredentialService {
   }
 
   /**
-   * Authorizations built for requests, by credential id, each with the stamp it was built from: a
-   * request re-reads only the stamp (no decryption) and rebuilds when the credential or its
-   * auth-client changed, in this process or any other.
+   * Authorizations built for requests, by credential id, each with the stamp it was built from and
+   * when that stamp was last compared with the database. A request re-reads only the stamp (no
+   * decryption), at most every {@link #STAMP_RECHECK_NANOS} per credential, and rebuilds when the
+   * credential or its auth-client changed. Changes made through this process drop the entry at
+   * once; a change made by another process is seen within that interval (an OAuth2 401 re-reads at
+   * once).
    */
   private record Known(
-      CredentialRepository.Stamp stamp, Authority authority, AuthClient authClient) {}
+      CredentialRepository.Stamp stamp,
+      Authority authority,
+      AuthClient authClient,
+      long checkedAt) {
+    Known checked(long at) {
+      return new Known(stamp, authority, authClient, at);
+    }
+  }
+
+  /** How long a request trusts a stamp it compared: one second. */
+  static final long STAMP_RECHECK_NANOS = 1_000_000_000L;
 
   private static final int KNOWN_LIMIT = 100_000;
 
   private final java.util.concurrent.ConcurrentHashMap<String, Known> authorities =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Drops what requests know of every credential of {@code authClientId}. */
+  private void forgetAuthClient(String authClientId) {
+    authorities.values().removeIf(k -> k.authClient().id().equals(authClientId));
+  }
+
   private Known remember(
-      CredentialRepository.Stamp stamp, Credential found, AuthClient authClient) {
+      CredentialRepository.Stamp stamp, Credential found, AuthClient authClient, long now) {
     // A credential read after the stamp may be newer than it: keep the stamp of what was read.
     CredentialRepository.Stamp read =
         new CredentialRepository.Stamp(
             stamp.workspaceId(), found.version(), stamp.authClientState());
     Known known =
-        new Known(read, new Authority(found, Authorizer.of(found, authClient)), authClient);
+        new Known(read, new Authority(found, Authorizer.of(found, authClient)), authClient, now);
     if (found.version() == stamp.version()) {
       if (authorities.size() >= KNOWN_LIMIT) {
         authorities.clear();
@@ -369,6 +399,7 @@ public final class CredentialService {
       // The provider is down or refused: the caller reports the 401 it got.
       return Optional.empty();
     }
+    authorities.remove(sent.id());
     if (next.state() != CredentialState.READY || next.version() == sent.version()) {
       return Optional.empty();
     }
