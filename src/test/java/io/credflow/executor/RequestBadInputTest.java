@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.credflow.outbound.HostResolver;
 import io.credflow.testing.Api;
 import io.credflow.testing.ExecutorWorkspace;
@@ -136,6 +137,14 @@ class RequestBadInputTest {
                   .percentage(p -> p >= 5.0);
               c.checkQuery((List<?> a) -> a.get(0).toString().startsWith("422"))
                   .percentage(p -> p >= 30.0);
+              c.checkQuery(
+                      (List<?> a) ->
+                          a.get(0)
+                              .toString()
+                              .matches(
+                                  "422 (invalid_expression|expression_failed|invalid_url"
+                                      + "|invalid_base64|outbound_refused|host_not_found)"))
+                  .percentage(p -> p >= 5.0);
             });
 
     if (r.status() >= 500) {
@@ -352,8 +361,41 @@ class RequestBadInputTest {
                   ((ObjectNode) doc.path("data").path("attributes")).set(member, value);
                   return new Garbage(member + " replaced", doc.toString());
                 });
-    return Arbitraries.frequencyOf(Tuple.of(3, mutated), Tuple.of(1, replaced));
+    // An expression member of a template set to a word, junk or a random value.
+    Arbitrary<JsonNode> expressionValues =
+        Arbitraries.frequencyOf(Tuple.of(4, strings().map(TextNode::valueOf)), Tuple.of(1, values));
+    Arbitrary<Garbage> expression =
+        Arbitraries.integers()
+            .between(0, EXPRESSIONS.size() - 1)
+            .flatMap(
+                t ->
+                    Combinators.combine(Arbitraries.of(EXPRESSIONS.get(t)), expressionValues)
+                        .as(
+                            (pointer, value) -> {
+                              ObjectNode doc = templates().get(t);
+                              int slash = pointer.lastIndexOf('/');
+                              ((ObjectNode) doc.at(pointer.substring(0, slash)))
+                                  .set(pointer.substring(slash + 1), value);
+                              return new Garbage("expression at " + pointer, doc.toString());
+                            }));
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, mutated), Tuple.of(1, replaced), Tuple.of(3, expression));
   }
+
+  /** Where each template holds expressions, by template. */
+  private static final List<List<String>> EXPRESSIONS =
+      List.of(
+          List.of(
+              "/data/attributes/config/reader/url",
+              "/data/attributes/config/reader/headers/0/value"),
+          List.of("/data/attributes/config/reader/url", "/data/attributes/config/reader/body/raw"),
+          List.of(
+              "/data/attributes/config/reader/url",
+              "/data/attributes/config/reader/body/formData/0/value",
+              "/data/attributes/config/reader/body/formData/1/value"),
+          List.of(
+              "/data/attributes/config/reader/url",
+              "/data/attributes/config/reader/body/urlencoded/0/value"));
 
   /**
    * Junk numbers, none of them a wait or a timeout that would hold a try up: zero, negative, huge,
