@@ -179,7 +179,7 @@ public record OutboundPolicy(
               what
                   + "this server does not allow private networks; start it with"
                   + " --allow-private-network to allow them"
-                  + (port == NO_PORT
+                  + (port < 1 || port > 65535
                       ? ""
                       : ", or with --allow-outbound "
                           + new AllowedDestination(address, port)

@@ -429,6 +429,13 @@ class OutboundPolicyTest {
   }
 
   @Test
+  void checkUrlWhenThePortIsZeroThenTheRefusalOffersNoAllowance() {
+    assertThatThrownBy(() -> policy(false).checkUrl(URI.create("http://10.0.0.7:0/")))
+        .isInstanceOf(OutboundRefusedException.class)
+        .hasMessageEndingWith(PRIVATE_ADVICE);
+  }
+
+  @Test
   void checkWhenAnAlwaysRefusedAddressIsOnTheListAnywayThenItIsStillRefused() throws Exception {
     // parse() refuses such entries; a policy built around it still never calls them.
     OutboundPolicy policy =
