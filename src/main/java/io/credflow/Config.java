@@ -1,6 +1,7 @@
 package io.credflow;
 
 import io.credflow.common.Secret;
+import io.credflow.outbound.AllowedDestination;
 import io.credflow.outbound.HostResolver;
 import io.credflow.tenancy.ApiKeys;
 import java.net.URI;
@@ -25,6 +26,7 @@ public record Config(
     Path keysetPath,
     URI publicUrl,
     boolean allowPrivateNetwork,
+    List<AllowedDestination> allowOutbound,
     Optional<Secret> adminApiKey,
     boolean demo,
     boolean publicUrlSet,
@@ -59,6 +61,7 @@ public record Config(
     private String keyset;
     private String publicUrl;
     private boolean allowPrivateNetwork;
+    private List<String> allowOutbound = List.of();
     private String adminApiKey;
     private boolean demo;
     private HostResolver hostResolver = HostResolver.SYSTEM;
@@ -105,6 +108,15 @@ public record Config(
 
     public Builder allowPrivateNetwork(boolean v) {
       allowPrivateNetwork = v;
+      return this;
+    }
+
+    /**
+     * Loopback or private {@code IP:PORT} destinations outbound calls may reach without {@link
+     * #allowPrivateNetwork(boolean)}: one internal service each (see {@link AllowedDestination}).
+     */
+    public Builder allowOutbound(List<String> v) {
+      allowOutbound = List.copyOf(v);
       return this;
     }
 
@@ -183,6 +195,14 @@ public record Config(
           problems.add("--public-url/CREDFLOW_PUBLIC_URL is not a URL: " + e.getReason());
         }
       }
+      List<AllowedDestination> allowed = new ArrayList<>();
+      for (String entry : allowOutbound) {
+        try {
+          allowed.add(AllowedDestination.parse(entry));
+        } catch (IllegalArgumentException e) {
+          problems.add("--allow-outbound/CREDFLOW_ALLOW_OUTBOUND: " + e.getMessage());
+        }
+      }
       Optional<Secret> admin = Optional.empty();
       if (blank(adminApiKey) != null) {
         if (!ApiKeys.acceptable(adminApiKey)) {
@@ -205,6 +225,7 @@ public record Config(
           keysetPath,
           publicUri,
           allowPrivateNetwork || demo,
+          List.copyOf(allowed),
           admin,
           demo,
           blank(publicUrl) != null,
@@ -245,6 +266,8 @@ public record Config(
         + publicUrl
         + ", allowPrivateNetwork="
         + allowPrivateNetwork
+        + ", allowOutbound="
+        + allowOutbound
         + ", adminApiKey="
         + adminApiKey
         + ", demo="

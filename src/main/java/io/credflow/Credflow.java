@@ -39,6 +39,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -123,7 +124,10 @@ public final class Credflow implements AutoCloseable {
       // One guarded client for every call to another company: token endpoints and the executor.
       outbound =
           OutboundHttp.start(
-              new OutboundPolicy(config.allowPrivateNetwork(), config.hostResolver()));
+              new OutboundPolicy(
+                  config.allowPrivateNetwork(),
+                  config.hostResolver(),
+                  Set.copyOf(config.allowOutbound())));
       TokenClient tokenClient = HttpTokenClient.create(outbound, HttpTokenClient.DEFAULT_TIMEOUT);
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
       RefreshService refresher =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
@@ -64,5 +65,42 @@ class ConfigTest {
   void buildWhenDbUrlCarriesAPasswordThenTheErrorDoesNotEchoIt() {
     assertThatThrownBy(() -> Config.builder().dbUrl("jdbc:oracle:x?password=hunter2").build())
         .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void buildWhenOutboundDestinationsAreAllowedThenEachIsAnAddressAndPort() {
+    Config c = Config.builder().allowOutbound(List.of("10.0.0.5:8443", "[fd00::5]:443")).build();
+    assertThat(c.allowOutbound())
+        .extracting(Object::toString)
+        .containsExactly("10.0.0.5:8443", "[fd00::5]:443");
+    assertThat(c.allowPrivateNetwork()).isFalse();
+    assertThat(c.toString()).contains("allowOutbound=[10.0.0.5:8443, [fd00::5]:443]");
+    assertThat(Config.builder().build().allowOutbound()).isEmpty();
+  }
+
+  @Test
+  void buildWhenAllowedDestinationsAreWrongThenEachIsReportedWithTheOtherProblems() {
+    assertThatThrownBy(
+            () ->
+                Config.builder()
+                    .port("eighty")
+                    .allowOutbound(
+                        List.of("10.0.0.5:8443", "api.internal:443", "169.254.169.254:80"))
+                    .build())
+        .isInstanceOfSatisfying(
+            Config.InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(3)
+                    .anySatisfy(p -> assertThat(p).contains("--port"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("--allow-outbound/CREDFLOW_ALLOW_OUTBOUND: ")
+                                .contains("\"api.internal:443\" names a host, not an address"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .contains("\"169.254.169.254:80\" is a cloud metadata address")));
   }
 }

@@ -1,6 +1,9 @@
 package io.credflow.cli;
 
 import io.credflow.Config;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -30,6 +33,14 @@ final class ConfigOptions {
       description = "Let requests and token calls reach loopback and private addresses")
   boolean allowPrivateNetwork;
 
+  @Option(
+      names = "--allow-outbound",
+      paramLabel = "IP:PORT",
+      description =
+          "Let requests and token calls reach this one loopback or private address and port"
+              + " (repeatable; CREDFLOW_ALLOW_OUTBOUND, comma-separated)")
+  List<String> allowOutbound = new ArrayList<>();
+
   Config toConfig(Map<String, String> env, boolean demo) {
     return Config.builder()
         .port(first(port, env.get("CREDFLOW_PORT")))
@@ -43,9 +54,19 @@ final class ConfigOptions {
         .allowPrivateNetwork(
             allowPrivateNetwork
                 || "true".equalsIgnoreCase(env.get("CREDFLOW_ALLOW_PRIVATE_NETWORK")))
+        .allowOutbound(
+            allowOutbound.isEmpty() ? list(env.get("CREDFLOW_ALLOW_OUTBOUND")) : allowOutbound)
         .adminApiKey(env.get("CREDFLOW_ADMIN_API_KEY"))
         .demo(demo)
         .build();
+  }
+
+  /** A comma-separated variable's entries, blanks dropped. */
+  private static List<String> list(String env) {
+    if (env == null) {
+      return List.of();
+    }
+    return Arrays.stream(env.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   private static String first(String flag, String env) {

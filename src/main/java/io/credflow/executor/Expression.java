@@ -20,6 +20,10 @@ public final class Expression {
 
   private static final int DEPTH_LIMIT = 200;
 
+  private static final String TOO_DEEP =
+      "the JSONata expression nests too deeply: use fewer levels of parentheses, brackets and"
+          + " operators";
+
   private static final Map<String, Expression> CACHE = new ConcurrentHashMap<>();
 
   private final String text;
@@ -61,6 +65,10 @@ public final class Expression {
           "not a valid JSONata expression: "
               + e.getMessage()
               + " (string literals need quotes, e.g. \"\\\"https://api.example.com\\\"\")");
+    } catch (StackOverflowError e) {
+      // The parser is recursive: input nested thousands deep ("((((…", "- - - …") runs it out of
+      // stack. The stack unwinds to here intact, and the input is what is wrong.
+      throw new ValidationException(pointer, "invalid_expression", TOO_DEEP);
     }
   }
 
@@ -81,6 +89,8 @@ public final class Expression {
           pointer,
           "expression_failed",
           "the JSONata expression failed on this message: " + e.getMessage());
+    } catch (StackOverflowError e) {
+      throw new ValidationException(pointer, "expression_failed", TOO_DEEP + " on this message");
     }
   }
 

@@ -221,7 +221,12 @@ record Outgoing(
     try {
       URI uri = new URI(s.strip());
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      // A host java.net.URI does not take (0x7f.1, 127.1, a_b.example) still names a destination:
+      // the outbound guard reads it and refuses it saying what it is, as for any address.
+      boolean hostless =
+          uri.getHost() == null
+              && (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty());
+      if (!(scheme.equals("http") || scheme.equals("https")) || hostless) {
         throw new ValidationException(
             pointer,
             "invalid_url",

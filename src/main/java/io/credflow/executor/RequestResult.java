@@ -1,5 +1,6 @@
 package io.credflow.executor;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,4 +8,29 @@ import java.util.Map;
  * list of values for a repeated header), and the decoded body (JSON value, XML as JSON, text, or
  * base64).
  */
-public record RequestResult(int statusCode, Map<String, Object> headers, Object responseBody) {}
+public record RequestResult(int statusCode, Map<String, Object> headers, Object responseBody) {
+  /**
+   * The status, header names and the body's shape, never values: an upstream may echo the request's
+   * credential, and bodies carry other people's data.
+   */
+  @Override
+  public String toString() {
+    return "RequestResult[statusCode="
+        + statusCode
+        + ", headers="
+        + headers.keySet()
+        + ", responseBody="
+        + shape(responseBody)
+        + "]";
+  }
+
+  private static String shape(Object body) {
+    return switch (body) {
+      case null -> "null";
+      case Map<?, ?> m -> "object of " + m.size() + " members";
+      case List<?> l -> "array of " + l.size() + " items";
+      case String s -> "text of " + s.length() + " characters";
+      default -> body.getClass().getSimpleName();
+    };
+  }
+}

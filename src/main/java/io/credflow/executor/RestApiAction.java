@@ -7,6 +7,7 @@ import io.credflow.outbound.OutboundHttp;
 import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -184,18 +185,29 @@ public final class RestApiAction {
                 + " redirects (maxRedirects); the last answer ("
                 + r.status()
                 + ") pointed to "
-                + where(resolve(current.uri(), location)));
+                + where(resolve(current, location)));
       }
-      current = current.redirectedTo(resolve(current.uri(), location), r.status());
+      current = current.redirectedTo(resolve(current, location), r.status());
     }
   }
 
-  private static URI resolve(URI base, String location) {
+  /**
+   * The redirect's target. An invalid Location is quoted up to its query only: an upstream may copy
+   * the request's query, credential included, into it.
+   */
+  private static URI resolve(Outgoing current, String location) {
     try {
-      return base.resolve(location.strip());
+      return current.uri().resolve(location.strip());
     } catch (IllegalArgumentException e) {
+      String why =
+          e.getCause() instanceof URISyntaxException syntax
+              ? syntax.getReason() + " at index " + syntax.getIndex()
+              : "not a URL";
+      int query = location.indexOf('?');
+      String shown = query < 0 ? location.strip() : location.substring(0, query).strip() + "?…";
       throw new UpstreamException(
-          "upstream_error", "the upstream redirected to an invalid Location: " + e.getMessage());
+          "upstream_error",
+          scrub("the upstream redirected to an invalid Location (" + why + "): " + shown, current));
     }
   }
 
@@ -322,7 +334,8 @@ public final class RestApiAction {
             r.reason() == null || r.reason().isBlank()
                 ? HttpStatus.getMessage(r.status())
                 : r.reason();
-        String body = new String(r.body(), StandardCharsets.UTF_8);
+        // Masked before it is cut: a cut through a secret would leave its start unmasked.
+        String body = scrub(new String(r.body(), StandardCharsets.UTF_8), request);
         if (body.length() > QUOTED_BODY) {
           body = body.substring(0, QUOTED_BODY) + "…";
         }

@@ -45,7 +45,9 @@ public final class GuardedSocketAddressResolver implements SocketAddressResolver
     List<InetSocketAddress> addresses;
     try {
       addresses =
-          policy.check(host).stream().map(address -> new InetSocketAddress(address, port)).toList();
+          policy.check(host, port).stream()
+              .map(address -> new InetSocketAddress(address, port))
+              .toList();
     } catch (RuntimeException e) {
       promise.failed(e);
       return;

@@ -7,22 +7,37 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where Credflow may connect (security requirement 17). Link-local, cloud metadata, unspecified,
  * multicast, broadcast and reserved addresses are always refused; loopback, private (RFC 1918),
  * carrier-grade NAT and unique-local ones unless the server runs with {@code
- * --allow-private-network}. A name is resolved once per check, and refused when any of its
- * addresses is: a name that answers both public and private addresses is a rebinding trick.
+ * --allow-private-network}, or when the exact address and port are {@linkplain AllowedDestination
+ * allowed} ({@code --allow-outbound}: one internal service, not the whole network). A name is
+ * resolved once per check, and refused when any of its addresses is: a name that answers both
+ * public and private addresses is a rebinding trick.
  *
  * @param allowPrivateNetwork whether loopback and private ranges may be called (demo mode, tests)
  * @param resolver how names become addresses; {@link HostResolver#SYSTEM} outside tests
+ * @param allowed loopback or private destinations that may be called although {@code
+ *     allowPrivateNetwork} is off
  */
-public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver) {
+public record OutboundPolicy(
+    boolean allowPrivateNetwork, HostResolver resolver, Set<AllowedDestination> allowed) {
   private static final int MAX_QUOTED = 100;
+
+  /** No port known: the allowlist cannot match. */
+  private static final int NO_PORT = -1;
 
   public OutboundPolicy {
     Objects.requireNonNull(resolver, "resolver");
+    allowed = Set.copyOf(allowed);
+  }
+
+  /** A policy without an allowlist. */
+  public OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver) {
+    this(allowPrivateNetwork, resolver, Set.of());
   }
 
   /** A policy that resolves names with the system resolver. */
@@ -31,15 +46,24 @@ public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver)
   }
 
   /**
-   * The addresses Credflow may connect to for {@code host}: the address an IP literal spells (in
-   * any of its forms, see {@link IpLiterals}), or every address the name resolves to, resolved
-   * once, here.
+   * {@link #check(String, int)} when the port is not known: the allowlist does not apply.
+   *
+   * @throws OutboundRefusedException as {@link #check(String, int)}
+   */
+  public List<InetAddress> check(String host) {
+    return check(host, NO_PORT);
+  }
+
+  /**
+   * The addresses Credflow may connect to for {@code host} on {@code port}: the address an IP
+   * literal spells (in any of its forms, see {@link IpLiterals}), or every address the name
+   * resolves to, resolved once, here.
    *
    * @throws OutboundRefusedException when any address is refused ({@link
    *     OutboundRefusedException#REFUSED}) or the name does not resolve ({@link
    *     OutboundRefusedException#HOST_NOT_FOUND})
    */
-  public List<InetAddress> check(String host) {
+  public List<InetAddress> check(String host, int port) {
     if (host == null || host.isBlank()) {
       throw OutboundRefusedException.refused("the URL has no host: name the host to call");
     }
@@ -58,7 +82,7 @@ public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver)
       }
     }
     for (InetAddress address : addresses) {
-      refuseIfForbidden(host, address);
+      refuseIfForbidden(host, address, port);
     }
     return List.copyOf(addresses);
   }
@@ -97,7 +121,8 @@ public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver)
     }
     Optional<InetAddress> literal = IpLiterals.parse(host);
     if (literal.isPresent()) {
-      refuseIfForbidden(host, literal.get());
+      int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+      refuseIfForbidden(host, literal.get(), port);
     }
   }
 
@@ -111,7 +136,7 @@ public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver)
     }
     Optional<InetAddress> literal = IpLiterals.parse(host);
     if (literal.isPresent()) {
-      refuseIfForbidden(host, literal.get());
+      refuseIfForbidden(host, literal.get(), NO_PORT);
       throw OutboundRefusedException.refused(
           "the host "
               + quoted(host)
@@ -136,7 +161,7 @@ public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver)
     return colon < 0 ? authority : authority.substring(0, colon);
   }
 
-  private void refuseIfForbidden(String host, InetAddress address) {
+  private void refuseIfForbidden(String host, InetAddress address, int port) {
     AddressClass kind = AddressClass.of(address);
     String text = IpLiterals.text(address);
     String what =
@@ -149,11 +174,16 @@ public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver)
     switch (kind.rule()) {
       case ALLOWED -> {}
       case PRIVATE -> {
-        if (!allowPrivateNetwork) {
+        if (!allowPrivateNetwork && !isAllowed(address, port)) {
           throw OutboundRefusedException.refused(
               what
                   + "this server does not allow private networks; start it with"
-                  + " --allow-private-network to allow them");
+                  + " --allow-private-network to allow them"
+                  + (port < 1 || port > 65535
+                      ? ""
+                      : ", or with --allow-outbound "
+                          + new AllowedDestination(address, port)
+                          + " to allow this one"));
         }
       }
       case NEVER ->
@@ -162,11 +192,15 @@ public record OutboundPolicy(boolean allowPrivateNetwork, HostResolver resolver)
     }
   }
 
+  private boolean isAllowed(InetAddress address, int port) {
+    return allowed.stream().anyMatch(destination -> destination.matches(address, port));
+  }
+
   private static String stripBrackets(String host) {
     return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
-  private static String article(String label) {
+  static String article(String label) {
     return ("aeiou".indexOf(label.charAt(0)) >= 0 ? "an " : "a ") + label;
   }
 

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -19,13 +17,13 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.credflow.testing.Api;
+import io.credflow.testing.JsonGarbage;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -441,29 +439,7 @@ class GarbageInputProperties {
   static Arbitrary<JsonNode> jsonValues() {
     Arbitrary<String> keys =
         Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(KEYS)), Tuple.of(1, strings()));
-    return Arbitraries.recursive(
-        GarbageInputProperties::leaves,
-        inner ->
-            Arbitraries.oneOf(
-                inner
-                    .list()
-                    .ofMaxSize(4)
-                    .map(
-                        items -> {
-                          ArrayNode a = NODES.arrayNode();
-                          items.forEach(a::add);
-                          return (JsonNode) a;
-                        }),
-                Arbitraries.maps(keys, inner)
-                    .ofMaxSize(4)
-                    .map(
-                        members -> {
-                          ObjectNode o = NODES.objectNode();
-                          members.forEach(o::set);
-                          return (JsonNode) o;
-                        })),
-        0,
-        4);
+    return JsonGarbage.values(keys, leaves());
   }
 
   /** {"data":{"type":…,"attributes":…,"relationships":…}} with random parts. */
@@ -489,60 +465,11 @@ class GarbageInputProperties {
             });
   }
 
-  /** One change to a document: at the container picked, set, remove, add or retype a member. */
-  record Mutation(int container, int member, int operation, String key, JsonNode value) {
-    void applyTo(ObjectNode doc) {
-      List<ContainerNode<?>> containers = new ArrayList<>();
-      collect(doc, containers);
-      ContainerNode<?> at = containers.get(Math.floorMod(container, containers.size()));
-      if (at instanceof ObjectNode o) {
-        List<String> names = new ArrayList<>();
-        o.fieldNames().forEachRemaining(names::add);
-        String existing = names.isEmpty() ? key : names.get(Math.floorMod(member, names.size()));
-        switch (Math.floorMod(operation, 3)) {
-          case 0 -> o.set(existing, value);
-          case 1 -> o.remove(existing);
-          default -> o.set(key, value);
-        }
-      } else if (at instanceof ArrayNode a) {
-        int i = a.isEmpty() ? 0 : Math.floorMod(member, a.size());
-        switch (Math.floorMod(operation, 3)) {
-          case 0 -> {
-            if (a.isEmpty()) {
-              a.add(value);
-            } else {
-              a.set(i, value);
-            }
-          }
-          case 1 -> {
-            if (!a.isEmpty()) {
-              a.remove(i);
-            }
-          }
-          default -> a.add(value);
-        }
-      }
-    }
-
-    private static void collect(JsonNode node, List<ContainerNode<?>> out) {
-      if (node instanceof ContainerNode<?> c) {
-        out.add(c);
-        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-          collect(it.next(), out);
-        }
-      }
-    }
-  }
-
   private static Arbitrary<Payload> mutatedDocuments(Arbitrary<ObjectNode> template) {
-    Arbitrary<Mutation> mutation =
-        Combinators.combine(
-                Arbitraries.integers(),
-                Arbitraries.integers(),
-                Arbitraries.integers().between(0, 2),
-                Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(KEYS)), Tuple.of(1, strings())),
-                jsonValues())
-            .as(Mutation::new);
+    Arbitrary<JsonGarbage.Mutation> mutation =
+        JsonGarbage.mutations(
+            Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(KEYS)), Tuple.of(1, strings())),
+            jsonValues());
     return Combinators.combine(
             template, mutation.list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(true, false))
         .as(

@@ -1,10 +1,14 @@
 package io.credflow.executor;
 
+import static io.credflow.testing.ExecutorWorkspace.get;
+import static io.credflow.testing.ExecutorWorkspace.lit;
+import static io.credflow.testing.ExecutorWorkspace.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.testing.Api;
+import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
 import io.credflow.testing.oauth.FakeOAuthProvider;
@@ -36,12 +40,11 @@ class RequestActionTest {
   private Upstream upstream;
   private FakeOAuthProvider provider;
   private Api admin;
-  private String ws;
+  private ExecutorWorkspace w;
   private String noauth;
   private String basic;
   private String apiKeyHeader;
   private String apiKeyQuery;
-  private String oauthClient;
   private String instagram;
   private String tenantId;
   private String componentId;
@@ -52,49 +55,23 @@ class RequestActionTest {
     upstream = Upstream.start();
     provider = FakeOAuthProvider.start();
     admin = server.admin();
-    World world = new World(server);
-    World.Tenancy t = world.tenancy("exec");
-    String tenant = t.tenant();
-    String component = t.component();
-    ws = t.workspace();
-    tenantId = tenant;
-    componentId = component;
-    String igComponent = world.instagramComponent(tenant);
-    noauth =
-        credential(
-            "noauth", world.authClient(admin, tenant, component, "noauth", Map.of()), Map.of());
-    basic =
-        credential(
-            "basic",
-            world.authClient(admin, tenant, component, "basic", Map.of("name", "svc-user")),
-            Map.of("password", "pa:ss wörd"));
-    apiKeyHeader =
-        credential(
-            "key header",
-            world.authClient(admin, tenant, component, "api_key", Map.of("name", "X-Api-Key")),
-            Map.of("value", "key-123456"));
-    apiKeyQuery =
-        credential(
-            "key query",
-            world.authClient(
-                admin, tenant, component, "api_key", Map.of("name", "api_key", "in", "query")),
-            Map.of("value", "qkey-456789"));
-    Map<String, Object> oauth = new LinkedHashMap<>();
-    oauth.put("client_id", provider.clientId());
-    oauth.put("client_secret", provider.clientSecret());
-    oauth.put("auth_uri", provider.authorizeUri().toString());
-    oauth.put("token_uri", provider.tokenUri().toString());
-    oauth.put("client_auth", "basic");
-    oauthClient = world.authClient(admin, tenant, component, "oauth2", oauth);
+    w = ExecutorWorkspace.create(server, provider, "exec");
+    noauth = w.noauth();
+    basic = w.basic();
+    apiKeyHeader = w.apiKeyHeader();
+    apiKeyQuery = w.apiKeyQuery();
+    tenantId = w.tenant();
+    componentId = w.component();
+    String igComponent = new World(server).instagramComponent(w.tenant());
     Map<String, Object> ig = new LinkedHashMap<>();
     ig.put("client_id", "ig-client");
     ig.put("client_secret", "ig-secret-value");
     ig.put("auth_uri", "https://instagram.example.test/authorize");
     ig.put("token_uri", "https://instagram.example.test/token");
     instagram =
-        credential(
+        w.credential(
             "instagram",
-            world.authClient(admin, tenant, igComponent, "oauth2_instagram", ig),
+            new World(server).authClient(admin, w.tenant(), igComponent, "oauth2_instagram", ig),
             Map.of("access_token", "IGlongLivedToken123", "expires_in", 5_000_000));
   }
 
@@ -110,49 +87,8 @@ class RequestActionTest {
     upstream.clear();
   }
 
-  private String credential(String name, String authClient, Object secrets) {
-    return World.created(
-        admin.post(
-            "/v2/workspaces/" + ws + "/credentials",
-            World.credentialDoc(name, authClient, secrets)));
-  }
-
-  private String oauthCredential(FakeOAuthProvider.Tokens tokens, long expiresIn) {
-    Map<String, Object> secrets = new LinkedHashMap<>();
-    secrets.put("access_token", tokens.accessToken());
-    tokens.refreshToken().ifPresent(rt -> secrets.put("refresh_token", rt));
-    secrets.put("expires_in", expiresIn);
-    return credential("oauth " + System.nanoTime(), oauthClient, secrets);
-  }
-
-  /** A quoted JSONata string literal. */
-  private static String lit(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static Map<String, Object> get(String url) {
-    Map<String, Object> reader = new LinkedHashMap<>();
-    reader.put("method", "GET");
-    reader.put("url", lit(url));
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("reader", reader);
-    return config;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> reader(Map<String, Object> config) {
-    return (Map<String, Object>) config.get("reader");
-  }
-
   private Api.Response send(Map<String, Object> config, Object message, String credential) {
-    Map<String, Object> attributes = new LinkedHashMap<>();
-    attributes.put("config", config);
-    if (message != null) {
-      attributes.put("message", message);
-    }
-    ObjectNode doc =
-        World.doc("request", attributes, Map.of("credential", World.rel("credential", credential)));
-    return admin.post("/v2/workspaces/" + ws + "/requests", doc);
+    return w.send(config, message, credential);
   }
 
   private static JsonNode ok(Api.Response r) {
@@ -209,7 +145,7 @@ class RequestActionTest {
 
   @Test
   void oauth2SendsBearerAndAnExplicitAuthorizationHeaderWinsWithoutADuplicate() {
-    String credential = oauthCredential(provider.issueTokens("read"), 3600);
+    String credential = w.oauthCredential(provider.issueTokens("read"), 3600);
     ok(send(get(upstream.url("/echo/bearer")), null, credential));
     assertThat(upstream.last().header("Authorization"))
         .singleElement()
@@ -234,7 +170,7 @@ class RequestActionTest {
   @Test
   void oauth2UnauthorizedRefreshesOnceAndRetriesOnce() {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String credential = oauthCredential(tokens, 3600);
+    String credential = w.oauthCredential(tokens, 3600);
     provider.revokeToken(tokens.accessToken());
     int refreshesBefore = provider.tokenRequestCount("refresh_token");
     int resourceBefore = provider.resourceRequests().size();
@@ -248,7 +184,7 @@ class RequestActionTest {
 
   @Test
   void a401ThatSurvivesTheRefreshIsReportedNotLooped() {
-    String credential = oauthCredential(provider.issueTokens("read"), 3600);
+    String credential = w.oauthCredential(provider.issueTokens("read"), 3600);
     upstream.acceptBearer();
     int refreshesBefore = provider.tokenRequestCount("refresh_token");
 
@@ -269,7 +205,7 @@ class RequestActionTest {
   @Test
   void aTokenWithinTheSkewIsRefreshedBeforeSending() {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String credential = oauthCredential(tokens, 30);
+    String credential = w.oauthCredential(tokens, 30);
     int refreshesBefore = provider.tokenRequestCount("refresh_token");
     ok(send(get(upstream.url("/echo/fresh")), null, credential));
     assertThat(provider.tokenRequestCount("refresh_token") - refreshesBefore).isEqualTo(1);
@@ -286,7 +222,7 @@ class RequestActionTest {
                 "/v2/auth-clients",
                 World.authClientDoc(
                     tenantId, componentId, "api_key", Map.of("name", "X-Old-Key"))));
-    String credential = credential("changing", authClient, Map.of("value", "first-value"));
+    String credential = w.credential("changing", authClient, Map.of("value", "first-value"));
     ok(send(get(upstream.url("/echo/c1")), null, credential));
     assertThat(upstream.last().header("X-Old-Key")).containsExactly("first-value");
 
@@ -294,7 +230,7 @@ class RequestActionTest {
         World.doc("credential", Map.of("credentials", Map.of("value", "second-value")), Map.of());
     ((ObjectNode) patch.path("data")).put("id", credential);
     Api.Response patched =
-        admin.patch("/v2/workspaces/" + ws + "/credentials/" + credential, patch);
+        admin.patch("/v2/workspaces/" + w.workspace() + "/credentials/" + credential, patch);
     assertThat(patched.status()).as(patched.text()).isEqualTo(200);
     ok(send(get(upstream.url("/echo/c2")), null, credential));
     assertThat(upstream.last().header("X-Old-Key")).containsExactly("second-value");
@@ -308,7 +244,8 @@ class RequestActionTest {
     assertThat(upstream.last().header("X-New-Key")).containsExactly("second-value");
     assertThat(upstream.last().header("X-Old-Key")).isEmpty();
 
-    assertThat(admin.delete("/v2/workspaces/" + ws + "/credentials/" + credential).status())
+    assertThat(
+            admin.delete("/v2/workspaces/" + w.workspace() + "/credentials/" + credential).status())
         .isEqualTo(204);
     assertThat(send(get(upstream.url("/echo/c4")), null, credential).status()).isEqualTo(404);
     assertThat(upstream.count("/echo/c4")).isZero();

@@ -80,7 +80,10 @@ class OutboundTokenCallTest {
             "the token endpoint of auth-client "
                 + authClient
                 + ": refused to connect to 127.0.0.1 (loopback): this server does not allow"
-                + " private networks; start it with --allow-private-network to allow them");
+                + " private networks; start it with --allow-private-network to allow them, or with"
+                + " --allow-outbound 127.0.0.1:"
+                + provider.tokenUri().getPort()
+                + " to allow this one");
     assertThat(provider.tokenRequestCount()).isZero();
   }
 

@@ -36,6 +36,7 @@ class OutboundPolicyTest {
           "metadata.example", List.of("169.254.169.254"),
           "split.example", List.of("93.184.216.34", "127.0.0.1"),
           "v6.example", List.of("2606:4700:4700::1111", "fd12::1"),
+          "pair.example", List.of("10.0.0.7", "10.0.0.8"),
           "1.2.3.example", List.of("93.184.216.34"));
 
   private final List<String> lookedUp = Collections.synchronizedList(new ArrayList<>());
@@ -344,5 +345,164 @@ class OutboundPolicyTest {
         .isEqualTo(
             "the token endpoint of auth-client ac_1: refused to connect to 10.1.2.3 (private): "
                 + PRIVATE_ADVICE);
+  }
+
+  // ---- the allowlist (--allow-outbound) ----
+
+  private OutboundPolicy allowing(String... entries) {
+    return new OutboundPolicy(
+        false,
+        names,
+        java.util.Arrays.stream(entries)
+            .map(AllowedDestination::parse)
+            .collect(java.util.stream.Collectors.toSet()));
+  }
+
+  @Test
+  void checkWhenTheExactAddressAndPortAreAllowedThenOnlyThatDestinationPasses() throws Exception {
+    OutboundPolicy policy = allowing("10.0.0.7:8443", "127.0.0.1:9000");
+    assertThat(policy.check("10.0.0.7", 8443)).containsExactly(InetAddress.getByName("10.0.0.7"));
+    assertThat(policy.check("internal.example", 8443))
+        .as("a name is matched by the address it resolves to")
+        .containsExactly(InetAddress.getByName("10.0.0.7"));
+    assertThat(policy.check("0x7f.1", 9000)).containsExactly(InetAddress.getByName("127.0.0.1"));
+    assertThat(policy.check("[::ffff:127.0.0.1]", 9000)).hasSize(1);
+
+    assertThatThrownBy(() -> policy.check("10.0.0.7", 8444))
+        .as("another port")
+        .hasMessageContaining("(private)");
+    assertThatThrownBy(() -> policy.check("10.0.0.8", 8443))
+        .as("a neighbour")
+        .hasMessageContaining("(private)");
+    assertThatThrownBy(() -> policy.check("127.0.0.2", 9000)).hasMessageContaining("(loopback)");
+    assertThatThrownBy(() -> policy.check("10.0.0.7"))
+        .as("no port known")
+        .hasMessageEndingWith(PRIVATE_ADVICE);
+    assertThat(policy.check("split.example", 9000))
+        .as("every address is public or allowed")
+        .hasSize(2);
+    assertThatThrownBy(() -> policy.check("pair.example", 8443))
+        .as("one address allowed does not let a name's other private address through")
+        .hasMessageStartingWith("refused to connect to 10.0.0.8 (private, from \"pair.example\")");
+  }
+
+  @Test
+  void checkWhenAResolverAnswersTheAllowedIpv4AsMappedIpv6ThenItIsTheSameDestination()
+      throws Exception {
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    mapped[12] = 10;
+    mapped[15] = 7;
+    InetAddress v6 = Inet6Address.getByAddress(null, mapped, -1);
+    OutboundPolicy policy =
+        new OutboundPolicy(
+            false, host -> List.of(v6), java.util.Set.of(AllowedDestination.parse("10.0.0.7:80")));
+    assertThat(policy.check("mapped.example", 80)).containsExactly(v6);
+    assertThatThrownBy(() -> policy.check("mapped.example", 81))
+        .isInstanceOf(OutboundRefusedException.class);
+  }
+
+  @Test
+  void checkUrlWhenALiteralIsAllowedThenItsPortOrTheSchemesDefaultMustMatch() {
+    OutboundPolicy policy = allowing("10.0.0.7:8443", "10.0.0.9:80", "[fd00::5]:443");
+    policy.checkUrl(URI.create("http://10.0.0.7:8443/v1"));
+    policy.checkUrl(URI.create("http://10.0.0.9/v1"));
+    policy.checkUrl(URI.create("https://[fd00::5]/v1"));
+    policy.checkUrl(URI.create("https://[fd00:0::5]:443/v1"));
+    assertThatThrownBy(() -> policy.checkUrl(URI.create("http://10.0.0.7/v1")))
+        .hasMessageContaining("--allow-outbound 10.0.0.7:80 to allow this one");
+    assertThatThrownBy(() -> policy.checkUrl(URI.create("https://10.0.0.9/v1")))
+        .hasMessageContaining("--allow-outbound 10.0.0.9:443");
+    assertThatThrownBy(() -> policy.checkUrl(URI.create("http://[fd00::5]/v1")))
+        .hasMessageContaining("--allow-outbound [fd00::5]:80");
+    assertThat(lookedUp).isEmpty();
+  }
+
+  @Test
+  void checkWhenRefusedWithAKnownPortThenTheMessageOffersTheNarrowAllowance() {
+    assertThatThrownBy(() -> policy(false).check("internal.example", 8443))
+        .hasMessage(
+            "refused to connect to 10.0.0.7 (private, from \"internal.example\"): this server does"
+                + " not allow private networks; start it with --allow-private-network to allow"
+                + " them, or with --allow-outbound 10.0.0.7:8443 to allow this one");
+  }
+
+  @Test
+  void checkUrlWhenThePortIsZeroThenTheRefusalOffersNoAllowance() {
+    assertThatThrownBy(() -> policy(false).checkUrl(URI.create("http://10.0.0.7:0/")))
+        .isInstanceOf(OutboundRefusedException.class)
+        .hasMessageEndingWith(PRIVATE_ADVICE);
+  }
+
+  @Test
+  void checkWhenAnAlwaysRefusedAddressIsOnTheListAnywayThenItIsStillRefused() throws Exception {
+    // parse() refuses such entries; a policy built around it still never calls them.
+    OutboundPolicy policy =
+        new OutboundPolicy(
+            true,
+            names,
+            java.util.Set.of(
+                new AllowedDestination(InetAddress.getByName("169.254.169.254"), 80),
+                new AllowedDestination(InetAddress.getByName("fe80::1"), 80)));
+    assertThatThrownBy(() -> policy.check("169.254.169.254", 80))
+        .hasMessageContaining("always refused");
+    assertThatThrownBy(() -> policy.checkUrl(URI.create("http://169.254.169.254/latest")))
+        .hasMessageContaining("always refused");
+    assertThatThrownBy(() -> policy.check("metadata.example", 80))
+        .hasMessageContaining("always refused");
+    assertThatThrownBy(() -> policy.check("[fe80::1]", 80)).hasMessageContaining("always refused");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          10.0.0.5:8443         | 10.0.0.5:8443
+          127.0.0.1:1           | 127.0.0.1:1
+          ' 192.168.1.2:65535 ' | 192.168.1.2:65535
+          [fd00::5]:443         | [fd00::5]:443
+          [FD00:0:0::5]:443     | [fd00::5]:443
+          [::1]:8080            | [::1]:8080
+          [::ffff:10.0.0.5]:80  | 10.0.0.5:80
+          8.8.8.8:53            | 8.8.8.8:53
+          """)
+  void parseWhenAnAddressAndPortAreGivenThenItIsThatDestination(String text, String shown) {
+    assertThat(AllowedDestination.parse(text).toString()).isEqualTo(shown);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          10.0.0.5                  | has no port
+          ''                        | has no port
+          10.0.0.5:                 | has no valid port
+          10.0.0.5:0                | has no valid port
+          10.0.0.5:65536            | has no valid port
+          10.0.0.5:99999999999      | has no valid port
+          10.0.0.5:http             | has no valid port
+          10.0.0.5:-1               | has no valid port
+          :8080                     | has no IP address before the port
+          fd00::5                   | needs its IPv6 address in brackets
+          [fd00::5]                 | has no port
+          [fd00::5]443              | has no port
+          10.0.0.256:80             | does not start with a valid IP address
+          [10.0.0.1]:80             | does not start with a valid IP address
+          internal.example:8443     | names a host, not an address
+          localhost:8080            | names a host, not an address
+          169.254.169.254:80        | is a cloud metadata address, which Credflow always refuses
+          0251.0376.0251.0376:80    | is a cloud metadata address
+          [fe80::1]:80              | is a link-local address
+          0.0.0.0:80                | is an unspecified address
+          224.0.0.1:80              | is a multicast address
+          """)
+  void parseWhenTheEntryIsNoAllowableAddressAndPortThenTheMessageSaysWhy(String text, String why) {
+    assertThatThrownBy(() -> AllowedDestination.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(why)
+        .hasMessageContaining("\"" + text.strip() + "\"");
   }
 }

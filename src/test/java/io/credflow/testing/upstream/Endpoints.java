@@ -79,7 +79,7 @@ final class Endpoints extends Handler.Abstract {
   private Reply route(Received r) {
     String path = r.path();
     if (under(path, "/echo")) {
-      return Reply.json(200, echo(r));
+      return Reply.json(intParam(r, "status", 200, 200, 599), echo(r));
     }
     if (path.startsWith("/status/")) {
       return status(r, path.substring("/status/".length()));

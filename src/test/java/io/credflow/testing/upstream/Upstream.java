@@ -32,7 +32,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *   <li>{@code /echo/*}: 200, JSON describing the request ({@code method, path, rawQuery, query,
  *       headers} (lowercased name to values), {@code body} (UTF-8), {@code bodyBase64, contentType,
  *       parts} (each {@code name, filename, contentType, size} and {@code text} when the content is
- *       UTF-8, else {@code base64}), {@code form}).
+ *       UTF-8, else {@code base64}), {@code form}); with {@code status} (200..599) that status
+ *       instead, as an error page that quotes the request would.
  *   <li>{@code /status/{code}}: that status (200..599); {@code retryAfter} is sent verbatim as
  *       {@code Retry-After}, {@code body} is the body text, {@code type} its content type (default
  *       {@code application/json} and {@code {"error":"status CODE"}}). 204 and 304 have no body.

@@ -154,6 +154,18 @@ class UpstreamTest {
   }
 
   @Test
+  void echoWithAStatusAnswersItQuotingTheRequest() throws Exception {
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(uri("/echo/err?status=500")).header("Authorization", "t-1"));
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(response.body()).get("headers").get("authorization").get(0).asText())
+        .isEqualTo("t-1");
+    assertThat(send(HttpRequest.newBuilder(uri("/echo/err?status=99"))).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void multipartBodyIsParsedBackPartByPart() throws Exception {
     byte[] file = new byte[3000];
     for (int i = 0; i < file.length; i++) {

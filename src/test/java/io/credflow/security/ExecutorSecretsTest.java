@@ -1,0 +1,268 @@
+package io.credflow.security;
+
+import static io.credflow.testing.ExecutorWorkspace.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.read.ListAppender;
+import io.credflow.common.Secret;
+import io.credflow.credential.CredentialService;
+import io.credflow.executor.Message;
+import io.credflow.executor.RequestResult;
+import io.credflow.executor.RequestSpec;
+import io.credflow.executor.RestApiAction;
+import io.credflow.executor.SpecParser;
+import io.credflow.tenancy.Caller;
+import io.credflow.testing.Api;
+import io.credflow.testing.ExecutorWorkspace;
+import io.credflow.testing.TestServer;
+import io.credflow.testing.oauth.FakeOAuthProvider;
+import io.credflow.testing.upstream.Upstream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The credential's secret never leaves through the executor (security.md 6): not in an error detail
+ * when the upstream quotes the request back (whole, or cut where the quote is truncated), not in a
+ * message about a redirect or a lost connection, not in a log line written during any of these
+ * calls, and not in the text of the values a call is made of and returns.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExecutorSecretsTest {
+  /** Longest run of a secret's characters an output may contain by chance. */
+  private static final int CHANCE = 5;
+
+  private TestServer server;
+  private Upstream upstream;
+  private FakeOAuthProvider provider;
+  private ExecutorWorkspace w;
+  private String bearer;
+  private String bearerToken;
+
+  /** A credential and the secret values a request made with it carries. */
+  private record Carried(String label, String credential, List<String> secrets) {}
+
+  private List<Carried> carried;
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+  private final Logger credflow = (Logger) LoggerFactory.getLogger("io.credflow");
+
+  @BeforeAll
+  void start() {
+    server = TestServer.h2();
+    upstream = Upstream.start();
+    provider = FakeOAuthProvider.start();
+    w = ExecutorWorkspace.create(server, provider, "secrets");
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    bearerToken = tokens.accessToken();
+    bearer = w.oauthCredential(tokens, 3600);
+    String basicToken =
+        Base64.getEncoder()
+            .encodeToString(
+                (ExecutorWorkspace.BASIC_USER + ":" + ExecutorWorkspace.BASIC_PASSWORD)
+                    .getBytes(StandardCharsets.UTF_8));
+    carried =
+        List.of(
+            new Carried("basic", w.basic(), List.of(basicToken, ExecutorWorkspace.BASIC_PASSWORD)),
+            new Carried("bearer", bearer, List.of(bearerToken)),
+            new Carried("api_key header", w.apiKeyHeader(), List.of(ExecutorWorkspace.HEADER_KEY)),
+            new Carried("api_key query", w.apiKeyQuery(), List.of(ExecutorWorkspace.QUERY_KEY)));
+  }
+
+  @AfterAll
+  void stop() {
+    upstream.close();
+    provider.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void captureLogs() {
+    logs.list.clear();
+    logs.start();
+    root.addAppender(logs);
+    credflow.setLevel(Level.DEBUG);
+    LoggerFactory.getLogger("io.credflow.executor").debug("log capture check");
+  }
+
+  @AfterEach
+  void noLogLineHoldsASecret() {
+    credflow.setLevel(null);
+    root.detachAppender(logs);
+    assertThat(logs.list)
+        .as("the capture sees Credflow's loggers")
+        .anyMatch(e -> e.getFormattedMessage().equals("log capture check"));
+    for (ILoggingEvent event : logs.list) {
+      StringBuilder text = new StringBuilder(event.getFormattedMessage());
+      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+        text.append('\n').append(t.getClassName()).append(": ").append(t.getMessage());
+        for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) {
+          text.append('\n').append(frame.getSTEAsString());
+        }
+      }
+      for (Carried c : carried) {
+        assertNoSecret(c, text.toString(), "log line " + event);
+      }
+    }
+  }
+
+  private static void assertNoSecret(Carried c, String text, String where) {
+    for (String secret : c.secrets()) {
+      for (String form : List.of(secret, URLEncoder.encode(secret, StandardCharsets.UTF_8))) {
+        for (int i = 0; i + CHANCE < form.length(); i++) {
+          String piece = form.substring(i, i + CHANCE + 1);
+          assertThat(text)
+              .as("%s with the %s credential holds %s of its secret", where, c.label(), piece)
+              .doesNotContain(piece);
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> throwError(String url) {
+    Map<String, Object> config = get(url);
+    config.put("errorPolicy", "throwError");
+    return config;
+  }
+
+  @Test
+  void anUpstreamErrorThatQuotesTheRequestIsReportedMasked() {
+    for (Carried c : carried) {
+      Api.Response r =
+          w.send(throwError(upstream.url("/echo/quote?status=500")), null, c.credential());
+      assertThat(r.status()).as(r.text()).isEqualTo(502);
+      assertThat(r.error().path("code").asText()).isEqualTo("upstream_error");
+      String detail = r.error().path("detail").asText();
+      assertThat(detail).as(c.label()).contains(Secret.MASK).contains("status - \"500\"");
+      assertNoSecret(c, r.text(), "the 502");
+    }
+  }
+
+  @Test
+  void aQuoteCutInTheMiddleOfTheSecretShowsNoPartOfIt() {
+    for (Carried c : carried) {
+      String secret = c.secrets().get(0);
+      // Where the secret starts in the quoted body: the mask starts there while nothing is cut.
+      String first = detail(c, "");
+      int bodyStart = first.indexOf("body: ") + "body: ".length();
+      int maskAt = first.indexOf(Secret.MASK) - bodyStart;
+      int secretAt = maskAt + (c.label().equals("basic") ? "Basic ".length() : 0);
+      secretAt += c.label().equals("bearer") ? "Bearer ".length() : 0;
+      assertThat(maskAt).as(first).isBetween(0, 900);
+      // Pad the path (quoted once, before the headers and the query) so that the quote, cut at
+      // 1,000 characters, ends half-way through the secret.
+      int kept = Math.min(secret.length() - 1, Math.max(CHANCE + 1, secret.length() / 2));
+      String cut = detail(c, "p".repeat(1_000 - kept - secretAt));
+
+      assertThat(cut).as(c.label()).endsWith("…");
+      assertNoSecret(c, cut, "the cut quote");
+    }
+  }
+
+  private String detail(Carried c, String pad) {
+    Api.Response r =
+        w.send(throwError(upstream.url("/echo/cut" + pad + "?status=500")), null, c.credential());
+    assertThat(r.status()).as(r.text()).isEqualTo(502);
+    return r.error().path("detail").asText();
+  }
+
+  @Test
+  void anInvalidRedirectThatCarriesTheKeyIsReportedWithoutIt() {
+    Carried query = carried.get(3);
+    String location = "/login?next=/data%3Fapi_key=" + ExecutorWorkspace.QUERY_KEY + " again";
+    Api.Response r =
+        w.send(
+            get(
+                upstream.url(
+                    "/redirect-to?url=" + URLEncoder.encode(location, StandardCharsets.UTF_8))),
+            null,
+            query.credential());
+    assertThat(r.status()).as(r.text()).isEqualTo(502);
+    assertThat(r.error().path("detail").asText()).contains("invalid Location");
+    assertNoSecret(query, r.text(), "the 502");
+  }
+
+  @Test
+  void lostConnectionsAndTimeoutsNameTheUrlWithoutItsQuery() {
+    Carried query = carried.get(3);
+    try (Upstream.Dropper dropper = Upstream.Dropper.start()) {
+      Map<String, Object> config = get(dropper.url("/x?page=1"));
+      config.put("errorPolicy", "emit");
+      Api.Response lost = w.send(config, null, query.credential());
+      assertThat(lost.status()).as(lost.text()).isEqualTo(200);
+      assertThat(lost.attributes().path("responseBody").path("message").asText())
+          .startsWith("could not reach http://127.0.0.1:" + dropper.port() + "/x");
+      assertNoSecret(query, lost.text(), "a lost connection");
+    }
+    Map<String, Object> slow = throwError(upstream.url("/slow?ms=1000"));
+    slow.put("requestTimeoutPeriod", 100);
+    Api.Response timedOut = w.send(slow, null, query.credential());
+    assertThat(timedOut.status()).as(timedOut.text()).isEqualTo(502);
+    assertThat(timedOut.error().path("detail").asText()).contains("within 100 ms");
+    assertNoSecret(query, timedOut.text(), "a timeout");
+  }
+
+  @Test
+  void aTokenThatStopsWorkingIsRefreshedAndReportedWithoutEitherToken() {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String credential = w.oauthCredential(tokens, 3600);
+    upstream.acceptBearer();
+    provider.failNext(1, FakeOAuthProvider.TokenFailure.INVALID_GRANT);
+    Carried c =
+        new Carried(
+            "rejected bearer",
+            credential,
+            List.of(tokens.accessToken(), tokens.refreshToken().orElseThrow()));
+
+    Api.Response r = w.send(throwError(upstream.url("/protected/echo")), null, credential);
+
+    assertThat(r.status()).as(r.text()).isEqualTo(502);
+    assertThat(r.error().path("detail").asText()).contains("status - \"401\"");
+    assertNoSecret(c, r.text(), "the 502");
+    for (ILoggingEvent event : logs.list) {
+      assertNoSecret(c, event.getFormattedMessage(), "log line");
+    }
+  }
+
+  @Test
+  void theValuesOfACallPrintWithoutTheSecret() {
+    RestApiAction action = server.credflow().services().requests();
+    CredentialService credentials = server.credflow().services().credentials();
+    Caller admin = server.credflow().services().tenancy().bootstrapAdminCaller();
+    RequestSpec spec = SpecParser.parse(get(upstream.url("/echo/print")), "/config");
+    Message message = Message.of(Map.of("id", 1), Map.of("trace", "t-1"));
+    for (Carried c : carried) {
+      RequestResult result = action.execute(admin, w.workspace(), c.credential(), spec, message);
+      assertThat(result.statusCode()).isEqualTo(200);
+      assertThat(result.responseBody().toString())
+          .as("the upstream really echoed the %s credential", c.label())
+          .contains(c.secrets().get(0));
+      CredentialService.Authority authority =
+          credentials.forRequest(admin, w.workspace(), c.credential());
+      String printed =
+          String.join(
+              "\n",
+              spec.toString(),
+              message.toString(),
+              result.toString(),
+              authority.toString(),
+              authority.authorization().toString(),
+              authority.credential().toString());
+      assertNoSecret(c, printed, "toString");
+    }
+  }
+}
