@@ -329,7 +329,7 @@ public final class CredentialService {
   /**
    * Authorizations built for requests, by credential id, each with the stamp it was built from and
    * when that stamp was last compared with the database. A request re-reads only the stamp (no
-   * decryption), at most every {@link #STAMP_RECHECK_NANOS} per credential, and rebuilds when the
+   * decryption), at most every {@link #STAMP_RECHECK} per credential, and rebuilds when the
    * credential or its auth-client changed. Changes made through this process drop the entry at
    * once; a change made by another process is seen within that interval (an OAuth2 401 re-reads at
    * once).
@@ -344,8 +344,10 @@ public final class CredentialService {
     }
   }
 
-  /** How long a request trusts a stamp it compared: one second. */
-  static final long STAMP_RECHECK_NANOS = 1_000_000_000L;
+  /** How long a request trusts a stamp it compared. */
+  public static final java.time.Duration STAMP_RECHECK = java.time.Duration.ofSeconds(1);
+
+  private static final long STAMP_RECHECK_NANOS = STAMP_RECHECK.toNanos();
 
   private static final int KNOWN_LIMIT = 100_000;
 
