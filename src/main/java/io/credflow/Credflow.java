@@ -162,6 +162,7 @@ public final class Credflow implements AutoCloseable {
               jdbc,
               clock);
       credentialsRef.set(credentials);
+      refresher.onChange(credentials::forget);
       RestApiAction requests =
           new RestApiAction(credentials, outbound, RestApiAction.Settings.defaults(), clock);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());

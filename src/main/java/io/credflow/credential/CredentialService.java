@@ -278,7 +278,15 @@ public final class CredentialService {
    * audited (who, which credential, why); the secret is never in the record.
    */
   public Access access(Caller caller, String workspaceId, String id, String reason) {
-    Authority authority = forRequest(caller, workspaceId, id);
+    // Read as stored now: a runtime keeps what it gets, so it must not get a second-old token.
+    Credential found = find(caller, workspaceId, id);
+    AuthClient authClient = authClientOf(found);
+    Credential credential =
+        found.type().isOAuth() && found.state() != CredentialState.NEEDS_REAUTH
+            ? lifecycle.fresh(found, authClient)
+            : found;
+    requireReady(credential);
+    Authority authority = new Authority(credential, Authorizer.of(credential, authClient));
     audit.record(
         new AuditLog.AuditRecord(
             clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
@@ -353,6 +361,11 @@ public final class CredentialService {
 
   private final java.util.concurrent.ConcurrentHashMap<String, Known> authorities =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Drops what requests know of credential {@code id}, after it was written elsewhere. */
+  public void forget(String id) {
+    authorities.remove(id);
+  }
 
   /** Drops what requests know of every credential of {@code authClientId}. */
   private void forgetAuthClient(String authClientId) {

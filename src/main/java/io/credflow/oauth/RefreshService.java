@@ -59,6 +59,17 @@ public final class RefreshService {
   private final ConcurrentHashMap<String, CompletableFuture<Credential>> inFlight =
       new ConcurrentHashMap<>();
 
+  private final java.util.List<java.util.function.Consumer<String>> changeListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Calls {@code listener} with a credential's id after this service wrote it (new tokens or a new
+   * state), for whoever keeps what it derived from the credential.
+   */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    changeListeners.add(listener);
+  }
+
   public RefreshService(
       CredentialRepository credentials,
       Function<String, Optional<AuthClient>> authClients,
@@ -280,6 +291,7 @@ public final class RefreshService {
       Credential updated = base.withSecrets(fresh, expiresAt, scope);
       if (credentials.compareAndSet(updated)) {
         Credential stored = updated.withVersion(updated.version() + 1);
+        changeListeners.forEach(l -> l.accept(c.id()));
         schedule.refreshed(c.id(), owner, policy.nextRefresh(c.type(), now, expiresAt), now);
         events.record(
             CredentialEvent.of(
@@ -431,6 +443,7 @@ public final class RefreshService {
     Credential base = c;
     for (int attempt = 0; attempt < 5; attempt++) {
       if (credentials.compareAndSet(base.withState(state, Optional.of(error)))) {
+        changeListeners.forEach(l -> l.accept(c.id()));
         return reread(c.id());
       }
       base = reread(c.id());

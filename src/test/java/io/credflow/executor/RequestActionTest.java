@@ -203,6 +203,32 @@ class RequestActionTest {
   }
 
   @Test
+  void aRefreshMadeOutsideRequestsIsUsedByTheNextRequest() {
+    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
+    String credential = w.oauthCredential(tokens, 3600);
+    ok(send(get(upstream.url("/echo/s1")), null, credential));
+    assertThat(upstream.last().header("Authorization"))
+        .containsExactly("Bearer " + tokens.accessToken());
+
+    // A refresh through the refresh service itself, as the proactive scheduler makes it.
+    var services = server.credflow().services();
+    long version =
+        services
+            .credentials()
+            .get(services.tenancy().bootstrapAdminCaller(), w.workspace(), credential)
+            .credential()
+            .version();
+    services
+        .refresher()
+        .refresh(credential, new io.credflow.oauth.RefreshService.Trigger.Forced(version));
+
+    ok(send(get(upstream.url("/echo/s2")), null, credential));
+    String sent = upstream.last().firstHeader("Authorization").orElseThrow();
+    assertThat(sent).isNotEqualTo("Bearer " + tokens.accessToken());
+    assertThat(provider.isAccessTokenValid(sent.substring("Bearer ".length()))).isTrue();
+  }
+
+  @Test
   void aTokenWithinTheSkewIsRefreshedBeforeSending() {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     String credential = w.oauthCredential(tokens, 30);
