@@ -368,6 +368,19 @@ public class ExecutorBench {
     steps.put(
         "CredentialService.forRequest (lookups, decrypt)",
         i -> s.credentials().forRequest(admin, ws, credential) != null);
+    byte[] sealed =
+        s.keyring()
+            .encrypt(
+                ("{\"access_token\":\""
+                        + ACCESS_TOKEN
+                        + "\",\"refresh_token\":\"rt-executor-bench\"}")
+                    .getBytes(StandardCharsets.UTF_8),
+                "credentials/id/secrets".getBytes(StandardCharsets.UTF_8));
+    steps.put(
+        "  of which Keyring.decrypt (AES-GCM, 80 bytes)",
+        i ->
+            s.keyring().decrypt(sealed, "credentials/id/secrets".getBytes(StandardCharsets.UTF_8))
+                != null);
     steps.put(
         "Message.of + url and header JSONata",
         i -> {
@@ -643,8 +656,8 @@ public class ExecutorBench {
     for (Run r : runs) {
       long ticks = r.userTicks() + r.sysTicks();
       System.out.printf(
-          "%-4s %-50s %9d %7.2f %9.0f %8.3f %8.3f %8.1f %10.1f %4.0f/%-4.0f %8.1f %7.0f%% %6.0f%% %7d"
-              + " %9d %9.1f %7d%n",
+          "%-4s %-50s %9d %7.2f %9.0f %8.3f %8.3f %8.1f %10.1f %4.0f/%-4.0f %8.1f %7.0f%% %6.0f%%"
+              + " %7d %9d %9.1f %7d%n",
           r.name(),
           r.what(),
           r.requests(),
