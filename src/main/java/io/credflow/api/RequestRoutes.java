@@ -13,6 +13,8 @@ import java.util.Set;
 /** The REST API component's request action over HTTP: a spec and a message in, a result out. */
 final class RequestRoutes {
   private static final Set<String> ATTRIBUTES = Set.of("config", "message");
+  private static final String CONFIG = "/data/attributes/config";
+  private static final int CACHED_BODY_LIMIT = 8 * 1024;
 
   private final RestApiAction action;
 
@@ -29,8 +31,14 @@ final class RequestRoutes {
     String ws = Requests.id(ctx, "ws", "workspace");
     Document doc = Document.read(ctx, "request", ATTRIBUTES, Set.of("credential"));
     doc.refuseClientId();
+    Object config = doc.value("config", true).orElseThrow();
+    // A flow step sends the same configuration with every message: parse it once. Large ones
+    // (whole body templates) are parsed each time rather than kept.
     RequestSpec spec =
-        SpecParser.parse(doc.value("config", true).orElseThrow(), "/data/attributes/config");
+        ctx.req().getContentLengthLong() >= 0
+                && ctx.req().getContentLengthLong() <= CACHED_BODY_LIMIT
+            ? SpecParser.parseCached(config, CONFIG)
+            : SpecParser.parse(config, CONFIG);
     Message message =
         Message.parse(doc.value("message", false).orElse(null), "/data/attributes/message");
     String credential = doc.toOne("credential", "credential", true).orElseThrow();

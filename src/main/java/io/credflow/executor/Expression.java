@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Expression {
   /** Expressions kept compiled; past this the cache starts over rather than grow without end. */
-  static final int CACHE_LIMIT = 10_000;
+  static final int CACHE_LIMIT = 2_000;
+
+  /** Longer expressions (whole body templates) are compiled for each spec, not kept. */
+  static final int CACHED_TEXT_LIMIT = 4_096;
 
   /** Longest a single evaluation may run before it is stopped, and how deep it may recurse. */
   private static final long EVALUATION_LIMIT_MS = 1_000;
@@ -44,6 +47,9 @@ public final class Expression {
       return cached;
     }
     Expression made = new Expression(text, parse(text, pointer));
+    if (text.length() > CACHED_TEXT_LIMIT) {
+      return made;
+    }
     if (CACHE.size() >= CACHE_LIMIT) {
       CACHE.clear();
     }

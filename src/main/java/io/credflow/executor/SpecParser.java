@@ -66,6 +66,33 @@ public final class SpecParser {
 
   private SpecParser() {}
 
+  /** Specs already parsed, by configuration and pointer; past this the cache starts over. */
+  private static final int CACHE_LIMIT = 1_000;
+
+  private record Key(Object config, String base) {}
+
+  private static final java.util.concurrent.ConcurrentHashMap<Key, RequestSpec> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * {@link #parse}, remembering valid specs by their configuration: a flow step sends the same
+   * configuration with every message. {@code config} must not be changed afterwards; callers keep
+   * large configurations out (see {@code RequestRoutes}).
+   */
+  public static RequestSpec parseCached(Object config, String base) {
+    Key key = new Key(config, base);
+    RequestSpec known = PARSED.get(key);
+    if (known != null) {
+      return known;
+    }
+    RequestSpec spec = parse(config, base);
+    if (PARSED.size() >= CACHE_LIMIT) {
+      PARSED.clear();
+    }
+    PARSED.put(key, spec);
+    return spec;
+  }
+
   /** The spec in {@code config}, whose pointer is {@code base} (e.g. /data/attributes/config). */
   public static RequestSpec parse(Object config, String base) {
     Members m = Members.of(config, base, "request configurations");

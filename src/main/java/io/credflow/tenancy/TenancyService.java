@@ -45,12 +45,45 @@ public final class TenancyService {
   /** The caller whose API key this is (and whose email matches, when one is given). */
   public Optional<Caller> authenticate(Optional<String> email, Secret apiKey) {
     byte[] digest = ApiKeys.digest(apiKey);
-    return repository
-        .findPrincipalByKeyDigest(digest)
-        .filter(p -> MessageDigest.isEqual(p.key().digest(), digest))
-        .filter(p -> email.map(e -> e.equalsIgnoreCase(p.key().user().email())).orElse(true))
-        .map(p -> new Caller(p.key().user(), p.memberships()));
+    java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(digest);
+    long now = System.nanoTime();
+    KnownCaller known = callers.get(key);
+    Caller caller;
+    if (known != null && now - known.loadedAt() < CALLER_RECHECK.toNanos()) {
+      caller = known.caller();
+    } else {
+      Optional<Caller> found =
+          repository
+              .findPrincipalByKeyDigest(digest)
+              .filter(p -> MessageDigest.isEqual(p.key().digest(), digest))
+              .map(p -> new Caller(p.key().user(), p.memberships()));
+      if (found.isEmpty()) {
+        callers.remove(key);
+        return Optional.empty();
+      }
+      caller = found.get();
+      if (callers.size() >= CALLER_CACHE) {
+        callers.clear();
+      }
+      callers.put(key, new KnownCaller(caller, now));
+    }
+    return Optional.of(caller)
+        .filter(c -> email.map(e -> e.equalsIgnoreCase(c.user().email())).orElse(true));
   }
+
+  /**
+   * How long an authenticated caller (user and memberships) is reused without reading it again.
+   * Every change of users or memberships made through this process empties the cache at once; one
+   * made through another process is seen within this interval.
+   */
+  public static final java.time.Duration CALLER_RECHECK = java.time.Duration.ofSeconds(1);
+
+  private static final int CALLER_CACHE = 10_000;
+
+  private record KnownCaller(Caller caller, long loadedAt) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, KnownCaller> callers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * On an empty database, creates the global admin {@value #BOOTSTRAP_ADMIN_EMAIL} with {@code
@@ -89,6 +122,7 @@ public final class TenancyService {
     }
     Tenant tenant = new Tenant(Ids.newId(), checkName(name), clock.instant(), 0);
     repository.insertTenant(tenant);
+    callers.clear();
     return repository.findTenant(tenant.id()).orElseThrow();
   }
 
@@ -110,6 +144,7 @@ public final class TenancyService {
     requireAdmin(caller, tenant.location(), "tenant " + tenant.id());
     Contract contract = new Contract(Ids.newId(), tenant.id(), checked, clock.instant(), 0);
     repository.insertContract(contract);
+    callers.clear();
     return repository.findContract(contract.id()).orElseThrow();
   }
 
@@ -133,6 +168,7 @@ public final class TenancyService {
     Workspace ws =
         new Workspace(Ids.newId(), contract.id(), contract.tenantId(), checked, clock.instant(), 0);
     repository.insertWorkspace(ws);
+    callers.clear();
     return repository.findWorkspace(ws.id()).orElseThrow();
   }
 
@@ -240,6 +276,7 @@ public final class TenancyService {
             .orElseThrow(() -> new NotFoundException("user", userId, "/data/relationships/user"));
     Membership membership = new Membership(user.id(), at, role, clock.instant(), 0);
     repository.upsertMembership(membership);
+    callers.clear();
     return repository.membersAt(at).stream()
         .filter(m -> m.userId().equals(user.id()))
         .findFirst()
@@ -258,6 +295,7 @@ public final class TenancyService {
     if (!repository.deleteMembership(userId, at.id())) {
       throw new NotFoundException("membership of user", userId);
     }
+    callers.clear();
   }
 
   /** Resolves a node the caller can see to its location, for member routes. */
