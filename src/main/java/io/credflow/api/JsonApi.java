@@ -26,8 +26,14 @@ public final class JsonApi {
   /** Deeper documents are refused: nothing Credflow takes nests anywhere near this. */
   public static final int MAX_NESTING = 64;
 
+  // Requests run on virtual threads, for which Jackson's default thread-local buffer pool keeps
+  // nothing: a shared pool lets them reuse parser and generator buffers.
   static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              com.fasterxml.jackson.core.JsonFactory.builder()
+                  .recyclerPool(
+                      com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
+                  .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
