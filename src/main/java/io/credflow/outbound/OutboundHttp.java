@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -41,13 +43,19 @@ public final class OutboundHttp implements AutoCloseable {
 
   private final OutboundPolicy policy;
   private final HttpClient client;
+  private final CompletableFuture<Void> started;
 
-  private OutboundHttp(OutboundPolicy policy, HttpClient client) {
+  private OutboundHttp(OutboundPolicy policy, HttpClient client, CompletableFuture<Void> started) {
     this.policy = policy;
     this.client = client;
+    this.started = started;
   }
 
-  /** Builds and starts the client. */
+  /**
+   * Builds the client and starts it in the background: starting loads the JDK's trust store for
+   * TLS, a good part of a second that Credflow's own start need not wait for. The first request
+   * waits for it instead.
+   */
   public static OutboundHttp start(OutboundPolicy policy) {
     Objects.requireNonNull(policy, "policy");
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -73,12 +81,30 @@ public final class OutboundHttp implements AutoCloseable {
     client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
     // Calls go to many hosts: forget a host's (empty) pool a minute after its last request.
     client.setDestinationIdleTimeout(Duration.ofMinutes(1).toMillis());
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name(THREAD_NAME + "-start")
+        .start(
+            () -> {
+              try {
+                client.start();
+                started.complete(null);
+              } catch (Throwable e) {
+                started.completeExceptionally(e);
+              }
+            });
+    return new OutboundHttp(policy, client, started);
+  }
+
+  /** The client once started (at once, after the first call). */
+  private HttpClient ready() {
     try {
-      client.start();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot start the outbound HTTP client", e);
+      started.join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException("cannot start the outbound HTTP client", e.getCause());
     }
-    return new OutboundHttp(policy, client);
+    return client;
   }
 
   public OutboundPolicy policy() {
@@ -90,7 +116,7 @@ public final class OutboundHttp implements AutoCloseable {
    * #newRequest(URI)} also refuses a bad URL before anything is queued.
    */
   public HttpClient client() {
-    return client;
+    return ready();
   }
 
   /**
@@ -102,7 +128,7 @@ public final class OutboundHttp implements AutoCloseable {
    */
   public Request newRequest(URI uri) {
     policy.checkUrl(uri);
-    return client.newRequest(uri);
+    return ready().newRequest(uri);
   }
 
   /**
@@ -125,6 +151,7 @@ public final class OutboundHttp implements AutoCloseable {
   @Override
   public void close() {
     try {
+      started.handle((ok, failed) -> null).join();
       client.stop();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the outbound HTTP client", e);
