@@ -56,8 +56,11 @@ public final class RefreshService {
   private final RefreshPolicy policy;
   private final Clock clock;
   private final String owner = "process-" + Ids.newId();
-  private final ConcurrentHashMap<String, CompletableFuture<Credential>> inFlight =
-      new ConcurrentHashMap<>();
+
+  /** A refresh under way in this process, and what started it. */
+  private record Run(CompletableFuture<Credential> result, Trigger trigger) {}
+
+  private final ConcurrentHashMap<String, Run> inFlight = new ConcurrentHashMap<>();
 
   private final java.util.List<java.util.function.Consumer<String>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -106,13 +109,24 @@ public final class RefreshService {
    */
   public Credential refresh(String id, Trigger trigger) {
     CompletableFuture<Credential> mine = new CompletableFuture<>();
-    CompletableFuture<Credential> running = inFlight.putIfAbsent(id, mine);
+    Run run = new Run(mine, trigger);
+    Run running = inFlight.putIfAbsent(id, run);
     if (running != null) {
+      Credential joined;
       try {
-        return running.join();
+        joined = running.result().join();
       } catch (CompletionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : e;
       }
+      // A scheduled run gives up at once when another process holds the lease, and returns the
+      // credential as stored, before that process has stored its new tokens. A caller that needs
+      // a fresh token must not take the old one from it: it refreshes (or waits) itself.
+      if (running.trigger() instanceof Trigger.Scheduled
+          && !(trigger instanceof Trigger.Scheduled)
+          && stillNeeded(joined, trigger)) {
+        return refresh(id, trigger);
+      }
+      return joined;
     }
     try {
       Credential result = leased(id, trigger);
@@ -122,7 +136,7 @@ public final class RefreshService {
       mine.completeExceptionally(e);
       throw e;
     } finally {
-      inFlight.remove(id, mine);
+      inFlight.remove(id, run);
     }
   }
 
