@@ -1,9 +1,8 @@
 package io.credflow.executor;
 
 import com.dashjoin.jsonata.Jsonata;
+import io.credflow.common.BoundedCache;
 import io.credflow.common.ValidationException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One JSONata expression of a request spec, compiled once and cached by its text: the same url or
@@ -27,7 +26,7 @@ public final class Expression {
       "the JSONata expression nests too deeply: use fewer levels of parentheses, brackets and"
           + " operators";
 
-  private static final Map<String, Expression> CACHE = new ConcurrentHashMap<>();
+  private static final BoundedCache<String, Expression> CACHE = new BoundedCache<>(CACHE_LIMIT);
 
   private final String text;
   private final Jsonata compiled;
@@ -50,11 +49,9 @@ public final class Expression {
     if (text.length() > CACHED_TEXT_LIMIT) {
       return made;
     }
-    if (CACHE.size() >= CACHE_LIMIT) {
-      CACHE.clear();
-    }
-    Expression raced = CACHE.putIfAbsent(text, made);
-    return raced == null ? made : raced;
+    // Two threads compiling the same text at once both keep a correct, equal expression.
+    CACHE.put(text, made);
+    return made;
   }
 
   private static Jsonata parse(String text, String pointer) {

@@ -71,8 +71,8 @@ public final class SpecParser {
 
   private record Key(Object config, String base) {}
 
-  private static final java.util.concurrent.ConcurrentHashMap<Key, RequestSpec> PARSED =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final io.credflow.common.BoundedCache<Key, RequestSpec> PARSED =
+      new io.credflow.common.BoundedCache<>(CACHE_LIMIT);
 
   /**
    * {@link #parse}, remembering valid specs by their configuration: a flow step sends the same
@@ -86,9 +86,6 @@ public final class SpecParser {
       return known;
     }
     RequestSpec spec = parse(config, base);
-    if (PARSED.size() >= CACHE_LIMIT) {
-      PARSED.clear();
-    }
     PARSED.put(key, spec);
     return spec;
   }

@@ -33,8 +33,8 @@ public final class TenancyService {
   /** Workspaces kept in memory; past this the cache starts over. */
   private static final int WORKSPACE_CACHE = 100_000;
 
-  private final java.util.concurrent.ConcurrentHashMap<String, Workspace> workspaces =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.credflow.common.BoundedCache<String, Workspace> workspaces =
+      new io.credflow.common.BoundedCache<>(WORKSPACE_CACHE);
 
   public TenancyService(TenancyRepository repository, Transactions transactions, Clock clock) {
     this.repository = repository;
@@ -62,9 +62,6 @@ public final class TenancyService {
         return Optional.empty();
       }
       caller = found.get();
-      if (callers.size() >= CALLER_CACHE) {
-        callers.clear();
-      }
       callers.put(key, new KnownCaller(caller, now));
     }
     return Optional.of(caller)
@@ -82,8 +79,8 @@ public final class TenancyService {
 
   private record KnownCaller(Caller caller, long loadedAt) {}
 
-  private final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, KnownCaller> callers =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.credflow.common.BoundedCache<java.nio.ByteBuffer, KnownCaller> callers =
+      new io.credflow.common.BoundedCache<>(CALLER_CACHE);
 
   /**
    * On an empty database, creates the global admin {@value #BOOTSTRAP_ADMIN_EMAIL} with {@code
@@ -190,13 +187,7 @@ public final class TenancyService {
       return Optional.of(known);
     }
     Optional<Workspace> found = repository.findWorkspace(id);
-    found.ifPresent(
-        w -> {
-          if (workspaces.size() >= WORKSPACE_CACHE) {
-            workspaces.clear();
-          }
-          workspaces.put(id, w);
-        });
+    found.ifPresent(w -> workspaces.put(id, w));
     return found;
   }
 
