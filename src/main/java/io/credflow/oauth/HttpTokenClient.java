@@ -106,7 +106,8 @@ public final class HttpTokenClient implements TokenClient {
     HTTPRequest request =
         new TokenRevocationRequest(revocationUri, authentication(client), revocable)
             .toHTTPRequest();
-    return send(request, "the revocation endpoint " + where(revocationUri)) instanceof Answered a
+    return send(request, "the revocation endpoint " + OutboundHttp.describe(revocationUri))
+            instanceof Answered a
         && a.status() == 200;
   }
 
@@ -122,7 +123,7 @@ public final class HttpTokenClient implements TokenClient {
 
   private TokenOutcome token(TokenRequest request) {
     HTTPRequest nimbus = request.toHTTPRequest();
-    String endpoint = "the token endpoint " + where(nimbus.getURI());
+    String endpoint = "the token endpoint " + OutboundHttp.describe(nimbus.getURI());
     Answered response;
     switch (send(nimbus, endpoint)) {
       case Answered a -> response = a;
@@ -181,7 +182,7 @@ public final class HttpTokenClient implements TokenClient {
     form.put("grant_type", "authorization_code");
     form.put("redirect_uri", redirectUri.toString());
     form.put("code", code);
-    String endpoint = "Instagram at " + where(client.tokenUri());
+    String endpoint = "Instagram at " + OutboundHttp.describe(client.tokenUri());
     return instagram(
         send(
             client.tokenUri(),
@@ -217,7 +218,7 @@ public final class HttpTokenClient implements TokenClient {
   private TokenOutcome instagramGet(URI base, Map<String, String> query) {
     String separator = base.getQuery() == null ? "?" : "&";
     URI uri = URI.create(base + separator + encode(query));
-    String endpoint = "Instagram at " + where(base);
+    String endpoint = "Instagram at " + OutboundHttp.describe(base);
     return instagram(send(uri, endpoint, request -> request.method(HttpMethod.GET)), endpoint);
   }
 
@@ -363,14 +364,6 @@ public final class HttpTokenClient implements TokenClient {
     }
     return new TokenOutcome.Unavailable(
         endpoint + " could not be reached: " + failure.getClass().getSimpleName());
-  }
-
-  /** Scheme, host and path: never the query, which may carry a secret. */
-  static String where(URI uri) {
-    return uri.getScheme()
-        + "://"
-        + uri.getAuthority()
-        + (uri.getPath() == null ? "" : uri.getPath());
   }
 
   private static String encode(Map<String, String> params) {

@@ -132,6 +132,18 @@ public final class OutboundHttp implements AutoCloseable {
   }
 
   /**
+   * A URL as messages may show it: scheme, host, port and path, never its user info or query,
+   * either of which may carry a secret.
+   */
+  public static String describe(URI uri) {
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+        + (uri.getRawPath() == null ? "" : uri.getRawPath());
+  }
+
+  /**
    * The refusal in a failed call's cause chain ({@code send()} wraps it in an {@code
    * ExecutionException}, listeners get it as is).
    */
