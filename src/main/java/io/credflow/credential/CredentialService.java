@@ -281,10 +281,7 @@ public final class CredentialService {
     // Read as stored now: a runtime keeps what it gets, so it must not get a second-old token.
     Credential found = find(caller, workspaceId, id);
     AuthClient authClient = authClientOf(found);
-    Credential credential =
-        found.type().isOAuth() && found.state() != CredentialState.NEEDS_REAUTH
-            ? lifecycle.fresh(found, authClient)
-            : found;
+    Credential credential = freshened(found, authClient);
     requireReady(credential);
     Authority authority = new Authority(credential, Authorizer.of(credential, authClient));
     audit.record(
@@ -322,16 +319,21 @@ public final class CredentialService {
       throw new NotFoundException("credential", id);
     }
     Credential credential = known.authority().credential();
-    if (credential.type().isOAuth() && credential.state() != CredentialState.NEEDS_REAUTH) {
-      Credential fresh = lifecycle.fresh(credential, known.authClient());
-      if (fresh != credential) {
-        authorities.remove(id);
-        requireReady(fresh);
-        return new Authority(fresh, Authorizer.of(fresh, known.authClient()));
-      }
+    Credential fresh = freshened(credential, known.authClient());
+    if (fresh != credential) {
+      authorities.remove(id);
+      requireReady(fresh);
+      return new Authority(fresh, Authorizer.of(fresh, known.authClient()));
     }
     requireReady(credential);
     return known.authority();
+  }
+
+  /** An OAuth2 credential whose token is within the refresh skew, refreshed; others as they are. */
+  private Credential freshened(Credential c, AuthClient authClient) {
+    return c.type().isOAuth() && c.state() != CredentialState.NEEDS_REAUTH
+        ? lifecycle.fresh(c, authClient)
+        : c;
   }
 
   /**
@@ -359,8 +361,8 @@ public final class CredentialService {
 
   private static final int KNOWN_LIMIT = 100_000;
 
-  private final java.util.concurrent.ConcurrentHashMap<String, Known> authorities =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.credflow.common.BoundedCache<String, Known> authorities =
+      new io.credflow.common.BoundedCache<>(KNOWN_LIMIT);
 
   /** Drops what requests know of credential {@code id}, after it was written elsewhere. */
   public void forget(String id) {
@@ -369,7 +371,7 @@ public final class CredentialService {
 
   /** Drops what requests know of every credential of {@code authClientId}. */
   private void forgetAuthClient(String authClientId) {
-    authorities.values().removeIf(k -> k.authClient().id().equals(authClientId));
+    authorities.removeIf(k -> k.authClient().id().equals(authClientId));
   }
 
   private Known remember(
@@ -381,9 +383,6 @@ public final class CredentialService {
     Known known =
         new Known(read, new Authority(found, Authorizer.of(found, authClient)), authClient, now);
     if (found.version() == stamp.version()) {
-      if (authorities.size() >= KNOWN_LIMIT) {
-        authorities.clear();
-      }
       authorities.put(found.id(), known);
     }
     return known;

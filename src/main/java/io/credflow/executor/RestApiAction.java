@@ -177,6 +177,7 @@ public final class RestApiAction {
       if (location == null) {
         return exchange;
       }
+      URI next = resolve(current, location);
       if (hop >= spec.maxRedirects()) {
         throw new UpstreamException(
             "too_many_redirects",
@@ -185,9 +186,9 @@ public final class RestApiAction {
                 + " redirects (maxRedirects); the last answer ("
                 + r.status()
                 + ") pointed to "
-                + where(resolve(current, location)));
+                + OutboundHttp.describe(next));
       }
-      current = current.redirectedTo(resolve(current, location), r.status());
+      current = current.redirectedTo(next, r.status());
     }
   }
 
@@ -263,7 +264,7 @@ public final class RestApiAction {
       if (t instanceof TimeoutException) {
         return new Exchange.TimedOut(
             "no response from "
-                + where(outgoing.uri())
+                + OutboundHttp.describe(outgoing.uri())
                 + " within "
                 + spec.requestTimeout().toMillis()
                 + " ms (requestTimeoutPeriod)");
@@ -273,7 +274,7 @@ public final class RestApiAction {
         throw new UpstreamException(
             "response_too_large",
             "the response of "
-                + where(outgoing.uri())
+                + OutboundHttp.describe(outgoing.uri())
                 + " is larger than "
                 + settings.maxResponseBytes()
                 + " bytes, the most Credflow reads");
@@ -284,7 +285,10 @@ public final class RestApiAction {
             ? cause == null ? "unknown" : cause.getClass().getSimpleName()
             : cause.getMessage();
     return new Exchange.Lost(
-        "could not reach " + where(outgoing.uri()) + ": " + scrub(reason, outgoing));
+        "could not reach "
+            + OutboundHttp.describe(outgoing.uri())
+            + ": "
+            + scrub(reason, outgoing));
   }
 
   private static MultiPartRequestContent multipart(Outgoing.Payload.Multipart m) {
@@ -357,15 +361,6 @@ public final class RestApiAction {
       }
     }
     return out;
-  }
-
-  /** Scheme, host, port and path of a URL: never its query, which may carry a credential. */
-  static String where(URI uri) {
-    return uri.getScheme()
-        + "://"
-        + uri.getHost()
-        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
-        + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
   private static void pause(Duration wait) {
