@@ -3,6 +3,7 @@ package io.credflow;
 import io.credflow.api.ApiServer;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.common.Secret;
+import io.credflow.common.Timing;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
 import io.credflow.crypto.Keyring;
@@ -53,6 +54,7 @@ public final class Credflow implements AutoCloseable {
   private final RefreshScheduler scheduler;
   private final Services services;
   private final Optional<Secret> newAdminKey;
+  private final Timing timing;
 
   /** The domain services, for the CLI's demo seeding and for tests that drive them directly. */
   public record Services(
@@ -75,8 +77,10 @@ public final class Credflow implements AutoCloseable {
       ApiServer server,
       RefreshScheduler scheduler,
       Services services,
-      Optional<Secret> newAdminKey) {
+      Optional<Secret> newAdminKey,
+      Timing timing) {
     this.config = config;
+    this.timing = timing;
     this.database = database;
     this.server = server;
     this.scheduler = scheduler;
@@ -84,8 +88,17 @@ public final class Credflow implements AutoCloseable {
     this.newAdminKey = newAdminKey;
   }
 
-  /** Starts Credflow; on any failure everything opened so far is closed again. */
+  /** Starts Credflow on {@code clock} with real waits; see {@link #start(Config, Timing)}. */
   public static Credflow start(Config config, Clock clock) {
+    return start(config, Timing.of(clock));
+  }
+
+  /**
+   * Starts Credflow; on any failure everything opened so far is closed again. Every clock read,
+   * wait and jitter comes from {@code timing}.
+   */
+  public static Credflow start(Config config, Timing timing) {
+    Clock clock = timing.clock();
     if (config.embeddedDatabase()) {
       try {
         Files.createDirectories(config.dataDir());
@@ -137,7 +150,7 @@ public final class Credflow implements AutoCloseable {
               schedule,
               tokenClient,
               events,
-              RefreshPolicy.defaults(),
+              RefreshPolicy.defaults().withRandom(timing.jitter()),
               clock);
       AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
       AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());
@@ -212,7 +225,8 @@ public final class Credflow implements AutoCloseable {
               keyring,
               outbound,
               requests),
-          adminKey);
+          adminKey,
+          timing);
     } catch (RuntimeException e) {
       if (outbound != null) {
         outbound.close();
@@ -237,6 +251,11 @@ public final class Credflow implements AutoCloseable {
 
   public Config config() {
     return config;
+  }
+
+  /** The clock, sleeper and jitter this process runs on. */
+  public Timing timing() {
+    return timing;
   }
 
   public Services services() {

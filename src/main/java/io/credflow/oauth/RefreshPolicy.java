@@ -38,6 +38,11 @@ public record RefreshPolicy(Duration skew, Duration leaseLength, RandomGenerator
     return new RefreshPolicy(DEFAULT_SKEW, DEFAULT_LEASE, THREAD_LOCAL_RANDOM);
   }
 
+  /** The same policy drawing its jitter from {@code newRandom}. */
+  public RefreshPolicy withRandom(RandomGenerator newRandom) {
+    return new RefreshPolicy(skew, leaseLength, newRandom);
+  }
+
   private static final RandomGenerator THREAD_LOCAL_RANDOM =
       new RandomGenerator() {
         @Override

@@ -2,6 +2,7 @@ package io.credflow.testing;
 
 import io.credflow.Config;
 import io.credflow.Credflow;
+import io.credflow.common.Timing;
 import io.credflow.oauth.RefreshSchedule;
 import io.credflow.store.JdbcRefreshSchedule;
 import java.io.IOException;
@@ -55,6 +56,15 @@ public final class TestServer implements AutoCloseable {
    */
   public static TestServer start(
       boolean postgres, Clock clock, Consumer<Config.Builder> customize) {
+    return start(postgres, Timing.of(clock), customize);
+  }
+
+  /**
+   * A server whose clock, waits and jitter come from {@code timing} (e.g. {@link
+   * ManualTime#timing()}, so that retries and backoff move a clock instead of sleeping).
+   */
+  public static TestServer start(
+      boolean postgres, Timing timing, Consumer<Config.Builder> customize) {
     Path dir;
     try {
       dir = Files.createTempDirectory("credflow-test");
@@ -72,7 +82,7 @@ public final class TestServer implements AutoCloseable {
       config.dbUrl(pg).dbUser(PostgresDatabases.USER);
     }
     customize.accept(config);
-    return new TestServer(Credflow.start(config.build(), clock), dir, pg);
+    return new TestServer(Credflow.start(config.build(), timing), dir, pg);
   }
 
   public String baseUrl() {
