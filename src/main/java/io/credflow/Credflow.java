@@ -9,12 +9,12 @@ import io.credflow.credential.CredentialService;
 import io.credflow.crypto.Keyring;
 import io.credflow.executor.RestApiAction;
 import io.credflow.oauth.AuthorizationService;
-import io.credflow.oauth.HttpTokenClient;
 import io.credflow.oauth.OAuthLifecycle;
+import io.credflow.oauth.OAuthProviders;
 import io.credflow.oauth.RefreshPolicy;
 import io.credflow.oauth.RefreshScheduler;
 import io.credflow.oauth.RefreshService;
-import io.credflow.oauth.TokenClient;
+import io.credflow.oauth.TokenHttp;
 import io.credflow.outbound.OutboundHttp;
 import io.credflow.outbound.OutboundPolicy;
 import io.credflow.store.Database;
@@ -141,17 +141,18 @@ public final class Credflow implements AutoCloseable {
                   config.allowPrivateNetwork(),
                   config.hostResolver(),
                   Set.copyOf(config.allowOutbound())));
-      TokenClient tokenClient = HttpTokenClient.create(outbound, HttpTokenClient.DEFAULT_TIMEOUT);
+      OAuthProviders providers =
+          new OAuthProviders(TokenHttp.create(outbound, TokenHttp.DEFAULT_TIMEOUT));
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
       RefreshService refresher =
           new RefreshService(
               credentialRepository,
               authClients::findUnchecked,
               schedule,
-              tokenClient,
+              providers,
               events,
               RefreshPolicy.defaults().withRandom(timing.jitter()),
-              clock);
+              timing);
       AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
       AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());
       AuthorizationService authorizations =
@@ -160,7 +161,7 @@ public final class Credflow implements AutoCloseable {
               authClients,
               components,
               tenancy,
-              tokenClient,
+              providers,
               credentialsRef::get,
               publicUrl::get,
               clock);
@@ -171,7 +172,7 @@ public final class Credflow implements AutoCloseable {
               tenancy,
               audit,
               events,
-              new OAuthLifecycle(authorizations, refresher, schedule, tokenClient, events, clock),
+              new OAuthLifecycle(authorizations, refresher, schedule, providers, events, clock),
               jdbc,
               clock);
       credentialsRef.set(credentials);
@@ -202,7 +203,7 @@ public final class Credflow implements AutoCloseable {
           new RefreshScheduler(
                   schedule,
                   refresher,
-                  clock,
+                  timing,
                   RefreshScheduler.DEFAULT_POLL,
                   RefreshScheduler.DEFAULT_CONCURRENCY,
                   RefreshScheduler.DEFAULT_BATCH)

@@ -9,7 +9,7 @@ import java.util.Map;
  * every writer must decide to mask or encrypt them) and absent optional members left out.
  */
 public sealed interface AuthClientSettings
-    permits NoAuthSettings, BasicSettings, ApiKeySettings, OAuth2Settings, InstagramSettings {
+    permits NoAuthSettings, BasicSettings, ApiKeySettings, OAuthSettings {
   AuthClientType type();
 
   Map<String, Object> members();

@@ -21,7 +21,7 @@ public record InstagramSettings(
     URI refreshUri,
     long tokenExpiresIn,
     Optional<List<String>> scopes)
-    implements AuthClientSettings {
+    implements OAuthSettings {
   public static final URI DEFAULT_AUTH_URI =
       URI.create("https://api.instagram.com/oauth/authorize");
   public static final URI DEFAULT_TOKEN_URI =

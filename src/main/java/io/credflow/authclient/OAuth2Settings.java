@@ -21,7 +21,7 @@ public record OAuth2Settings(
     boolean pkce,
     Optional<List<String>> scopes,
     Map<String, String> extraAuthParams)
-    implements AuthClientSettings {
+    implements OAuthSettings {
   /** Used when a token response has no {@code expires_in} and the auth-client sets none. */
   public static final long DEFAULT_TOKEN_EXPIRES_IN = 3600;
 

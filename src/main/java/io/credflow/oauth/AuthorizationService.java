@@ -2,8 +2,7 @@ package io.credflow.oauth;
 
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
-import io.credflow.authclient.InstagramSettings;
-import io.credflow.authclient.OAuth2Settings;
+import io.credflow.authclient.OAuthSettings;
 import io.credflow.common.Secret;
 import io.credflow.common.UpstreamException;
 import io.credflow.common.ValidationException;
@@ -17,7 +16,6 @@ import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.TenancyService;
 import io.credflow.tenancy.Workspace;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,12 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The Authenticate round trip: starts an authorization (state, PKCE, authorize URL), takes the
@@ -53,7 +48,7 @@ public final class AuthorizationService {
   private final AuthClientService authClients;
   private final ComponentService components;
   private final TenancyService tenancy;
-  private final TokenClient tokenClient;
+  private final OAuthProviders providers;
   private final Supplier<CredentialService> credentials;
   private final Supplier<URI> publicUrl;
   private final Clock clock;
@@ -63,7 +58,7 @@ public final class AuthorizationService {
       AuthClientService authClients,
       ComponentService components,
       TenancyService tenancy,
-      TokenClient tokenClient,
+      OAuthProviders providers,
       Supplier<CredentialService> credentials,
       Supplier<URI> publicUrl,
       Clock clock) {
@@ -71,7 +66,7 @@ public final class AuthorizationService {
     this.authClients = authClients;
     this.components = components;
     this.tenancy = tenancy;
-    this.tokenClient = tokenClient;
+    this.providers = providers;
     this.credentials = credentials;
     this.publicUrl = publicUrl;
     this.clock = clock;
@@ -96,7 +91,7 @@ public final class AuthorizationService {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     AuthClient authClient =
         authClients.usableIn(ws, request.authClientId(), "/data/relationships/auth_client");
-    if (!authClient.type().isOAuth()) {
+    if (!(authClient.settings() instanceof OAuthSettings settings)) {
       throw new ValidationException(
           "/data/relationships/auth_client",
           "not_oauth",
@@ -106,6 +101,7 @@ public final class AuthorizationService {
               + authClient.type().wireName()
               + ": only oauth2 and oauth2_instagram auth-clients authenticate");
     }
+    OAuthProvider provider = providers.of(settings);
     String componentId = chooseComponent(authClient, request.componentId(), ws);
     Component component = components.findUnchecked(componentId).orElseThrow();
     if (request.credentialId().isPresent()) {
@@ -121,11 +117,9 @@ public final class AuthorizationService {
     Secret state = newState();
     Instant now = clock.instant();
     Optional<Secret> verifier =
-        authClient.settings() instanceof OAuth2Settings s && s.pkce()
-            ? Optional.of(Pkce.newVerifier())
-            : Optional.empty();
+        provider.usesPkce() ? Optional.of(Pkce.newVerifier()) : Optional.empty();
     PendingAuthorization pending =
-        new PendingAuthorization(
+        PendingAuthorization.started(
             digest(state.reveal()),
             ws.id(),
             authClient.id(),
@@ -135,68 +129,57 @@ public final class AuthorizationService {
             name,
             redirectUri(),
             verifier,
-            Optional.empty(),
-            PendingAuthorization.Status.PENDING,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
             now,
-            now.plus(LIFETIME),
-            now);
+            now.plus(LIFETIME));
     repository.insert(pending);
-    return new Started(
-        authorizeUrl(authClient, component, state, verifier, pending), state, pending.expiresAt());
+    URI authorizeUrl =
+        provider.authorizeUrl(
+            new OAuthProvider.AuthorizeRequest(
+                state, pending.redirectUri(), verifier, component.descriptor().scopes()));
+    return new Started(authorizeUrl, state, pending.expiresAt());
   }
 
-  private static URI authorizeUrl(
-      AuthClient authClient,
-      Component component,
-      Secret state,
-      Optional<Secret> verifier,
-      PendingAuthorization p) {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("response_type", "code");
-    URI base;
-    switch (authClient.settings()) {
-      case OAuth2Settings s -> {
-        base = s.authUri();
-        params.put("client_id", s.clientId());
-        params.put("redirect_uri", p.redirectUri().toString());
-        List<String> scopes = s.scopes().orElse(component.descriptor().scopes());
-        if (!scopes.isEmpty()) {
-          params.put("scope", String.join(" ", scopes));
-        }
-        params.put("state", state.reveal());
-        verifier.ifPresent(
-            v -> {
-              params.put("code_challenge", Pkce.challenge(v));
-              params.put("code_challenge_method", "S256");
-            });
-        s.extraAuthParams().forEach(params::putIfAbsent);
-      }
-      case InstagramSettings s -> {
-        base = s.authUri();
-        params.put("client_id", s.clientId());
-        params.put("redirect_uri", p.redirectUri().toString());
-        List<String> scopes = s.scopes().orElse(component.descriptor().scopes());
-        if (!scopes.isEmpty()) {
-          params.put("scope", String.join(",", scopes));
-        }
-        params.put("state", state.reveal());
-      }
-      default -> throw new IllegalStateException("not an OAuth auth-client: " + authClient.id());
+  /** What the callback found. Only {@link Refused} leaves everything as it was. */
+  public sealed interface CallbackResult {
+    /** The code is recorded; saving the credential in Credflow redeems it. */
+    record CodeReceived() implements CallbackResult {}
+
+    /** The authorization named the credential to create, and it is saved. */
+    record CredentialSaved(String savedId) implements CallbackResult {}
+
+    /** Nothing changed, or the provider refused: {@code code} says which, {@code message} why. */
+    record Refused(String code, String message) implements CallbackResult {}
+
+    default boolean ok() {
+      return !(this instanceof Refused);
     }
-    String query =
-        params.entrySet().stream()
-            .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-            .collect(Collectors.joining("&"));
-    String separator = base.getRawQuery() == null ? "?" : "&";
-    return URI.create(base + separator + query);
+
+    /** A stable code for the outcome. */
+    default String code() {
+      return switch (this) {
+        case CodeReceived c -> "code_received";
+        case CredentialSaved s -> "credential_saved";
+        case Refused r -> r.code();
+      };
+    }
+
+    /** A sentence for the person at the browser. */
+    default String message() {
+      return switch (this) {
+        case CodeReceived c -> "authorization received: save the credential in Credflow to finish";
+        case CredentialSaved s -> "authorization complete: the credential is saved";
+        case Refused r -> r.message();
+      };
+    }
+
+    default Optional<String> credentialId() {
+      return this instanceof CredentialSaved s ? Optional.of(s.savedId()) : Optional.empty();
+    }
   }
 
-  /** What the callback found; {@code ok} false means nothing changed. */
-  public record CallbackResult(
-      boolean ok, String code, String message, Optional<String> credentialId) {}
+  private static final CallbackResult USED_STATE =
+      new CallbackResult.Refused(
+          "used_state", "this authorization was already completed; a state works once");
 
   /**
    * The provider's redirect: verifies the state (exists, unexpired, unused), then records the code
@@ -208,35 +191,22 @@ public final class AuthorizationService {
       Optional<String> error,
       Optional<String> errorDescription) {
     if (state.isEmpty() || state.get().isBlank()) {
-      return new CallbackResult(
-          false,
-          "missing_state",
-          "the callback has no state: start the authorization again",
-          Optional.empty());
+      return new CallbackResult.Refused(
+          "missing_state", "the callback has no state: start the authorization again");
     }
     Instant now = clock.instant();
     Optional<PendingAuthorization> found = repository.find(digest(state.get()));
     if (found.isEmpty()) {
-      return new CallbackResult(
-          false,
-          "unknown_state",
-          "this authorization is unknown: start it again from Credflow",
-          Optional.empty());
+      return new CallbackResult.Refused(
+          "unknown_state", "this authorization is unknown: start it again from Credflow");
     }
     PendingAuthorization p = found.get();
     if (!now.isBefore(p.expiresAt())) {
-      return new CallbackResult(
-          false,
-          "expired_state",
-          "this authorization expired (after 10 minutes): start it again",
-          Optional.empty());
+      return new CallbackResult.Refused(
+          "expired_state", "this authorization expired (after 10 minutes): start it again");
     }
-    if (p.status() != PendingAuthorization.Status.PENDING) {
-      return new CallbackResult(
-          false,
-          "used_state",
-          "this authorization was already completed; a state works once",
-          Optional.empty());
+    if (!(p.stage() instanceof PendingAuthorization.Stage.Pending)) {
+      return USED_STATE;
     }
     if (error.isPresent()) {
       String detail =
@@ -244,39 +214,31 @@ public final class AuthorizationService {
               + printable(error.get())
               + errorDescription.map(d -> ": " + printable(d)).orElse("");
       repository.transition(
-          PendingAuthorization.Status.PENDING, p.failed(printable(error.get()), detail, now));
-      return new CallbackResult(false, "provider_error", detail, Optional.empty());
+          PendingAuthorization.Status.PENDING,
+          p.at(new PendingAuthorization.Stage.Failed(printable(error.get()), detail), now));
+      return new CallbackResult.Refused("provider_error", detail);
     }
     if (code.isEmpty() || code.get().isBlank()) {
-      return new CallbackResult(
-          false, "missing_code", "the callback has neither a code nor an error", Optional.empty());
+      return new CallbackResult.Refused(
+          "missing_code", "the callback has neither a code nor an error");
     }
     Secret received = Secret.of(stripInstagramSuffix(code.get()));
     if (p.credentialName().isPresent()) {
       return saveAtCallback(p, received, now);
     }
-    if (!repository.transition(PendingAuthorization.Status.PENDING, p.withCode(received, now))) {
-      return new CallbackResult(
-          false,
-          "used_state",
-          "this authorization was already completed; a state works once",
-          Optional.empty());
+    if (!repository.transition(
+        PendingAuthorization.Status.PENDING,
+        p.at(new PendingAuthorization.Stage.CodeReceived(received), now))) {
+      return USED_STATE;
     }
-    return new CallbackResult(
-        true,
-        "code_received",
-        "authorization received: save the credential in Credflow to finish",
-        Optional.empty());
+    return new CallbackResult.CodeReceived();
   }
 
   private CallbackResult saveAtCallback(PendingAuthorization p, Secret code, Instant now) {
     if (!repository.transition(
-        PendingAuthorization.Status.PENDING, p.redeemed(Optional.empty(), now))) {
-      return new CallbackResult(
-          false,
-          "used_state",
-          "this authorization was already completed; a state works once",
-          Optional.empty());
+        PendingAuthorization.Status.PENDING,
+        p.at(new PendingAuthorization.Stage.Redeemed(Optional.empty()), now))) {
+      return USED_STATE;
     }
     Caller caller = tenancy.callerFor(p.userId()).orElseThrow();
     AuthClient authClient = authClients.findUnchecked(p.authClientId()).orElseThrow();
@@ -285,7 +247,7 @@ public final class AuthorizationService {
       tokens = exchange(authClient, code, p);
     } catch (ValidationException | UpstreamException | OutboundRefusedException e) {
       // The browser lands here: it gets the callback's page (or JSON), never an API error body.
-      return new CallbackResult(false, e.code(), e.getMessage(), Optional.empty());
+      return new CallbackResult.Refused(e.code(), e.getMessage());
     }
     var view =
         credentials
@@ -299,12 +261,10 @@ public final class AuthorizationService {
                 tokens);
     repository.transition(
         PendingAuthorization.Status.REDEEMED,
-        p.redeemed(Optional.of(view.credential().id()), clock.instant()));
-    return new CallbackResult(
-        true,
-        "credential_saved",
-        "authorization complete: the credential is saved",
-        Optional.of(view.credential().id()));
+        p.at(
+            new PendingAuthorization.Stage.Redeemed(Optional.of(view.credential().id())),
+            clock.instant()));
+    return new CallbackResult.CredentialSaved(view.credential().id());
   }
 
   /**
@@ -344,9 +304,9 @@ public final class AuthorizationService {
           "this authorization expired (after 10 minutes): authenticate again");
     }
     Secret code =
-        switch (p.status()) {
-          case CODE_RECEIVED -> p.code().orElseThrow();
-          case PENDING ->
+        switch (p.stage()) {
+          case PendingAuthorization.Stage.CodeReceived received -> received.code();
+          case PendingAuthorization.Stage.Pending pending ->
               bodyCode
                   .map(c -> Secret.of(stripInstagramSuffix(c)))
                   .orElseThrow(
@@ -356,19 +316,17 @@ public final class AuthorizationService {
                               "authorization_pending",
                               "the provider has not redirected back yet: finish signing in at the"
                                   + " provider, then save again"));
-          case FAILED ->
+          case PendingAuthorization.Stage.Failed failed ->
               throw new ValidationException(
-                  STATE_POINTER,
-                  "authorization_failed",
-                  p.errorDetail().orElse("the provider refused the authorization")
-                      + ": authenticate again");
-          case REDEEMED ->
+                  STATE_POINTER, "authorization_failed", failed.detail() + ": authenticate again");
+          case PendingAuthorization.Stage.Redeemed redeemed ->
               throw new ValidationException(
                   STATE_POINTER,
                   "used_state",
                   "this authorization was already used; a code is redeemed once");
         };
-    if (!repository.transition(p.status(), p.redeemed(credentialId, now))) {
+    if (!repository.transition(
+        p.status(), p.at(new PendingAuthorization.Stage.Redeemed(credentialId), now))) {
       throw new ValidationException(
           STATE_POINTER,
           "used_state",
@@ -377,31 +335,21 @@ public final class AuthorizationService {
     return exchange(authClient, code, p);
   }
 
+  /** The code's tokens, from the auth-client's provider; a refusal is an exception to report. */
   private IssuedTokens exchange(AuthClient authClient, Secret code, PendingAuthorization p) {
+    if (!(authClient.settings() instanceof OAuthSettings settings)) {
+      throw new IllegalStateException(
+          "authorization of auth-client " + authClient.id() + ", which is not OAuth");
+    }
     Instant now = clock.instant();
-    return switch (authClient.settings()) {
-      case OAuth2Settings s -> {
-        TokenOutcome outcome =
-            tokenClient.exchangeCode(s, code.reveal(), p.redirectUri(), p.codeVerifier());
-        TokenOutcome.Issued issued = issued(outcome, authClient);
-        yield new IssuedTokens(
-            new CredentialSecrets.Tokens(issued.accessToken(), issued.refreshToken()),
-            Optional.of(now.plusSeconds(issued.expiresIn().orElse(s.tokenExpiresIn()))),
-            issued.scope());
-      }
-      case InstagramSettings s -> {
-        TokenOutcome.Issued shortLived =
-            issued(tokenClient.instagramCode(s, code.reveal(), p.redirectUri()), authClient);
-        // The short-lived token is exchanged at once and never stored.
-        TokenOutcome.Issued longLived =
-            issued(tokenClient.instagramExchange(s, shortLived.accessToken()), authClient);
-        yield new IssuedTokens(
-            new CredentialSecrets.Tokens(longLived.accessToken(), Optional.empty()),
-            Optional.of(now.plusSeconds(longLived.expiresIn().orElse(s.tokenExpiresIn()))),
-            Optional.empty());
-      }
-      default -> throw new IllegalStateException("not an OAuth auth-client: " + authClient.id());
-    };
+    TokenOutcome.Issued issued =
+        issued(
+            providers.of(settings).exchangeCode(code, p.redirectUri(), p.codeVerifier()),
+            authClient);
+    return new IssuedTokens(
+        new CredentialSecrets.Tokens(issued.accessToken(), issued.refreshToken()),
+        Optional.of(now.plusSeconds(issued.expiresIn().orElse(settings.tokenExpiresIn()))),
+        issued.scope());
   }
 
   private static TokenOutcome.Issued issued(TokenOutcome outcome, AuthClient authClient) {
@@ -487,9 +435,5 @@ public final class AuthorizationService {
   private static String printable(String s) {
     String p = s.replaceAll("[^\\x20-\\x7e]", "?");
     return p.length() > 200 ? p.substring(0, 200) : p;
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

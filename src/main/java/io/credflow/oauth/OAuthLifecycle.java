@@ -1,7 +1,7 @@
 package io.credflow.oauth;
 
 import io.credflow.authclient.AuthClient;
-import io.credflow.authclient.OAuth2Settings;
+import io.credflow.authclient.OAuthSettings;
 import io.credflow.credential.Credential;
 import io.credflow.credential.CredentialEvent;
 import io.credflow.credential.CredentialSecrets;
@@ -19,7 +19,7 @@ public final class OAuthLifecycle implements TokenLifecycle {
   private final AuthorizationService authorizations;
   private final RefreshService refresher;
   private final RefreshSchedule schedule;
-  private final TokenClient tokenClient;
+  private final OAuthProviders providers;
   private final EventLog events;
   private final Clock clock;
 
@@ -27,13 +27,13 @@ public final class OAuthLifecycle implements TokenLifecycle {
       AuthorizationService authorizations,
       RefreshService refresher,
       RefreshSchedule schedule,
-      TokenClient tokenClient,
+      OAuthProviders providers,
       EventLog events,
       Clock clock) {
     this.authorizations = authorizations;
     this.refresher = refresher;
     this.schedule = schedule;
-    this.tokenClient = tokenClient;
+    this.providers = providers;
     this.events = events;
     this.clock = clock;
   }
@@ -64,36 +64,37 @@ public final class OAuthLifecycle implements TokenLifecycle {
 
   @Override
   public void saved(Credential credential, AuthClient authClient) {
-    if (!credential.type().isOAuth()) {
+    if (!(authClient.settings() instanceof OAuthSettings settings)) {
       return;
     }
     Instant now = clock.instant();
     schedule.schedule(
         credential.id(),
-        refresher.policy().nextRefresh(credential.type(), now, credential.expiresAt()),
+        refresher
+            .policy()
+            .nextRefresh(now, credential.expiresAt(), providers.of(settings).earliestRefresh(now)),
         now);
   }
 
   @Override
   public void deleting(Credential credential, AuthClient authClient) {
-    if (!(authClient.settings() instanceof OAuth2Settings s)
-        || s.revocationUri().isEmpty()
+    if (!(authClient.settings() instanceof OAuthSettings settings)
         || !(credential.secrets() instanceof CredentialSecrets.Tokens tokens)) {
       return;
     }
-    // RFC 7009: revoke the refresh token (which ends its access tokens too), or the access token.
-    boolean revoked =
-        tokens.refreshToken().isPresent()
-            ? tokenClient.revoke(
-                s, s.revocationUri().get(), tokens.refreshToken().get(), "refresh_token")
-            : tokenClient.revoke(s, s.revocationUri().get(), tokens.accessToken(), "access_token");
-    events.record(
-        CredentialEvent.of(
-            credential,
-            revoked ? CredentialEvent.REVOKED : CredentialEvent.REVOCATION_FAILED,
-            revoked
-                ? "tokens revoked at the provider before deletion"
-                : "the provider did not confirm the revocation; the credential is purged anyway",
-            clock.instant()));
+    providers
+        .of(settings)
+        .revoke(tokens)
+        .ifPresent(
+            revoked ->
+                events.record(
+                    CredentialEvent.of(
+                        credential,
+                        revoked ? CredentialEvent.REVOKED : CredentialEvent.REVOCATION_FAILED,
+                        revoked
+                            ? "tokens revoked at the provider before deletion"
+                            : "the provider did not confirm the revocation; the credential is"
+                                + " purged anyway",
+                        clock.instant())));
   }
 }

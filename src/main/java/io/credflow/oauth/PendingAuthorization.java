@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * One Authenticate round trip: who started it, for which auth-client, component and workspace, its
- * PKCE verifier and, once the provider redirected back, the code. Found by the SHA-256 digest of
- * its state; single use; expires after ten minutes.
+ * PKCE verifier, and where it stands ({@link Stage}). Found by the SHA-256 digest of its state;
+ * single use; expires after ten minutes.
  */
 public record PendingAuthorization(
     String stateDigest,
@@ -20,28 +20,61 @@ public record PendingAuthorization(
     Optional<String> credentialName,
     URI redirectUri,
     Optional<Secret> codeVerifier,
-    Optional<Secret> code,
-    Status status,
-    Optional<String> errorCode,
-    Optional<String> errorDetail,
-    Optional<String> resultCredentialId,
+    Stage stage,
     Instant createdAt,
     Instant expiresAt,
     Instant updatedAt) {
 
-  /** Where the round trip stands. */
-  public enum Status {
+  /** Where a round trip stands; each stage holds exactly what it knows. */
+  public sealed interface Stage {
     /** Started; the provider has not redirected back. */
-    PENDING,
+    record Pending() implements Stage {}
+
     /** The callback recorded a code; saving the credential will redeem it. */
-    CODE_RECEIVED,
-    /** The provider answered with an error. */
-    FAILED,
+    record CodeReceived(Secret code) implements Stage {}
+
+    /** The provider answered with an error instead of a code. */
+    record Failed(String errorCode, String detail) implements Stage {}
+
     /** The code was redeemed (or is being redeemed): never again. */
+    record Redeemed(Optional<String> credentialId) implements Stage {}
+
+    /** The stage's name, as stored and as transitions compare it. */
+    default Status status() {
+      return switch (this) {
+        case Pending p -> Status.PENDING;
+        case CodeReceived c -> Status.CODE_RECEIVED;
+        case Failed f -> Status.FAILED;
+        case Redeemed r -> Status.REDEEMED;
+      };
+    }
+  }
+
+  /** The stages by name: what a transition expects to find stored. */
+  public enum Status {
+    PENDING,
+    CODE_RECEIVED,
+    FAILED,
     REDEEMED
   }
 
-  public PendingAuthorization withCode(Secret newCode, Instant now) {
+  public Status status() {
+    return stage.status();
+  }
+
+  /** A new round trip, before the provider redirected back. */
+  public static PendingAuthorization started(
+      String stateDigest,
+      String workspaceId,
+      String authClientId,
+      String componentId,
+      String userId,
+      Optional<String> credentialId,
+      Optional<String> credentialName,
+      URI redirectUri,
+      Optional<Secret> codeVerifier,
+      Instant now,
+      Instant expiresAt) {
     return new PendingAuthorization(
         stateDigest,
         workspaceId,
@@ -52,17 +85,14 @@ public record PendingAuthorization(
         credentialName,
         redirectUri,
         codeVerifier,
-        Optional.of(newCode),
-        Status.CODE_RECEIVED,
-        errorCode,
-        errorDetail,
-        resultCredentialId,
-        createdAt,
+        new Stage.Pending(),
+        now,
         expiresAt,
         now);
   }
 
-  public PendingAuthorization failed(String code, String detail, Instant now) {
+  /** The same round trip at {@code next}. */
+  public PendingAuthorization at(Stage next, Instant now) {
     return new PendingAuthorization(
         stateDigest,
         workspaceId,
@@ -73,32 +103,7 @@ public record PendingAuthorization(
         credentialName,
         redirectUri,
         codeVerifier,
-        this.code,
-        Status.FAILED,
-        Optional.of(code),
-        Optional.of(detail),
-        resultCredentialId,
-        createdAt,
-        expiresAt,
-        now);
-  }
-
-  public PendingAuthorization redeemed(Optional<String> result, Instant now) {
-    return new PendingAuthorization(
-        stateDigest,
-        workspaceId,
-        authClientId,
-        componentId,
-        userId,
-        credentialId,
-        credentialName,
-        redirectUri,
-        codeVerifier,
-        code,
-        Status.REDEEMED,
-        errorCode,
-        errorDetail,
-        result,
+        next,
         createdAt,
         expiresAt,
         now);
@@ -111,7 +116,7 @@ public record PendingAuthorization(
         + ", authClient="
         + authClientId
         + ", status="
-        + status
+        + status()
         + "]";
   }
 }

@@ -1,6 +1,5 @@
 package io.credflow.oauth;
 
-import io.credflow.component.AuthClientType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -9,8 +8,8 @@ import java.util.random.RandomGenerator;
 /**
  * When to refresh, as tokens.md says: proactively at {@code expires_at - margin}, margin =
  * clamp(10% of the lifetime, 60 s, 7 days) with ±10% jitter; Instagram not before the token is 24
- * hours old; on use within the skew; after failures with backoff 30 s doubling, capped at 1 h, with
- * jitter.
+ * hours old (the provider's earliest refresh); on use within the skew; after failures with backoff
+ * 30 s doubling, capped at 1 h, with jitter.
  */
 public record RefreshPolicy(Duration skew, Duration leaseLength, RandomGenerator random) {
   public static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
@@ -20,7 +19,6 @@ public record RefreshPolicy(Duration skew, Duration leaseLength, RandomGenerator
 
   static final Duration MIN_MARGIN = Duration.ofSeconds(60);
   static final Duration MAX_MARGIN = Duration.ofDays(7);
-  static final Duration INSTAGRAM_MIN_AGE = Duration.ofHours(24);
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
   static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
@@ -52,11 +50,12 @@ public record RefreshPolicy(Duration skew, Duration leaseLength, RandomGenerator
       };
 
   /**
-   * The proactive refresh time of a token issued at {@code issuedAt} expiring at {@code expiresAt};
-   * empty when it never expires.
+   * The proactive refresh time of a token issued at {@code issuedAt} expiring at {@code expiresAt},
+   * never before {@code earliest} (the provider's own limit, e.g. Instagram's 24 hours); empty when
+   * the token never expires.
    */
   public Optional<Instant> nextRefresh(
-      AuthClientType type, Instant issuedAt, Optional<Instant> expiresAt) {
+      Instant issuedAt, Optional<Instant> expiresAt, Instant earliest) {
     if (expiresAt.isEmpty()) {
       return Optional.empty();
     }
@@ -64,16 +63,9 @@ public record RefreshPolicy(Duration skew, Duration leaseLength, RandomGenerator
     if (lifetime.isNegative()) {
       lifetime = Duration.ZERO;
     }
-    Duration margin = clamp(lifetime.dividedBy(10), MIN_MARGIN, MAX_MARGIN);
-    margin = jitter(margin);
+    Duration margin = jitter(clamp(lifetime.dividedBy(10), MIN_MARGIN, MAX_MARGIN));
     Instant at = expiresAt.get().minus(margin);
-    if (type == AuthClientType.OAUTH2_INSTAGRAM) {
-      Instant oldEnough = issuedAt.plus(INSTAGRAM_MIN_AGE);
-      if (at.isBefore(oldEnough)) {
-        at = oldEnough;
-      }
-    }
-    return Optional.of(at);
+    return Optional.of(at.isBefore(earliest) ? earliest : at);
   }
 
   /** Whether a token must be refreshed before use: it expires within the skew. */

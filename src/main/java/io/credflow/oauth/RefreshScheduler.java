@@ -1,5 +1,7 @@
 package io.credflow.oauth;
 
+import io.credflow.common.Sleeper;
+import io.credflow.common.Timing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The proactive refresh: polls the shared schedule for due credentials and refreshes them on
  * virtual threads, at most {@code concurrency} at once. Every process on one database runs one; the
- * lease in {@link RefreshSchedule} keeps them from refreshing the same credential twice.
+ * lease in {@link RefreshSchedule} keeps them from refreshing the same credential twice. Its waits
+ * go through the injected sleeper: a process whose time is driven by hand (tests) does not start
+ * the poller and calls {@link #runDueNow()} instead.
  */
 public final class RefreshScheduler implements AutoCloseable {
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
@@ -29,6 +33,7 @@ public final class RefreshScheduler implements AutoCloseable {
   private final RefreshSchedule schedule;
   private final RefreshService refresher;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final Duration poll;
   private final int batch;
   private final Semaphore permits;
@@ -40,7 +45,7 @@ public final class RefreshScheduler implements AutoCloseable {
   public RefreshScheduler(
       RefreshSchedule schedule,
       RefreshService refresher,
-      Clock clock,
+      Timing timing,
       Duration poll,
       int concurrency,
       int batch) {
@@ -49,7 +54,8 @@ public final class RefreshScheduler implements AutoCloseable {
     }
     this.schedule = schedule;
     this.refresher = refresher;
-    this.clock = clock;
+    this.clock = timing.clock();
+    this.sleeper = timing.sleeper();
     this.poll = poll;
     this.batch = batch;
     this.permits = new Semaphore(concurrency);
@@ -68,7 +74,7 @@ public final class RefreshScheduler implements AutoCloseable {
         // A full batch means more may be due already: poll again at once instead of sleeping,
         // so a backlog is worked off at the speed of the refreshes, not one batch a poll.
         if (submitDue().size() < batch) {
-          Thread.sleep(poll);
+          sleeper.sleep(poll);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -76,7 +82,7 @@ public final class RefreshScheduler implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("refresh poll failed: {}", e.getMessage());
         try {
-          Thread.sleep(poll);
+          sleeper.sleep(poll);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return;

@@ -3,6 +3,7 @@ package io.credflow.store;
 import io.credflow.common.Secret;
 import io.credflow.oauth.AuthorizationRepository;
 import io.credflow.oauth.PendingAuthorization;
+import io.credflow.oauth.PendingAuthorization.Stage;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,9 +52,9 @@ public final class JdbcAuthorizationRepository implements AuthorizationRepositor
         a.redirectUri().toString(),
         seal(a),
         a.status().name(),
-        a.errorCode(),
-        a.errorDetail(),
-        a.resultCredentialId(),
+        errorCode(a),
+        errorDetail(a),
+        resultCredentialId(a),
         a.createdAt(),
         a.expiresAt(),
         a.updatedAt());
@@ -70,9 +71,9 @@ public final class JdbcAuthorizationRepository implements AuthorizationRepositor
             TRANSITION,
             seal(a),
             a.status().name(),
-            a.errorCode(),
-            a.errorDetail(),
-            a.resultCredentialId(),
+            errorCode(a),
+            errorDetail(a),
+            resultCredentialId(a),
             a.updatedAt(),
             a.stateDigest(),
             expected.name())
@@ -82,8 +83,36 @@ public final class JdbcAuthorizationRepository implements AuthorizationRepositor
   private byte[] seal(PendingAuthorization a) {
     Map<String, String> m = new LinkedHashMap<>();
     a.codeVerifier().ifPresent(v -> m.put("code_verifier", v.reveal()));
-    a.code().ifPresent(c -> m.put("code", c.reveal()));
+    if (a.stage() instanceof Stage.CodeReceived received) {
+      m.put("code", received.code().reveal());
+    }
     return secrets.seal(TABLE, a.stateDigest(), SECRETS, m);
+  }
+
+  private static Optional<String> errorCode(PendingAuthorization a) {
+    return a.stage() instanceof Stage.Failed f ? Optional.of(f.errorCode()) : Optional.empty();
+  }
+
+  private static Optional<String> errorDetail(PendingAuthorization a) {
+    return a.stage() instanceof Stage.Failed f ? Optional.of(f.detail()) : Optional.empty();
+  }
+
+  private static Optional<String> resultCredentialId(PendingAuthorization a) {
+    return a.stage() instanceof Stage.Redeemed r ? r.credentialId() : Optional.empty();
+  }
+
+  /** The stage a row's status and columns describe. */
+  private static Stage stage(ResultSet rs, Map<String, String> secrets) throws SQLException {
+    return switch (PendingAuthorization.Status.valueOf(rs.getString("status"))) {
+      case PENDING -> new Stage.Pending();
+      case CODE_RECEIVED -> new Stage.CodeReceived(Secret.of(secrets.getOrDefault("code", "")));
+      case FAILED ->
+          new Stage.Failed(
+              Optional.ofNullable(rs.getString("error_code")).orElse("provider_error"),
+              Optional.ofNullable(rs.getString("error_detail")).orElse(""));
+      case REDEEMED ->
+          new Stage.Redeemed(Optional.ofNullable(rs.getString("result_credential_id")));
+    };
   }
 
   private PendingAuthorization authorization(ResultSet rs) throws SQLException {
@@ -99,11 +128,7 @@ public final class JdbcAuthorizationRepository implements AuthorizationRepositor
         Optional.ofNullable(rs.getString("credential_name")),
         URI.create(rs.getString("redirect_uri")),
         Optional.ofNullable(m.get("code_verifier")).map(Secret::of),
-        Optional.ofNullable(m.get("code")).map(Secret::of),
-        PendingAuthorization.Status.valueOf(rs.getString("status")),
-        Optional.ofNullable(rs.getString("error_code")),
-        Optional.ofNullable(rs.getString("error_detail")),
-        Optional.ofNullable(rs.getString("result_credential_id")),
+        stage(rs, m),
         Jdbc.instant(rs, "created_at"),
         Jdbc.instant(rs, "expires_at"),
         Jdbc.instant(rs, "updated_at"));

@@ -304,9 +304,9 @@ class RefreshConcurrencyTest {
   void leaseWhenComparedWithTheTokenEndpointTimeoutThenItOutlastsIt() {
     // A lease shorter than a slow token call would let a second process refresh the same
     // credential while the first still waits for its answer.
-    assertThat(RefreshPolicy.DEFAULT_LEASE).isGreaterThan(HttpTokenClient.DEFAULT_TIMEOUT);
+    assertThat(RefreshPolicy.DEFAULT_LEASE).isGreaterThan(TokenHttp.DEFAULT_TIMEOUT);
     assertThat(server.credflow().services().refresher().policy().leaseLength())
-        .isGreaterThan(HttpTokenClient.DEFAULT_TIMEOUT);
+        .isGreaterThan(TokenHttp.DEFAULT_TIMEOUT);
   }
 
   private void awaitTokenRequests(int count) throws InterruptedException {

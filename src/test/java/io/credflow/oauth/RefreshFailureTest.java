@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.common.Timing;
 import io.credflow.credential.Credential;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcCredentialRepository;
@@ -329,10 +330,10 @@ class RefreshFailureTest {
             repository,
             services.authClients()::findUnchecked,
             new JdbcRefreshSchedule(jdbc),
-            HttpTokenClient.create(services.outbound(), Duration.ofMillis(300)),
+            new OAuthProviders(TokenHttp.create(services.outbound(), Duration.ofMillis(300))),
             services.events(),
             RefreshPolicy.defaults(),
-            clock);
+            Timing.of(clock));
     provider.responseDelay(Duration.ofSeconds(2));
     Credential before = repository.find(id).orElseThrow();
     Instant failedAt = clock.instant();

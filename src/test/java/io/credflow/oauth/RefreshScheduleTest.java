@@ -3,7 +3,6 @@ package io.credflow.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.credflow.component.AuthClientType;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.testing.Api;
 import io.credflow.testing.SettableClock;
@@ -36,6 +35,12 @@ import org.junit.jupiter.api.Test;
  */
 class RefreshScheduleTest {
   private static final Instant ISSUED = Instant.parse("2030-01-01T00:00:00Z");
+
+  /** The earliest refresh a plain OAuth2 provider allows for a token issued at ISSUED. */
+  private static final Instant ANY_TIME = ISSUED;
+
+  /** Instagram's: the token must be 24 hours old. */
+  private static final Instant INSTAGRAM_EARLIEST = ISSUED.plus(InstagramProvider.MIN_AGE);
 
   private static SettableClock clock;
   private static TestServer server;
@@ -77,10 +82,8 @@ class RefreshScheduleTest {
   void nextRefreshWhenOneHourTokenThenDueSixMinutesBeforeExpiryWithinTenPercentJitter() {
     Instant expires = ISSUED.plus(Duration.ofHours(1));
     // margin = 10% of 3600 s = 360 s; jitter ±36 s.
-    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minusSeconds(324));
-    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minusSeconds(396));
+    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(324));
+    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(396));
     assertWithinBounds(expires, Duration.ofSeconds(324), Duration.ofSeconds(396));
   }
 
@@ -88,10 +91,8 @@ class RefreshScheduleTest {
   void nextRefreshWhenFiveMinuteTokenThenMarginIsClampedToSixtySecondsBeforeJitter() {
     Instant expires = ISSUED.plus(Duration.ofMinutes(5));
     // 10% of 300 s is 30 s, below the 60 s floor; jitter ±6 s.
-    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minusSeconds(54));
-    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minusSeconds(66));
+    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(54));
+    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(66));
     assertWithinBounds(expires, Duration.ofSeconds(54), Duration.ofSeconds(66));
   }
 
@@ -101,10 +102,8 @@ class RefreshScheduleTest {
     // 10% of 60 days is 6 days (under the 7-day cap); jitter ±0.6 days.
     Duration smallest = Duration.ofHours(129).plusMinutes(36);
     Duration largest = Duration.ofHours(158).plusMinutes(24);
-    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minus(smallest));
-    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minus(largest));
+    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(smallest));
+    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(largest));
     assertWithinBounds(expires, smallest, largest);
   }
 
@@ -114,10 +113,8 @@ class RefreshScheduleTest {
     // 10% of 100 days is 10 days, over the 7-day cap; jitter ±0.7 days.
     Duration smallest = Duration.ofHours(151).plusMinutes(12);
     Duration largest = Duration.ofHours(184).plusMinutes(48);
-    assertThat(at(lowest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minus(smallest));
-    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, expires))
-        .isEqualTo(expires.minus(largest));
+    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(smallest));
+    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(largest));
     assertWithinBounds(expires, smallest, largest);
   }
 
@@ -125,24 +122,22 @@ class RefreshScheduleTest {
   void nextRefreshWhenInstagramTokenIsShortLivedThenNotBeforeItIsTwentyFourHoursOld() {
     Instant oneHour = ISSUED.plus(Duration.ofHours(1));
     Instant dayAndHour = ISSUED.plus(Duration.ofHours(25));
-    assertThat(at(lowest(), AuthClientType.OAUTH2_INSTAGRAM, ISSUED, oneHour))
+    assertThat(at(lowest(), INSTAGRAM_EARLIEST, ISSUED, oneHour))
         .isEqualTo(ISSUED.plus(Duration.ofHours(24)));
-    assertThat(at(highest(), AuthClientType.OAUTH2_INSTAGRAM, ISSUED, dayAndHour))
+    assertThat(at(highest(), INSTAGRAM_EARLIEST, ISSUED, dayAndHour))
         .isEqualTo(ISSUED.plus(Duration.ofHours(24)));
     // The same lifetime for plain oauth2 is not held back.
-    assertThat(at(highest(), AuthClientType.OAUTH2, ISSUED, dayAndHour))
+    assertThat(at(highest(), ANY_TIME, ISSUED, dayAndHour))
         .isBefore(ISSUED.plus(Duration.ofHours(24)));
     // A 60-day Instagram token follows the ordinary margin.
     Instant sixtyDays = ISSUED.plus(Duration.ofDays(60));
-    assertThat(at(lowest(), AuthClientType.OAUTH2_INSTAGRAM, ISSUED, sixtyDays))
-        .isEqualTo(at(lowest(), AuthClientType.OAUTH2, ISSUED, sixtyDays));
+    assertThat(at(lowest(), INSTAGRAM_EARLIEST, ISSUED, sixtyDays))
+        .isEqualTo(at(lowest(), ANY_TIME, ISSUED, sixtyDays));
   }
 
   @Test
   void nextRefreshWhenTokenNeverExpiresThenNothingIsScheduled() {
-    assertThat(
-            RefreshPolicy.defaults()
-                .nextRefresh(AuthClientType.OAUTH2, ISSUED, Optional.<Instant>empty()))
+    assertThat(RefreshPolicy.defaults().nextRefresh(ISSUED, Optional.<Instant>empty(), ISSUED))
         .isEmpty();
   }
 
@@ -152,8 +147,7 @@ class RefreshScheduleTest {
     Instant expires = ISSUED.plus(Duration.ofHours(1));
     Set<Instant> times = new HashSet<>();
     for (int i = 0; i < 100; i++) {
-      times.add(
-          policy.nextRefresh(AuthClientType.OAUTH2, ISSUED, Optional.of(expires)).orElseThrow());
+      times.add(policy.nextRefresh(ISSUED, Optional.of(expires), ISSUED).orElseThrow());
     }
     // ±36 s at millisecond resolution: 100 draws are nearly all different.
     assertThat(times).hasSizeGreaterThan(90);
@@ -375,9 +369,9 @@ class RefreshScheduleTest {
   // ---- helpers, also used by the other Refresh*Test and Revocation*Test classes ----
 
   private static Instant at(
-      RandomGenerator random, AuthClientType type, Instant issued, Instant expires) {
+      RandomGenerator random, Instant earliest, Instant issued, Instant expires) {
     return new RefreshPolicy(RefreshPolicy.DEFAULT_SKEW, RefreshPolicy.DEFAULT_LEASE, random)
-        .nextRefresh(type, issued, Optional.of(expires))
+        .nextRefresh(issued, Optional.of(expires), earliest)
         .orElseThrow();
   }
 
@@ -385,8 +379,7 @@ class RefreshScheduleTest {
   private static void assertWithinBounds(Instant expires, Duration minMargin, Duration maxMargin) {
     RefreshPolicy policy = RefreshPolicy.defaults();
     for (int i = 0; i < 500; i++) {
-      Instant at =
-          policy.nextRefresh(AuthClientType.OAUTH2, ISSUED, Optional.of(expires)).orElseThrow();
+      Instant at = policy.nextRefresh(ISSUED, Optional.of(expires), ISSUED).orElseThrow();
       assertThat(at).isBetween(expires.minus(maxMargin), expires.minus(minMargin));
     }
   }

@@ -26,12 +26,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The token client's transport on the guarded Jetty client, against a real token endpoint on
- * 127.0.0.1 and a free port: Nimbus's request arrives as built, a refused address is {@link
- * TokenOutcome.Blocked} with nothing sent, an unknown host and an oversized answer are {@link
- * TokenOutcome.Unavailable} with a reason a person can read.
+ * Token endpoint calls ({@link TokenHttp}) on the guarded Jetty client, against a real token
+ * endpoint on 127.0.0.1 and a free port: Nimbus's request arrives as built, a refused address is
+ * {@link TokenOutcome.Blocked} with nothing sent, an unknown host and an oversized answer are
+ * {@link TokenOutcome.Unavailable} with a reason a person can read.
  */
-class HttpTokenClientTest {
+class TokenHttpTest {
   private static HttpServer server;
   private static final List<Map<String, String>> received =
       Collections.synchronizedList(new ArrayList<>());
@@ -41,8 +41,8 @@ class HttpTokenClientTest {
   @BeforeAll
   static void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.createContext("/token", HttpTokenClientTest::token);
-    server.createContext("/big", HttpTokenClientTest::big);
+    server.createContext("/token", TokenHttpTest::token);
+    server.createContext("/big", TokenHttpTest::big);
     server.start();
     allowing = OutboundHttp.start(OutboundPolicy.of(true));
     refusing =
@@ -114,12 +114,10 @@ class HttpTokenClientTest {
   }
 
   private static TokenOutcome exchange(OutboundHttp http, URI tokenUri) {
-    return HttpTokenClient.create(http, Duration.ofSeconds(5))
+    return new GenericOAuth2Provider(
+            client(tokenUri), TokenHttp.create(http, Duration.ofSeconds(5)))
         .exchangeCode(
-            client(tokenUri),
-            "code-1",
-            URI.create("https://credflow.example/cb"),
-            Optional.empty());
+            Secret.of("code-1"), URI.create("https://credflow.example/cb"), Optional.empty());
   }
 
   @Test

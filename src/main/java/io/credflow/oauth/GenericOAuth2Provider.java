@@ -1,0 +1,190 @@
+package io.credflow.oauth;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.AccessTokenType;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.Token;
+import com.nimbusds.oauth2.sdk.token.Tokens;
+import io.credflow.authclient.OAuth2Settings;
+import io.credflow.common.Secret;
+import io.credflow.credential.CredentialSecrets;
+import io.credflow.logging.Redaction;
+import io.credflow.outbound.OutboundHttp;
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A standard OAuth2 provider (RFC 6749 with PKCE, RFC 7009 revocation): Nimbus builds and parses
+ * the messages, {@link TokenHttp} carries them.
+ */
+public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
+    implements OAuthProvider {
+
+  @Override
+  public boolean usesPkce() {
+    return settings.pkce();
+  }
+
+  @Override
+  public URI authorizeUrl(AuthorizeRequest request) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("response_type", "code");
+    params.put("client_id", settings.clientId());
+    params.put("redirect_uri", request.redirectUri().toString());
+    List<String> scopes = settings.scopes().orElse(request.componentScopes());
+    if (!scopes.isEmpty()) {
+      params.put("scope", String.join(" ", scopes));
+    }
+    params.put("state", request.state().reveal());
+    request
+        .codeVerifier()
+        .ifPresent(
+            v -> {
+              params.put("code_challenge", Pkce.challenge(v));
+              params.put("code_challenge_method", "S256");
+            });
+    settings.extraAuthParams().forEach(params::putIfAbsent);
+    return AuthorizeUrls.withQuery(settings.authUri(), params);
+  }
+
+  @Override
+  public TokenOutcome exchangeCode(Secret code, URI redirectUri, Optional<Secret> codeVerifier) {
+    AuthorizationCodeGrant grant =
+        new AuthorizationCodeGrant(
+            new AuthorizationCode(code.reveal()),
+            redirectUri,
+            codeVerifier.map(v -> new CodeVerifier(v.reveal())).orElse(null));
+    return token(new TokenRequest.Builder(settings.tokenUri(), authentication(), grant).build());
+  }
+
+  @Override
+  public RefreshAttempt refresh(RefreshRequest request) {
+    Optional<Secret> refreshToken = request.tokens().refreshToken();
+    if (refreshToken.isEmpty()) {
+      boolean expired =
+          request.expiresAt().map(e -> e.isBefore(request.now().plusSeconds(1))).orElse(false);
+      if (expired) {
+        return new RefreshAttempt.Impossible(
+            "no_refresh_token",
+            "the access token expired and the provider issued no refresh token: authenticate the"
+                + " credential again");
+      }
+      // Still valid: nothing to do until it expires; then it needs a person.
+      return new RefreshAttempt.NotYet(request.expiresAt());
+    }
+    // No scope: a refresh never asks for more than was granted (RFC 6749 §6).
+    TokenRequest token =
+        new TokenRequest.Builder(
+                settings.effectiveRefreshUri(),
+                authentication(),
+                new RefreshTokenGrant(new RefreshToken(refreshToken.get().reveal())))
+            .build();
+    return new RefreshAttempt.Called(token(token));
+  }
+
+  @Override
+  public Instant earliestRefresh(Instant issuedAt) {
+    return issuedAt;
+  }
+
+  @Override
+  public Optional<Boolean> revoke(CredentialSecrets.Tokens tokens) {
+    if (settings.revocationUri().isEmpty()) {
+      return Optional.empty();
+    }
+    URI uri = settings.revocationUri().get();
+    // RFC 7009: revoke the refresh token (which ends its access tokens too), or the access token.
+    Token revocable =
+        tokens.refreshToken().isPresent()
+            ? new RefreshToken(tokens.refreshToken().get().reveal())
+            : new BearerAccessToken(tokens.accessToken().reveal());
+    HTTPRequest request =
+        new TokenRevocationRequest(uri, authentication(), revocable).toHTTPRequest();
+    TokenHttp.Reply reply =
+        http.send(request, "the revocation endpoint " + OutboundHttp.describe(uri));
+    return Optional.of(reply instanceof TokenHttp.Answered a && a.status() == 200);
+  }
+
+  /** One client authentication per request: in the form, or Basic (RFC 6749 §2.3.1). */
+  ClientAuthentication authentication() {
+    ClientID id = new ClientID(settings.clientId());
+    com.nimbusds.oauth2.sdk.auth.Secret secret =
+        new com.nimbusds.oauth2.sdk.auth.Secret(settings.clientSecret().reveal());
+    return switch (settings.clientAuth()) {
+      case POST -> new ClientSecretPost(id, secret);
+      case BASIC -> new ClientSecretBasic(id, secret);
+    };
+  }
+
+  private TokenOutcome token(TokenRequest request) {
+    HTTPRequest nimbus = request.toHTTPRequest();
+    String endpoint = "the token endpoint " + OutboundHttp.describe(nimbus.getURI());
+    TokenHttp.Answered response;
+    switch (http.send(nimbus, endpoint)) {
+      case TokenHttp.Answered a -> response = a;
+      case TokenHttp.NoAnswer none -> {
+        return none.outcome();
+      }
+    }
+    int status = response.status();
+    try {
+      HTTPResponse parsed = new HTTPResponse(status);
+      parsed.setContentType(response.contentType().orElse("application/json"));
+      parsed.setBody(response.body());
+      TokenResponse tokenResponse = TokenResponse.parse(parsed);
+      if (tokenResponse instanceof TokenErrorResponse error) {
+        return refusal(error.getErrorObject(), status);
+      }
+      Tokens tokens = ((AccessTokenResponse) tokenResponse).getTokens();
+      if (!AccessTokenType.BEARER.equals(tokens.getAccessToken().getType())) {
+        return new TokenOutcome.Refused(
+            OAuthError.of("unsupported_token_type", "the provider issued a non-bearer token"),
+            status);
+      }
+      long lifetime = tokens.getAccessToken().getLifetime();
+      return new TokenOutcome.Issued(
+          Secret.of(tokens.getAccessToken().getValue()),
+          Optional.ofNullable(tokens.getRefreshToken()).map(t -> Secret.of(t.getValue())),
+          lifetime > 0 ? Optional.of(lifetime) : Optional.empty(),
+          Optional.ofNullable(tokens.getAccessToken().getScope()).map(Object::toString));
+    } catch (ParseException | ClassCastException e) {
+      return new TokenOutcome.Unavailable(
+          endpoint + " answered HTTP " + status + " without a token response");
+    }
+  }
+
+  private static TokenOutcome refusal(ErrorObject error, int status) {
+    String code = error.getCode() == null ? "invalid_response" : error.getCode();
+    if (status >= 500 || code.equals(OAuthError.TEMPORARILY_UNAVAILABLE)) {
+      return new TokenOutcome.Unavailable(
+          "the token endpoint answered HTTP " + status + " " + code);
+    }
+    return new TokenOutcome.Refused(
+        new OAuthError(
+            code,
+            Optional.ofNullable(error.getDescription()).map(Redaction::redact),
+            Optional.ofNullable(error.getURI()).map(URI::toString)),
+        status);
+  }
+}
