@@ -152,6 +152,7 @@ public final class Credflow implements AutoCloseable {
               providers,
               events,
               RefreshPolicy.defaults().withRandom(timing.jitter()),
+              jdbc,
               timing);
       AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
       AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());

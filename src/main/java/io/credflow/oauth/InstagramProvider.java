@@ -68,7 +68,7 @@ public record InstagramProvider(InstagramSettings settings, TokenHttp http)
 
   @Override
   public RefreshAttempt refresh(RefreshRequest request) {
-    Instant oldEnough = earliestRefresh(request.tokenIssuedAt());
+    Instant oldEnough = earliestRefresh(request.tokenIssuedAt().get());
     if (request.now().isBefore(oldEnough)) {
       // Instagram refuses refreshes of tokens younger than 24 hours: never call it early.
       return new RefreshAttempt.NotYet(Optional.of(oldEnough));

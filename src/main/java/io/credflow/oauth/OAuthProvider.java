@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One OAuth provider's dialect: how its authorize URL looks, how a code becomes the tokens Credflow
@@ -35,10 +36,13 @@ public sealed interface OAuthProvider permits GenericOAuth2Provider, InstagramPr
    */
   TokenOutcome exchangeCode(Secret code, URI redirectUri, Optional<Secret> codeVerifier);
 
-  /** A credential's tokens, as a refresh needs them. */
+  /**
+   * A credential's tokens, as a refresh needs them. When they were issued is read only by a
+   * provider that asks ({@code tokenIssuedAt} reads the schedule).
+   */
   record RefreshRequest(
       CredentialSecrets.Tokens tokens,
-      Instant tokenIssuedAt,
+      Supplier<Instant> tokenIssuedAt,
       Optional<Instant> expiresAt,
       Instant now) {}
 

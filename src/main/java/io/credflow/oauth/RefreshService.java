@@ -8,6 +8,7 @@ import io.credflow.common.NotFoundException;
 import io.credflow.common.Secret;
 import io.credflow.common.SingleFlight;
 import io.credflow.common.Timing;
+import io.credflow.common.Transactions;
 import io.credflow.credential.Credential;
 import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialEvent;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class RefreshService {
   private final OAuthProviders providers;
   private final EventLog events;
   private final RefreshPolicy policy;
+  private final Transactions transactions;
   private final Clock clock;
   private final RefreshLease lease;
   private final SingleFlight<String, Trigger, Credential> flights = new SingleFlight<>();
@@ -69,6 +72,7 @@ public final class RefreshService {
       OAuthProviders providers,
       EventLog events,
       RefreshPolicy policy,
+      Transactions transactions,
       Timing timing) {
     this.credentials = credentials;
     this.updates = new CredentialUpdates(credentials);
@@ -77,6 +81,7 @@ public final class RefreshService {
     this.providers = providers;
     this.events = events;
     this.policy = policy;
+    this.transactions = transactions;
     this.clock = timing.clock();
     this.lease =
         new RefreshLease(
@@ -195,14 +200,14 @@ public final class RefreshService {
     }
     OAuthProvider provider = providers.of(settings);
     Instant now = clock.instant();
-    Instant issuedAt = tokenIssuedAt(c);
+    Supplier<Instant> issuedAt = memoized(() -> tokenIssuedAt(c));
     OAuthProvider.RefreshAttempt attempt =
         provider.refresh(new OAuthProvider.RefreshRequest(tokens, issuedAt, c.expiresAt(), now));
     return switch (RefreshOutcomes.decide(attempt, authClient)) {
       case RefreshOutcomes.Decision.Store store ->
-          new Applied(store(c, tokens, store.issued(), provider, now, trigger), true);
+          store(c, tokens, store.issued(), provider, now, trigger);
       case RefreshOutcomes.Decision.Reschedule r -> {
-        schedule.schedule(c.id(), r.at(), issuedAt);
+        schedule.schedule(c.id(), r.at(), issuedAt.get());
         yield new Applied(c, false);
       }
       case RefreshOutcomes.Decision.NeedsReauth n ->
@@ -212,12 +217,27 @@ public final class RefreshService {
     };
   }
 
+  private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private Optional<T> value = Optional.empty();
+
+      @Override
+      public T get() {
+        if (value.isEmpty()) {
+          value = Optional.of(supplier.get());
+        }
+        return value.get();
+      }
+    };
+  }
+
   /** When the stored tokens were issued, as the schedule recorded it. */
   private Instant tokenIssuedAt(Credential c) {
     return schedule.find(c.id()).map(RefreshSchedule.Entry::tokenIssuedAt).orElse(c.updatedAt());
   }
 
-  private Credential store(
+  /** Stores issued tokens; a refresh discarded for a newer grant still holds the lease. */
+  private Applied store(
       Credential c,
       CredentialSecrets.Tokens old,
       TokenOutcome.Issued issued,
@@ -232,31 +252,42 @@ public final class RefreshService {
         Optional.of(
             now.plusSeconds(issued.expiresIn().orElse(provider.settings().tokenExpiresIn())));
     Optional<String> scope = issued.scope().or(c::scope);
-    // Someone else may write meanwhile (a rename, a re-authentication): keep ours only over the
-    // same grant; over a new one, the refresh is discarded.
+    // The new tokens, the next refresh (which gives the lease back) and the event land in one
+    // transaction: one commit per refresh, and never tokens without their schedule.
     CredentialUpdates.Updated written =
-        updates.update(
-            c,
-            current ->
-                sameGrant(current, old) ? current.withSecrets(fresh, expiresAt, scope) : current);
+        transactions.inTransaction(
+            () -> {
+              // Someone else may write meanwhile (a rename, a re-authentication): keep ours only
+              // over the same grant; over a new one, the refresh is discarded.
+              CredentialUpdates.Updated w =
+                  updates.update(
+                      c,
+                      current ->
+                          sameGrant(current, old)
+                              ? current.withSecrets(fresh, expiresAt, scope)
+                              : current);
+              if (w.written()) {
+                lease.refreshed(
+                    c.id(), policy.nextRefresh(now, expiresAt, provider.earliestRefresh(now)), now);
+                events.record(
+                    CredentialEvent.of(
+                        w.credential(),
+                        CredentialEvent.REFRESHED,
+                        "tokens refreshed ("
+                            + describe(trigger)
+                            + "); the new access token expires at "
+                            + expiresAt.get(),
+                        now));
+              }
+              return w;
+            });
     if (!written.written()) {
       LOG.info(
           "credential {} was re-authenticated during a refresh; the refresh is discarded", c.id());
-      return written.credential();
+      return new Applied(written.credential(), false);
     }
-    Credential stored = written.credential();
     changed(c.id());
-    lease.refreshed(c.id(), policy.nextRefresh(now, expiresAt, provider.earliestRefresh(now)), now);
-    events.record(
-        CredentialEvent.of(
-            stored,
-            CredentialEvent.REFRESHED,
-            "tokens refreshed ("
-                + describe(trigger)
-                + "); the new access token expires at "
-                + expiresAt.get(),
-            now));
-    return stored;
+    return new Applied(written.credential(), true);
   }
 
   private static boolean sameGrant(Credential c, CredentialSecrets.Tokens old) {

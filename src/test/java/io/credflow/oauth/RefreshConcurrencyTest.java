@@ -291,8 +291,10 @@ class RefreshConcurrencyTest {
       assertThat(r.status()).as(r.text()).isEqualTo(200);
     }
 
-    // Fencing: the refresh that started before the new tokens were saved is discarded.
+    // Fencing: the refresh that started before the new tokens were saved is discarded, and it
+    // gives its lease back (another process may refresh the new grant at once).
     assertThat(accessToken(member, t, id)).isEqualTo(reauthenticated.accessToken());
+    assertThat(scheduleOf(server, id).leaseOwner()).isEmpty();
     provider.responseDelay(Duration.ZERO);
     member.post(credentialPath(t, id) + "/refresh", "");
     assertThat(provider.tokenRequests().get(1).param("refresh_token"))

@@ -333,6 +333,7 @@ class RefreshFailureTest {
             new OAuthProviders(TokenHttp.create(services.outbound(), Duration.ofMillis(300))),
             services.events(),
             RefreshPolicy.defaults(),
+            jdbc,
             Timing.of(clock));
     provider.responseDelay(Duration.ofSeconds(2));
     Credential before = repository.find(id).orElseThrow();
