@@ -1,5 +1,6 @@
 package io.credflow.executor;
 
+import io.credflow.common.Timing;
 import io.credflow.common.UpstreamException;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.CredentialService.Authority;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -39,6 +38,11 @@ import org.eclipse.jetty.http.MultiPart;
  *
  * <p>Thread-safe: it holds only immutable settings and shared, thread-safe clients; everything
  * about one call lives on that call's stack.
+ *
+ * <p>Every wait (the spec's {@code delay}, {@code Retry-After}, backoff) goes to the {@link
+ * Timing}'s sleeper, backoff jitter comes from its random source and an HTTP-date in {@code
+ * Retry-After} is read against its clock. Only the per-attempt {@code requestTimeoutPeriod} runs on
+ * real time: it bounds I/O, which the HTTP client enforces itself.
  *
  * <p>Order of handling, as the component specifies: an OAuth2 401 refreshes the token once and
  * retries once; a status in {@code ignoreErrorCodes} is a result; a status in {@code errorCodes}, a
@@ -61,14 +65,16 @@ public final class RestApiAction {
   private final CredentialService credentials;
   private final OutboundHttp outbound;
   private final Settings settings;
-  private final Clock clock;
+  private final Timing timing;
+  private final Backoff backoff;
 
   public RestApiAction(
-      CredentialService credentials, OutboundHttp outbound, Settings settings, Clock clock) {
+      CredentialService credentials, OutboundHttp outbound, Settings settings, Timing timing) {
     this.credentials = credentials;
     this.outbound = outbound;
     this.settings = settings;
-    this.clock = clock;
+    this.timing = timing;
+    this.backoff = new Backoff(settings.maxWait(), timing.jitter());
   }
 
   /**
@@ -156,12 +162,12 @@ public final class RestApiAction {
       Optional<Duration> asked =
           r.headers().getValuesList(HttpHeader.RETRY_AFTER).stream()
               .findFirst()
-              .flatMap(v -> RetryAfter.parse(v, clock.instant()));
+              .flatMap(v -> RetryAfter.parse(v, timing.clock().instant()));
       if (asked.isPresent()) {
         return asked.get();
       }
     }
-    return new Backoff(settings.maxWait(), ThreadLocalRandom.current()).before(attempt);
+    return backoff.before(attempt);
   }
 
   private Exchange sendFollowingRedirects(Outgoing request, RequestSpec spec) {
@@ -363,12 +369,13 @@ public final class RestApiAction {
     return out;
   }
 
-  private static void pause(Duration wait) {
-    if (wait.isZero() || wait.isNegative()) {
+  /** Waits through the timing's sleeper; a wait of zero is no wait and asks it for nothing. */
+  private void pause(Duration wait) {
+    if (!wait.isPositive()) {
       return;
     }
     try {
-      Thread.sleep(wait);
+      timing.sleeper().sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UpstreamException("upstream_error", "the request was interrupted while waiting");
