@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +34,7 @@ final class ReceivedReader {
   private ReceivedReader() {}
 
   /** Reads the request; blocks until its body has arrived (the caller runs on a virtual thread). */
-  static Received read(Request request, long arrivedNanos) throws IOException {
+  static Received read(Request request, Instant arrived) throws IOException {
     List<Map.Entry<String, String>> headers =
         RawHeadConnectionFactory.headers(request).orElseGet(() -> parsed(request));
     byte[] body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
@@ -51,7 +52,7 @@ final class ReceivedReader {
         isType(contentType, FORM)
             ? decodeParams(new String(body, charset(contentType)), charset(contentType))
             : Map.of(),
-        arrivedNanos);
+        arrived);
   }
 
   /** The headers as Jetty parsed them: names it knows in canonical case. */

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,11 +37,14 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *       UTF-8, else {@code base64}), {@code form}); with {@code status} (200..599) that status
  *       instead, as an error page that quotes the request would.
  *   <li>{@code /status/{code}}: that status (200..599); {@code retryAfter} is sent verbatim as
- *       {@code Retry-After}, {@code body} is the body text, {@code type} its content type (default
- *       {@code application/json} and {@code {"error":"status CODE"}}). 204 and 304 have no body.
+ *       {@code Retry-After}, {@code retryAfterDate=N} sends it as the HTTP-date N seconds after the
+ *       upstream's clock (truncated to the second, as HTTP-dates are), {@code body} is the body
+ *       text, {@code type} its content type (default {@code application/json} and {@code
+ *       {"error":"status CODE"}}). 204 and 304 have no body.
  *   <li>{@code /flaky/{key}}: the first {@code fail} attempts (default 1) on that key answer {@code
- *       code} (default 503, with {@code retryAfter} if given) and {@code {"error":"flaky",
- *       "attempt":k}}; later ones 200 {@code {"ok":true,"attempt":k}}. See {@link #attempts}.
+ *       code} (default 503, with {@code retryAfter} or {@code retryAfterDate} if given) and {@code
+ *       {"error":"flaky", "attempt":k}}; later ones 200 {@code {"ok":true,"attempt":k}}. See {@link
+ *       #attempts}.
  *   <li>{@code /redirect/{n}}: {@code status} (301, 302 default, 303, 307, 308) to {@code
  *       /redirect/{n-1}} with the same query, so the status and any other parameter stay along the
  *       chain; the Location is a path unless {@code absolute=true}. {@code /redirect/0} is an echo.
@@ -88,12 +93,14 @@ public final class Upstream implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final Clock clock;
   private final Object lock = new Object();
   private final List<Received> received = new ArrayList<>(); // guarded by lock
-  private final Map<String, List<Long>> attempts = new HashMap<>(); // guarded by lock
+  private final Map<String, List<Instant>> attempts = new HashMap<>(); // guarded by lock
   private volatile Set<String> bearerTokens = Set.of();
 
-  private Upstream() {
+  private Upstream(Clock clock) {
+    this.clock = clock;
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("upstream");
     VirtualThreadPool virtualThreads = new VirtualThreadPool();
@@ -113,9 +120,18 @@ public final class Upstream implements AutoCloseable {
     server.setHandler(new Endpoints(this));
   }
 
-  /** Starts a server on 127.0.0.1 and a free port. */
+  /** Starts a server on 127.0.0.1 and a free port, on the system clock. */
   public static Upstream start() {
-    Upstream upstream = new Upstream();
+    return start(Clock.systemUTC());
+  }
+
+  /**
+   * Starts a server on 127.0.0.1 and a free port that reads {@code clock} for when requests arrive
+   * ({@link Received#arrived()}, {@link #attempts}) and for the dates it sends: a test that drives
+   * Credflow's clock hands the same one here, so both sides agree on the time.
+   */
+  public static Upstream start(Clock clock) {
+    Upstream upstream = new Upstream(clock);
     try {
       upstream.server.start();
     } catch (Exception e) {
@@ -172,10 +188,10 @@ public final class Upstream implements AutoCloseable {
   }
 
   /**
-   * When each attempt on {@code /flaky/{key}} arrived ({@link System#nanoTime()}), oldest first, so
-   * a test can measure the waits between retries.
+   * When each attempt on {@code /flaky/{key}} arrived, on this upstream's clock, oldest first, so a
+   * test can see the waits between retries.
    */
-  public List<Long> attempts(String key) {
+  public List<Instant> attempts(String key) {
     synchronized (lock) {
       return List.copyOf(attempts.getOrDefault(key, List.of()));
     }
@@ -214,11 +230,15 @@ public final class Upstream implements AutoCloseable {
     }
   }
 
+  Instant now() {
+    return clock.instant();
+  }
+
   /** Counts an attempt on a {@code /flaky} key; returns its number, from 1. */
-  int attempt(String key, long arrivedNanos) {
+  int attempt(String key, Instant arrived) {
     synchronized (lock) {
-      List<Long> times = attempts.computeIfAbsent(key, k -> new ArrayList<>());
-      times.add(arrivedNanos);
+      List<Instant> times = attempts.computeIfAbsent(key, k -> new ArrayList<>());
+      times.add(arrived);
       return times.size();
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.credflow.testing.SettableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,11 +42,12 @@ class UpstreamTest {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-03-05T09:08:07.250Z"));
   private Upstream upstream;
 
   @BeforeEach
   void start() {
-    upstream = Upstream.start();
+    upstream = Upstream.start(clock);
   }
 
   @AfterEach
@@ -269,22 +272,33 @@ class UpstreamTest {
     assertThat(other.statusCode()).isEqualTo(503);
     assertThat(other.headers().firstValue("Retry-After")).isEmpty();
     assertThat(get(a).statusCode()).isEqualTo(500);
-    Thread.sleep(60);
+    clock.advance(Duration.ofMillis(60));
     HttpResponse<String> third = get(a);
     assertThat(third.statusCode()).isEqualTo(200);
     assertThat(third.body()).isEqualTo("{\"ok\":true,\"attempt\":3}");
     assertThat(get("/flaky/b?fail=1").body()).isEqualTo("{\"ok\":true,\"attempt\":2}");
 
-    List<Long> times = upstream.attempts("a");
+    List<Instant> times = upstream.attempts("a");
     assertThat(times).hasSize(3).isSorted();
-    assertThat(times.get(2) - times.get(1))
-        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(60));
+    assertThat(Duration.between(times.get(1), times.get(2))).isEqualTo(Duration.ofMillis(60));
     assertThat(upstream.attempts("b")).hasSize(2);
     assertThat(upstream.attempts("never")).isEmpty();
 
     upstream.clear();
     assertThat(upstream.attempts("a")).isEmpty();
     assertThat(get(a).statusCode()).isEqualTo(500);
+  }
+
+  @Test
+  void retryAfterDateIsAnImfFixdateSecondsAheadOfTheUpstreamsClock() throws Exception {
+    // 09:08:07.250 on the 5th: a single-digit day, and a fraction the date truncates
+    HttpResponse<String> status = get("/status/503?retryAfterDate=3");
+    assertThat(status.headers().firstValue("Retry-After"))
+        .hasValue("Thu, 05 Mar 2026 09:08:10 GMT");
+    HttpResponse<String> flaky = get("/flaky/d?fail=1&code=429&retryAfterDate=0");
+    assertThat(flaky.statusCode()).isEqualTo(429);
+    assertThat(flaky.headers().firstValue("Retry-After")).hasValue("Thu, 05 Mar 2026 09:08:07 GMT");
+    assertThat(get("/status/503?retryAfterDate=soon").statusCode()).isEqualTo(400);
   }
 
   @Test
