@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -90,6 +92,9 @@ public final class Upstream implements AutoCloseable {
         <note>Grüße &amp; thanks</note>
       </order>
       """;
+
+  /** How long {@link #awaitRequests} waits: a bound for a broken test, never a pace. */
+  public static final Duration ARRIVAL_BOUND = Duration.ofSeconds(30);
 
   private final Server server;
   private final ServerConnector connector;
@@ -166,6 +171,27 @@ public final class Upstream implements AutoCloseable {
   }
 
   /**
+   * Returns once {@code n} requests whose raw path starts with {@code pathPrefix} have arrived
+   * (since the last {@link #clear()}): for a test that must know a request is in progress before it
+   * goes on, without polling.
+   *
+   * @throws AssertionError when they have not arrived within {@link #ARRIVAL_BOUND}
+   */
+  public void awaitRequests(String pathPrefix, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + ARRIVAL_BOUND.toNanos();
+    synchronized (lock) {
+      while (received.stream().filter(r -> r.path().startsWith(pathPrefix)).count() < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(
+              n + " requests to " + pathPrefix + "* did not arrive within " + ARRIVAL_BOUND);
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+    }
+  }
+
+  /**
    * The latest request.
    *
    * @throws IllegalStateException when nothing has arrived (since the last {@link #clear()})
@@ -227,6 +253,7 @@ public final class Upstream implements AutoCloseable {
   void record(Received request) {
     synchronized (lock) {
       received.add(request);
+      lock.notifyAll();
     }
   }
 
