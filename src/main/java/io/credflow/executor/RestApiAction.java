@@ -95,65 +95,92 @@ public final class RestApiAction {
     pause(spec.delay());
     boolean reauthorized = false;
     int attempt = 1;
+    Exchange exchange = sendFollowingRedirects(request, spec);
     while (true) {
-      Exchange exchange = sendFollowingRedirects(request, spec);
-      if (exchange instanceof Exchange.Received r
-          && r.status() == 401
-          && !reauthorized
-          && request.carriesCredential()
-          && authority.credential().type().isOAuth()) {
-        reauthorized = true;
-        Optional<Authority> next = credentials.afterUnauthorized(authority);
-        if (next.isPresent()) {
-          authority = next.get();
+      switch (followUp(exchange, spec, request, authority, !reauthorized, attempt)) {
+        case FollowUp.Done done -> {
+          return done.result();
+        }
+        case FollowUp.Fail fail -> throw fail.error();
+        case FollowUp.Reauthorize() -> {
+          reauthorized = true;
+          Optional<Authority> fresh = credentials.afterUnauthorized(authority);
+          if (fresh.isEmpty()) {
+            continue; // no newer token: the same answer again, under the remaining rules
+          }
+          authority = fresh.get();
           request = request.reauthorized(authority.authorization());
-          continue;
         }
-      }
-      if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
-        return result(r, spec);
-      }
-      boolean policyError =
-          !(exchange instanceof Exchange.Received r) || spec.errorCodes().contains(r.status());
-      if (!policyError) {
-        Exchange.Received r = (Exchange.Received) exchange;
-        if (r.status() >= 400) {
-          throw new UpstreamException("upstream_error", describe(r, spec, request));
-        }
-        return result(r, spec);
-      }
-      switch (spec.errorPolicy()) {
-        case EMIT -> {
-          return result(exchange, spec);
-        }
-        case REBOUND -> throw new ReboundException(describe(exchange, spec, request));
-        case THROW_ERROR ->
-            throw new UpstreamException("upstream_error", describe(exchange, spec, request));
-        case BY_COMPONENT -> {
-          if (attempt >= spec.maxRetries()) {
-            throw new UpstreamException(
-                "upstream_error",
-                describe(exchange, spec, request)
-                    + " (after "
-                    + attempt
-                    + (attempt == 1 ? " attempt)" : " attempts)"));
-          }
-          Duration wait = waitBefore(attempt, exchange);
-          if (wait.compareTo(settings.maxWait()) > 0) {
-            throw new UpstreamException(
-                "upstream_error",
-                describe(exchange, spec, request)
-                    + " (the server asked to wait "
-                    + wait.toSeconds()
-                    + " s before trying again, longer than the "
-                    + settings.maxWait().toSeconds()
-                    + " s Credflow waits)");
-          }
-          pause(wait);
+        case FollowUp.Retry retry -> {
+          pause(retry.after());
           attempt++;
         }
       }
+      exchange = sendFollowingRedirects(request, spec);
     }
+  }
+
+  /**
+   * What follows {@code exchange}, by the component's rules in their order: an OAuth2 401 is
+   * reauthorized once; a status in {@code ignoreErrorCodes} is a result; an error code, a timeout
+   * or a lost connection goes to the error policy; any other status of 400 or more fails.
+   */
+  private FollowUp followUp(
+      Exchange exchange,
+      RequestSpec spec,
+      Outgoing request,
+      Authority authority,
+      boolean mayReauthorize,
+      int attempt) {
+    if (exchange instanceof Exchange.Received r
+        && r.status() == 401
+        && mayReauthorize
+        && request.carriesCredential()
+        && authority.credential().type().isOAuth()) {
+      return new FollowUp.Reauthorize();
+    }
+    if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
+      return new FollowUp.Done(result(r, spec));
+    }
+    if (exchange instanceof Exchange.Received r && !spec.errorCodes().contains(r.status())) {
+      return r.status() >= 400
+          ? new FollowUp.Fail(new UpstreamException("upstream_error", describe(r, spec, request)))
+          : new FollowUp.Done(result(r, spec));
+    }
+    return switch (spec.errorPolicy()) {
+      case EMIT -> new FollowUp.Done(result(exchange, spec));
+      case REBOUND -> new FollowUp.Fail(new ReboundException(describe(exchange, spec, request)));
+      case THROW_ERROR ->
+          new FollowUp.Fail(
+              new UpstreamException("upstream_error", describe(exchange, spec, request)));
+      case BY_COMPONENT -> retryOrFail(exchange, spec, request, attempt);
+    };
+  }
+
+  /** The {@code byComponent} policy: wait and try again, unless attempts or patience ran out. */
+  private FollowUp retryOrFail(Exchange exchange, RequestSpec spec, Outgoing request, int attempt) {
+    if (attempt >= spec.maxRetries()) {
+      return new FollowUp.Fail(
+          new UpstreamException(
+              "upstream_error",
+              describe(exchange, spec, request)
+                  + " (after "
+                  + attempt
+                  + (attempt == 1 ? " attempt)" : " attempts)")));
+    }
+    Duration wait = waitBefore(attempt, exchange);
+    if (wait.compareTo(settings.maxWait()) > 0) {
+      return new FollowUp.Fail(
+          new UpstreamException(
+              "upstream_error",
+              describe(exchange, spec, request)
+                  + " (the server asked to wait "
+                  + wait.toSeconds()
+                  + " s before trying again, longer than the "
+                  + settings.maxWait().toSeconds()
+                  + " s Credflow waits)"));
+    }
+    return new FollowUp.Retry(wait);
   }
 
   /** Retry-After when the server sent one (seconds or HTTP-date), else backoff with jitter. */
@@ -380,6 +407,19 @@ public final class RestApiAction {
       Thread.currentThread().interrupt();
       throw new UpstreamException("upstream_error", "the request was interrupted while waiting");
     }
+  }
+
+  /** The step after an exchange, decided before anything is done about it. */
+  private sealed interface FollowUp {
+    /** Refresh the OAuth2 token and send again (once per call). */
+    record Reauthorize() implements FollowUp {}
+
+    /** Send again after {@code after}. */
+    record Retry(Duration after) implements FollowUp {}
+
+    record Done(RequestResult result) implements FollowUp {}
+
+    record Fail(RuntimeException error) implements FollowUp {}
   }
 
   /** What one send produced. */
