@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,6 +23,7 @@ import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * Turns a Jetty request into a {@link Received}: reads the whole body, then parses it back as
@@ -124,7 +126,10 @@ final class ReceivedReader {
     MultiPartFormData.Parts parsed;
     try {
       // All bytes are already in memory, so the parse completes at once.
-      parsed = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).get(5, TimeUnit.SECONDS);
+      CompletableFuture<MultiPartFormData.Parts> parsing = new CompletableFuture<>();
+      parser.parse(
+          Content.Source.from(ByteBuffer.wrap(body)), Promise.Invocable.toPromise(parsing));
+      parsed = parsing.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       return List.of();
     } catch (InterruptedException e) {
