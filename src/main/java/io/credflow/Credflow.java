@@ -179,7 +179,7 @@ public final class Credflow implements AutoCloseable {
       credentialsRef.set(credentials);
       refresher.onChange(credentials::forget);
       RestApiAction requests =
-          new RestApiAction(credentials, outbound, RestApiAction.Settings.defaults(), clock);
+          new RestApiAction(credentials, outbound, RestApiAction.Settings.defaults(), timing);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);

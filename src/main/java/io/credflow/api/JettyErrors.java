@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.ByteBuffer;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,6 +30,12 @@ final class JettyErrors extends ErrorHandler {
       Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonApi.MEDIA_TYPE);
+    // A request line Jetty cannot parse (too long, not HTTP) is answered as HTTP/1.0, where closing
+    // goes without saying, under an HTTP/1.1 status line: without the header a client keeps the
+    // connection Jetty is about to close and loses its next request on it.
+    if (!request.getConnectionMetaData().isPersistent()) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    }
     response.write(true, ByteBuffer.wrap(document(code, message)), callback);
   }
 

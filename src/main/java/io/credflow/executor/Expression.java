@@ -17,10 +17,13 @@ public final class Expression {
   /** Longer expressions (whole body templates) are compiled for each spec, not kept. */
   static final int CACHED_TEXT_LIMIT = 4_096;
 
-  /** Longest a single evaluation may run before it is stopped, and how deep it may recurse. */
-  private static final long EVALUATION_LIMIT_MS = 1_000;
+  /**
+   * Most steps a single evaluation may take before it is stopped (about a second of work), and how
+   * deep it may recurse: bounds on work, not on time (see {@link EvaluationBudget}).
+   */
+  static final long STEP_LIMIT = 10_000_000;
 
-  private static final int DEPTH_LIMIT = 200;
+  static final int DEPTH_LIMIT = 200;
 
   private static final String TOO_DEEP =
       "the JSONata expression nests too deeply: use fewer levels of parentheses, brackets and"
@@ -84,7 +87,7 @@ public final class Expression {
     try {
       Jsonata.Frame frame = compiled.createFrame();
       frame.bind("getPassthrough", (Jsonata.Fn0<Object>) () -> passthrough);
-      frame.setRuntimeBounds(EVALUATION_LIMIT_MS, DEPTH_LIMIT);
+      EvaluationBudget.install(frame, STEP_LIMIT, DEPTH_LIMIT);
       Object result = compiled.evaluate(input, frame);
       return result == Jsonata.NULL_VALUE ? null : result;
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.credflow.executor;
 
+import io.credflow.common.Timing;
 import io.credflow.common.UpstreamException;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.CredentialService.Authority;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -39,6 +38,11 @@ import org.eclipse.jetty.http.MultiPart;
  *
  * <p>Thread-safe: it holds only immutable settings and shared, thread-safe clients; everything
  * about one call lives on that call's stack.
+ *
+ * <p>Every wait (the spec's {@code delay}, {@code Retry-After}, backoff) goes to the {@link
+ * Timing}'s sleeper, backoff jitter comes from its random source and an HTTP-date in {@code
+ * Retry-After} is read against its clock. Only the per-attempt {@code requestTimeoutPeriod} runs on
+ * real time: it bounds I/O, which the HTTP client enforces itself.
  *
  * <p>Order of handling, as the component specifies: an OAuth2 401 refreshes the token once and
  * retries once; a status in {@code ignoreErrorCodes} is a result; a status in {@code errorCodes}, a
@@ -61,14 +65,16 @@ public final class RestApiAction {
   private final CredentialService credentials;
   private final OutboundHttp outbound;
   private final Settings settings;
-  private final Clock clock;
+  private final Timing timing;
+  private final Backoff backoff;
 
   public RestApiAction(
-      CredentialService credentials, OutboundHttp outbound, Settings settings, Clock clock) {
+      CredentialService credentials, OutboundHttp outbound, Settings settings, Timing timing) {
     this.credentials = credentials;
     this.outbound = outbound;
     this.settings = settings;
-    this.clock = clock;
+    this.timing = timing;
+    this.backoff = new Backoff(settings.maxWait(), timing.jitter());
   }
 
   /**
@@ -89,65 +95,92 @@ public final class RestApiAction {
     pause(spec.delay());
     boolean reauthorized = false;
     int attempt = 1;
+    Exchange exchange = sendFollowingRedirects(request, spec);
     while (true) {
-      Exchange exchange = sendFollowingRedirects(request, spec);
-      if (exchange instanceof Exchange.Received r
-          && r.status() == 401
-          && !reauthorized
-          && request.carriesCredential()
-          && authority.credential().type().isOAuth()) {
-        reauthorized = true;
-        Optional<Authority> next = credentials.afterUnauthorized(authority);
-        if (next.isPresent()) {
-          authority = next.get();
+      switch (followUp(exchange, spec, request, authority, !reauthorized, attempt)) {
+        case FollowUp.Done done -> {
+          return done.result();
+        }
+        case FollowUp.Fail fail -> throw fail.error();
+        case FollowUp.Reauthorize() -> {
+          reauthorized = true;
+          Optional<Authority> fresh = credentials.afterUnauthorized(authority);
+          if (fresh.isEmpty()) {
+            continue; // no newer token: the same answer again, under the remaining rules
+          }
+          authority = fresh.get();
           request = request.reauthorized(authority.authorization());
-          continue;
         }
-      }
-      if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
-        return result(r, spec);
-      }
-      boolean policyError =
-          !(exchange instanceof Exchange.Received r) || spec.errorCodes().contains(r.status());
-      if (!policyError) {
-        Exchange.Received r = (Exchange.Received) exchange;
-        if (r.status() >= 400) {
-          throw new UpstreamException("upstream_error", describe(r, spec, request));
-        }
-        return result(r, spec);
-      }
-      switch (spec.errorPolicy()) {
-        case EMIT -> {
-          return result(exchange, spec);
-        }
-        case REBOUND -> throw new ReboundException(describe(exchange, spec, request));
-        case THROW_ERROR ->
-            throw new UpstreamException("upstream_error", describe(exchange, spec, request));
-        case BY_COMPONENT -> {
-          if (attempt >= spec.maxRetries()) {
-            throw new UpstreamException(
-                "upstream_error",
-                describe(exchange, spec, request)
-                    + " (after "
-                    + attempt
-                    + (attempt == 1 ? " attempt)" : " attempts)"));
-          }
-          Duration wait = waitBefore(attempt, exchange);
-          if (wait.compareTo(settings.maxWait()) > 0) {
-            throw new UpstreamException(
-                "upstream_error",
-                describe(exchange, spec, request)
-                    + " (the server asked to wait "
-                    + wait.toSeconds()
-                    + " s before trying again, longer than the "
-                    + settings.maxWait().toSeconds()
-                    + " s Credflow waits)");
-          }
-          pause(wait);
+        case FollowUp.Retry retry -> {
+          pause(retry.after());
           attempt++;
         }
       }
+      exchange = sendFollowingRedirects(request, spec);
     }
+  }
+
+  /**
+   * What follows {@code exchange}, by the component's rules in their order: an OAuth2 401 is
+   * reauthorized once; a status in {@code ignoreErrorCodes} is a result; an error code, a timeout
+   * or a lost connection goes to the error policy; any other status of 400 or more fails.
+   */
+  private FollowUp followUp(
+      Exchange exchange,
+      RequestSpec spec,
+      Outgoing request,
+      Authority authority,
+      boolean mayReauthorize,
+      int attempt) {
+    if (exchange instanceof Exchange.Received r
+        && r.status() == 401
+        && mayReauthorize
+        && request.carriesCredential()
+        && authority.credential().type().isOAuth()) {
+      return new FollowUp.Reauthorize();
+    }
+    if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
+      return new FollowUp.Done(result(r, spec));
+    }
+    if (exchange instanceof Exchange.Received r && !spec.errorCodes().contains(r.status())) {
+      return r.status() >= 400
+          ? new FollowUp.Fail(new UpstreamException("upstream_error", describe(r, spec, request)))
+          : new FollowUp.Done(result(r, spec));
+    }
+    return switch (spec.errorPolicy()) {
+      case EMIT -> new FollowUp.Done(result(exchange, spec));
+      case REBOUND -> new FollowUp.Fail(new ReboundException(describe(exchange, spec, request)));
+      case THROW_ERROR ->
+          new FollowUp.Fail(
+              new UpstreamException("upstream_error", describe(exchange, spec, request)));
+      case BY_COMPONENT -> retryOrFail(exchange, spec, request, attempt);
+    };
+  }
+
+  /** The {@code byComponent} policy: wait and try again, unless attempts or patience ran out. */
+  private FollowUp retryOrFail(Exchange exchange, RequestSpec spec, Outgoing request, int attempt) {
+    if (attempt >= spec.maxRetries()) {
+      return new FollowUp.Fail(
+          new UpstreamException(
+              "upstream_error",
+              describe(exchange, spec, request)
+                  + " (after "
+                  + attempt
+                  + (attempt == 1 ? " attempt)" : " attempts)")));
+    }
+    Duration wait = waitBefore(attempt, exchange);
+    if (wait.compareTo(settings.maxWait()) > 0) {
+      return new FollowUp.Fail(
+          new UpstreamException(
+              "upstream_error",
+              describe(exchange, spec, request)
+                  + " (the server asked to wait "
+                  + wait.toSeconds()
+                  + " s before trying again, longer than the "
+                  + settings.maxWait().toSeconds()
+                  + " s Credflow waits)"));
+    }
+    return new FollowUp.Retry(wait);
   }
 
   /** Retry-After when the server sent one (seconds or HTTP-date), else backoff with jitter. */
@@ -156,12 +189,12 @@ public final class RestApiAction {
       Optional<Duration> asked =
           r.headers().getValuesList(HttpHeader.RETRY_AFTER).stream()
               .findFirst()
-              .flatMap(v -> RetryAfter.parse(v, clock.instant()));
+              .flatMap(v -> RetryAfter.parse(v, timing.clock().instant()));
       if (asked.isPresent()) {
         return asked.get();
       }
     }
-    return new Backoff(settings.maxWait(), ThreadLocalRandom.current()).before(attempt);
+    return backoff.before(attempt);
   }
 
   private Exchange sendFollowingRedirects(Outgoing request, RequestSpec spec) {
@@ -363,16 +396,30 @@ public final class RestApiAction {
     return out;
   }
 
-  private static void pause(Duration wait) {
-    if (wait.isZero() || wait.isNegative()) {
+  /** Waits through the timing's sleeper; a wait of zero is no wait and asks it for nothing. */
+  private void pause(Duration wait) {
+    if (!wait.isPositive()) {
       return;
     }
     try {
-      Thread.sleep(wait);
+      timing.sleeper().sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UpstreamException("upstream_error", "the request was interrupted while waiting");
     }
+  }
+
+  /** The step after an exchange, decided before anything is done about it. */
+  private sealed interface FollowUp {
+    /** Refresh the OAuth2 token and send again (once per call). */
+    record Reauthorize() implements FollowUp {}
+
+    /** Send again after {@code after}. */
+    record Retry(Duration after) implements FollowUp {}
+
+    record Done(RequestResult result) implements FollowUp {}
+
+    record Fail(RuntimeException error) implements FollowUp {}
   }
 
   /** What one send produced. */

@@ -11,12 +11,26 @@ import io.credflow.testing.Api;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -865,6 +879,161 @@ class BadInputTest {
     assertNoStackTrace(r.text());
   }
 
+  static Stream<Arguments> requestsAfterWhichTheServerCloses() {
+    String auth = "Authorization: Bearer " + TestServer.ADMIN_KEY + "\r\n";
+    return Stream.of(
+        Arguments.of(
+            "a request line too long (414)",
+            "GET /v2/auth-clients/"
+                + "a".repeat(20_000)
+                + " HTTP/1.1\r\nHost: x\r\n"
+                + auth
+                + "\r\n"),
+        Arguments.of("a request line that is not HTTP (400)", "GARBAGE\r\n\r\n"),
+        Arguments.of(
+            "headers too large (431)",
+            "GET /v2/auth-clients HTTP/1.1\r\nHost: x\r\n"
+                + auth
+                + "X-Big: "
+                + "a".repeat(20_000)
+                + "\r\n\r\n"),
+        Arguments.of(
+            "a header line without a colon (400)",
+            "GET /v2/auth-clients HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n"));
+  }
+
+  /**
+   * An HTTP/1.1 answer without {@code Connection: close} promises that the connection stays open
+   * (RFC 9112 §9.3); a client reuses it, and a request it sends before the server's close arrives
+   * is lost. Jetty answers a request line it cannot read as HTTP/1.0, where closing goes without
+   * saying, under an HTTP/1.1 status line, so Credflow has to say it.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("requestsAfterWhichTheServerCloses")
+  void requestWhenTheServerClosesAfterItsAnswerThenTheAnswerSaysConnectionClose(
+      String what, String request) throws Exception {
+    RawResponse r = RawResponse.exchange(server.baseUrl(), request);
+    assertThat(r.status()).as(r.text()).isBetween(400, 499);
+    assertThat(r.header("Connection")).as(r.text()).contains("close");
+  }
+
+  /**
+   * The sequence that once failed in CI ("HTTP/1.1 header parser received no bytes"): a request
+   * line too long, then a POST from the same client. The relay passes the server's close on to the
+   * client only when the client sends again, which makes certain what otherwise depends on whether
+   * the close arrives before the client takes the connection from its pool.
+   */
+  @Test
+  void writeAfterAnAnswerThatClosedTheConnectionThenTheWriteIsAnsweredOnAnotherConnection()
+      throws Exception {
+    try (LateCloseRelay relay = LateCloseRelay.to(server.credflow().port())) {
+      Api viaRelay = new Api(relay.url(), TestServer.ADMIN_KEY);
+      assertError(viaRelay.get("/v2/auth-clients/" + "a".repeat(20_000)), 414);
+      relay.awaitServerClose();
+
+      Api.Response r =
+          viaRelay.post(
+              "/v2/tenants",
+              "{\"data\":{\"type\":\"tenant\",\"attributes\":{\"name\":\"a\\u0000b\"}}}");
+
+      assertError(r, 422);
+      assertThat(r.error().path("code").asText()).isEqualTo("invalid_character");
+      assertThat(relay.connections()).isEqualTo(2);
+    }
+  }
+
+  /**
+   * A TCP relay to the server that holds back the server's close of a connection: the client learns
+   * of it only when it sends on that connection again, which is then closed without passing
+   * anything on, as if the close had crossed the client's next request.
+   */
+  static final class LateCloseRelay implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int target;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final CountDownLatch serverClosed = new CountDownLatch(1);
+
+    private LateCloseRelay(ServerSocket listener, int target) {
+      this.listener = listener;
+      this.target = target;
+    }
+
+    static LateCloseRelay to(int port) throws IOException {
+      ServerSocket listener = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+      LateCloseRelay relay = new LateCloseRelay(listener, port);
+      relay.threads.execute(relay::acceptAll);
+      return relay;
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + listener.getLocalPort();
+    }
+
+    /** How many connections clients have opened to the relay. */
+    int connections() {
+      return connections.get();
+    }
+
+    /** Returns once the server has closed a connection by itself. */
+    void awaitServerClose() throws InterruptedException {
+      assertThat(serverClosed.await(30, TimeUnit.SECONDS))
+          .as("the server closed the connection")
+          .isTrue();
+    }
+
+    private void acceptAll() {
+      while (!listener.isClosed()) {
+        try {
+          Socket client = listener.accept();
+          connections.incrementAndGet();
+          threads.execute(() -> relay(client));
+        } catch (IOException e) {
+          return; // closed
+        }
+      }
+    }
+
+    private void relay(Socket client) {
+      try (client;
+          Socket server = new Socket(InetAddress.getLoopbackAddress(), target)) {
+        AtomicBoolean serverGone = new AtomicBoolean();
+        Future<?> toClient =
+            threads.submit(
+                () -> {
+                  server.getInputStream().transferTo(client.getOutputStream());
+                  serverGone.set(true);
+                  serverClosed.countDown();
+                  return null;
+                });
+        InputStream fromClient = client.getInputStream();
+        byte[] buffer = new byte[8192];
+        for (int n = fromClient.read(buffer); n >= 0; n = fromClient.read(buffer)) {
+          if (serverGone.get()) {
+            return; // the client's request is lost: both sockets close
+          }
+          server.getOutputStream().write(buffer, 0, n);
+        }
+        // The client closed: let the server see it and finish its side first.
+        server.shutdownOutput();
+        toClient.get(30, TimeUnit.SECONDS);
+      } catch (IOException | ExecutionException | TimeoutException e) {
+        // one side went away; the test sees what the client saw
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        listener.close();
+      } finally {
+        threads.shutdownNow();
+      }
+    }
+  }
+
   /** An HTTP/1.1 exchange over a plain socket, for requests no HTTP client would send. */
   record RawResponse(int status, String contentType, String body, String text) {
     static RawResponse exchange(String baseUrl, String request) throws java.io.IOException {
@@ -882,6 +1051,19 @@ class BadInputTest {
         String contentType = ct < 0 ? "" : head.substring(ct + 13, head.indexOf("\r\n", ct)).trim();
         return new RawResponse(status, contentType, text.substring(split + 4), text);
       }
+    }
+
+    /** The values of the header {@code name} (any case) in the response head. */
+    List<String> header(String name) {
+      List<String> values = new ArrayList<>();
+      String head = text.substring(0, text.indexOf("\r\n\r\n"));
+      for (String line : head.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+          values.add(line.substring(colon + 1).trim());
+        }
+      }
+      return values;
     }
   }
 

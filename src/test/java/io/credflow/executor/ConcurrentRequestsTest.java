@@ -92,7 +92,6 @@ class ConcurrentRequestsTest {
     RequestSpec spec = echoSpec("/echo/c");
     Queue<String> problems = new ConcurrentLinkedQueue<>();
     CountDownLatch go = new CountDownLatch(1);
-    long started;
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> running = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -115,14 +114,11 @@ class ConcurrentRequestsTest {
                   return null;
                 }));
       }
-      started = System.nanoTime();
       go.countDown();
       for (Future<?> f : running) {
         f.get();
       }
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
-
     assertThat(problems).isEmpty();
     List<Received> arrived = upstream.requests("/echo/c/");
     assertThat(arrived).hasSize(THREADS * CALLS_PER_THREAD);
@@ -136,9 +132,6 @@ class ConcurrentRequestsTest {
       ids.add(id);
     }
     assertThat(ids).as("every message sent exactly once").hasSize(THREADS * CALLS_PER_THREAD);
-    System.out.printf(
-        "ConcurrentRequestsTest: %d calls on %d virtual threads in %d ms%n",
-        THREADS * CALLS_PER_THREAD, THREADS, took.toMillis());
   }
 
   /** What is wrong with {@code result} for the message {@code id} to {@code path}, if anything. */

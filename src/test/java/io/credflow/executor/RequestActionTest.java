@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.testing.Api;
 import io.credflow.testing.ExecutorWorkspace;
+import io.credflow.testing.ManualTime;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
 import io.credflow.testing.oauth.FakeOAuthProvider;
@@ -16,9 +17,8 @@ import io.credflow.testing.upstream.Received;
 import io.credflow.testing.upstream.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +33,16 @@ import org.junit.jupiter.api.TestInstance;
  * {@code POST /v2/workspaces/{ws}/requests} against a real upstream HTTP server on port 0: every
  * authorization type as the server sees it, bodies, error policies, retries, redirects, timeouts
  * and response decoding.
+ *
+ * <p>Time is manual: the server and the upstream read one {@link ManualTime} clock, and every wait
+ * (delay, {@code Retry-After}, backoff) returns at once after moving it, so the tests assert the
+ * exact waits asked for instead of sleeping. The refresh scheduler is stopped, so every wait
+ * recorded is one a request asked for. Only {@code requestTimeoutPeriod} is real time: it bounds
+ * I/O.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestActionTest {
+  private final ManualTime time = ManualTime.startingNow();
   private TestServer server;
   private Upstream upstream;
   private FakeOAuthProvider provider;
@@ -51,8 +58,9 @@ class RequestActionTest {
 
   @BeforeAll
   void start() {
-    server = TestServer.h2();
-    upstream = Upstream.start();
+    server = TestServer.start(false, time.timing(), config -> {});
+    server.credflow().services().scheduler().close();
+    upstream = Upstream.start(time.clock());
     provider = FakeOAuthProvider.start();
     admin = server.admin();
     w = ExecutorWorkspace.create(server, provider, "exec");
@@ -85,6 +93,7 @@ class RequestActionTest {
   @BeforeEach
   void clear() {
     upstream.clear();
+    time.clearSleeps();
   }
 
   private Api.Response send(Map<String, Object> config, Object message, String credential) {
@@ -396,54 +405,75 @@ class RequestActionTest {
                 null,
                 noauth));
     assertThat(result.path("responseBody").path("attempt").asInt()).isEqualTo(3);
-    List<Long> at = upstream.attempts("ra");
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    List<Instant> at = upstream.attempts("ra");
     assertThat(at).hasSize(3);
-    assertThat(Duration.ofNanos(at.get(1) - at.get(0)))
-        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
-    assertThat(Duration.ofNanos(at.get(2) - at.get(1)))
-        .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+    assertThat(Duration.between(at.get(0), at.get(1))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(Duration.between(at.get(1), at.get(2))).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
   void retryAfterAsHttpDateIsHonoured() {
-    String date =
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3));
-    String url =
-        upstream.url(
-            "/flaky/date?fail=1&code=429&retryAfter="
-                + java.net.URLEncoder.encode(date, StandardCharsets.UTF_8));
+    // An HTTP-date has whole seconds: from 0.25 s past a second, "3 s from now" is 2.75 s away.
+    Instant now = time.now();
+    time.advance(Duration.between(now, now.truncatedTo(ChronoUnit.SECONDS).plusMillis(1_250)));
+    String url = upstream.url("/flaky/date?fail=1&code=429&retryAfterDate=3");
     ok(send(policy(url, "byComponent", 2), null, noauth));
-    List<Long> at = upstream.attempts("date");
-    assertThat(at).hasSize(2);
-    // Second resolution: at least 2 of the 3 seconds remain when the date is read.
-    assertThat(Duration.ofNanos(at.get(1) - at.get(0)))
-        .isGreaterThanOrEqualTo(Duration.ofMillis(1_900));
+    assertThat(upstream.attempts("date")).hasSize(2);
+    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(2_750));
   }
 
   @Test
   void withoutRetryAfterTheWaitIsExponentialBackoffWithJitter() {
     ok(
         send(
-            policy(upstream.url("/flaky/backoff?fail=1&code=500"), "byComponent", 2),
+            policy(upstream.url("/flaky/backoff?fail=3&code=500"), "byComponent", 4),
             null,
             noauth));
-    List<Long> at = upstream.attempts("backoff");
-    Duration gap = Duration.ofNanos(at.get(1) - at.get(0));
-    // Retry 1 waits 2^1 s with equal jitter: between 1 and 2 s.
-    assertThat(gap).isBetween(Duration.ofMillis(950), Duration.ofMillis(2_500));
+    assertThat(upstream.attempts("backoff")).hasSize(4);
+    // Retry n waits 2^n s with equal jitter, in [2^(n-1), 2^n] s: the middle of the range here.
+    assertThat(time.sleeps())
+        .containsExactly(Duration.ofMillis(1_500), Duration.ofMillis(3_000), Duration.ofSeconds(6));
   }
 
   @Test
   void noWaitAfterTheLastAttempt() {
-    long started = System.nanoTime();
     Api.Response r =
         send(policy(upstream.url("/status/503?retryAfter=30"), "byComponent", 1), null, noauth);
     assertThat(r.status()).as(r.text()).isEqualTo(502);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(time.sleeps()).isEmpty();
     assertThat(upstream.count("/status")).isEqualTo(1);
     assertThat(r.error().path("detail").asText())
         .startsWith("Got error \"Service Unavailable\", status - \"503\", body: ");
+
+    Api.Response three =
+        send(policy(upstream.url("/status/503?retryAfter=30"), "byComponent", 3), null, noauth);
+    assertThat(three.status()).as(three.text()).isEqualTo(502);
+    assertThat(three.error().path("detail").asText()).endsWith(" (after 3 attempts)");
+    assertThat(upstream.count("/status")).isEqualTo(4);
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aRetryAfterLongerThanCredflowWaitsFailsAtOnce() {
+    Api.Response r =
+        send(policy(upstream.url("/status/503?retryAfter=301"), "byComponent", 3), null, noauth);
+    assertThat(r.status()).as(r.text()).isEqualTo(502);
+    assertThat(r.error().path("detail").asText())
+        .endsWith(
+            "(the server asked to wait 301 s before trying again, longer than the 300 s"
+                + " Credflow waits)");
+    assertThat(upstream.count("/status")).isEqualTo(1);
+    assertThat(time.sleeps()).isEmpty();
+  }
+
+  @Test
+  void theDelayIsWaitedOnceBeforeTheFirstCall() {
+    Map<String, Object> config =
+        policy(upstream.url("/flaky/delay?fail=1&code=503&retryAfter=2"), "byComponent", 2);
+    config.put("delay", 1_500);
+    ok(send(config, null, noauth));
+    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(1_500), Duration.ofSeconds(2));
   }
 
   @Test
@@ -484,14 +514,19 @@ class RequestActionTest {
         .isEqualTo(2);
   }
 
+  /**
+   * Real time: the upstream holds its answer for a minute, far beyond the 100 ms timeout the client
+   * enforces, so the outcome is a timeout however slow the machine.
+   */
   @Test
   void timeoutsAreRetriedAndEmitReturnsAResult() {
-    Map<String, Object> config = policy(upstream.url("/slow?ms=1500"), "byComponent", 2);
-    config.put("requestTimeoutPeriod", 200);
+    Map<String, Object> config = policy(upstream.url("/slow?ms=60000"), "byComponent", 2);
+    config.put("requestTimeoutPeriod", 100);
     Api.Response failed = send(config, null, noauth);
     assertThat(failed.status()).as(failed.text()).isEqualTo(502);
-    assertThat(failed.error().path("detail").asText()).contains("within 200 ms");
+    assertThat(failed.error().path("detail").asText()).contains("within 100 ms");
     assertThat(upstream.count("/slow")).isEqualTo(2);
+    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(1_500));
 
     config.put("errorPolicy", "emit");
     JsonNode emitted = ok(send(config, null, noauth));
@@ -506,6 +541,7 @@ class RequestActionTest {
       assertThat(r.status()).as(r.text()).isEqualTo(502);
       assertThat(r.error().path("detail").asText()).startsWith("could not reach http://127.0.0.1:");
       assertThat(dropper.connections()).isEqualTo(2);
+      assertThat(time.sleeps()).containsExactly(Duration.ofMillis(1_500));
     }
   }
 

@@ -10,6 +10,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -40,6 +42,11 @@ final class Endpoints extends Handler.Abstract {
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern BEARER = Pattern.compile("(?i)bearer +(\\S+) *");
 
+  /** IMF-fixdate (RFC 9110 §5.6.7): a two-digit day, unlike RFC_1123_DATE_TIME's "5 Dec". */
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
   private final Upstream upstream;
 
   Endpoints(Upstream upstream) {
@@ -55,7 +62,7 @@ final class Endpoints extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    Received received = ReceivedReader.read(request, request.getHeadersNanoTime());
+    Received received = ReceivedReader.read(request, upstream.now());
     upstream.record(received);
     Reply reply;
     try {
@@ -157,7 +164,7 @@ final class Endpoints extends Handler.Abstract {
     }
   }
 
-  private static Reply status(Received r, String codeText) {
+  private Reply status(Received r, String codeText) {
     int code = integer(codeText, "the status in /status/{code}", 200, 599);
     Reply reply;
     if (code == 204 || code == 304) {
@@ -175,7 +182,11 @@ final class Endpoints extends Handler.Abstract {
     return withRetryAfter(r, reply);
   }
 
-  private static Reply withRetryAfter(Received r, Reply reply) {
+  private Reply withRetryAfter(Received r, Reply reply) {
+    if (r.queryParam("retryAfterDate").isPresent()) {
+      int seconds = intParam(r, "retryAfterDate", 0, 0, 1_000_000);
+      return reply.header("Retry-After", HTTP_DATE.format(upstream.now().plusSeconds(seconds)));
+    }
     return r.queryParam("retryAfter").map(v -> reply.header("Retry-After", v)).orElse(reply);
   }
 
@@ -185,7 +196,7 @@ final class Endpoints extends Handler.Abstract {
     }
     int fail = intParam(r, "fail", 1, 0, 1000);
     int code = intParam(r, "code", 503, 400, 599);
-    int attempt = upstream.attempt(key, r.arrivedNanos());
+    int attempt = upstream.attempt(key, r.arrived());
     if (attempt <= fail) {
       ObjectNode doc = JSON.createObjectNode().put("error", "flaky").put("attempt", attempt);
       return withRetryAfter(r, Reply.json(code, doc));

@@ -1,6 +1,7 @@
 package io.credflow.testing.upstream;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * @param parts the parts of a {@code multipart/form-data} body in order, empty for any other body
  *     or one that does not parse
  * @param form the fields of an {@code application/x-www-form-urlencoded} body, empty otherwise
- * @param arrivedNanos {@link System#nanoTime()} when the server had parsed the request head
+ * @param arrived when the endpoint took the request, on the {@link Upstream}'s clock
  */
 public record Received(
     String method,
@@ -36,7 +37,7 @@ public record Received(
     String contentType,
     List<Part> parts,
     Map<String, List<String>> form,
-    long arrivedNanos) {
+    Instant arrived) {
 
   /**
    * One part of a multipart body.

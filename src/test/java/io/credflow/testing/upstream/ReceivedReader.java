@@ -5,12 +5,14 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +23,7 @@ import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * Turns a Jetty request into a {@link Received}: reads the whole body, then parses it back as
@@ -33,7 +36,7 @@ final class ReceivedReader {
   private ReceivedReader() {}
 
   /** Reads the request; blocks until its body has arrived (the caller runs on a virtual thread). */
-  static Received read(Request request, long arrivedNanos) throws IOException {
+  static Received read(Request request, Instant arrived) throws IOException {
     List<Map.Entry<String, String>> headers =
         RawHeadConnectionFactory.headers(request).orElseGet(() -> parsed(request));
     byte[] body = BufferUtil.toArray(Content.Source.asByteBuffer(request));
@@ -51,7 +54,7 @@ final class ReceivedReader {
         isType(contentType, FORM)
             ? decodeParams(new String(body, charset(contentType)), charset(contentType))
             : Map.of(),
-        arrivedNanos);
+        arrived);
   }
 
   /** The headers as Jetty parsed them: names it knows in canonical case. */
@@ -123,7 +126,10 @@ final class ReceivedReader {
     MultiPartFormData.Parts parsed;
     try {
       // All bytes are already in memory, so the parse completes at once.
-      parsed = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).get(5, TimeUnit.SECONDS);
+      CompletableFuture<MultiPartFormData.Parts> parsing = new CompletableFuture<>();
+      parser.parse(
+          Content.Source.from(ByteBuffer.wrap(body)), Promise.Invocable.toPromise(parsing));
+      parsed = parsing.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       return List.of();
     } catch (InterruptedException e) {

@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -35,11 +39,14 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *       UTF-8, else {@code base64}), {@code form}); with {@code status} (200..599) that status
  *       instead, as an error page that quotes the request would.
  *   <li>{@code /status/{code}}: that status (200..599); {@code retryAfter} is sent verbatim as
- *       {@code Retry-After}, {@code body} is the body text, {@code type} its content type (default
- *       {@code application/json} and {@code {"error":"status CODE"}}). 204 and 304 have no body.
+ *       {@code Retry-After}, {@code retryAfterDate=N} sends it as the HTTP-date N seconds after the
+ *       upstream's clock (truncated to the second, as HTTP-dates are), {@code body} is the body
+ *       text, {@code type} its content type (default {@code application/json} and {@code
+ *       {"error":"status CODE"}}). 204 and 304 have no body.
  *   <li>{@code /flaky/{key}}: the first {@code fail} attempts (default 1) on that key answer {@code
- *       code} (default 503, with {@code retryAfter} if given) and {@code {"error":"flaky",
- *       "attempt":k}}; later ones 200 {@code {"ok":true,"attempt":k}}. See {@link #attempts}.
+ *       code} (default 503, with {@code retryAfter} or {@code retryAfterDate} if given) and {@code
+ *       {"error":"flaky", "attempt":k}}; later ones 200 {@code {"ok":true,"attempt":k}}. See {@link
+ *       #attempts}.
  *   <li>{@code /redirect/{n}}: {@code status} (301, 302 default, 303, 307, 308) to {@code
  *       /redirect/{n-1}} with the same query, so the status and any other parameter stay along the
  *       chain; the Location is a path unless {@code absolute=true}. {@code /redirect/0} is an echo.
@@ -86,14 +93,19 @@ public final class Upstream implements AutoCloseable {
       </order>
       """;
 
+  /** How long {@link #awaitRequests} waits: a bound for a broken test, never a pace. */
+  public static final Duration ARRIVAL_BOUND = Duration.ofSeconds(30);
+
   private final Server server;
   private final ServerConnector connector;
+  private final Clock clock;
   private final Object lock = new Object();
   private final List<Received> received = new ArrayList<>(); // guarded by lock
-  private final Map<String, List<Long>> attempts = new HashMap<>(); // guarded by lock
+  private final Map<String, List<Instant>> attempts = new HashMap<>(); // guarded by lock
   private volatile Set<String> bearerTokens = Set.of();
 
-  private Upstream() {
+  private Upstream(Clock clock) {
+    this.clock = clock;
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("upstream");
     VirtualThreadPool virtualThreads = new VirtualThreadPool();
@@ -113,9 +125,18 @@ public final class Upstream implements AutoCloseable {
     server.setHandler(new Endpoints(this));
   }
 
-  /** Starts a server on 127.0.0.1 and a free port. */
+  /** Starts a server on 127.0.0.1 and a free port, on the system clock. */
   public static Upstream start() {
-    Upstream upstream = new Upstream();
+    return start(Clock.systemUTC());
+  }
+
+  /**
+   * Starts a server on 127.0.0.1 and a free port that reads {@code clock} for when requests arrive
+   * ({@link Received#arrived()}, {@link #attempts}) and for the dates it sends: a test that drives
+   * Credflow's clock hands the same one here, so both sides agree on the time.
+   */
+  public static Upstream start(Clock clock) {
+    Upstream upstream = new Upstream(clock);
     try {
       upstream.server.start();
     } catch (Exception e) {
@@ -150,6 +171,27 @@ public final class Upstream implements AutoCloseable {
   }
 
   /**
+   * Returns once {@code n} requests whose raw path starts with {@code pathPrefix} have arrived
+   * (since the last {@link #clear()}): for a test that must know a request is in progress before it
+   * goes on, without polling.
+   *
+   * @throws AssertionError when they have not arrived within {@link #ARRIVAL_BOUND}
+   */
+  public void awaitRequests(String pathPrefix, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + ARRIVAL_BOUND.toNanos();
+    synchronized (lock) {
+      while (received.stream().filter(r -> r.path().startsWith(pathPrefix)).count() < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(
+              n + " requests to " + pathPrefix + "* did not arrive within " + ARRIVAL_BOUND);
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+    }
+  }
+
+  /**
    * The latest request.
    *
    * @throws IllegalStateException when nothing has arrived (since the last {@link #clear()})
@@ -172,10 +214,10 @@ public final class Upstream implements AutoCloseable {
   }
 
   /**
-   * When each attempt on {@code /flaky/{key}} arrived ({@link System#nanoTime()}), oldest first, so
-   * a test can measure the waits between retries.
+   * When each attempt on {@code /flaky/{key}} arrived, on this upstream's clock, oldest first, so a
+   * test can see the waits between retries.
    */
-  public List<Long> attempts(String key) {
+  public List<Instant> attempts(String key) {
     synchronized (lock) {
       return List.copyOf(attempts.getOrDefault(key, List.of()));
     }
@@ -211,14 +253,19 @@ public final class Upstream implements AutoCloseable {
   void record(Received request) {
     synchronized (lock) {
       received.add(request);
+      lock.notifyAll();
     }
   }
 
+  Instant now() {
+    return clock.instant();
+  }
+
   /** Counts an attempt on a {@code /flaky} key; returns its number, from 1. */
-  int attempt(String key, long arrivedNanos) {
+  int attempt(String key, Instant arrived) {
     synchronized (lock) {
-      List<Long> times = attempts.computeIfAbsent(key, k -> new ArrayList<>());
-      times.add(arrivedNanos);
+      List<Instant> times = attempts.computeIfAbsent(key, k -> new ArrayList<>());
+      times.add(arrived);
       return times.size();
     }
   }
