@@ -82,17 +82,19 @@ public final class HttpTokenClient implements TokenClient {
             new AuthorizationCode(code),
             redirectUri,
             codeVerifier.map(v -> new CodeVerifier(v.reveal())).orElse(null));
-    return token(new TokenRequest(client.tokenUri(), authentication(client), grant));
+    return token(
+        new TokenRequest.Builder(client.tokenUri(), authentication(client), grant).build());
   }
 
   @Override
   public TokenOutcome refresh(OAuth2Settings client, Secret refreshToken) {
     // No scope: a refresh never asks for more than was granted (RFC 6749 §6).
     TokenRequest request =
-        new TokenRequest(
-            client.effectiveRefreshUri(),
-            authentication(client),
-            new RefreshTokenGrant(new RefreshToken(refreshToken.reveal())));
+        new TokenRequest.Builder(
+                client.effectiveRefreshUri(),
+                authentication(client),
+                new RefreshTokenGrant(new RefreshToken(refreshToken.reveal())))
+            .build();
     return token(request);
   }
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,6 +22,7 @@ import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * Turns a Jetty request into a {@link Received}: reads the whole body, then parses it back as
@@ -123,7 +125,9 @@ final class ReceivedReader {
     MultiPartFormData.Parts parsed;
     try {
       // All bytes are already in memory, so the parse completes at once.
-      parsed = parser.parse(Content.Source.from(ByteBuffer.wrap(body))).get(5, TimeUnit.SECONDS);
+      CompletableFuture<MultiPartFormData.Parts> future = new CompletableFuture<>();
+      parser.parse(Content.Source.from(ByteBuffer.wrap(body)), Promise.Invocable.toPromise(future));
+      parsed = future.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       return List.of();
     } catch (InterruptedException e) {
