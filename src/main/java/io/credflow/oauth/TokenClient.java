@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The calls Credflow makes to token endpoints. Only transport failures are outcomes of type {@link
- * TokenOutcome.Unavailable}; HTTP statuses are data (style.md 7).
+ * TokenOutcome.Unavailable}; HTTP statuses are data (docs/style.md 7).
  */
 public interface TokenClient {
   /** Authorization code grant, with the verifier when PKCE was used. */

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layer rule of architecture.md: dependencies point down only. The store implements repository
- * interfaces that the domain declares (ports and adapters), so the store may use domain types, and
- * the domain never sees the store. Shared kernels (common, crypto, logging, outbound) sit below
- * everything.
+ * The layer rule of docs/architecture.md: dependencies point down only. The store implements
+ * repository interfaces that the domain declares (ports and adapters), so the store may use domain
+ * types, and the domain never sees the store. Shared kernels (common, crypto, logging, outbound)
+ * sit below everything.
  */
 class LayerRulesTest {
   private static JavaClasses classes;
