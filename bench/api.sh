@@ -149,7 +149,7 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 # JDK, jar, load generator
 
-JAVA_HOME="$(bench_pick_jdk)" || exit 1
+JAVA_HOME="$(find_jdk bench)" || exit 1
 export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 
@@ -448,7 +448,7 @@ missed=0
   echo "# Credflow API benchmark $stamp"
   echo "# commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+ local changes)')"
   echo "# jar $jar"
-  echo "# java $JAVA_HOME ($(bench_java_major "$JAVA_HOME")), server opts: ${server_opts[*]} (from $opts_source)"
+  echo "# java $JAVA_HOME ($(jdk_major "$JAVA_HOME")), server opts: ${server_opts[*]} (from $opts_source)"
   echo "# host $(nproc 2>/dev/null || echo '?') cores, $(awk '/MemTotal/ {printf "%.0f MiB", $2 / 1024}' /proc/meminfo)"
   echo "# concurrency $concurrency; GET warm-up ${get_warmup}s measure ${get_seconds}s; POST warm-up ${post_warmup}s measure ${post_seconds}s$([[ $quick -eq 1 ]] && echo ' (--quick)')"
   echo

@@ -30,7 +30,7 @@ warmup="${BENCH_WARMUP:-$warmup}"
 callers="${BENCH_CALLERS:-64}"
 upstream_impl="${BENCH_UPSTREAM:-jetty}"
 
-jdk="$(bench_pick_jdk)"
+jdk="$(find_jdk bench)" || exit 1
 export JAVA_HOME="$jdk"
 if bench_needs_build "$root"; then ./credflow build >/dev/null; fi
 jar="$root/target/credflow.jar"

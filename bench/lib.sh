@@ -1,32 +1,9 @@
 # shellcheck shell=bash
-# Shared helpers for the bench scripts (sourced, not run). Same JDK selection as ./credflow:
-# JAVA_HOME when it is a JDK >= 21, else the newest JDK >= 21 under /usr/lib/jvm.
+# Shared helpers for the bench scripts (sourced, not run). The JDK comes from the same place as
+# ./credflow's: scripts/find-jdk.sh (find_jdk, jdk_major).
 
-# Major version of the JDK at $1 (17, 21, 25, ...).
-bench_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | awk -F'= ' '/java.specification.version/ {split($2, v, "."); print (v[1] == 1 ? v[2] : v[1]); exit}'
-}
-
-# Prints the JDK home to use, or fails with a message.
-bench_pick_jdk() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/javac" ]]; then
-    local m; m="$(bench_java_major "$JAVA_HOME" || true)"
-    if [[ -n "$m" && "$m" -ge 21 ]]; then echo "$JAVA_HOME"; return 0; fi
-  fi
-  local best="" best_major=0 d m
-  for d in /usr/lib/jvm/*/; do
-    d="${d%/}"
-    [[ -x "$d/bin/javac" ]] || continue
-    m="$(bench_java_major "$d" || true)"
-    if [[ -n "$m" && "$m" -ge 21 && "$m" -gt "$best_major" ]]; then best="$d"; best_major="$m"; fi
-  done
-  if [[ -z "$best" ]]; then
-    echo "bench: no JDK >= 21 found (JAVA_HOME='${JAVA_HOME:-}', nothing suitable under /usr/lib/jvm)." >&2
-    return 1
-  fi
-  echo "$best"
-}
+# shellcheck source=../scripts/find-jdk.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/scripts/find-jdk.sh"
 
 # The server's JVM options, one per line, exactly as ./credflow would pass them:
 #   - $CREDFLOW_JAVA_OPTS when set (split on blanks, as the launcher does);
@@ -48,6 +25,7 @@ bench_server_java_opts() {
     shim="$(mktemp -d "${TMPDIR:-/tmp}/credflow-bench-shim.XXXXXX")"
     mkdir -p "$shim/bin"
     ln -s "$jdk/bin/javac" "$shim/bin/javac"
+    if [[ -f "$jdk/release" ]]; then ln -s "$jdk/release" "$shim/release"; fi
     cat >"$shim/bin/java" <<'SHIM'
 #!/usr/bin/env bash
 # Records the launcher's java arguments; version queries go to the real java.
@@ -72,7 +50,7 @@ SHIM
   fi
   # A copy of the launcher's default (keep in step with ./credflow).
   opts=(-Xss512k -XX:+UseSerialGC -Xms64m -Xmx256m)
-  if [[ "$(bench_java_major "$jdk")" -ge 23 ]]; then opts+=(--sun-misc-unsafe-memory-access=allow); fi
+  if [[ "$(jdk_major "$jdk")" -ge 23 ]]; then opts+=(--sun-misc-unsafe-memory-access=allow); fi
   printf '%s\n' "${opts[@]}" "#from bench/lib.sh (a copy of the launcher's default)"
 }
 

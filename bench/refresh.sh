@@ -6,21 +6,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-./credflow build >/dev/null
-# A JDK >= 21 as the launcher picks it: JAVA_HOME if new enough, else the newest under /usr/lib/jvm.
-major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}'; }
-java=""; best=0
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(major "$JAVA_HOME")" -ge 21 ]]; then
-  java="$JAVA_HOME/bin/java"; best="$(major "$JAVA_HOME")"
-else
-  for d in /usr/lib/jvm/*/; do
-    d="${d%/}"; [[ -x "$d/bin/java" ]] || continue
-    m="$(major "$d")"; if [[ "$m" -ge 21 && "$m" -gt "$best" ]]; then java="$d/bin/java"; best="$m"; fi
-  done
-fi
-[[ -n "$java" ]] || { echo "refresh.sh: no JDK >= 21 found" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+if bench_needs_build "$root"; then ./credflow build >/dev/null; fi
+jdk="$(find_jdk bench)" || exit 1
+java="$jdk/bin/java"
 opts=(-Xss512k -XX:+UseSerialGC -Xms64m -Xmx256m)
-if [[ "$best" -ge 23 ]]; then opts+=(--sun-misc-unsafe-memory-access=allow); fi
+if [[ "$(jdk_major "$jdk")" -ge 23 ]]; then opts+=(--sun-misc-unsafe-memory-access=allow); fi
 db=""
 if [[ "${1:-}" == "--postgres" ]]; then
   name="credflow_refresh_$RANDOM$RANDOM"

@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What a refresh attempt means for the credential, as tokens.md's failure rules say: new tokens are
- * stored; a dead grant needs a person; a wrong client, a refused address or an unavailable provider
- * is retried with backoff (and the credential is in error once its token has expired); an attempt
- * the provider must not make yet is simply rescheduled. Pure: the writes that carry a decision out
- * are {@link RefreshService}'s.
+ * What a refresh attempt means for the credential, as docs/tokens.md's failure rules say: new
+ * tokens are stored; a dead grant needs a person; a wrong client, a refused address or an
+ * unavailable provider is retried with backoff (and the credential is in error once its token has
+ * expired); an attempt the provider must not make yet is simply rescheduled. Pure: the writes that
+ * carry a decision out are {@link RefreshService}'s.
  */
 final class RefreshOutcomes {
   private RefreshOutcomes() {}

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * When to refresh, as tokens.md says: proactively at {@code expires_at - margin}, margin =
+ * When to refresh, as docs/tokens.md says: proactively at {@code expires_at - margin}, margin =
  * clamp(10% of the lifetime, 60 s, 7 days) with ±10% jitter; Instagram not before the token is 24
  * hours old (the provider's earliest refresh); on use within the skew; after failures with backoff
  * 30 s doubling, capped at 1 h, with jitter.
@@ -31,7 +31,7 @@ public record RefreshPolicy(Duration skew, Duration leaseLength, RandomGenerator
     }
   }
 
-  /** The policy of tokens.md, with a fast thread-local source for jitter (not a secret). */
+  /** The policy of docs/tokens.md, with a fast thread-local source for jitter (not a secret). */
   public static RefreshPolicy defaults() {
     return new RefreshPolicy(DEFAULT_SKEW, DEFAULT_LEASE, THREAD_LOCAL_RANDOM);
   }

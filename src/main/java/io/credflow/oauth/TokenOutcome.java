@@ -24,9 +24,9 @@ public sealed interface TokenOutcome {
   record Unavailable(String reason) implements TokenOutcome {}
 
   /**
-   * Not sent: the endpoint's address is one Credflow does not connect to (security requirement 17).
-   * Only the auth-client's configuration (or the server's {@code --allow-private-network}) can
-   * change that, so it is not retried like {@link Unavailable}.
+   * Not sent: the endpoint's address is one Credflow does not connect to (docs/security.md,
+   * requirement 17). Only the auth-client's configuration (or the server's {@code
+   * --allow-private-network}) can change that, so it is not retried like {@link Unavailable}.
    */
   record Blocked(OutboundRefusedException refusal) implements TokenOutcome {}
 }

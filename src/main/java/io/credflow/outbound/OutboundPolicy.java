@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where Credflow may connect (security requirement 17). Link-local, cloud metadata, unspecified,
- * multicast, broadcast and reserved addresses are always refused; loopback, private (RFC 1918),
- * carrier-grade NAT and unique-local ones unless the server runs with {@code
+ * Where Credflow may connect (docs/security.md, requirement 17). Link-local, cloud metadata,
+ * unspecified, multicast, broadcast and reserved addresses are always refused; loopback, private
+ * (RFC 1918), carrier-grade NAT and unique-local ones unless the server runs with {@code
  * --allow-private-network}, or when the exact address and port are {@linkplain AllowedDestination
  * allowed} ({@code --allow-outbound}: one internal service, not the whole network). A name is
  * resolved once per check, and refused when any of its addresses is: a name that answers both

@@ -42,10 +42,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bad input on every write endpoint and on the lists (security.md #16, OWASP API4/API8): each is
- * refused with the documented 4xx status and a JSON:API error document naming what to fix, never a
- * 500 and never a stack trace. One H2 server for the class: no test here changes what another reads
- * (refused writes store nothing).
+ * Bad input on every write endpoint and on the lists (docs/security.md 16, OWASP API4/API8): each
+ * is refused with the documented 4xx status and a JSON:API error document naming what to fix, never
+ * a 500 and never a stack trace. One H2 server for the class: no test here changes what another
+ * reads (refused writes store nothing).
  */
 class BadInputTest {
   private static TestServer server;

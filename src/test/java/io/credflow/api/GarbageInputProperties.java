@@ -39,7 +39,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Garbage against the write endpoints of auth-clients and credentials (security.md #16): random
+ * Garbage against the write endpoints of auth-clients and credentials (docs/security.md 16): random
  * JSON values, JSON:API documents with random and mistyped members, random text with control
  * characters and invalid UTF-8, random bytes, deep nesting, random content types. Whatever comes
  * in, the answer is below 500, an error is a JSON:API error document without a stack trace, and

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Cross-tenant isolation (security.md #15, OWASP API1): tenant B's admin and member attempt every
- * verb on every resource of tenant A, and use A's ids in relationships of their own creates. Each
- * attempt must answer exactly as the same request with A's ids swapped for unknown ids (same
+ * Cross-tenant isolation (docs/security.md 15, OWASP API1): tenant B's admin and member attempt
+ * every verb on every resource of tenant A, and use A's ids in relationships of their own creates.
+ * Each attempt must answer exactly as the same request with A's ids swapped for unknown ids (same
  * status, same body), which is {@code 404} wherever the route exists; never {@code 403} (which
  * would confirm that A's resource exists) and never {@code 2xx}. Runs once on H2 and once on
  * PostgreSQL; each database gets one server and one world for all its cases.

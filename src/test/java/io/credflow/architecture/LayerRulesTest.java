@@ -11,10 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layer rule of architecture.md: dependencies point down only. The store implements repository
- * interfaces that the domain declares (ports and adapters), so the store may use domain types, and
- * the domain never sees the store. Shared kernels (common, crypto, logging, outbound) sit below
- * everything.
+ * The layer rule of docs/architecture.md: dependencies point down only. The store implements
+ * repository interfaces that the domain declares (ports and adapters), so the store may use domain
+ * types, and the domain never sees the store. Shared kernels (common, crypto, logging, outbound)
+ * sit below everything.
  */
 class LayerRulesTest {
   private static JavaClasses classes;
@@ -112,7 +112,7 @@ class LayerRulesTest {
             "org.flywaydb..",
             "com.google.crypto.tink..",
             "java.net.http..")
-        .because("the core has no framework (style.md 1): frameworks stay at the edges")
+        .because("the core has no framework (docs/style.md 1): frameworks stay at the edges")
         .check(classes);
   }
 
@@ -154,7 +154,8 @@ class LayerRulesTest {
             "java..",
             "org.eclipse.jetty..",
             "org.slf4j..")
-        .because("the outbound guard is a kernel every feature may use (security requirement 17)")
+        .because(
+            "the outbound guard is a kernel every feature may use (docs/security.md, requirement 17)")
         .check(classes);
   }
 }

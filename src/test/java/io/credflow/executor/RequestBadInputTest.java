@@ -36,7 +36,7 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * Garbage in the {@code config} and {@code message} of {@code POST /v2/workspaces/{ws}/requests}
- * (security.md #16): wrong types, huge and fractional numbers, nested junk, unknown members,
+ * (docs/security.md 16): wrong types, huge and fractional numbers, nested junk, unknown members,
  * invalid and failing JSONata, nulls. The answer is never a server error: a valid combination is a
  * result, anything else a JSON:API error whose pointer names the member under {@code
  * /data/attributes/}, without a stack trace. A URL the outbound guard refuses is the one error

@@ -25,12 +25,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Security requirement 17 through {@code POST /v2/workspaces/{ws}/requests}: on a Credflow that
- * refuses private networks, every way of writing a loopback, private or metadata address, a name
- * that resolves to one, and a redirect to one is answered 422 {@code outbound_refused} with nothing
- * sent there; one internal service on the {@code --allow-outbound} list is reachable, on its port
- * only, and cannot redirect anywhere else inside. With private networks allowed, a redirect to the
- * cloud metadata address is still refused.
+ * Requirement 17 of docs/security.md through {@code POST /v2/workspaces/{ws}/requests}: on a
+ * Credflow that refuses private networks, every way of writing a loopback, private or metadata
+ * address, a name that resolves to one, and a redirect to one is answered 422 {@code
+ * outbound_refused} with nothing sent there; one internal service on the {@code --allow-outbound}
+ * list is reachable, on its port only, and cannot redirect anywhere else inside. With private
+ * networks allowed, a redirect to the cloud metadata address is still refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestGuardTest {

@@ -36,10 +36,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Authenticate round trip over HTTP against real servers (api.md § OAuth2 authorization,
- * tokens.md § Authorization code flow): start, the browser at the provider, the callback, and the
- * save that redeems the code. The server's clock stands still (whole seconds), so expiry times are
- * exact.
+ * The Authenticate round trip over HTTP against real servers (docs/api.md § OAuth2 authorization,
+ * docs/tokens.md § Authorization code flow): start, the browser at the provider, the callback, and
+ * the save that redeems the code. The server's clock stands still (whole seconds), so expiry times
+ * are exact.
  */
 class AuthorizationFlowTest {
   private static final Duration ROUND_TRIP = Duration.ofMinutes(10);

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * security.md 14, deterministically: a refresh step writes the credential and then its schedule
- * (and holds a lease meanwhile), so a process killed between those writes leaves one of a few
- * states behind. Each test writes exactly that state into the database, as the killed process left
- * it, and checks that the next process repairs it without losing the credential or calling the
+ * docs/security.md 14, deterministically: a refresh step writes the credential and then its
+ * schedule (and holds a lease meanwhile), so a process killed between those writes leaves one of a
+ * few states behind. Each test writes exactly that state into the database, as the killed process
+ * left it, and checks that the next process repairs it without losing the credential or calling the
  * provider more than once. ({@link CrashRefreshTest} kills a real process at random moments.)
  */
 class CrashBetweenWritesTest {

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * security.md 14: a Credflow process killed ({@code kill -9}) at any point of a refresh loses no
- * credential. A child process refreshes 20 credentials whose tokens live 61 s (so each is due every
- * few seconds) at a provider that rotates refresh tokens and revokes the grant on reuse, and is
- * killed and restarted 30 times: the first kill aimed inside a refresh, the others at random
+ * docs/security.md 14: a Credflow process killed ({@code kill -9}) at any point of a refresh loses
+ * no credential. A child process refreshes 20 credentials whose tokens live 61 s (so each is due
+ * every few seconds) at a provider that rotates refresh tokens and revokes the grant on reuse, and
+ * is killed and restarted 30 times: the first kill aimed inside a refresh, the others at random
  * moments. Afterwards every credential either works or is {@code needs_reauth} with a reason; none
  * is {@code ready} with tokens that no longer work.
  *

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Authenticate round trip of {@code oauth2_instagram} (tokens.md § Instagram) against {@link
- * FakeInstagram}: comma-joined scopes, the {@code #_} on codes, and one save that turns the code
- * into a short-lived token and that at once into the long-lived token, the only one stored.
+ * The Authenticate round trip of {@code oauth2_instagram} (docs/tokens.md § Instagram) against
+ * {@link FakeInstagram}: comma-joined scopes, the {@code #_} on codes, and one save that turns the
+ * code into a short-lived token and that at once into the long-lived token, the only one stored.
  */
 class InstagramFlowTest {
   private static SettableClock clock;

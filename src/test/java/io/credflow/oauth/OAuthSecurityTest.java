@@ -45,8 +45,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * security.md 8–12 over HTTP: state, PKCE, client authentication, single redemption of a code and
- * the mapping of token-endpoint errors, plus a grep of every response for the secrets involved.
+ * docs/security.md 8–12 over HTTP: state, PKCE, client authentication, single redemption of a code
+ * and the mapping of token-endpoint errors, plus a grep of every response for the secrets involved.
  */
 class OAuthSecurityTest {
   private static final String STATE_POINTER = "/data/attributes/credentials/state";

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Token calls under the outbound guard (security requirement 17), on a server that refuses private
- * networks as production does: a token endpoint on loopback, written as an address or as a name
- * that resolves there, is never called. Redeeming a code answers 422 {@code outbound_refused}; a
- * refresh records the refusal as a problem of the auth-client's configuration.
+ * Token calls under the outbound guard (docs/security.md, requirement 17), on a server that refuses
+ * private networks as production does: a token endpoint on loopback, written as an address or as a
+ * name that resolves there, is never called. Redeeming a code answers 422 {@code outbound_refused};
+ * a refresh records the refusal as a problem of the auth-client's configuration.
  */
 class OutboundTokenCallTest {
   private static final long LIFETIME = 3600;

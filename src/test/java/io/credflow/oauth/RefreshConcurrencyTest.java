@@ -34,9 +34,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Single flight (tokens.md § "Refresh lifecycle", security.md 13): many callers of one expired
- * credential, in one process or two on one database, make exactly one refresh request, and a
- * provider that revokes a token family on reuse never sees reuse. The proactive schedulers are
+ * Single flight (docs/tokens.md § "Refresh lifecycle", docs/security.md 13): many callers of one
+ * expired credential, in one process or two on one database, make exactly one refresh request, and
+ * a provider that revokes a token family on reuse never sees reuse. The proactive schedulers are
  * stopped so that every refresh here is one a caller caused.
  */
 class RefreshConcurrencyTest {

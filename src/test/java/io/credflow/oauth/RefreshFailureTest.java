@@ -38,9 +38,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a failed refresh does (tokens.md § "Refresh lifecycle", security.md 12): a dead grant needs
- * a person and stops the schedule; a transient failure is retried with backoff (30 s doubling,
- * capped at 1 h, ±10%) and the credential stays usable while its token is; a wrong client
+ * What a failed refresh does (docs/tokens.md § "Refresh lifecycle", docs/security.md 12): a dead
+ * grant needs a person and stops the schedule; a transient failure is retried with backoff (30 s
+ * doubling, capped at 1 h, ±10%) and the credential stays usable while its token is; a wrong client
  * configuration is named as such.
  */
 class RefreshFailureTest {

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The proactive refresh schedule of tokens.md § "Refresh lifecycle": due at {@code expires_at -
- * margin}, margin = clamp(10% of the lifetime, 60 s, 7 days) ±10% jitter; Instagram never before
+ * The proactive refresh schedule of docs/tokens.md § "Refresh lifecycle": due at {@code expires_at
+ * - margin}, margin = clamp(10% of the lifetime, 60 s, 7 days) ±10% jitter; Instagram never before
  * the token is 24 hours old. Time moves on a {@link SettableClock} shared by the server and the
  * fakes; nothing sleeps.
  */

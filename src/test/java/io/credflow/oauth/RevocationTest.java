@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Deleting a credential revokes its refresh token at the auth-client's {@code revocation_uri} (RFC
- * 7009, with the client's authentication) and purges it locally either way (tokens.md § "Refresh
- * lifecycle").
+ * 7009, with the client's authentication) and purges it locally either way (docs/tokens.md §
+ * "Refresh lifecycle").
  */
 class RevocationTest {
   private static final long LIFETIME = 3600;

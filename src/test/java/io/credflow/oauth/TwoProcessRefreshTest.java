@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * security.md 13 with two Credflow processes on one PostgreSQL database (here: two complete
+ * docs/security.md 13 with two Credflow processes on one PostgreSQL database (here: two complete
  * instances in this JVM, each with its own pool, scheduler and port) and a provider that rotates
  * refresh tokens and revokes the whole grant when a spent one comes back: every credential is
  * refreshed exactly once per expiry, whoever wins, and the provider never sees a reuse.

@@ -19,9 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Security requirement 17, address by address: every literal form browsers, curl and inet_aton
- * accept is read as the address it spells, classed, and allowed or refused under both settings of
- * {@code --allow-private-network}. Names go through a test resolver, which literals never reach.
+ * Requirement 17 of docs/security.md, address by address: every literal form browsers, curl and
+ * inet_aton accept is read as the address it spells, classed, and allowed or refused under both
+ * settings of {@code --allow-private-network}. Names go through a test resolver, which literals
+ * never reach.
  */
 class OutboundPolicyTest {
   private static final String PRIVATE_ADVICE =

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Secrets at rest (security.md 1, 2, 7): canary secrets written through the HTTP API never appear
- * in plaintext in the raw storage of H2 or PostgreSQL, nor in any read; the audited access endpoint
- * is the one place that releases them.
+ * Secrets at rest (docs/security.md 1, 2, 7): canary secrets written through the HTTP API never
+ * appear in plaintext in the raw storage of H2 or PostgreSQL, nor in any read; the audited access
+ * endpoint is the one place that releases them.
  */
 class CanarySecretsTest {
   private static TestServer h2;

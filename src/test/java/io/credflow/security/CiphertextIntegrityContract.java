@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Ciphertexts at rest are bound to their row and field and authenticated (security.md 1, 3): a
+ * Ciphertexts at rest are bound to their row and field and authenticated (docs/security.md 1, 3): a
  * ciphertext copied into another row, or altered in any bit, is refused when read, through the
  * repository and through the API; it never yields another row's secret or garbage.
  */

@@ -36,10 +36,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 /**
- * The credential's secret never leaves through the executor (security.md 6): not in an error detail
- * when the upstream quotes the request back (whole, or cut where the quote is truncated), not in a
- * message about a redirect or a lost connection, not in a log line written during any of these
- * calls, and not in the text of the values a call is made of and returns.
+ * The credential's secret never leaves through the executor (docs/security.md 6): not in an error
+ * detail when the upstream quotes the request back (whole, or cut where the quote is truncated),
+ * not in a message about a redirect or a lost connection, not in a log line written during any of
+ * these calls, and not in the text of the values a call is made of and returns.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecutorSecretsTest {

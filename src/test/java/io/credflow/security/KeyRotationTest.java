@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Key rotation (security.md 4): after a new primary key is added, a restart still reads every old
- * secret; {@link Rekey} then moves every ciphertext (and the keyset check) to the new primary key,
- * and every secret still reads back, on H2 and PostgreSQL.
+ * Key rotation (docs/security.md 4): after a new primary key is added, a restart still reads every
+ * old secret; {@link Rekey} then moves every ciphertext (and the keyset check) to the new primary
+ * key, and every secret still reads back, on H2 and PostgreSQL.
  */
 class KeyRotationTest {
   private static final String ADMIN_KEY = "rotation-test-admin-key-0123456789";

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A missing or wrong keyset stops the start before anything is touched (security.md 5): the start
- * throws with a message that names the keyset path, the database files (or tables) are
+ * A missing or wrong keyset stops the start before anything is touched (docs/security.md 5): the
+ * start throws with a message that names the keyset path, the database files (or tables) are
  * byte-for-byte what they were, no keyset file is created or overwritten, and with the right keyset
  * back the stored secrets read as before.
  */

@@ -23,8 +23,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * No {@code toString()} of a value that holds a secret shows it (security.md 6): every such value
- * is built with canary secrets and its text searched for them.
+ * No {@code toString()} of a value that holds a secret shows it (docs/security.md 6): every such
+ * value is built with canary secrets and its text searched for them.
  */
 class ToStringRedactionTest {
   private static final Instant NOW = Instant.parse("2024-01-02T03:04:05Z");

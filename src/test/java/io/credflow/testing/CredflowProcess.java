@@ -173,8 +173,15 @@ public final class CredflowProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #kill()}; an interrupt while waiting for the process to die stays set for the caller.
+   */
   @Override
-  public void close() throws InterruptedException {
-    kill();
+  public void close() {
+    try {
+      kill();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
