@@ -24,10 +24,13 @@ import com.nimbusds.oauth2.sdk.token.Token;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import io.credflow.authclient.OAuth2Settings;
 import io.credflow.common.Secret;
+import io.credflow.common.SecretMask;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.logging.Redaction;
 import io.credflow.outbound.OutboundHttp;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +78,12 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
             new AuthorizationCode(code.reveal()),
             redirectUri,
             codeVerifier.map(v -> new CodeVerifier(v.reveal())).orElse(null));
-    return token(new TokenRequest.Builder(settings.tokenUri(), authentication(), grant).build());
+    SecretMask mask =
+        knownSecrets()
+            .and(List.of(code.reveal()))
+            .and(codeVerifier.map(v -> List.of(v.reveal())).orElse(List.of()));
+    return token(
+        new TokenRequest.Builder(settings.tokenUri(), authentication(), grant).build(), mask);
   }
 
   @Override
@@ -100,7 +108,10 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
                 authentication(),
                 new RefreshTokenGrant(new RefreshToken(refreshToken.get().reveal())))
             .build();
-    return new RefreshAttempt.Called(token(token));
+    SecretMask mask =
+        knownSecrets()
+            .and(List.of(refreshToken.get().reveal(), request.tokens().accessToken().reveal()));
+    return new RefreshAttempt.Called(token(token, mask));
   }
 
   @Override
@@ -137,7 +148,18 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
     };
   }
 
-  private TokenOutcome token(TokenRequest request) {
+  /**
+   * The client's own secrets, in the forms they travel in: the secret, and the Basic pair of
+   * form-encoded id and secret (RFC 6749 §2.3.1). A provider's error text may quote any of them.
+   */
+  private SecretMask knownSecrets() {
+    String id = URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8);
+    String secret = URLEncoder.encode(settings.clientSecret().reveal(), StandardCharsets.UTF_8);
+    return SecretMask.of(List.of(settings.clientSecret().reveal()))
+        .andBasicPair(id, Secret.of(secret));
+  }
+
+  private TokenOutcome token(TokenRequest request, SecretMask mask) {
     HTTPRequest nimbus = request.toHTTPRequest();
     String endpoint = "the token endpoint " + OutboundHttp.describe(nimbus.getURI());
     TokenHttp.Answered response;
@@ -154,7 +176,7 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
       parsed.setBody(response.body());
       TokenResponse tokenResponse = TokenResponse.parse(parsed);
       if (tokenResponse instanceof TokenErrorResponse error) {
-        return refusal(error.getErrorObject(), status);
+        return refusal(error.getErrorObject(), status, mask);
       }
       Tokens tokens = ((AccessTokenResponse) tokenResponse).getTokens();
       if (!AccessTokenType.BEARER.equals(tokens.getAccessToken().getType())) {
@@ -174,8 +196,15 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
     }
   }
 
-  private static TokenOutcome refusal(ErrorObject error, int status) {
-    String code = error.getCode() == null ? "invalid_response" : error.getCode();
+  /**
+   * A provider's error as a value. Its texts are the provider's, so every secret of the exchange is
+   * masked out of them before anything stores, logs or answers them.
+   */
+  private static TokenOutcome refusal(ErrorObject error, int status, SecretMask mask) {
+    String code =
+        error.getCode() == null
+            ? "invalid_response"
+            : mask.apply(Redaction.redact(error.getCode()));
     if (status >= 500 || code.equals(OAuthError.TEMPORARILY_UNAVAILABLE)) {
       return new TokenOutcome.Unavailable(
           "the token endpoint answered HTTP " + status + " " + code);
@@ -183,8 +212,8 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
     return new TokenOutcome.Refused(
         new OAuthError(
             code,
-            Optional.ofNullable(error.getDescription()).map(Redaction::redact),
-            Optional.ofNullable(error.getURI()).map(URI::toString)),
+            Optional.ofNullable(error.getDescription()).map(d -> mask.apply(Redaction.redact(d))),
+            Optional.ofNullable(error.getURI()).map(u -> mask.apply(u.toString()))),
         status);
   }
 }
