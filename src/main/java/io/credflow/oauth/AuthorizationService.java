@@ -3,6 +3,8 @@ package io.credflow.oauth;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.authclient.OAuthSettings;
+import io.credflow.common.ForbiddenException;
+import io.credflow.common.NotFoundException;
 import io.credflow.common.Secret;
 import io.credflow.common.UpstreamException;
 import io.credflow.common.ValidationException;
@@ -240,8 +242,14 @@ public final class AuthorizationService {
         p.at(new PendingAuthorization.Stage.Redeemed(Optional.empty()), now))) {
       return USED_STATE;
     }
-    Caller caller = tenancy.callerFor(p.userId()).orElseThrow();
-    AuthClient authClient = authClients.findUnchecked(p.authClientId()).orElseThrow();
+    // Saved on behalf of the user who started it, who may have lost the workspace meanwhile:
+    // then no code is redeemed at all.
+    Optional<Caller> caller = tenancy.callerFor(p.userId()).filter(c -> mayUse(c, p));
+    Optional<AuthClient> found = authClients.findUnchecked(p.authClientId());
+    if (caller.isEmpty() || found.isEmpty()) {
+      return accessLost(p);
+    }
+    AuthClient authClient = found.get();
     IssuedTokens tokens;
     try {
       tokens = exchange(authClient, code, p);
@@ -249,22 +257,54 @@ public final class AuthorizationService {
       // The browser lands here: it gets the callback's page (or JSON), never an API error body.
       return new CallbackResult.Refused(e.code(), e.getMessage());
     }
-    var view =
-        credentials
-            .get()
-            .createFromTokens(
-                caller,
-                p.workspaceId(),
-                p.credentialName().get(),
-                authClient.id(),
-                p.componentId(),
-                tokens);
+    String credentialId;
+    try {
+      credentialId =
+          credentials
+              .get()
+              .createFromTokens(
+                  caller.get(),
+                  p.workspaceId(),
+                  p.credentialName().get(),
+                  authClient.id(),
+                  p.componentId(),
+                  tokens)
+              .credential()
+              .id();
+    } catch (NotFoundException | ForbiddenException e) {
+      // Access was lost while the code was redeemed: tokens nobody may keep are given back.
+      revoke(authClient, tokens);
+      return accessLost(p);
+    }
     repository.transition(
         PendingAuthorization.Status.REDEEMED,
-        p.at(
-            new PendingAuthorization.Stage.Redeemed(Optional.of(view.credential().id())),
-            clock.instant()));
-    return new CallbackResult.CredentialSaved(view.credential().id());
+        p.at(new PendingAuthorization.Stage.Redeemed(Optional.of(credentialId)), clock.instant()));
+    return new CallbackResult.CredentialSaved(credentialId);
+  }
+
+  /** Whether {@code caller} may still save a credential where {@code p} was started. */
+  private boolean mayUse(Caller caller, PendingAuthorization p) {
+    try {
+      tenancy.workspace(caller, p.workspaceId());
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  private static CallbackResult accessLost(PendingAuthorization p) {
+    return new CallbackResult.Refused(
+        "access_lost",
+        "the user who started this authorization can no longer use workspace "
+            + p.workspaceId()
+            + ": nothing was saved");
+  }
+
+  /** Revokes issued tokens where the provider can (RFC 7009); purged either way. */
+  private void revoke(AuthClient authClient, IssuedTokens tokens) {
+    if (authClient.settings() instanceof OAuthSettings settings) {
+      providers.of(settings).revoke(tokens.tokens());
+    }
   }
 
   /**
