@@ -46,10 +46,10 @@ public final class TenancyService {
   public Optional<Caller> authenticate(Optional<String> email, Secret apiKey) {
     byte[] digest = ApiKeys.digest(apiKey);
     java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(digest);
-    long now = System.nanoTime();
+    long now = clock.millis();
     KnownCaller known = callers.get(key);
     Caller caller;
-    if (known != null && now - known.loadedAt() < CALLER_RECHECK.toNanos()) {
+    if (known != null && known.freshAt(now)) {
       caller = known.caller();
     } else {
       Optional<Caller> found =
@@ -75,9 +75,20 @@ public final class TenancyService {
    */
   public static final java.time.Duration CALLER_RECHECK = java.time.Duration.ofSeconds(1);
 
+  private static final long CALLER_RECHECK_MILLIS = CALLER_RECHECK.toMillis();
+
   private static final int CALLER_CACHE = 10_000;
 
-  private record KnownCaller(Caller caller, long loadedAt) {}
+  /** A caller read at {@code loadedAt} (epoch millis of the injected clock). */
+  private record KnownCaller(Caller caller, long loadedAt) {
+    /**
+     * Whether the caller may still be reused at {@code now}. A clock that went back (a wall clock
+     * corrected, a test clock set earlier) reads again rather than trust an entry from its future.
+     */
+    boolean freshAt(long now) {
+      return now >= loadedAt && now - loadedAt < CALLER_RECHECK_MILLIS;
+    }
+  }
 
   private final io.credflow.common.BoundedCache<java.nio.ByteBuffer, KnownCaller> callers =
       new io.credflow.common.BoundedCache<>(CALLER_CACHE);
