@@ -50,7 +50,7 @@ final class AuthClientRoutes {
           "name at most one owner among tenant, contract and workspace (none means component"
               + " level); got "
               + owners,
-          "/data/relationships/" + owners.get(1));
+          Pointers.relationship(owners.get(1)));
     }
     Optional<Level> level = owners.stream().findFirst().flatMap(Level::fromWireName);
     Optional<String> ownerId = level.flatMap(l -> doc.toOne(l.wireName(), l.wireName(), true));
@@ -122,7 +122,7 @@ final class AuthClientRoutes {
           "an auth-client's type never changes (it is "
               + current.type().wireName()
               + "): create a new auth-client instead",
-          "/data/attributes/type");
+          Pointers.attribute("type"));
     }
     Optional<String> name =
         doc.hasAttribute("name")

@@ -40,7 +40,7 @@ final class ComponentRoutes {
           present.isEmpty() ? "missing_relationship" : "conflicting_relationships",
           "name exactly one of relationships \"tenant\" or \"workspace\": where the component is"
               + " deployed",
-          "/data/relationships");
+          Pointers.RELATIONSHIPS);
     }
     Level level = present.get(0).equals("tenant") ? Level.TENANT : Level.WORKSPACE;
     String at = doc.toOne(level.wireName(), level.wireName(), true).orElseThrow();

@@ -1,8 +1,8 @@
 package io.credflow.authclient;
 
 import io.credflow.common.ConflictException;
+import io.credflow.common.Field;
 import io.credflow.common.Ids;
-import io.credflow.common.Members;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
@@ -33,8 +33,8 @@ import java.util.Set;
 
 /** Creates, reads, changes and deletes auth-clients with their visibility and access rules. */
 public final class AuthClientService {
-  private static final String CREDENTIALS = "/data/attributes/credentials";
-  private static final String COMPONENTS = "/data/relationships/components";
+  private static final String CREDENTIALS = "credentials";
+  private static final String COMPONENTS = "components";
 
   /** Members an oauth2/oauth2_instagram PATCH may change; any other change means a new client. */
   private static final Set<String> OAUTH_MUTABLE =
@@ -83,7 +83,7 @@ public final class AuthClientService {
             .orElseThrow(
                 () ->
                     new ValidationException(
-                        "/data/attributes/type",
+                        "type",
                         "invalid_auth_client_type",
                         "type must be exactly one of "
                             + AuthClientType.wireNames()
@@ -97,14 +97,10 @@ public final class AuthClientService {
     if (request.ownerLevel().isPresent()) {
       Level level = request.ownerLevel().get();
       Location at =
-          tenancy.locate(
-              caller,
-              level,
-              request.ownerId().orElseThrow(),
-              "/data/relationships/" + level.wireName());
+          tenancy.locate(caller, level, request.ownerId().orElseThrow(), level.wireName());
       if (!at.tenantId().equals(tenantId)) {
         throw new ValidationException(
-            "/data/relationships/" + level.wireName(),
+            level.wireName(),
             "owner_outside_tenant",
             "the "
                 + level.wireName()
@@ -256,7 +252,7 @@ public final class AuthClientService {
                 + uses
                 + " credential(s), which may rely on its shared value: give it a new value"
                 + " instead of removing it, or delete those credentials first",
-            CREDENTIALS + "/value");
+            Field.child(CREDENTIALS, "value"));
       }
     }
   }
@@ -328,7 +324,7 @@ public final class AuthClientService {
   private List<Component> resolveComponents(Caller caller, List<String> ids, AuthClientType type) {
     if (ids.isEmpty()) {
       throw new ValidationException(
-          COMPONENTS + "/data",
+          Field.items(COMPONENTS),
           "missing_components",
           "relationships.components must name at least one component the auth-client serves");
     }
@@ -337,20 +333,20 @@ public final class AuthClientService {
     Set<String> seen = new LinkedHashSet<>();
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
-      String pointer = COMPONENTS + "/data/" + i;
+      String field = Field.item(COMPONENTS, i);
       if (!seen.add(id)) {
         violations.add(
-            new Violation(pointer, "duplicate_component", "component " + id + " is listed twice"));
+            new Violation(field, "duplicate_component", "component " + id + " is listed twice"));
         continue;
       }
       Component c =
           components
               .find(caller, id)
-              .orElseThrow(() -> new NotFoundException("component", id, pointer));
+              .orElseThrow(() -> new NotFoundException("component", id, field));
       if (!c.descriptor().accepts(type)) {
         violations.add(
             new Violation(
-                pointer,
+                field,
                 "auth_client_type_not_accepted",
                 "component "
                     + id
@@ -365,7 +361,7 @@ public final class AuthClientService {
           && !linked.get(0).deployedAt().tenantId().equals(c.deployedAt().tenantId())) {
         violations.add(
             new Violation(
-                pointer,
+                field,
                 "components_in_several_tenants",
                 "component " + id + " is in another tenant than " + linked.get(0).id()));
       }
@@ -399,7 +395,7 @@ public final class AuthClientService {
         }
         violations.add(
             new Violation(
-                CREDENTIALS + "/" + Members.escape(member),
+                Field.child(CREDENTIALS, member),
                 "masked_value",
                 member
                     + " has no stored value to keep: send the real value instead of \""
@@ -412,7 +408,7 @@ public final class AuthClientService {
           && !Objects.equals(reveal(old), value)) {
         violations.add(
             new Violation(
-                CREDENTIALS + "/" + Members.escape(member),
+                Field.child(CREDENTIALS, member),
                 "immutable_member",
                 member
                     + " of an "

@@ -47,8 +47,8 @@ public final class SettingsParser {
 
   /**
    * The settings for {@code type} from {@code tree}; throws a {@link
-   * io.credflow.common.ValidationException} naming every member to fix, pointers under {@code
-   * base}.
+   * io.credflow.common.ValidationException} naming every member to fix, as fields under {@code
+   * base} (e.g. {@code credentials}).
    */
   public static AuthClientSettings parse(AuthClientType type, Object tree, String base) {
     Members m = Members.of(tree, base, type.wireName() + " credentials");

@@ -1,6 +1,7 @@
 package io.credflow.component;
 
 import io.credflow.common.ConflictException;
+import io.credflow.common.Field;
 import io.credflow.common.Ids;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
@@ -20,7 +21,7 @@ import java.util.Set;
 
 /** Deploys, reads, changes and removes components, with the descriptor rules and access rules. */
 public final class ComponentService {
-  private static final String DESCRIPTOR = "/data/attributes/descriptor";
+  private static final String DESCRIPTOR = "descriptor";
 
   private final ComponentRepository repository;
   private final TenancyService tenancy;
@@ -38,12 +39,11 @@ public final class ComponentService {
     String checkedName = TenancyService.checkName(name);
     if (level == Level.CONTRACT) {
       throw new ValidationException(
-          "/data/relationships/contract",
+          "contract",
           "invalid_relationship",
           "a component is deployed at a tenant or a workspace, not a contract");
     }
-    Location at =
-        tenancy.locate(caller, level, deployedAtId, "/data/relationships/" + level.wireName());
+    Location at = tenancy.locate(caller, level, deployedAtId, level.wireName());
     Access.requireAdmin(caller, at, level.wireName() + " " + at.id());
     Descriptor descriptor = DescriptorParser.parse(descriptorTree, DESCRIPTOR);
     Instant now = clock.instant();
@@ -111,7 +111,7 @@ public final class ComponentService {
                 + ", which the new authClientTypes "
                 + descriptor.authClientTypes()
                 + " no longer accept: unlink or delete those auth-clients first",
-            DESCRIPTOR + "/authClientTypes");
+            Field.child(DESCRIPTOR, "authClientTypes"));
       }
       updated = updated.withDescriptor(descriptor);
     }

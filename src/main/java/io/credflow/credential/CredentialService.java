@@ -28,7 +28,7 @@ import java.util.Set;
 
 /** Credentials in workspaces: create, read, change, delete, and release for use (audited). */
 public final class CredentialService {
-  private static final String CREDENTIALS = "/data/attributes/credentials";
+  private static final String CREDENTIALS = "credentials";
   private static final int CAS_ATTEMPTS = 5;
 
   private final CredentialRepository repository;
@@ -76,8 +76,7 @@ public final class CredentialService {
   public View create(Caller caller, String workspaceId, NewCredential request) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     String name = TenancyService.checkName(request.name());
-    AuthClient authClient =
-        authClients.usableIn(ws, request.authClientId(), "/data/relationships/auth_client");
+    AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
     String componentId = chooseComponent(authClient, request.componentId());
     requireUsable(authClient, componentId, request.componentId().isPresent(), ws);
     Parsed parsed =
@@ -97,8 +96,7 @@ public final class CredentialService {
       String componentId,
       IssuedTokens tokens) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
-    AuthClient authClient =
-        authClients.usableIn(ws, authClientId, "/data/relationships/auth_client");
+    AuthClient authClient = authClients.usableIn(ws, authClientId, "auth_client");
     return insert(
         caller,
         ws,
@@ -476,10 +474,10 @@ public final class CredentialService {
       return;
     }
     if (named) {
-      throw new NotFoundException("component", componentId, "/data/relationships/component");
+      throw new NotFoundException("component", componentId, "component");
     }
     throw new ValidationException(
-        "/data/relationships/component",
+        "component",
         "component_not_usable",
         "auth-client "
             + authClient.id()
@@ -492,7 +490,7 @@ public final class CredentialService {
     if (requested.isPresent()) {
       if (!authClient.componentIds().contains(requested.get())) {
         throw new ValidationException(
-            "/data/relationships/component",
+            "component",
             "component_not_linked",
             "component "
                 + requested.get()
@@ -506,7 +504,7 @@ public final class CredentialService {
       return authClient.componentIds().get(0);
     }
     throw new ValidationException(
-        "/data/relationships/component",
+        "component",
         "missing_component",
         "auth-client "
             + authClient.id()

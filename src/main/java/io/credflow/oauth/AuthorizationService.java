@@ -47,7 +47,7 @@ public final class AuthorizationService {
   public static final String CALLBACK_PATH = "/callback/oauth2";
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String STATE_POINTER = "/data/attributes/credentials/state";
+  private static final String STATE_POINTER = "credentials/state";
 
   private final AuthorizationRepository repository;
   private final AuthClientService authClients;
@@ -94,11 +94,10 @@ public final class AuthorizationService {
 
   public Started start(Caller caller, String workspaceId, Start request) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
-    AuthClient authClient =
-        authClients.usableIn(ws, request.authClientId(), "/data/relationships/auth_client");
+    AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
     if (!authClient.type().isOAuth()) {
       throw new ValidationException(
-          "/data/relationships/auth_client",
+          "auth_client",
           "not_oauth",
           "auth-client "
               + authClient.id()
@@ -112,7 +111,7 @@ public final class AuthorizationService {
       var existing = credentials.get().get(caller, ws.id(), request.credentialId().get());
       if (!existing.credential().authClientId().equals(authClient.id())) {
         throw new ValidationException(
-            "/data/relationships/credential",
+            "credential",
             "auth_client_mismatch",
             "credential " + existing.credential().id() + " is made with another auth-client");
       }
@@ -441,7 +440,7 @@ public final class AuthorizationService {
       if (!authClient.componentIds().contains(requested.get())
           || !authClients.componentUsableAt(requested.get(), ws.location())) {
         throw new ValidationException(
-            "/data/relationships/component",
+            "component",
             "component_not_linked",
             "component " + requested.get() + " is not one this auth-client serves here");
       }
@@ -455,7 +454,7 @@ public final class AuthorizationService {
       return usable.get(0);
     }
     throw new ValidationException(
-        "/data/relationships/component",
+        "component",
         "missing_component",
         "auth-client "
             + authClient.id()

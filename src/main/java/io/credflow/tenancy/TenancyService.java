@@ -147,8 +147,7 @@ public final class TenancyService {
         repository
             .findTenant(tenantId)
             .filter(t -> caller.sees(t.location()))
-            .orElseThrow(
-                () -> new NotFoundException("tenant", tenantId, "/data/relationships/tenant"));
+            .orElseThrow(() -> new NotFoundException("tenant", tenantId, "tenant"));
     requireAdmin(caller, tenant.location(), "tenant " + tenant.id());
     Contract contract = new Contract(Ids.newId(), tenant.id(), checked, clock.instant(), 0);
     repository.insertContract(contract);
@@ -169,9 +168,7 @@ public final class TenancyService {
         repository
             .findContract(contractId)
             .filter(c -> caller.sees(c.location()))
-            .orElseThrow(
-                () ->
-                    new NotFoundException("contract", contractId, "/data/relationships/contract"));
+            .orElseThrow(() -> new NotFoundException("contract", contractId, "contract"));
     requireAdmin(caller, contract.location(), "contract " + contract.id());
     Workspace ws =
         new Workspace(Ids.newId(), contract.id(), contract.tenantId(), checked, clock.instant(), 0);
@@ -225,9 +222,7 @@ public final class TenancyService {
     String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
     if (!EMAIL.matcher(normalized).matches()) {
       throw new ValidationException(
-          "/data/attributes/email",
-          "invalid_email",
-          "email must be an address like ada@example.com");
+          "email", "invalid_email", "email must be an address like ada@example.com");
     }
     Secret key = ApiKeys.generate();
     User user = new User(Ids.newId(), normalized, false, clock.instant(), 0);
@@ -235,9 +230,7 @@ public final class TenancyService {
         () -> {
           if (repository.findUserByEmail(normalized).isPresent()) {
             throw new ConflictException(
-                "email_taken",
-                "a user with email " + normalized + " already exists",
-                "/data/attributes/email");
+                "email_taken", "a user with email " + normalized + " already exists", "email");
           }
           repository.insertUser(user, ApiKeys.digest(key));
         });
@@ -275,7 +268,7 @@ public final class TenancyService {
         repository
             .findUser(userId)
             .filter(u -> visibleTo(caller, u))
-            .orElseThrow(() -> new NotFoundException("user", userId, "/data/relationships/user"));
+            .orElseThrow(() -> new NotFoundException("user", userId, "user"));
     Membership membership = new Membership(user.id(), at, role, clock.instant(), 0);
     repository.upsertMembership(membership);
     callers.clear();
@@ -306,10 +299,10 @@ public final class TenancyService {
   }
 
   /**
-   * Resolves a node named by a relationship at {@code pointer} to its location; a node the caller
-   * cannot see is not found, the same as one that does not exist.
+   * Resolves a node named by the command's {@code field} to its location; a node the caller cannot
+   * see is not found, the same as one that does not exist.
    */
-  public Location locate(Caller caller, Level level, String id, String pointer) {
+  public Location locate(Caller caller, Level level, String id, String field) {
     Optional<Location> location =
         switch (level) {
           case TENANT -> repository.findTenant(id).map(Tenant::location);
@@ -318,7 +311,7 @@ public final class TenancyService {
         };
     return location
         .filter(caller::sees)
-        .orElseThrow(() -> new NotFoundException(level.wireName(), id, pointer));
+        .orElseThrow(() -> new NotFoundException(level.wireName(), id, field));
   }
 
   private static void requireAdmin(Caller caller, Location at, String what) {
@@ -329,11 +322,11 @@ public final class TenancyService {
   public static String checkName(String name) {
     if (name == null || name.isBlank()) {
       throw new ValidationException(
-          "/data/attributes/name", "missing_name", "name is required and must not be blank");
+          "name", "missing_name", "name is required and must not be blank");
     }
     if (name.length() > MAX_NAME) {
       throw new ValidationException(
-          "/data/attributes/name",
+          "name",
           "name_too_long",
           "name must be at most " + MAX_NAME + " characters, was " + name.length());
     }
