@@ -23,11 +23,9 @@ import io.credflow.tenancy.Workspace;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,10 +33,6 @@ import java.util.Set;
 public final class AuthClientService {
   private static final String CREDENTIALS = "credentials";
   private static final String COMPONENTS = "components";
-
-  /** Members an oauth2/oauth2_instagram PATCH may change; any other change means a new client. */
-  private static final Set<String> OAUTH_MUTABLE =
-      Set.of("client_secret", "token_expires_in", "scopes");
 
   private final AuthClientRepository repository;
   private final ComponentService components;
@@ -61,11 +55,13 @@ public final class AuthClientService {
     this.clock = clock;
   }
 
-  /** What a create needs, as the request named it. */
+  /**
+   * What a create needs: the name, the settings (which carry the type; parse them with {@link
+   * SettingsParser}), the components to serve, and the owner when not at the component level.
+   */
   public record NewAuthClient(
       String name,
-      String type,
-      Object credentials,
+      AuthClientSettings settings,
       List<String> componentIds,
       Optional<Level> ownerLevel,
       Optional<String> ownerId) {}
@@ -78,19 +74,8 @@ public final class AuthClientService {
 
   public Created create(Caller caller, NewAuthClient request) {
     String name = TenancyService.checkName(request.name());
-    AuthClientType type =
-        AuthClientType.fromWireName(request.type())
-            .orElseThrow(
-                () ->
-                    new ValidationException(
-                        "type",
-                        "invalid_auth_client_type",
-                        "type must be exactly one of "
-                            + AuthClientType.wireNames()
-                            + ", was \""
-                            + request.type()
-                            + "\""));
-    AuthClientSettings settings = SettingsParser.parse(type, request.credentials(), CREDENTIALS);
+    AuthClientSettings settings = request.settings();
+    AuthClientType type = settings.type();
     List<Component> linked = resolveComponents(caller, request.componentIds(), type);
     String tenantId = linked.get(0).deployedAt().tenantId();
     Optional<Location> owner = Optional.empty();
@@ -180,17 +165,19 @@ public final class AuthClientService {
     return Page.of(rows, page.size(), AuthClient::seq);
   }
 
-  /** What a PATCH may carry; absent members keep their value. */
+  /** What a PATCH may carry; what is absent keeps its value. */
   public record Change(
-      Optional<String> name, Optional<Object> credentials, Optional<List<String>> componentIds) {}
+      Optional<String> name,
+      Optional<SettingsPatch> settings,
+      Optional<List<String>> componentIds) {}
 
   public AuthClient update(Caller caller, String id, Change change) {
     AuthClient current = get(caller, id);
     requireManager(caller, current);
     String name = change.name().map(TenancyService::checkName).orElse(current.name());
     AuthClientSettings settings = current.settings();
-    if (change.credentials().isPresent()) {
-      settings = merge(current.settings(), change.credentials().get());
+    if (change.settings().isPresent()) {
+      settings = SettingsMerge.apply(current.settings(), change.settings().get(), CREDENTIALS);
       requireSharedKeyKept(current, settings);
     }
     List<String> componentIds = current.componentIds();
@@ -371,67 +358,6 @@ public final class AuthClientService {
       throw new ValidationException(violations);
     }
     return linked;
-  }
-
-  /**
-   * Applies a PATCH's {@code credentials}: present members replace, absent ones stay, {@code null}
-   * removes an optional one, and the mask {@value Secret#MASK} keeps a stored secret. For OAuth
-   * types only the client secret, token lifetime and scopes may change.
-   */
-  private static AuthClientSettings merge(AuthClientSettings current, Object patchTree) {
-    if (!(patchTree instanceof Map<?, ?> patch)) {
-      throw new ValidationException(
-          CREDENTIALS, "invalid_type", "credentials must be a JSON object");
-    }
-    Map<String, Object> merged = new LinkedHashMap<>(current.members());
-    List<Violation> violations = new ArrayList<>();
-    for (Map.Entry<?, ?> e : patch.entrySet()) {
-      String member = String.valueOf(e.getKey());
-      Object value = e.getValue();
-      Object old = merged.get(member);
-      if (Secret.MASK.equals(value)) {
-        if (old instanceof Secret) {
-          continue;
-        }
-        violations.add(
-            new Violation(
-                Field.child(CREDENTIALS, member),
-                "masked_value",
-                member
-                    + " has no stored value to keep: send the real value instead of \""
-                    + Secret.MASK
-                    + "\""));
-        continue;
-      }
-      if (current.type().isOAuth()
-          && !OAUTH_MUTABLE.contains(member)
-          && !Objects.equals(reveal(old), value)) {
-        violations.add(
-            new Violation(
-                Field.child(CREDENTIALS, member),
-                "immutable_member",
-                member
-                    + " of an "
-                    + current.type().wireName()
-                    + " auth-client cannot change: a new client id or endpoint means a new"
-                    + " auth-client"));
-        continue;
-      }
-      if (value == null) {
-        merged.remove(member);
-      } else {
-        merged.put(member, value);
-      }
-    }
-    if (!violations.isEmpty()) {
-      throw new ValidationException(violations);
-    }
-    merged.replaceAll((k, v) -> reveal(v));
-    return SettingsParser.parse(current.type(), merged, CREDENTIALS);
-  }
-
-  private static Object reveal(Object value) {
-    return value instanceof Secret s ? s.reveal() : value;
   }
 
   private List<Warning> duplicateSecretWarnings(AuthClient created) {

@@ -33,9 +33,12 @@ public final class ComponentService {
     this.clock = clock;
   }
 
-  /** Deploys a component at a tenant or a workspace; the caller must be an admin there. */
+  /**
+   * Deploys a component at a tenant or a workspace; the caller must be an admin there. Parse the
+   * descriptor with {@link DescriptorParser}.
+   */
   public Component create(
-      Caller caller, String name, Level level, String deployedAtId, Object descriptorTree) {
+      Caller caller, String name, Level level, String deployedAtId, Descriptor descriptor) {
     String checkedName = TenancyService.checkName(name);
     if (level == Level.CONTRACT) {
       throw new ValidationException(
@@ -45,7 +48,6 @@ public final class ComponentService {
     }
     Location at = tenancy.locate(caller, level, deployedAtId, level.wireName());
     Access.requireAdmin(caller, at, level.wireName() + " " + at.id());
-    Descriptor descriptor = DescriptorParser.parse(descriptorTree, DESCRIPTOR);
     Instant now = clock.instant();
     Component component = new Component(Ids.newId(), checkedName, at, descriptor, now, now, 0);
     repository.insert(component);
@@ -87,15 +89,15 @@ public final class ComponentService {
    * and must still accept the type of every auth-client that links the component.
    */
   public Component update(
-      Caller caller, String id, Optional<String> name, Optional<Object> descriptorTree) {
+      Caller caller, String id, Optional<String> name, Optional<Descriptor> newDescriptor) {
     Component component = get(caller, id);
     Access.requireAdmin(caller, component.deployedAt(), "component " + id + "'s deployment");
     Component updated = component;
     if (name.isPresent()) {
       updated = updated.withName(TenancyService.checkName(name.get()));
     }
-    if (descriptorTree.isPresent()) {
-      Descriptor descriptor = DescriptorParser.parse(descriptorTree.get(), DESCRIPTOR);
+    if (newDescriptor.isPresent()) {
+      Descriptor descriptor = newDescriptor.get();
       List<AuthClientType> dropped =
           repository.linkedAuthClientTypes(id).stream()
               .filter(t -> !descriptor.accepts(t))
