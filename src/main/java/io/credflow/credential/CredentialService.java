@@ -1,15 +1,10 @@
 package io.credflow.credential;
 
-import io.credflow.authclient.ApiKeySettings;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
-import io.credflow.authclient.BasicSettings;
-import io.credflow.authclient.InstagramSettings;
-import io.credflow.authclient.OAuth2Settings;
 import io.credflow.common.ConflictException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
-import io.credflow.common.Members;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
@@ -24,11 +19,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** Credentials in workspaces: create, read, change, delete, and release for use (audited). */
 public final class CredentialService {
-  private static final String CREDENTIALS = "credentials";
   private static final int CAS_ATTEMPTS = 5;
 
   private final CredentialRepository repository;
@@ -66,9 +59,19 @@ public final class CredentialService {
    */
   public record View(Credential credential, Authorization authorization) {}
 
-  /** A create request as named. */
+  /**
+   * A create: the name, the auth-client (visible to the workspace) and, when it serves several, the
+   * component; {@code secrets} reads the input once the auth-client is known (see {@link
+   * CredentialInputParser}).
+   */
   public record NewCredential(
-      String name, Object credentials, String authClientId, Optional<String> componentId) {}
+      String name,
+      String authClientId,
+      Optional<String> componentId,
+      CredentialInput.Source secrets) {}
+
+  /** What a PATCH may carry: a new name, new secret inputs; what is absent stays. */
+  public record Change(Optional<String> name, Optional<CredentialInput.Source> secrets) {}
 
   /** A released authorization, for runtimes that make the call themselves. */
   public record Access(Authorization authorization, Optional<Instant> expiresAt) {}
@@ -80,7 +83,7 @@ public final class CredentialService {
     String componentId = chooseComponent(authClient, request.componentId());
     requireUsable(authClient, componentId, request.componentId().isPresent(), ws);
     Parsed parsed =
-        resolve(caller, ws, authClient, componentId, Optional.empty(), request.credentials());
+        resolve(caller, ws, authClient, componentId, Optional.empty(), request.secrets());
     return insert(caller, ws, authClient, componentId, name, parsed);
   }
 
@@ -169,21 +172,20 @@ public final class CredentialService {
    * Renames and/or takes new secret inputs (a new password, a re-authentication's {@code state});
    * the auth-client never changes and the id stays.
    */
-  public View update(
-      Caller caller,
-      String workspaceId,
-      String id,
-      Optional<String> name,
-      Optional<Object> credentials) {
-    Optional<String> checkedName = name.map(TenancyService::checkName);
+  public View update(Caller caller, String workspaceId, String id, Change change) {
+    Optional<String> checkedName = change.name().map(TenancyService::checkName);
     Credential first = find(caller, workspaceId, id);
     requireWriter(caller, first);
     AuthClient authClient = authClientOf(first);
     Workspace ws = tenancy.findWorkspace(first.workspaceId()).orElseThrow();
     // Parsed (and a code redeemed) once, outside the compare-and-set loop.
     Optional<Parsed> parsed =
-        credentials.map(
-            tree -> resolve(caller, ws, authClient, first.componentId(), Optional.of(first), tree));
+        change
+            .secrets()
+            .map(
+                source ->
+                    resolve(
+                        caller, ws, authClient, first.componentId(), Optional.of(first), source));
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       Credential current = find(caller, workspaceId, id);
       requireWriter(caller, current);
@@ -512,123 +514,57 @@ public final class CredentialService {
             + " relationships.component");
   }
 
-  /** Parsed secret inputs; {@code authenticated} when they came from an Authenticate round trip. */
+  /** Secrets to store; {@code authenticated} when they came from an Authenticate round trip. */
   private record Parsed(
       CredentialSecrets secrets,
       Optional<Instant> expiresAt,
       Optional<String> scope,
-      boolean authenticated,
-      Optional<Redeem> redeem) {
-    Parsed(CredentialSecrets secrets, Optional<Instant> expiresAt, Optional<String> scope) {
-      this(secrets, expiresAt, scope, false, Optional.empty());
-    }
-
-    Parsed(
-        CredentialSecrets secrets,
-        Optional<Instant> expiresAt,
-        Optional<String> scope,
-        boolean authenticated) {
-      this(secrets, expiresAt, scope, authenticated, Optional.empty());
+      boolean authenticated) {
+    Parsed(CredentialSecrets secrets) {
+      this(secrets, Optional.empty(), Optional.empty(), false);
     }
   }
 
-  /** A save that names an authorization: its code is exchanged for tokens. */
-  private record Redeem(String state, Optional<String> code) {}
-
-  /** Parses the inputs and, for a round trip's {@code state}, redeems its code for tokens. */
+  /**
+   * Reads the request's input for {@code authClient} and turns it into secrets to store; the state
+   * of a round trip is redeemed for tokens here, once.
+   */
   private Parsed resolve(
       Caller caller,
       Workspace ws,
       AuthClient authClient,
       String componentId,
       Optional<Credential> current,
-      Object tree) {
-    Parsed parsed = parseSecrets(authClient, tree, current, clock.instant());
-    if (parsed.redeem().isEmpty()) {
-      return parsed;
-    }
-    Redeem r = parsed.redeem().get();
-    IssuedTokens issued =
-        lifecycle.redeem(
-            caller, ws, authClient, componentId, current.map(Credential::id), r.state(), r.code());
-    return new Parsed(issued.tokens(), issued.expiresAt(), issued.scope(), true);
-  }
-
-  private Parsed parseSecrets(
-      AuthClient authClient, Object tree, Optional<Credential> current, Instant now) {
-    Members m = Members.of(tree, CREDENTIALS, authClient.type().wireName() + " credentials");
-    Parsed parsed =
-        switch (authClient.settings()) {
-          case io.credflow.authclient.NoAuthSettings s -> {
-            m.allowOnly(Set.of());
-            yield new Parsed(new CredentialSecrets.None(), Optional.empty(), Optional.empty());
-          }
-          case BasicSettings s -> basic(m, s, current);
-          case ApiKeySettings s -> apiKey(m, s);
-          case OAuth2Settings s -> tokens(m, s.tokenExpiresIn(), now);
-          case InstagramSettings s -> tokens(m, s.tokenExpiresIn(), now);
-        };
-    m.finish();
-    return parsed;
-  }
-
-  private static Parsed basic(Members m, BasicSettings s, Optional<Credential> current) {
-    m.allowOnly(Set.of("username", "password"));
-    Optional<String> previousUser =
+      CredentialInput.Source source) {
+    Optional<String> storedUsername =
         current
             .map(Credential::secrets)
             .filter(CredentialSecrets.Basic.class::isInstance)
             .map(b -> ((CredentialSecrets.Basic) b).username());
-    Optional<String> username = m.string("username", false).or(() -> previousUser);
-    username = username.or(s::defaultUsername);
-    Optional<Secret> password = m.secret("password", true);
-    if (username.isEmpty() && !m.has("username")) {
-      m.violation(
-          "username",
-          "missing_member",
-          "basic credentials need \"username\": the auth-client has no default user name");
-    }
-    if (username.isPresent() && username.get().contains(":")) {
-      m.violation("username", "invalid_username", "a Basic user name cannot contain \":\"");
-    }
-    return new Parsed(
-        new CredentialSecrets.Basic(username.orElse(""), password.orElse(Secret.of(""))),
-        Optional.empty(),
-        Optional.empty());
-  }
-
-  private static Parsed apiKey(Members m, ApiKeySettings s) {
-    m.allowOnly(Set.of("value"));
-    Optional<Secret> value = m.secret("value", s.value().isEmpty());
-    return new Parsed(new CredentialSecrets.ApiKey(value), Optional.empty(), Optional.empty());
-  }
-
-  private static Parsed tokens(Members m, long defaultExpiresIn, Instant now) {
-    if (m.has("state") || m.has("code")) {
-      m.allowOnly(Set.of("state", "code"));
-      Optional<String> state = m.string("state", true);
-      Optional<String> code = m.string("code", false);
-      return new Parsed(
-          new CredentialSecrets.None(),
-          Optional.empty(),
-          Optional.empty(),
-          true,
-          state.map(st -> new Redeem(st, code)));
-    }
-    m.allowOnly(Set.of("access_token", "refresh_token", "expires_in", "scope", "token_type"));
-    Optional<Secret> access = m.secret("access_token", true);
-    Optional<Secret> refresh = m.secret("refresh_token", false);
-    long expiresIn =
-        m.longInRange("expires_in", 1, io.credflow.authclient.SettingsParser.MAX_TOKEN_EXPIRES_IN)
-            .orElse(defaultExpiresIn);
-    Optional<String> scope = m.string("scope", false);
-    Optional<String> tokenType = m.string("token_type", false);
-    if (tokenType.isPresent() && !tokenType.get().equalsIgnoreCase("bearer")) {
-      m.violation("token_type", "unsupported_token_type", "token_type must be bearer (any case)");
-    }
-    return new Parsed(
-        new CredentialSecrets.Tokens(access.orElse(Secret.of("")), refresh),
-        Optional.of(now.plusSeconds(expiresIn)),
-        scope);
+    Instant now = clock.instant();
+    return switch (source.read(authClient.settings(), storedUsername)) {
+      case CredentialInput.None n -> new Parsed(new CredentialSecrets.None());
+      case CredentialInput.Basic b ->
+          new Parsed(new CredentialSecrets.Basic(b.username(), b.password()));
+      case CredentialInput.ApiKey k -> new Parsed(new CredentialSecrets.ApiKey(k.value()));
+      case CredentialInput.Tokens t ->
+          new Parsed(
+              new CredentialSecrets.Tokens(t.accessToken(), t.refreshToken()),
+              Optional.of(now.plusSeconds(t.expiresIn())),
+              t.scope(),
+              false);
+      case CredentialInput.Authenticate a -> {
+        IssuedTokens issued =
+            lifecycle.redeem(
+                caller,
+                ws,
+                authClient,
+                componentId,
+                current.map(Credential::id),
+                a.state().reveal(),
+                a.code().map(Secret::reveal));
+        yield new Parsed(issued.tokens(), issued.expiresAt(), issued.scope(), true);
+      }
+    };
   }
 }
