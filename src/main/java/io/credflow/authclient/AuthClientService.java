@@ -263,6 +263,19 @@ public final class AuthClientService {
         });
   }
 
+  /**
+   * The component a credential of {@code authClient} in {@code ws} is for: {@code requested} when
+   * the auth-client links it (else 422 {@code component_not_linked}) and the workspace may use it
+   * (else 404, as if it did not exist); without one, the only linked component the workspace may
+   * use (else 422 {@code missing_component}, or {@code component_not_usable} when there is none).
+   * Errors name the field {@code component}. Saving a credential and starting an Authenticate round
+   * trip both choose with this.
+   */
+  public String componentFor(AuthClient authClient, Optional<String> requested, Workspace ws) {
+    return ComponentChoice.choose(
+        authClient, requested, ws, (id, w) -> componentUsableAt(id, w.location()));
+  }
+
   /** Whether a workspace at {@code ws} may use component {@code componentId}. */
   public boolean componentUsableAt(String componentId, Location ws) {
     return components.findUnchecked(componentId).filter(c -> c.usableAt(ws)).isPresent();

@@ -10,7 +10,6 @@ import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
 import io.credflow.common.Secret;
 import io.credflow.common.Transactions;
-import io.credflow.common.ValidationException;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Role;
 import io.credflow.tenancy.TenancyService;
@@ -80,8 +79,7 @@ public final class CredentialService {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     String name = TenancyService.checkName(request.name());
     AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
-    String componentId = chooseComponent(authClient, request.componentId());
-    requireUsable(authClient, componentId, request.componentId().isPresent(), ws);
+    String componentId = authClients.componentFor(authClient, request.componentId(), ws);
     Parsed parsed =
         resolve(caller, ws, authClient, componentId, Optional.empty(), request.secrets());
     return insert(caller, ws, authClient, componentId, name, parsed);
@@ -464,54 +462,6 @@ public final class CredentialService {
               + " was made by another user; only they or a workspace admin"
               + " may change it");
     }
-  }
-
-  /**
-   * An auth-client may link components deployed in other workspaces (component level, or owned
-   * above them); a credential only takes a component its own workspace can use.
-   */
-  private void requireUsable(
-      AuthClient authClient, String componentId, boolean named, Workspace ws) {
-    if (authClients.componentUsableAt(componentId, ws.location())) {
-      return;
-    }
-    if (named) {
-      throw new NotFoundException("component", componentId, "component");
-    }
-    throw new ValidationException(
-        "component",
-        "component_not_usable",
-        "auth-client "
-            + authClient.id()
-            + " serves no component that workspace "
-            + ws.id()
-            + " can use");
-  }
-
-  private static String chooseComponent(AuthClient authClient, Optional<String> requested) {
-    if (requested.isPresent()) {
-      if (!authClient.componentIds().contains(requested.get())) {
-        throw new ValidationException(
-            "component",
-            "component_not_linked",
-            "component "
-                + requested.get()
-                + " is not linked to auth-client "
-                + authClient.id()
-                + ": name one of the components the auth-client serves");
-      }
-      return requested.get();
-    }
-    if (authClient.componentIds().size() == 1) {
-      return authClient.componentIds().get(0);
-    }
-    throw new ValidationException(
-        "component",
-        "missing_component",
-        "auth-client "
-            + authClient.id()
-            + " serves several components: name the one this credential is for in"
-            + " relationships.component");
   }
 
   /** Secrets to store; {@code authenticated} when they came from an Authenticate round trip. */
