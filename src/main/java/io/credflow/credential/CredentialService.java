@@ -5,11 +5,10 @@ import io.credflow.authclient.AuthClientService;
 import io.credflow.common.ConflictException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
-import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
-import io.credflow.common.Secret;
 import io.credflow.common.Transactions;
+import io.credflow.component.AuthClientType;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Role;
 import io.credflow.tenancy.TenancyService;
@@ -19,7 +18,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Credentials in workspaces: create, read, change, delete, and release for use (audited). */
+/**
+ * Credentials in workspaces: create, read, change, delete, refresh now, and release for use
+ * (audited). Requests Credflow sends itself take their authorization from {@link
+ * RequestAuthorities}, which this service tells of every write.
+ */
 public final class CredentialService {
   private static final int CAS_ATTEMPTS = 5;
 
@@ -29,8 +32,11 @@ public final class CredentialService {
   private final AuditLog audit;
   private final EventLog events;
   private final TokenLifecycle lifecycle;
+  private final RequestAuthorities requestAuthorities;
   private final Transactions transactions;
   private final Clock clock;
+  private final CredentialLookup lookup;
+  private final InputResolver inputs;
 
   public CredentialService(
       CredentialRepository repository,
@@ -39,6 +45,7 @@ public final class CredentialService {
       AuditLog audit,
       EventLog events,
       TokenLifecycle lifecycle,
+      RequestAuthorities requestAuthorities,
       Transactions transactions,
       Clock clock) {
     this.repository = repository;
@@ -47,9 +54,11 @@ public final class CredentialService {
     this.audit = audit;
     this.events = events;
     this.lifecycle = lifecycle;
+    this.requestAuthorities = requestAuthorities;
     this.transactions = transactions;
     this.clock = clock;
-    authClients.onChange(this::forgetAuthClient);
+    this.lookup = new CredentialLookup(repository, authClients, tenancy, lifecycle);
+    this.inputs = new InputResolver(lifecycle, clock);
   }
 
   /**
@@ -80,9 +89,9 @@ public final class CredentialService {
     String name = TenancyService.checkName(request.name());
     AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
     String componentId = authClients.componentFor(authClient, request.componentId(), ws);
-    Parsed parsed =
-        resolve(caller, ws, authClient, componentId, Optional.empty(), request.secrets());
-    return insert(caller, ws, authClient, componentId, name, parsed);
+    NewSecrets secrets =
+        inputs.resolve(caller, ws, authClient, componentId, Optional.empty(), request.secrets());
+    return insert(caller, ws, authClient, componentId, name, secrets);
   }
 
   /**
@@ -104,7 +113,7 @@ public final class CredentialService {
         authClient,
         componentId,
         TenancyService.checkName(name),
-        new Parsed(tokens.tokens(), tokens.expiresAt(), tokens.scope(), true));
+        NewSecrets.authenticated(tokens));
   }
 
   private View insert(
@@ -113,7 +122,7 @@ public final class CredentialService {
       AuthClient authClient,
       String componentId,
       String name,
-      Parsed parsed) {
+      NewSecrets secrets) {
     Instant now = clock.instant();
     Credential credential =
         new Credential(
@@ -125,9 +134,9 @@ public final class CredentialService {
             authClient.type(),
             CredentialState.READY,
             Optional.empty(),
-            parsed.expiresAt(),
-            parsed.scope(),
-            parsed.secrets(),
+            secrets.expiresAt(),
+            secrets.scope(),
+            secrets.secrets(),
             caller.user().id(),
             1,
             now,
@@ -145,7 +154,7 @@ public final class CredentialService {
                       inserted,
                       CredentialEvent.CREATED,
                       "credential created"
-                          + (parsed.authenticated() ? " from an Authenticate round trip" : "")
+                          + (secrets.authenticated() ? " from an Authenticate round trip" : "")
                           + " by user "
                           + caller.user().id(),
                       now));
@@ -156,7 +165,7 @@ public final class CredentialService {
   }
 
   public View get(Caller caller, String workspaceId, String id) {
-    return view(find(caller, workspaceId, id));
+    return view(lookup.find(caller, workspaceId, id));
   }
 
   public Page<View> list(
@@ -171,58 +180,31 @@ public final class CredentialService {
    * the auth-client never changes and the id stays.
    */
   public View update(Caller caller, String workspaceId, String id, Change change) {
-    Optional<String> checkedName = change.name().map(TenancyService::checkName);
-    Credential first = find(caller, workspaceId, id);
+    Optional<String> name = change.name().map(TenancyService::checkName);
+    Credential first = lookup.find(caller, workspaceId, id);
     requireWriter(caller, first);
-    AuthClient authClient = authClientOf(first);
+    AuthClient authClient = lookup.authClientOf(first);
     Workspace ws = tenancy.findWorkspace(first.workspaceId()).orElseThrow();
-    // Parsed (and a code redeemed) once, outside the compare-and-set loop.
-    Optional<Parsed> parsed =
+    // Read (and a code redeemed) once, outside the compare-and-set loop.
+    Optional<NewSecrets> secrets =
         change
             .secrets()
             .map(
                 source ->
-                    resolve(
+                    inputs.resolve(
                         caller, ws, authClient, first.componentId(), Optional.of(first), source));
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Credential current = find(caller, workspaceId, id);
+      Credential current = lookup.find(caller, workspaceId, id);
       requireWriter(caller, current);
-      Credential updated = current;
-      if (checkedName.isPresent()) {
-        updated = updated.withName(checkedName.get());
+      Credential updated = name.map(current::withName).orElse(current);
+      if (secrets.isPresent()) {
+        NewSecrets s = secrets.get();
+        updated = updated.withSecrets(s.secrets(), s.expiresAt(), s.scope());
       }
-      if (parsed.isPresent()) {
-        Parsed p = parsed.get();
-        updated = updated.withSecrets(p.secrets(), p.expiresAt(), p.scope());
-      }
-      Credential candidate = updated;
-      // The new secrets, their event and the new schedule land together, or not at all.
-      Optional<Credential> written =
-          transactions.inTransaction(
-              () -> {
-                if (!repository.compareAndSet(candidate)) {
-                  return Optional.<Credential>empty();
-                }
-                Credential stored = repository.find(id).orElseThrow();
-                if (parsed.isPresent()) {
-                  events.record(
-                      CredentialEvent.of(
-                          stored,
-                          parsed.get().authenticated()
-                              ? CredentialEvent.AUTHENTICATED
-                              : CredentialEvent.UPDATED,
-                          parsed.get().authenticated()
-                              ? "authenticated again by user " + caller.user().id()
-                              : "secrets replaced by user " + caller.user().id(),
-                          clock.instant()));
-                  lifecycle.saved(stored, authClient);
-                }
-                return Optional.of(stored);
-              });
+      Optional<Credential> written = write(caller, updated, secrets, authClient);
       if (written.isPresent()) {
-        Credential stored = written.get();
-        authorities.remove(id);
-        return view(stored);
+        requestAuthorities.forget(id);
+        return view(written.get());
       }
     }
     throw new ConflictException(
@@ -230,9 +212,36 @@ public final class CredentialService {
         "credential " + id + " kept changing while this update was applied; send it again");
   }
 
+  /**
+   * Compares-and-sets {@code candidate}; with new secrets, their event and the new schedule land in
+   * the same transaction, or nothing does. Empty when the credential changed meanwhile.
+   */
+  private Optional<Credential> write(
+      Caller caller, Credential candidate, Optional<NewSecrets> secrets, AuthClient authClient) {
+    return transactions.inTransaction(
+        () -> {
+          if (!repository.compareAndSet(candidate)) {
+            return Optional.<Credential>empty();
+          }
+          Credential stored = repository.find(candidate.id()).orElseThrow();
+          if (secrets.isPresent()) {
+            boolean authenticated = secrets.get().authenticated();
+            events.record(
+                CredentialEvent.of(
+                    stored,
+                    authenticated ? CredentialEvent.AUTHENTICATED : CredentialEvent.UPDATED,
+                    (authenticated ? "authenticated again by user " : "secrets replaced by user ")
+                        + caller.user().id(),
+                    clock.instant()));
+            lifecycle.saved(stored, authClient);
+          }
+          return Optional.of(stored);
+        });
+  }
+
   /** Refreshes an OAuth2 credential's tokens now (single flight with any other refresh of it). */
   public View refresh(Caller caller, String workspaceId, String id) {
-    Credential credential = find(caller, workspaceId, id);
+    Credential credential = lookup.find(caller, workspaceId, id);
     if (!credential.type().isOAuth()) {
       throw new ConflictException(
           "not_refreshable",
@@ -243,8 +252,8 @@ public final class CredentialService {
               + ": only OAuth2 credentials"
               + " have tokens to refresh");
     }
-    Credential refreshed = lifecycle.refreshNow(credential, authClientOf(credential));
-    authorities.remove(id);
+    Credential refreshed = lifecycle.refreshNow(credential, lookup.authClientOf(credential));
+    requestAuthorities.forget(id);
     return view(refreshed);
   }
 
@@ -258,11 +267,11 @@ public final class CredentialService {
   }
 
   public void delete(Caller caller, String workspaceId, String id) {
-    Credential current = find(caller, workspaceId, id);
+    Credential current = lookup.find(caller, workspaceId, id);
     requireWriter(caller, current);
-    lifecycle.deleting(current, authClientOf(current));
+    lifecycle.deleting(current, lookup.authClientOf(current));
     repository.delete(id);
-    authorities.remove(id);
+    requestAuthorities.forget(id);
     events.record(
         CredentialEvent.of(
             current,
@@ -272,183 +281,28 @@ public final class CredentialService {
   }
 
   /**
-   * The real authorization of a credential, for a runtime that makes the call itself. Every call is
-   * audited (who, which credential, why); the secret is never in the record.
+   * The real authorization of a credential, for a runtime that makes the call itself, refreshed
+   * first when its token is within the refresh skew. Every call is audited (who, which credential,
+   * why); the secret is never in the record.
    */
   public Access access(Caller caller, String workspaceId, String id, String reason) {
     // Read as stored now: a runtime keeps what it gets, so it must not get a second-old token.
-    Credential found = find(caller, workspaceId, id);
-    AuthClient authClient = authClientOf(found);
-    Credential credential = freshened(found, authClient);
-    requireReady(credential);
-    Authority authority = new Authority(credential, Authorizer.of(credential, authClient));
+    Credential found = lookup.find(caller, workspaceId, id);
+    AuthClient authClient = lookup.authClientOf(found);
+    Credential credential = lookup.freshened(found, authClient);
+    CredentialLookup.requireReady(credential);
+    Authority authority = Authority.of(credential, authClient);
     audit.record(
         new AuditLog.AuditRecord(
             clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
     return new Access(authority.authorization(), authority.credential().expiresAt());
   }
 
-  /** A ready credential and the authorization its requests carry. */
-  public record Authority(Credential credential, Authorization authorization) {}
-
-  /**
-   * The authorization for a request Credflow sends itself (the secret never leaves the process, so
-   * this is not audited): the credential must be ready, and an OAuth2 token within the refresh skew
-   * is refreshed first.
-   */
-  public Authority forRequest(Caller caller, String workspaceId, String id) {
-    Workspace ws = tenancy.workspace(caller, workspaceId);
-    long now = System.nanoTime();
-    Known known = authorities.get(id);
-    if (known == null || now - known.checkedAt() > STAMP_RECHECK_NANOS) {
-      CredentialRepository.Stamp stamp =
-          repository
-              .stamp(id)
-              .filter(s -> s.workspaceId().equals(ws.id()))
-              .orElseThrow(() -> new NotFoundException("credential", id));
-      if (known != null && known.stamp().equals(stamp)) {
-        known = known.checked(now);
-        authorities.put(id, known);
-      } else {
-        Credential found = find(caller, workspaceId, id);
-        known = remember(stamp, found, authClientOf(found), now);
-      }
-    } else if (!known.authority().credential().workspaceId().equals(ws.id())) {
-      throw new NotFoundException("credential", id);
-    }
-    Credential credential = known.authority().credential();
-    Credential fresh = freshened(credential, known.authClient());
-    if (fresh != credential) {
-      authorities.remove(id);
-      requireReady(fresh);
-      return new Authority(fresh, Authorizer.of(fresh, known.authClient()));
-    }
-    requireReady(credential);
-    return known.authority();
-  }
-
-  /** An OAuth2 credential whose token is within the refresh skew, refreshed; others as they are. */
-  private Credential freshened(Credential c, AuthClient authClient) {
-    return c.type().isOAuth() && c.state() != CredentialState.NEEDS_REAUTH
-        ? lifecycle.fresh(c, authClient)
-        : c;
-  }
-
-  /**
-   * Authorizations built for requests, by credential id, each with the stamp it was built from and
-   * when that stamp was last compared with the database. A request re-reads only the stamp (no
-   * decryption), at most every {@link #STAMP_RECHECK} per credential, and rebuilds when the
-   * credential or its auth-client changed. Changes made through this process drop the entry at
-   * once; a change made by another process is seen within that interval (an OAuth2 401 re-reads at
-   * once).
-   */
-  private record Known(
-      CredentialRepository.Stamp stamp,
-      Authority authority,
-      AuthClient authClient,
-      long checkedAt) {
-    Known checked(long at) {
-      return new Known(stamp, authority, authClient, at);
-    }
-  }
-
-  /** How long a request trusts a stamp it compared. */
-  public static final java.time.Duration STAMP_RECHECK = java.time.Duration.ofSeconds(1);
-
-  private static final long STAMP_RECHECK_NANOS = STAMP_RECHECK.toNanos();
-
-  private static final int KNOWN_LIMIT = 100_000;
-
-  private final io.credflow.common.BoundedCache<String, Known> authorities =
-      new io.credflow.common.BoundedCache<>(KNOWN_LIMIT);
-
-  /** Drops what requests know of credential {@code id}, after it was written elsewhere. */
-  public void forget(String id) {
-    authorities.remove(id);
-  }
-
-  /** Drops what requests know of every credential of {@code authClientId}. */
-  private void forgetAuthClient(String authClientId) {
-    authorities.removeIf(k -> k.authClient().id().equals(authClientId));
-  }
-
-  private Known remember(
-      CredentialRepository.Stamp stamp, Credential found, AuthClient authClient, long now) {
-    // A credential read after the stamp may be newer than it: keep the stamp of what was read.
-    CredentialRepository.Stamp read =
-        new CredentialRepository.Stamp(
-            stamp.workspaceId(), found.version(), stamp.authClientState());
-    Known known =
-        new Known(read, new Authority(found, Authorizer.of(found, authClient)), authClient, now);
-    if (found.version() == stamp.version()) {
-      authorities.put(found.id(), known);
-    }
-    return known;
-  }
-
-  /**
-   * After the API answered 401 to {@code used}: the credential as stored now if another refresh
-   * already replaced its token, else after one forced refresh. Empty when the credential has no
-   * tokens to refresh or the refresh did not leave it ready (the caller then reports the 401).
-   */
-  public Optional<Authority> afterUnauthorized(Authority used) {
-    Credential sent = used.credential();
-    if (!sent.type().isOAuth()) {
-      return Optional.empty();
-    }
-    Optional<Credential> current = repository.find(sent.id());
-    if (current.isEmpty()) {
-      return Optional.empty();
-    }
-    AuthClient authClient = authClientOf(current.get());
-    Credential next;
-    try {
-      next =
-          current.get().version() != sent.version()
-              ? current.get()
-              : lifecycle.refreshNow(current.get(), authClient);
-    } catch (io.credflow.common.CredflowException e) {
-      // The provider is down or refused: the caller reports the 401 it got.
-      return Optional.empty();
-    }
-    authorities.remove(sent.id());
-    if (next.state() != CredentialState.READY || next.version() == sent.version()) {
-      return Optional.empty();
-    }
-    return Optional.of(new Authority(next, Authorizer.of(next, authClient)));
-  }
-
-  private static void requireReady(Credential credential) {
-    if (credential.state() != CredentialState.READY) {
-      String why =
-          credential.error().map(CredentialError::detail).orElse("it is " + credential.state());
-      throw new ConflictException(
-          "credential_not_ready",
-          "credential " + credential.id() + " is " + credential.state().wireName() + ": " + why);
-    }
-  }
-
-  private Credential find(Caller caller, String workspaceId, String id) {
-    Workspace ws = tenancy.workspace(caller, workspaceId);
-    return repository
-        .find(id)
-        .filter(c -> c.workspaceId().equals(ws.id()))
-        .orElseThrow(() -> new NotFoundException("credential", id));
-  }
-
   private View view(Credential c) {
     // Only an api_key credential's shape depends on its auth-client (header name, placement).
     Optional<AuthClient> authClient =
-        c.type() == io.credflow.component.AuthClientType.API_KEY
-            ? Optional.of(authClientOf(c))
-            : Optional.empty();
+        c.type() == AuthClientType.API_KEY ? Optional.of(lookup.authClientOf(c)) : Optional.empty();
     return new View(c, Authorizer.masked(c, authClient));
-  }
-
-  private AuthClient authClientOf(Credential c) {
-    return authClients
-        .findUnchecked(c.authClientId())
-        .orElseThrow(() -> new IllegalStateException("auth-client of credential " + c.id()));
   }
 
   /** Admins of the workspace change any credential; members change the ones they made. */
@@ -462,59 +316,5 @@ public final class CredentialService {
               + " was made by another user; only they or a workspace admin"
               + " may change it");
     }
-  }
-
-  /** Secrets to store; {@code authenticated} when they came from an Authenticate round trip. */
-  private record Parsed(
-      CredentialSecrets secrets,
-      Optional<Instant> expiresAt,
-      Optional<String> scope,
-      boolean authenticated) {
-    Parsed(CredentialSecrets secrets) {
-      this(secrets, Optional.empty(), Optional.empty(), false);
-    }
-  }
-
-  /**
-   * Reads the request's input for {@code authClient} and turns it into secrets to store; the state
-   * of a round trip is redeemed for tokens here, once.
-   */
-  private Parsed resolve(
-      Caller caller,
-      Workspace ws,
-      AuthClient authClient,
-      String componentId,
-      Optional<Credential> current,
-      CredentialInput.Source source) {
-    Optional<String> storedUsername =
-        current
-            .map(Credential::secrets)
-            .filter(CredentialSecrets.Basic.class::isInstance)
-            .map(b -> ((CredentialSecrets.Basic) b).username());
-    Instant now = clock.instant();
-    return switch (source.read(authClient.settings(), storedUsername)) {
-      case CredentialInput.None n -> new Parsed(new CredentialSecrets.None());
-      case CredentialInput.Basic b ->
-          new Parsed(new CredentialSecrets.Basic(b.username(), b.password()));
-      case CredentialInput.ApiKey k -> new Parsed(new CredentialSecrets.ApiKey(k.value()));
-      case CredentialInput.Tokens t ->
-          new Parsed(
-              new CredentialSecrets.Tokens(t.accessToken(), t.refreshToken()),
-              Optional.of(now.plusSeconds(t.expiresIn())),
-              t.scope(),
-              false);
-      case CredentialInput.Authenticate a -> {
-        IssuedTokens issued =
-            lifecycle.redeem(
-                caller,
-                ws,
-                authClient,
-                componentId,
-                current.map(Credential::id),
-                a.state().reveal(),
-                a.code().map(Secret::reveal));
-        yield new Parsed(issued.tokens(), issued.expiresAt(), issued.scope(), true);
-      }
-    };
   }
 }
