@@ -7,10 +7,8 @@ import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
 import io.credflow.common.Paging;
-import io.credflow.common.Secret;
 import io.credflow.common.Transactions;
 import io.credflow.common.ValidationException;
-import io.credflow.common.Violation;
 import io.credflow.component.AuthClientType;
 import io.credflow.component.Component;
 import io.credflow.component.ComponentService;
@@ -22,23 +20,21 @@ import io.credflow.tenancy.TenancyService;
 import io.credflow.tenancy.Workspace;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /** Creates, reads, changes and deletes auth-clients with their visibility and access rules. */
 public final class AuthClientService {
   private static final String CREDENTIALS = "credentials";
-  private static final String COMPONENTS = "components";
 
   private final AuthClientRepository repository;
   private final ComponentService components;
   private final TenancyService tenancy;
   private final Transactions transactions;
   private final Clock clock;
+  private final ComponentLinks links;
+  private final DuplicateSecrets duplicates;
   private final List<java.util.function.Consumer<String>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -53,6 +49,8 @@ public final class AuthClientService {
     this.tenancy = tenancy;
     this.transactions = transactions;
     this.clock = clock;
+    this.links = new ComponentLinks(repository, components);
+    this.duplicates = new DuplicateSecrets(repository, components);
   }
 
   /**
@@ -76,7 +74,7 @@ public final class AuthClientService {
     String name = TenancyService.checkName(request.name());
     AuthClientSettings settings = request.settings();
     AuthClientType type = settings.type();
-    List<Component> linked = resolveComponents(caller, request.componentIds(), type);
+    List<Component> linked = links.resolve(caller, request.componentIds(), type);
     String tenantId = linked.get(0).deployedAt().tenantId();
     Optional<Location> owner = Optional.empty();
     if (request.ownerLevel().isPresent()) {
@@ -112,7 +110,7 @@ public final class AuthClientService {
             now,
             now,
             0);
-    List<Warning> warnings = duplicateSecretWarnings(authClient);
+    List<Warning> warnings = duplicates.of(authClient);
     repository.insert(authClient);
     return new Created(repository.find(authClient.id()).orElseThrow(), warnings);
   }
@@ -126,14 +124,15 @@ public final class AuthClientService {
   }
 
   /**
-   * The auth-client {@code id} when workspace {@code ws} may use it; not found otherwise. Used by
-   * credentials, which only take auth-clients their workspace can use.
+   * The auth-client {@code id} when workspace {@code ws} may use it; not found otherwise, at the
+   * command's {@code field}. Used by credentials, which only take auth-clients their workspace can
+   * use.
    */
-  public AuthClient usableIn(Workspace ws, String id, String pointer) {
+  public AuthClient usableIn(Workspace ws, String id, String field) {
     return repository
         .find(id)
         .filter(a -> usableAt(a, ws.location()))
-        .orElseThrow(() -> new NotFoundException("auth-client", id, pointer));
+        .orElseThrow(() -> new NotFoundException("auth-client", id, field));
   }
 
   /** Looks an auth-client up without access checks, for services that check access themselves. */
@@ -180,32 +179,11 @@ public final class AuthClientService {
       settings = SettingsMerge.apply(current.settings(), change.settings().get(), CREDENTIALS);
       requireSharedKeyKept(current, settings);
     }
-    List<String> componentIds = current.componentIds();
-    if (change.componentIds().isPresent()) {
-      List<Component> linked =
-          resolveComponents(caller, change.componentIds().get(), current.type());
-      for (Component c : linked) {
-        if (!c.deployedAt().tenantId().equals(current.tenantId())) {
-          throw new ValidationException(
-              COMPONENTS,
-              "component_outside_tenant",
-              "component " + c.id() + " is in another tenant");
-        }
-      }
-      componentIds = linked.stream().map(Component::id).toList();
-      for (String removed : current.componentIds()) {
-        if (!componentIds.contains(removed) && repository.countCredentials(id, removed) > 0) {
-          throw new ConflictException(
-              "auth_client_in_use",
-              "credentials of component "
-                  + removed
-                  + " use auth-client "
-                  + id
-                  + ": delete them before unlinking the component",
-              COMPONENTS);
-        }
-      }
-    }
+    List<String> componentIds =
+        change
+            .componentIds()
+            .map(ids -> links.relink(caller, current, ids))
+            .orElse(current.componentIds());
     AuthClient updated = current.with(name, settings, componentIds);
     repository.update(updated);
     changeListeners.forEach(l -> l.accept(id));
@@ -319,118 +297,5 @@ public final class AuthClientService {
                   Access.requireAdmin(
                       caller, c.deployedAt(), "the deployment of component " + c.id()));
     }
-  }
-
-  private List<Component> resolveComponents(Caller caller, List<String> ids, AuthClientType type) {
-    if (ids.isEmpty()) {
-      throw new ValidationException(
-          Field.items(COMPONENTS),
-          "missing_components",
-          "relationships.components must name at least one component the auth-client serves");
-    }
-    List<Component> linked = new ArrayList<>();
-    List<Violation> violations = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
-    for (int i = 0; i < ids.size(); i++) {
-      String id = ids.get(i);
-      String field = Field.item(COMPONENTS, i);
-      if (!seen.add(id)) {
-        violations.add(
-            new Violation(field, "duplicate_component", "component " + id + " is listed twice"));
-        continue;
-      }
-      Component c =
-          components
-              .find(caller, id)
-              .orElseThrow(() -> new NotFoundException("component", id, field));
-      if (!c.descriptor().accepts(type)) {
-        violations.add(
-            new Violation(
-                field,
-                "auth_client_type_not_accepted",
-                "component "
-                    + id
-                    + " ("
-                    + c.name()
-                    + ") accepts "
-                    + c.descriptor().authClientTypes()
-                    + ", not "
-                    + type.wireName()));
-      }
-      if (!linked.isEmpty()
-          && !linked.get(0).deployedAt().tenantId().equals(c.deployedAt().tenantId())) {
-        violations.add(
-            new Violation(
-                field,
-                "components_in_several_tenants",
-                "component " + id + " is in another tenant than " + linked.get(0).id()));
-      }
-      linked.add(c);
-    }
-    if (!violations.isEmpty()) {
-      throw new ValidationException(violations);
-    }
-    return linked;
-  }
-
-  private List<Warning> duplicateSecretWarnings(AuthClient created) {
-    Optional<Map.Entry<String, Secret>> pair = clientIdAndSecret(created.settings());
-    if (pair.isEmpty()) {
-      return List.of();
-    }
-    List<Warning> warnings = new ArrayList<>();
-    for (AuthClient other :
-        repository.findOAuthByClientId(created.tenantId(), pair.get().getKey())) {
-      Optional<Map.Entry<String, Secret>> theirs = clientIdAndSecret(other.settings());
-      if (theirs.isPresent()
-          && theirs.get().getValue().sameAs(pair.get().getValue())
-          && shareAWorkspace(created, other)) {
-        warnings.add(
-            new Warning(
-                "duplicate_client_secret",
-                "auth-client "
-                    + other.id()
-                    + " ("
-                    + other.name()
-                    + ") already has this client_id and client_secret where the same workspaces"
-                    + " can see it; reuse it rather than duplicating the secret, which can make"
-                    + " the provider revoke tokens of one when the other refreshes",
-                other.id()));
-      }
-    }
-    return warnings;
-  }
-
-  private static Optional<Map.Entry<String, Secret>> clientIdAndSecret(AuthClientSettings s) {
-    return switch (s) {
-      case OAuth2Settings o -> Optional.of(Map.entry(o.clientId(), o.clientSecret()));
-      case InstagramSettings i -> Optional.of(Map.entry(i.clientId(), i.clientSecret()));
-      case NoAuthSettings n -> Optional.empty();
-      case BasicSettings b -> Optional.empty();
-      case ApiKeySettings k -> Optional.empty();
-    };
-  }
-
-  /** Whether some location is reachable by both: one's scope lies within the other's. */
-  private boolean shareAWorkspace(AuthClient a, AuthClient b) {
-    for (Location x : scopes(a)) {
-      for (Location y : scopes(b)) {
-        if (x.isWithin(y) || y.isWithin(x)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private List<Location> scopes(AuthClient a) {
-    if (a.owner().isPresent()) {
-      return List.of(a.owner().get());
-    }
-    return a.componentIds().stream()
-        .map(components::findUnchecked)
-        .flatMap(Optional::stream)
-        .map(Component::deployedAt)
-        .toList();
   }
 }
