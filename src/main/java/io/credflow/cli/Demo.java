@@ -111,8 +111,8 @@ final class Demo {
     try {
       Map<String, String> ids = new LinkedHashMap<>();
       JSON.readTree(marker.toFile())
-          .fields()
-          .forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asText()));
+          .properties()
+          .forEach(e -> ids.put(e.getKey(), e.getValue().asText()));
       return ids;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + marker, e);
