@@ -6,6 +6,8 @@ import io.credflow.common.Secret;
 import io.credflow.common.Timing;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
+import io.credflow.credential.RequestAuthorities;
+import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
 import io.credflow.executor.RestApiAction;
 import io.credflow.oauth.AuthorizationService;
@@ -62,6 +64,7 @@ public final class Credflow implements AutoCloseable {
       ComponentService components,
       AuthClientService authClients,
       CredentialService credentials,
+      RequestAuthorities requestAuthorities,
       AuthorizationService authorizations,
       RefreshService refresher,
       RefreshScheduler scheduler,
@@ -166,6 +169,10 @@ public final class Credflow implements AutoCloseable {
               credentialsRef::get,
               publicUrl::get,
               clock);
+      TokenLifecycle lifecycle =
+          new OAuthLifecycle(authorizations, refresher, schedule, providers, events, clock);
+      RequestAuthorities requestAuthorities =
+          new RequestAuthorities(credentialRepository, authClients, tenancy, lifecycle, clock);
       CredentialService credentials =
           new CredentialService(
               credentialRepository,
@@ -173,13 +180,15 @@ public final class Credflow implements AutoCloseable {
               tenancy,
               audit,
               events,
-              new OAuthLifecycle(authorizations, refresher, schedule, providers, events, clock),
+              lifecycle,
+              requestAuthorities,
               jdbc,
               clock);
       credentialsRef.set(credentials);
-      refresher.onChange(credentials::forget);
+      refresher.onChange(requestAuthorities::forget);
       RestApiAction requests =
-          new RestApiAction(credentials, outbound, RestApiAction.Settings.defaults(), timing);
+          new RestApiAction(
+              requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
@@ -219,6 +228,7 @@ public final class Credflow implements AutoCloseable {
               components,
               authClients,
               credentials,
+              requestAuthorities,
               authorizations,
               refresher,
               scheduler,

@@ -182,7 +182,7 @@ public final class ApiServer implements AutoCloseable {
         ArrayNode errors = JsonApi.array();
         for (Violation violation : v.violations()) {
           ObjectNode error = JsonApi.error(422, violation.code(), title(422), violation.detail());
-          error.putObject("source").put("pointer", violation.pointer());
+          error.putObject("source").put("pointer", Pointers.of(ctx, violation.field()));
           errors.add(error);
         }
         ctx.attribute(ERROR_WRITTEN, true);
@@ -190,12 +190,12 @@ public final class ApiServer implements AutoCloseable {
       }
       case NotFoundException n -> {
         ObjectNode error = JsonApi.error(404, n.code(), title(404), n.getMessage());
-        n.pointer().ifPresent(p -> error.putObject("source").put("pointer", p));
+        n.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
         writeErrors(ctx, 404, error);
       }
       case ConflictException c -> {
         ObjectNode error = JsonApi.error(409, c.code(), title(409), c.getMessage());
-        c.pointer().ifPresent(p -> error.putObject("source").put("pointer", p));
+        c.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
         writeErrors(ctx, 409, error);
       }
       case OutboundRefusedException o ->

@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.AuthClientSettings;
+import io.credflow.authclient.SettingsParser;
+import io.credflow.authclient.SettingsPatch;
 import io.credflow.component.AuthClientType;
 import io.credflow.tenancy.Level;
+import io.credflow.tenancy.TenancyService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -50,15 +54,18 @@ final class AuthClientRoutes {
           "name at most one owner among tenant, contract and workspace (none means component"
               + " level); got "
               + owners,
-          "/data/relationships/" + owners.get(1));
+          Pointers.relationship(owners.get(1)));
     }
     Optional<Level> level = owners.stream().findFirst().flatMap(Level::fromWireName);
     Optional<String> ownerId = level.flatMap(l -> doc.toOne(l.wireName(), l.wireName(), true));
+    // The name first, as the service checks it: a body with several faults names the same one.
+    TenancyService.checkName(name);
+    AuthClientSettings settings =
+        SettingsParser.parse(SettingsParser.type(type, "type"), credentials, "credentials");
     AuthClientService.Created created =
         authClients.create(
             Requests.caller(ctx),
-            new AuthClientService.NewAuthClient(
-                name, type, credentials, components, level, ownerId));
+            new AuthClientService.NewAuthClient(name, settings, components, level, ownerId));
     ObjectNode document = single(Representations.authClient(created.authClient()));
     if (!created.warnings().isEmpty()) {
       ArrayNode warnings = document.putObject("meta").putArray("warnings");
@@ -122,17 +129,18 @@ final class AuthClientRoutes {
           "an auth-client's type never changes (it is "
               + current.type().wireName()
               + "): create a new auth-client instead",
-          "/data/attributes/type");
+          Pointers.attribute("type"));
     }
     Optional<String> name =
         doc.hasAttribute("name")
             ? Optional.of(doc.string("name", true).orElseThrow())
             : Optional.empty();
+    Optional<SettingsPatch> settings =
+        doc.hasAttribute("credentials")
+            ? doc.value("credentials", true).map(tree -> SettingsPatch.parse(tree, "credentials"))
+            : Optional.empty();
     var change =
-        new AuthClientService.Change(
-            name,
-            doc.hasAttribute("credentials") ? doc.value("credentials", true) : Optional.empty(),
-            doc.toMany("components", "component", false));
+        new AuthClientService.Change(name, settings, doc.toMany("components", "component", false));
     AuthClient updated = authClients.update(Requests.caller(ctx), id, change);
     JsonApi.write(ctx, 200, single(Representations.authClient(updated)));
   }

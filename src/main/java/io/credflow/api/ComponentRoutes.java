@@ -4,6 +4,8 @@ import static io.credflow.api.Representations.single;
 
 import io.credflow.component.Component;
 import io.credflow.component.ComponentService;
+import io.credflow.component.Descriptor;
+import io.credflow.component.DescriptorParser;
 import io.credflow.tenancy.Level;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -40,7 +42,7 @@ final class ComponentRoutes {
           present.isEmpty() ? "missing_relationship" : "conflicting_relationships",
           "name exactly one of relationships \"tenant\" or \"workspace\": where the component is"
               + " deployed",
-          "/data/relationships");
+          Pointers.RELATIONSHIPS);
     }
     Level level = present.get(0).equals("tenant") ? Level.TENANT : Level.WORKSPACE;
     String at = doc.toOne(level.wireName(), level.wireName(), true).orElseThrow();
@@ -50,7 +52,7 @@ final class ComponentRoutes {
             doc.string("name", true).orElseThrow(),
             level,
             at,
-            doc.value("descriptor", true).orElseThrow());
+            DescriptorParser.parse(doc.value("descriptor", true).orElseThrow(), "descriptor"));
     TenancyRoutes.created(ctx, "/v2/components/" + c.id(), Representations.component(c));
   }
 
@@ -78,8 +80,10 @@ final class ComponentRoutes {
         doc.hasAttribute("name")
             ? Optional.of(doc.string("name", true).orElseThrow())
             : Optional.empty();
-    Optional<Object> descriptor =
-        doc.hasAttribute("descriptor") ? doc.value("descriptor", true) : Optional.empty();
+    Optional<Descriptor> descriptor =
+        doc.hasAttribute("descriptor")
+            ? doc.value("descriptor", true).map(tree -> DescriptorParser.parse(tree, "descriptor"))
+            : Optional.empty();
     Component c = components.update(Requests.caller(ctx), id, name, descriptor);
     JsonApi.write(ctx, 200, single(Representations.component(c)));
   }

@@ -3,11 +3,14 @@ package io.credflow.api;
 import static io.credflow.api.Representations.single;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.credential.CredentialInput;
+import io.credflow.credential.CredentialInputParser;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.CredentialState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -67,12 +70,13 @@ final class CredentialRoutes {
     String ws = Requests.id(ctx, "ws", "workspace");
     Document doc = Document.read(ctx, "credential", ATTRIBUTES, Set.of("auth_client", "component"));
     doc.refuseClientId();
+    Object secrets = doc.value("credentials", false).orElse(Map.of());
     var request =
         new CredentialService.NewCredential(
             doc.string("name", true).orElseThrow(),
-            doc.value("credentials", false).orElse(java.util.Map.of()),
             doc.toOne("auth_client", "auth-client", true).orElseThrow(),
-            doc.toOne("component", "component", false));
+            doc.toOne("component", "component", false),
+            reading(secrets));
     var view = credentials.create(Requests.caller(ctx), ws, request);
     TenancyRoutes.created(
         ctx,
@@ -130,10 +134,20 @@ final class CredentialRoutes {
         doc.hasAttribute("name")
             ? Optional.of(doc.string("name", true).orElseThrow())
             : Optional.empty();
-    Optional<Object> secrets =
-        doc.hasAttribute("credentials") ? doc.value("credentials", true) : Optional.empty();
-    var view = credentials.update(Requests.caller(ctx), ws, id, name, secrets);
+    Optional<CredentialInput.Source> secrets =
+        doc.hasAttribute("credentials")
+            ? doc.value("credentials", true).map(CredentialRoutes::reading)
+            : Optional.empty();
+    var view =
+        credentials.update(
+            Requests.caller(ctx), ws, id, new CredentialService.Change(name, secrets));
     JsonApi.write(ctx, 200, single(Representations.credential(view)));
+  }
+
+  /** The {@code credentials} attribute, read when the service knows its auth-client's type. */
+  private static CredentialInput.Source reading(Object secrets) {
+    return (settings, storedUsername) ->
+        CredentialInputParser.parse(secrets, "credentials", settings, storedUsername);
   }
 
   private void delete(Context ctx) {

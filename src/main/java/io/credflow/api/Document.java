@@ -35,6 +35,7 @@ final class Document {
    */
   static Document read(
       Context ctx, String type, Set<String> allowedAttributes, Set<String> allowedRelationships) {
+    Pointers.remember(ctx, allowedRelationships);
     JsonNode root = JsonApi.readBody(ctx);
     if (!root.isObject()) {
       throw ApiException.atPointer(
@@ -60,11 +61,11 @@ final class Document {
           "/data/type");
     }
     Document doc = new Document(data);
-    doc.checkObject(doc.attributes, "/data/attributes", "attributes");
-    doc.checkObject(doc.relationships, "/data/relationships", "relationships");
-    unknown(doc.attributes, allowedAttributes, "/data/attributes", type + " attributes");
+    doc.checkObject(doc.attributes, Pointers.ATTRIBUTES, "attributes");
+    doc.checkObject(doc.relationships, Pointers.RELATIONSHIPS, "relationships");
+    unknown(doc.attributes, allowedAttributes, Pointers.ATTRIBUTES, type + " attributes");
     unknown(
-        doc.relationships, allowedRelationships, "/data/relationships", type + " relationships");
+        doc.relationships, allowedRelationships, Pointers.RELATIONSHIPS, type + " relationships");
     return doc;
   }
 
@@ -160,7 +161,7 @@ final class Document {
 
   /** A to-one relationship's id, checking its identifier's type. */
   Optional<String> toOne(String name, String type, boolean required) {
-    String pointer = "/data/relationships/" + name;
+    String pointer = Pointers.relationship(name);
     JsonNode rel = relationships.get(name);
     if (rel == null) {
       if (required) {
@@ -182,14 +183,14 @@ final class Document {
           422,
           "invalid_relationship",
           "relationship \"" + name + "\" must be {\"data\":{\"type\":\"" + type + "\",\"id\":…}}",
-          pointer + "/data");
+          Pointers.linkage(name));
     }
-    return Optional.of(identifier(linkage, type, pointer + "/data"));
+    return Optional.of(identifier(linkage, type, Pointers.linkage(name)));
   }
 
   /** A to-many relationship's ids. */
   Optional<List<String>> toMany(String name, String type, boolean required) {
-    String pointer = "/data/relationships/" + name;
+    String pointer = Pointers.relationship(name);
     JsonNode rel = relationships.get(name);
     if (rel == null) {
       if (required) {
@@ -211,11 +212,11 @@ final class Document {
           422,
           "invalid_relationship",
           "relationship \"" + name + "\" must be {\"data\":[{\"type\":\"" + type + "\",\"id\":…}]}",
-          pointer + "/data");
+          Pointers.linkage(name));
     }
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < linkage.size(); i++) {
-      ids.add(identifier(linkage.get(i), type, pointer + "/data/" + i));
+      ids.add(identifier(linkage.get(i), type, Pointers.linkage(name) + "/" + i));
     }
     return Optional.of(ids);
   }
@@ -256,7 +257,7 @@ final class Document {
   }
 
   private static String attr(String name) {
-    return "/data/attributes/" + name;
+    return Pointers.attribute(escape(name));
   }
 
   /** JSON pointer escaping (RFC 6901). */

@@ -13,7 +13,7 @@ import java.util.Set;
 /** The REST API component's request action over HTTP: a spec and a message in, a result out. */
 final class RequestRoutes {
   private static final Set<String> ATTRIBUTES = Set.of("config", "message");
-  private static final String CONFIG = "/data/attributes/config";
+  private static final String CONFIG = "config";
   private static final int CACHED_BODY_LIMIT = 8 * 1024;
 
   private final RestApiAction action;
@@ -39,8 +39,7 @@ final class RequestRoutes {
                 && ctx.req().getContentLengthLong() <= CACHED_BODY_LIMIT
             ? SpecParser.parseCached(config, CONFIG)
             : SpecParser.parse(config, CONFIG);
-    Message message =
-        Message.parse(doc.value("message", false).orElse(null), "/data/attributes/message");
+    Message message = Message.parse(doc.value("message", false).orElse(null), "message");
     String credential = doc.toOne("credential", "credential", true).orElseThrow();
     RequestResult result = action.execute(Requests.caller(ctx), ws, credential, spec, message);
     JsonApi.write(ctx, 200, document(result));

@@ -130,7 +130,7 @@ final class TenancyRoutes {
                         422,
                         "invalid_role",
                         "role must be \"admin\" or \"member\", was \"" + roleName + "\"",
-                        "/data/attributes/role"));
+                        Pointers.attribute("role")));
     String userId = doc.toOne("user", "user", true).orElseThrow();
     Membership m = tenancy.addMember(caller, at, userId, role);
     ctx.header("Location", ctx.path() + "/" + m.userId());

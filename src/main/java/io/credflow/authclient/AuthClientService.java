@@ -1,16 +1,14 @@
 package io.credflow.authclient;
 
 import io.credflow.common.ConflictException;
+import io.credflow.common.Field;
 import io.credflow.common.Ids;
-import io.credflow.common.Members;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
 import io.credflow.common.Paging;
-import io.credflow.common.Secret;
 import io.credflow.common.Transactions;
 import io.credflow.common.ValidationException;
-import io.credflow.common.Violation;
 import io.credflow.component.AuthClientType;
 import io.credflow.component.Component;
 import io.credflow.component.ComponentService;
@@ -22,29 +20,21 @@ import io.credflow.tenancy.TenancyService;
 import io.credflow.tenancy.Workspace;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /** Creates, reads, changes and deletes auth-clients with their visibility and access rules. */
 public final class AuthClientService {
-  private static final String CREDENTIALS = "/data/attributes/credentials";
-  private static final String COMPONENTS = "/data/relationships/components";
-
-  /** Members an oauth2/oauth2_instagram PATCH may change; any other change means a new client. */
-  private static final Set<String> OAUTH_MUTABLE =
-      Set.of("client_secret", "token_expires_in", "scopes");
+  private static final String CREDENTIALS = "credentials";
 
   private final AuthClientRepository repository;
   private final ComponentService components;
   private final TenancyService tenancy;
   private final Transactions transactions;
   private final Clock clock;
+  private final ComponentLinks links;
+  private final DuplicateSecrets duplicates;
   private final List<java.util.function.Consumer<String>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -59,13 +49,17 @@ public final class AuthClientService {
     this.tenancy = tenancy;
     this.transactions = transactions;
     this.clock = clock;
+    this.links = new ComponentLinks(repository, components);
+    this.duplicates = new DuplicateSecrets(repository, components);
   }
 
-  /** What a create needs, as the request named it. */
+  /**
+   * What a create needs: the name, the settings (which carry the type; parse them with {@link
+   * SettingsParser}), the components to serve, and the owner when not at the component level.
+   */
   public record NewAuthClient(
       String name,
-      String type,
-      Object credentials,
+      AuthClientSettings settings,
       List<String> componentIds,
       Optional<Level> ownerLevel,
       Optional<String> ownerId) {}
@@ -78,33 +72,18 @@ public final class AuthClientService {
 
   public Created create(Caller caller, NewAuthClient request) {
     String name = TenancyService.checkName(request.name());
-    AuthClientType type =
-        AuthClientType.fromWireName(request.type())
-            .orElseThrow(
-                () ->
-                    new ValidationException(
-                        "/data/attributes/type",
-                        "invalid_auth_client_type",
-                        "type must be exactly one of "
-                            + AuthClientType.wireNames()
-                            + ", was \""
-                            + request.type()
-                            + "\""));
-    AuthClientSettings settings = SettingsParser.parse(type, request.credentials(), CREDENTIALS);
-    List<Component> linked = resolveComponents(caller, request.componentIds(), type);
+    AuthClientSettings settings = request.settings();
+    AuthClientType type = settings.type();
+    List<Component> linked = links.resolve(caller, request.componentIds(), type);
     String tenantId = linked.get(0).deployedAt().tenantId();
     Optional<Location> owner = Optional.empty();
     if (request.ownerLevel().isPresent()) {
       Level level = request.ownerLevel().get();
       Location at =
-          tenancy.locate(
-              caller,
-              level,
-              request.ownerId().orElseThrow(),
-              "/data/relationships/" + level.wireName());
+          tenancy.locate(caller, level, request.ownerId().orElseThrow(), level.wireName());
       if (!at.tenantId().equals(tenantId)) {
         throw new ValidationException(
-            "/data/relationships/" + level.wireName(),
+            level.wireName(),
             "owner_outside_tenant",
             "the "
                 + level.wireName()
@@ -131,7 +110,7 @@ public final class AuthClientService {
             now,
             now,
             0);
-    List<Warning> warnings = duplicateSecretWarnings(authClient);
+    List<Warning> warnings = duplicates.of(authClient);
     repository.insert(authClient);
     return new Created(repository.find(authClient.id()).orElseThrow(), warnings);
   }
@@ -145,14 +124,15 @@ public final class AuthClientService {
   }
 
   /**
-   * The auth-client {@code id} when workspace {@code ws} may use it; not found otherwise. Used by
-   * credentials, which only take auth-clients their workspace can use.
+   * The auth-client {@code id} when workspace {@code ws} may use it; not found otherwise, at the
+   * command's {@code field}. Used by credentials, which only take auth-clients their workspace can
+   * use.
    */
-  public AuthClient usableIn(Workspace ws, String id, String pointer) {
+  public AuthClient usableIn(Workspace ws, String id, String field) {
     return repository
         .find(id)
         .filter(a -> usableAt(a, ws.location()))
-        .orElseThrow(() -> new NotFoundException("auth-client", id, pointer));
+        .orElseThrow(() -> new NotFoundException("auth-client", id, field));
   }
 
   /** Looks an auth-client up without access checks, for services that check access themselves. */
@@ -184,45 +164,26 @@ public final class AuthClientService {
     return Page.of(rows, page.size(), AuthClient::seq);
   }
 
-  /** What a PATCH may carry; absent members keep their value. */
+  /** What a PATCH may carry; what is absent keeps its value. */
   public record Change(
-      Optional<String> name, Optional<Object> credentials, Optional<List<String>> componentIds) {}
+      Optional<String> name,
+      Optional<SettingsPatch> settings,
+      Optional<List<String>> componentIds) {}
 
   public AuthClient update(Caller caller, String id, Change change) {
     AuthClient current = get(caller, id);
     requireManager(caller, current);
     String name = change.name().map(TenancyService::checkName).orElse(current.name());
     AuthClientSettings settings = current.settings();
-    if (change.credentials().isPresent()) {
-      settings = merge(current.settings(), change.credentials().get());
+    if (change.settings().isPresent()) {
+      settings = SettingsMerge.apply(current.settings(), change.settings().get(), CREDENTIALS);
       requireSharedKeyKept(current, settings);
     }
-    List<String> componentIds = current.componentIds();
-    if (change.componentIds().isPresent()) {
-      List<Component> linked =
-          resolveComponents(caller, change.componentIds().get(), current.type());
-      for (Component c : linked) {
-        if (!c.deployedAt().tenantId().equals(current.tenantId())) {
-          throw new ValidationException(
-              COMPONENTS,
-              "component_outside_tenant",
-              "component " + c.id() + " is in another tenant");
-        }
-      }
-      componentIds = linked.stream().map(Component::id).toList();
-      for (String removed : current.componentIds()) {
-        if (!componentIds.contains(removed) && repository.countCredentials(id, removed) > 0) {
-          throw new ConflictException(
-              "auth_client_in_use",
-              "credentials of component "
-                  + removed
-                  + " use auth-client "
-                  + id
-                  + ": delete them before unlinking the component",
-              COMPONENTS);
-        }
-      }
-    }
+    List<String> componentIds =
+        change
+            .componentIds()
+            .map(ids -> links.relink(caller, current, ids))
+            .orElse(current.componentIds());
     AuthClient updated = current.with(name, settings, componentIds);
     repository.update(updated);
     changeListeners.forEach(l -> l.accept(id));
@@ -256,7 +217,7 @@ public final class AuthClientService {
                 + uses
                 + " credential(s), which may rely on its shared value: give it a new value"
                 + " instead of removing it, or delete those credentials first",
-            CREDENTIALS + "/value");
+            Field.child(CREDENTIALS, "value"));
       }
     }
   }
@@ -278,6 +239,19 @@ public final class AuthClientService {
           }
           repository.delete(id);
         });
+  }
+
+  /**
+   * The component a credential of {@code authClient} in {@code ws} is for: {@code requested} when
+   * the auth-client links it (else 422 {@code component_not_linked}) and the workspace may use it
+   * (else 404, as if it did not exist); without one, the only linked component the workspace may
+   * use (else 422 {@code missing_component}, or {@code component_not_usable} when there is none).
+   * Errors name the field {@code component}. Saving a credential and starting an Authenticate round
+   * trip both choose with this.
+   */
+  public String componentFor(AuthClient authClient, Optional<String> requested, Workspace ws) {
+    return ComponentChoice.choose(
+        authClient, requested, ws, (id, w) -> componentUsableAt(id, w.location()));
   }
 
   /** Whether a workspace at {@code ws} may use component {@code componentId}. */
@@ -323,179 +297,5 @@ public final class AuthClientService {
                   Access.requireAdmin(
                       caller, c.deployedAt(), "the deployment of component " + c.id()));
     }
-  }
-
-  private List<Component> resolveComponents(Caller caller, List<String> ids, AuthClientType type) {
-    if (ids.isEmpty()) {
-      throw new ValidationException(
-          COMPONENTS + "/data",
-          "missing_components",
-          "relationships.components must name at least one component the auth-client serves");
-    }
-    List<Component> linked = new ArrayList<>();
-    List<Violation> violations = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
-    for (int i = 0; i < ids.size(); i++) {
-      String id = ids.get(i);
-      String pointer = COMPONENTS + "/data/" + i;
-      if (!seen.add(id)) {
-        violations.add(
-            new Violation(pointer, "duplicate_component", "component " + id + " is listed twice"));
-        continue;
-      }
-      Component c =
-          components
-              .find(caller, id)
-              .orElseThrow(() -> new NotFoundException("component", id, pointer));
-      if (!c.descriptor().accepts(type)) {
-        violations.add(
-            new Violation(
-                pointer,
-                "auth_client_type_not_accepted",
-                "component "
-                    + id
-                    + " ("
-                    + c.name()
-                    + ") accepts "
-                    + c.descriptor().authClientTypes()
-                    + ", not "
-                    + type.wireName()));
-      }
-      if (!linked.isEmpty()
-          && !linked.get(0).deployedAt().tenantId().equals(c.deployedAt().tenantId())) {
-        violations.add(
-            new Violation(
-                pointer,
-                "components_in_several_tenants",
-                "component " + id + " is in another tenant than " + linked.get(0).id()));
-      }
-      linked.add(c);
-    }
-    if (!violations.isEmpty()) {
-      throw new ValidationException(violations);
-    }
-    return linked;
-  }
-
-  /**
-   * Applies a PATCH's {@code credentials}: present members replace, absent ones stay, {@code null}
-   * removes an optional one, and the mask {@value Secret#MASK} keeps a stored secret. For OAuth
-   * types only the client secret, token lifetime and scopes may change.
-   */
-  private static AuthClientSettings merge(AuthClientSettings current, Object patchTree) {
-    if (!(patchTree instanceof Map<?, ?> patch)) {
-      throw new ValidationException(
-          CREDENTIALS, "invalid_type", "credentials must be a JSON object");
-    }
-    Map<String, Object> merged = new LinkedHashMap<>(current.members());
-    List<Violation> violations = new ArrayList<>();
-    for (Map.Entry<?, ?> e : patch.entrySet()) {
-      String member = String.valueOf(e.getKey());
-      Object value = e.getValue();
-      Object old = merged.get(member);
-      if (Secret.MASK.equals(value)) {
-        if (old instanceof Secret) {
-          continue;
-        }
-        violations.add(
-            new Violation(
-                CREDENTIALS + "/" + Members.escape(member),
-                "masked_value",
-                member
-                    + " has no stored value to keep: send the real value instead of \""
-                    + Secret.MASK
-                    + "\""));
-        continue;
-      }
-      if (current.type().isOAuth()
-          && !OAUTH_MUTABLE.contains(member)
-          && !Objects.equals(reveal(old), value)) {
-        violations.add(
-            new Violation(
-                CREDENTIALS + "/" + Members.escape(member),
-                "immutable_member",
-                member
-                    + " of an "
-                    + current.type().wireName()
-                    + " auth-client cannot change: a new client id or endpoint means a new"
-                    + " auth-client"));
-        continue;
-      }
-      if (value == null) {
-        merged.remove(member);
-      } else {
-        merged.put(member, value);
-      }
-    }
-    if (!violations.isEmpty()) {
-      throw new ValidationException(violations);
-    }
-    merged.replaceAll((k, v) -> reveal(v));
-    return SettingsParser.parse(current.type(), merged, CREDENTIALS);
-  }
-
-  private static Object reveal(Object value) {
-    return value instanceof Secret s ? s.reveal() : value;
-  }
-
-  private List<Warning> duplicateSecretWarnings(AuthClient created) {
-    Optional<Map.Entry<String, Secret>> pair = clientIdAndSecret(created.settings());
-    if (pair.isEmpty()) {
-      return List.of();
-    }
-    List<Warning> warnings = new ArrayList<>();
-    for (AuthClient other :
-        repository.findOAuthByClientId(created.tenantId(), pair.get().getKey())) {
-      Optional<Map.Entry<String, Secret>> theirs = clientIdAndSecret(other.settings());
-      if (theirs.isPresent()
-          && theirs.get().getValue().sameAs(pair.get().getValue())
-          && shareAWorkspace(created, other)) {
-        warnings.add(
-            new Warning(
-                "duplicate_client_secret",
-                "auth-client "
-                    + other.id()
-                    + " ("
-                    + other.name()
-                    + ") already has this client_id and client_secret where the same workspaces"
-                    + " can see it; reuse it rather than duplicating the secret, which can make"
-                    + " the provider revoke tokens of one when the other refreshes",
-                other.id()));
-      }
-    }
-    return warnings;
-  }
-
-  private static Optional<Map.Entry<String, Secret>> clientIdAndSecret(AuthClientSettings s) {
-    return switch (s) {
-      case OAuth2Settings o -> Optional.of(Map.entry(o.clientId(), o.clientSecret()));
-      case InstagramSettings i -> Optional.of(Map.entry(i.clientId(), i.clientSecret()));
-      case NoAuthSettings n -> Optional.empty();
-      case BasicSettings b -> Optional.empty();
-      case ApiKeySettings k -> Optional.empty();
-    };
-  }
-
-  /** Whether some location is reachable by both: one's scope lies within the other's. */
-  private boolean shareAWorkspace(AuthClient a, AuthClient b) {
-    for (Location x : scopes(a)) {
-      for (Location y : scopes(b)) {
-        if (x.isWithin(y) || y.isWithin(x)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private List<Location> scopes(AuthClient a) {
-    if (a.owner().isPresent()) {
-      return List.of(a.owner().get());
-    }
-    return a.componentIds().stream()
-        .map(components::findUnchecked)
-        .flatMap(Optional::stream)
-        .map(Component::deployedAt)
-        .toList();
   }
 }

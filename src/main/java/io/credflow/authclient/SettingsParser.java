@@ -2,6 +2,7 @@ package io.credflow.authclient;
 
 import io.credflow.common.Members;
 import io.credflow.common.Secret;
+import io.credflow.common.ValidationException;
 import io.credflow.component.AuthClientType;
 import java.net.URI;
 import java.util.List;
@@ -45,10 +46,25 @@ public final class SettingsParser {
 
   private SettingsParser() {}
 
+  /** The auth-client type spelled {@code wireName}; anything else is refused at {@code field}. */
+  public static AuthClientType type(String wireName, String field) {
+    return AuthClientType.fromWireName(wireName)
+        .orElseThrow(
+            () ->
+                new ValidationException(
+                    field,
+                    "invalid_auth_client_type",
+                    "type must be exactly one of "
+                        + AuthClientType.wireNames()
+                        + ", was \""
+                        + wireName
+                        + "\""));
+  }
+
   /**
    * The settings for {@code type} from {@code tree}; throws a {@link
-   * io.credflow.common.ValidationException} naming every member to fix, pointers under {@code
-   * base}.
+   * io.credflow.common.ValidationException} naming every member to fix, as fields under {@code
+   * base} (e.g. {@code credentials}).
    */
   public static AuthClientSettings parse(AuthClientType type, Object tree, String base) {
     Members m = Members.of(tree, base, type.wireName() + " credentials");

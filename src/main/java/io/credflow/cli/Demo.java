@@ -3,8 +3,10 @@ package io.credflow.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.credflow.Credflow;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.SettingsParser;
 import io.credflow.common.Secret;
 import io.credflow.component.Component;
+import io.credflow.component.DescriptorParser;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Contract;
 import io.credflow.tenancy.Level;
@@ -56,7 +58,13 @@ final class Demo {
         "credentials",
         Map.of("fields", Map.of("auth", Map.of("required", false, "viewClass", "HTTPAuthView"))));
     Component component =
-        s.components().create(admin, "REST API V2", Level.TENANT, tenant.id(), descriptor);
+        s.components()
+            .create(
+                admin,
+                "REST API V2",
+                Level.TENANT,
+                tenant.id(),
+                DescriptorParser.parse(descriptor, "descriptor"));
     Map<String, String> ids = new LinkedHashMap<>();
     ids.put("tenant", tenant.id());
     ids.put("contract", contract.id());
@@ -83,8 +91,8 @@ final class Demo {
                   admin,
                   new AuthClientService.NewAuthClient(
                       "Demo " + type,
-                      type,
-                      settings.get(type),
+                      SettingsParser.parse(
+                          SettingsParser.type(type, "type"), settings.get(type), "credentials"),
                       List.of(component.id()),
                       Optional.of(Level.TENANT),
                       Optional.of(tenant.id())));

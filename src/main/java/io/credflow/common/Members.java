@@ -13,8 +13,9 @@ import java.util.TreeSet;
 
 /**
  * Reads the members of one JSON object (as parsed into maps, lists, strings, numbers and booleans),
- * collecting a {@link Violation} with the member's pointer for every missing, mistyped or unknown
- * member instead of stopping at the first. Call {@link #finish()} to throw them all at once.
+ * collecting a {@link Violation} with the member's {@link Field field} for every missing, mistyped
+ * or unknown member instead of stopping at the first. Call {@link #finish()} to throw them all at
+ * once.
  */
 public final class Members {
   /** Longest string member accepted; longer values are refused, not cut. */
@@ -32,8 +33,8 @@ public final class Members {
   }
 
   /**
-   * Reads {@code tree}, which must be an object; {@code base} is its pointer and {@code what} names
-   * it in messages (e.g. "oauth2 credentials").
+   * Reads {@code tree}, which must be an object; {@code base} is its field (e.g. {@code
+   * credentials}) and {@code what} names it in messages (e.g. "oauth2 credentials").
    */
   public static Members of(Object tree, String base, String what) {
     if (tree instanceof Map<?, ?> m) {
@@ -59,17 +60,13 @@ public final class Members {
     return map.keySet();
   }
 
-  public String pointer(String name) {
-    return base + "/" + escape(name);
-  }
-
-  /** A member name as one JSON pointer segment: "~" and "/" escaped (RFC 6901). */
-  public static String escape(String name) {
-    return name.replace("~", "~0").replace("/", "~1");
+  /** The field of member {@code name}. */
+  public String field(String name) {
+    return Field.child(base, name);
   }
 
   public void violation(String name, String code, String detail) {
-    violations.add(new Violation(pointer(name), code, detail));
+    violations.add(new Violation(field(name), code, detail));
   }
 
   public Optional<String> string(String name, boolean required) {

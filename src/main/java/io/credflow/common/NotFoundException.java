@@ -7,19 +7,20 @@ import java.util.Optional;
  * that the answer never confirms that something exists.
  */
 public final class NotFoundException extends CredflowException {
-  private final String pointer;
+  private final String field;
 
   public NotFoundException(String kind, String id) {
     this(kind, id, null);
   }
 
-  /** A related resource named at {@code pointer} in the request that was not found. */
-  public NotFoundException(String kind, String id, String pointer) {
+  /** A related resource, named by the command's {@code field} (see {@link Field}), not found. */
+  public NotFoundException(String kind, String id, String field) {
     super("not_found", kind + " " + id + " was not found");
-    this.pointer = pointer;
+    this.field = field;
   }
 
-  public Optional<String> pointer() {
-    return Optional.ofNullable(pointer);
+  /** The field of the command that named the missing resource, when one did. */
+  public Optional<String> field() {
+    return Optional.ofNullable(field);
   }
 }

@@ -13,8 +13,9 @@ public final class ValidationException extends CredflowException {
     this.violations = List.copyOf(violations);
   }
 
-  public ValidationException(String pointer, String code, String detail) {
-    this(List.of(new Violation(pointer, code, detail)));
+  /** One violation of {@code field} (see {@link Field}). */
+  public ValidationException(String field, String code, String detail) {
+    this(List.of(new Violation(field, code, detail)));
   }
 
   public List<Violation> violations() {

@@ -1,6 +1,7 @@
 package io.credflow.component;
 
 import io.credflow.common.ConflictException;
+import io.credflow.common.Field;
 import io.credflow.common.Ids;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
@@ -20,7 +21,7 @@ import java.util.Set;
 
 /** Deploys, reads, changes and removes components, with the descriptor rules and access rules. */
 public final class ComponentService {
-  private static final String DESCRIPTOR = "/data/attributes/descriptor";
+  private static final String DESCRIPTOR = "descriptor";
 
   private final ComponentRepository repository;
   private final TenancyService tenancy;
@@ -32,20 +33,21 @@ public final class ComponentService {
     this.clock = clock;
   }
 
-  /** Deploys a component at a tenant or a workspace; the caller must be an admin there. */
+  /**
+   * Deploys a component at a tenant or a workspace; the caller must be an admin there. Parse the
+   * descriptor with {@link DescriptorParser}.
+   */
   public Component create(
-      Caller caller, String name, Level level, String deployedAtId, Object descriptorTree) {
+      Caller caller, String name, Level level, String deployedAtId, Descriptor descriptor) {
     String checkedName = TenancyService.checkName(name);
     if (level == Level.CONTRACT) {
       throw new ValidationException(
-          "/data/relationships/contract",
+          "contract",
           "invalid_relationship",
           "a component is deployed at a tenant or a workspace, not a contract");
     }
-    Location at =
-        tenancy.locate(caller, level, deployedAtId, "/data/relationships/" + level.wireName());
+    Location at = tenancy.locate(caller, level, deployedAtId, level.wireName());
     Access.requireAdmin(caller, at, level.wireName() + " " + at.id());
-    Descriptor descriptor = DescriptorParser.parse(descriptorTree, DESCRIPTOR);
     Instant now = clock.instant();
     Component component = new Component(Ids.newId(), checkedName, at, descriptor, now, now, 0);
     repository.insert(component);
@@ -87,15 +89,15 @@ public final class ComponentService {
    * and must still accept the type of every auth-client that links the component.
    */
   public Component update(
-      Caller caller, String id, Optional<String> name, Optional<Object> descriptorTree) {
+      Caller caller, String id, Optional<String> name, Optional<Descriptor> newDescriptor) {
     Component component = get(caller, id);
     Access.requireAdmin(caller, component.deployedAt(), "component " + id + "'s deployment");
     Component updated = component;
     if (name.isPresent()) {
       updated = updated.withName(TenancyService.checkName(name.get()));
     }
-    if (descriptorTree.isPresent()) {
-      Descriptor descriptor = DescriptorParser.parse(descriptorTree.get(), DESCRIPTOR);
+    if (newDescriptor.isPresent()) {
+      Descriptor descriptor = newDescriptor.get();
       List<AuthClientType> dropped =
           repository.linkedAuthClientTypes(id).stream()
               .filter(t -> !descriptor.accepts(t))
@@ -111,7 +113,7 @@ public final class ComponentService {
                 + ", which the new authClientTypes "
                 + descriptor.authClientTypes()
                 + " no longer accept: unlink or delete those auth-clients first",
-            DESCRIPTOR + "/authClientTypes");
+            Field.child(DESCRIPTOR, "authClientTypes"));
       }
       updated = updated.withDescriptor(descriptor);
     }

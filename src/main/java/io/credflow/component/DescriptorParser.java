@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Checks a {@code component.json} tree (maps, lists, strings, numbers, booleans as parsed from
- * JSON) against the descriptor rules, reporting every violation with the pointer of its member.
+ * JSON) against the descriptor rules, reporting every violation with the field of its member.
  * Members the rules do not name (actions, triggers, title…) are kept as they are.
  */
 public final class DescriptorParser {
@@ -19,7 +19,7 @@ public final class DescriptorParser {
 
   /**
    * The descriptor, or a {@link ValidationException} listing each violation; {@code base} is the
-   * pointer of the descriptor in the request, e.g. {@code /data/attributes/descriptor}.
+   * field of the descriptor, e.g. {@code descriptor}.
    */
   public static Descriptor parse(Object tree, String base) {
     List<Violation> violations = new ArrayList<>();
@@ -34,18 +34,18 @@ public final class DescriptorParser {
     Optional<ViewClass> viewClass = Optional.empty();
     List<String> scopes = List.of();
     Object credentials = doc.get("credentials");
-    String credPointer = base + "/credentials";
+    String credField = base + "/credentials";
     if (credentials != null && !(credentials instanceof Map)) {
       violations.add(
-          new Violation(credPointer, "invalid_descriptor", "credentials must be an object"));
+          new Violation(credField, "invalid_descriptor", "credentials must be an object"));
     } else if (credentials instanceof Map<?, ?> cred) {
-      viewClass = parseViewClass(cred, credPointer, violations);
-      Optional<List<String>> declared = parseScopes(cred, credPointer, violations);
+      viewClass = parseViewClass(cred, credField, violations);
+      Optional<List<String>> declared = parseScopes(cred, credField, violations);
       scopes = declared.orElse(List.of());
       if (viewClass.equals(Optional.of(ViewClass.OAUTH_FIELD_VIEW)) && declared.isEmpty()) {
         violations.add(
             new Violation(
-                credPointer + "/oauth2/scopes",
+                credField + "/oauth2/scopes",
                 "missing_scopes",
                 "OAuthFieldView takes its scopes from credentials.oauth2.scopes: add a non-empty"
                     + " array of scope strings there"));
@@ -54,7 +54,7 @@ public final class DescriptorParser {
           && types.contains(AuthClientType.OAUTH2_INSTAGRAM)) {
         violations.add(
             new Violation(
-                credPointer + "/fields/auth/viewClass",
+                credField + "/fields/auth/viewClass",
                 "unsupported_view_class",
                 "HTTPAuthView does not support oauth2_instagram: use OAuthFieldView with"
                     + " credentials.oauth2.scopes, or drop oauth2_instagram from authClientTypes"));
@@ -68,11 +68,11 @@ public final class DescriptorParser {
 
   private static List<AuthClientType> parseTypes(
       Object value, String base, List<Violation> violations) {
-    String pointer = base + "/authClientTypes";
+    String field = base + "/authClientTypes";
     if (!(value instanceof List<?> list) || list.isEmpty()) {
       violations.add(
           new Violation(
-              pointer,
+              field,
               "invalid_auth_client_types",
               "authClientTypes must be a non-empty array of distinct types from "
                   + AuthClientType.wireNames()));
@@ -87,7 +87,7 @@ public final class DescriptorParser {
       if (type.isEmpty()) {
         violations.add(
             new Violation(
-                pointer + "/" + i,
+                field + "/" + i,
                 "invalid_auth_client_type",
                 "authClientTypes["
                     + i
@@ -99,7 +99,7 @@ public final class DescriptorParser {
       } else if (!seen.add(type.get())) {
         violations.add(
             new Violation(
-                pointer + "/" + i,
+                field + "/" + i,
                 "duplicate_auth_client_type",
                 "authClientTypes lists \"" + type.get().wireName() + "\" more than once"));
       } else {
@@ -110,7 +110,7 @@ public final class DescriptorParser {
   }
 
   private static Optional<ViewClass> parseViewClass(
-      Map<?, ?> credentials, String credPointer, List<Violation> violations) {
+      Map<?, ?> credentials, String credField, List<Violation> violations) {
     Object fields = credentials.get("fields");
     if (fields == null) {
       return Optional.empty();
@@ -118,9 +118,7 @@ public final class DescriptorParser {
     if (!(fields instanceof Map<?, ?> f)) {
       violations.add(
           new Violation(
-              credPointer + "/fields",
-              "invalid_descriptor",
-              "credentials.fields must be an object"));
+              credField + "/fields", "invalid_descriptor", "credentials.fields must be an object"));
       return Optional.empty();
     }
     Object auth = f.get("auth");
@@ -130,7 +128,7 @@ public final class DescriptorParser {
     if (!(auth instanceof Map<?, ?> a)) {
       violations.add(
           new Violation(
-              credPointer + "/fields/auth",
+              credField + "/fields/auth",
               "invalid_descriptor",
               "credentials.fields.auth must be an object"));
       return Optional.empty();
@@ -144,7 +142,7 @@ public final class DescriptorParser {
     if (parsed.isEmpty()) {
       violations.add(
           new Violation(
-              credPointer + "/fields/auth/viewClass",
+              credField + "/fields/auth/viewClass",
               "invalid_view_class",
               "viewClass is "
                   + describe(viewClass)
@@ -154,15 +152,15 @@ public final class DescriptorParser {
   }
 
   private static Optional<List<String>> parseScopes(
-      Map<?, ?> credentials, String credPointer, List<Violation> violations) {
+      Map<?, ?> credentials, String credField, List<Violation> violations) {
     Object oauth2 = credentials.get("oauth2");
     if (oauth2 == null) {
       return Optional.empty();
     }
-    String pointer = credPointer + "/oauth2";
+    String field = credField + "/oauth2";
     if (!(oauth2 instanceof Map<?, ?> o)) {
       violations.add(
-          new Violation(pointer, "invalid_descriptor", "credentials.oauth2 must be an object"));
+          new Violation(field, "invalid_descriptor", "credentials.oauth2 must be an object"));
       return Optional.empty();
     }
     Object scopes = o.get("scopes");
@@ -174,7 +172,7 @@ public final class DescriptorParser {
         || !list.stream().allMatch(s -> s instanceof String str && isScopeToken(str))) {
       violations.add(
           new Violation(
-              pointer + "/scopes",
+              field + "/scopes",
               "invalid_scopes",
               "credentials.oauth2.scopes must be a non-empty array of scope strings without"
                   + " spaces"));

@@ -1,21 +1,14 @@
 package io.credflow.credential;
 
-import io.credflow.authclient.ApiKeySettings;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
-import io.credflow.authclient.BasicSettings;
-import io.credflow.authclient.InstagramSettings;
-import io.credflow.authclient.OAuth2Settings;
 import io.credflow.common.ConflictException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
-import io.credflow.common.Members;
-import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
-import io.credflow.common.Secret;
 import io.credflow.common.Transactions;
-import io.credflow.common.ValidationException;
+import io.credflow.component.AuthClientType;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Role;
 import io.credflow.tenancy.TenancyService;
@@ -24,11 +17,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
-/** Credentials in workspaces: create, read, change, delete, and release for use (audited). */
+/**
+ * Credentials in workspaces: create, read, change, delete, refresh now, and release for use
+ * (audited). Requests Credflow sends itself take their authorization from {@link
+ * RequestAuthorities}, which this service tells of every write.
+ */
 public final class CredentialService {
-  private static final String CREDENTIALS = "/data/attributes/credentials";
   private static final int CAS_ATTEMPTS = 5;
 
   private final CredentialRepository repository;
@@ -37,8 +32,11 @@ public final class CredentialService {
   private final AuditLog audit;
   private final EventLog events;
   private final TokenLifecycle lifecycle;
+  private final RequestAuthorities requestAuthorities;
   private final Transactions transactions;
   private final Clock clock;
+  private final CredentialLookup lookup;
+  private final InputResolver inputs;
 
   public CredentialService(
       CredentialRepository repository,
@@ -47,6 +45,7 @@ public final class CredentialService {
       AuditLog audit,
       EventLog events,
       TokenLifecycle lifecycle,
+      RequestAuthorities requestAuthorities,
       Transactions transactions,
       Clock clock) {
     this.repository = repository;
@@ -55,9 +54,11 @@ public final class CredentialService {
     this.audit = audit;
     this.events = events;
     this.lifecycle = lifecycle;
+    this.requestAuthorities = requestAuthorities;
     this.transactions = transactions;
     this.clock = clock;
-    authClients.onChange(this::forgetAuthClient);
+    this.lookup = new CredentialLookup(repository, authClients, tenancy, lifecycle);
+    this.inputs = new InputResolver(lifecycle, clock);
   }
 
   /**
@@ -66,9 +67,19 @@ public final class CredentialService {
    */
   public record View(Credential credential, Authorization authorization) {}
 
-  /** A create request as named. */
+  /**
+   * A create: the name, the auth-client (visible to the workspace) and, when it serves several, the
+   * component; {@code secrets} reads the input once the auth-client is known (see {@link
+   * CredentialInputParser}).
+   */
   public record NewCredential(
-      String name, Object credentials, String authClientId, Optional<String> componentId) {}
+      String name,
+      String authClientId,
+      Optional<String> componentId,
+      CredentialInput.Source secrets) {}
+
+  /** What a PATCH may carry: a new name, new secret inputs; what is absent stays. */
+  public record Change(Optional<String> name, Optional<CredentialInput.Source> secrets) {}
 
   /** A released authorization, for runtimes that make the call themselves. */
   public record Access(Authorization authorization, Optional<Instant> expiresAt) {}
@@ -76,13 +87,11 @@ public final class CredentialService {
   public View create(Caller caller, String workspaceId, NewCredential request) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     String name = TenancyService.checkName(request.name());
-    AuthClient authClient =
-        authClients.usableIn(ws, request.authClientId(), "/data/relationships/auth_client");
-    String componentId = chooseComponent(authClient, request.componentId());
-    requireUsable(authClient, componentId, request.componentId().isPresent(), ws);
-    Parsed parsed =
-        resolve(caller, ws, authClient, componentId, Optional.empty(), request.credentials());
-    return insert(caller, ws, authClient, componentId, name, parsed);
+    AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
+    String componentId = authClients.componentFor(authClient, request.componentId(), ws);
+    NewSecrets secrets =
+        inputs.resolve(caller, ws, authClient, componentId, Optional.empty(), request.secrets());
+    return insert(caller, ws, authClient, componentId, name, secrets);
   }
 
   /**
@@ -97,15 +106,14 @@ public final class CredentialService {
       String componentId,
       IssuedTokens tokens) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
-    AuthClient authClient =
-        authClients.usableIn(ws, authClientId, "/data/relationships/auth_client");
+    AuthClient authClient = authClients.usableIn(ws, authClientId, "auth_client");
     return insert(
         caller,
         ws,
         authClient,
         componentId,
         TenancyService.checkName(name),
-        new Parsed(tokens.tokens(), tokens.expiresAt(), tokens.scope(), true));
+        NewSecrets.authenticated(tokens));
   }
 
   private View insert(
@@ -114,7 +122,7 @@ public final class CredentialService {
       AuthClient authClient,
       String componentId,
       String name,
-      Parsed parsed) {
+      NewSecrets secrets) {
     Instant now = clock.instant();
     Credential credential =
         new Credential(
@@ -126,9 +134,9 @@ public final class CredentialService {
             authClient.type(),
             CredentialState.READY,
             Optional.empty(),
-            parsed.expiresAt(),
-            parsed.scope(),
-            parsed.secrets(),
+            secrets.expiresAt(),
+            secrets.scope(),
+            secrets.secrets(),
             caller.user().id(),
             1,
             now,
@@ -146,7 +154,7 @@ public final class CredentialService {
                       inserted,
                       CredentialEvent.CREATED,
                       "credential created"
-                          + (parsed.authenticated() ? " from an Authenticate round trip" : "")
+                          + (secrets.authenticated() ? " from an Authenticate round trip" : "")
                           + " by user "
                           + caller.user().id(),
                       now));
@@ -157,7 +165,7 @@ public final class CredentialService {
   }
 
   public View get(Caller caller, String workspaceId, String id) {
-    return view(find(caller, workspaceId, id));
+    return view(lookup.find(caller, workspaceId, id));
   }
 
   public Page<View> list(
@@ -171,60 +179,32 @@ public final class CredentialService {
    * Renames and/or takes new secret inputs (a new password, a re-authentication's {@code state});
    * the auth-client never changes and the id stays.
    */
-  public View update(
-      Caller caller,
-      String workspaceId,
-      String id,
-      Optional<String> name,
-      Optional<Object> credentials) {
-    Optional<String> checkedName = name.map(TenancyService::checkName);
-    Credential first = find(caller, workspaceId, id);
+  public View update(Caller caller, String workspaceId, String id, Change change) {
+    Optional<String> name = change.name().map(TenancyService::checkName);
+    Credential first = lookup.find(caller, workspaceId, id);
     requireWriter(caller, first);
-    AuthClient authClient = authClientOf(first);
+    AuthClient authClient = lookup.authClientOf(first);
     Workspace ws = tenancy.findWorkspace(first.workspaceId()).orElseThrow();
-    // Parsed (and a code redeemed) once, outside the compare-and-set loop.
-    Optional<Parsed> parsed =
-        credentials.map(
-            tree -> resolve(caller, ws, authClient, first.componentId(), Optional.of(first), tree));
+    // Read (and a code redeemed) once, outside the compare-and-set loop.
+    Optional<NewSecrets> secrets =
+        change
+            .secrets()
+            .map(
+                source ->
+                    inputs.resolve(
+                        caller, ws, authClient, first.componentId(), Optional.of(first), source));
     for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Credential current = find(caller, workspaceId, id);
+      Credential current = lookup.find(caller, workspaceId, id);
       requireWriter(caller, current);
-      Credential updated = current;
-      if (checkedName.isPresent()) {
-        updated = updated.withName(checkedName.get());
+      Credential updated = name.map(current::withName).orElse(current);
+      if (secrets.isPresent()) {
+        NewSecrets s = secrets.get();
+        updated = updated.withSecrets(s.secrets(), s.expiresAt(), s.scope());
       }
-      if (parsed.isPresent()) {
-        Parsed p = parsed.get();
-        updated = updated.withSecrets(p.secrets(), p.expiresAt(), p.scope());
-      }
-      Credential candidate = updated;
-      // The new secrets, their event and the new schedule land together, or not at all.
-      Optional<Credential> written =
-          transactions.inTransaction(
-              () -> {
-                if (!repository.compareAndSet(candidate)) {
-                  return Optional.<Credential>empty();
-                }
-                Credential stored = repository.find(id).orElseThrow();
-                if (parsed.isPresent()) {
-                  events.record(
-                      CredentialEvent.of(
-                          stored,
-                          parsed.get().authenticated()
-                              ? CredentialEvent.AUTHENTICATED
-                              : CredentialEvent.UPDATED,
-                          parsed.get().authenticated()
-                              ? "authenticated again by user " + caller.user().id()
-                              : "secrets replaced by user " + caller.user().id(),
-                          clock.instant()));
-                  lifecycle.saved(stored, authClient);
-                }
-                return Optional.of(stored);
-              });
+      Optional<Credential> written = write(caller, updated, secrets, authClient);
       if (written.isPresent()) {
-        Credential stored = written.get();
-        authorities.remove(id);
-        return view(stored);
+        requestAuthorities.forget(id);
+        return view(written.get());
       }
     }
     throw new ConflictException(
@@ -232,9 +212,36 @@ public final class CredentialService {
         "credential " + id + " kept changing while this update was applied; send it again");
   }
 
+  /**
+   * Compares-and-sets {@code candidate}; with new secrets, their event and the new schedule land in
+   * the same transaction, or nothing does. Empty when the credential changed meanwhile.
+   */
+  private Optional<Credential> write(
+      Caller caller, Credential candidate, Optional<NewSecrets> secrets, AuthClient authClient) {
+    return transactions.inTransaction(
+        () -> {
+          if (!repository.compareAndSet(candidate)) {
+            return Optional.<Credential>empty();
+          }
+          Credential stored = repository.find(candidate.id()).orElseThrow();
+          if (secrets.isPresent()) {
+            boolean authenticated = secrets.get().authenticated();
+            events.record(
+                CredentialEvent.of(
+                    stored,
+                    authenticated ? CredentialEvent.AUTHENTICATED : CredentialEvent.UPDATED,
+                    (authenticated ? "authenticated again by user " : "secrets replaced by user ")
+                        + caller.user().id(),
+                    clock.instant()));
+            lifecycle.saved(stored, authClient);
+          }
+          return Optional.of(stored);
+        });
+  }
+
   /** Refreshes an OAuth2 credential's tokens now (single flight with any other refresh of it). */
   public View refresh(Caller caller, String workspaceId, String id) {
-    Credential credential = find(caller, workspaceId, id);
+    Credential credential = lookup.find(caller, workspaceId, id);
     if (!credential.type().isOAuth()) {
       throw new ConflictException(
           "not_refreshable",
@@ -245,8 +252,8 @@ public final class CredentialService {
               + ": only OAuth2 credentials"
               + " have tokens to refresh");
     }
-    Credential refreshed = lifecycle.refreshNow(credential, authClientOf(credential));
-    authorities.remove(id);
+    Credential refreshed = lifecycle.refreshNow(credential, lookup.authClientOf(credential));
+    requestAuthorities.forget(id);
     return view(refreshed);
   }
 
@@ -260,11 +267,11 @@ public final class CredentialService {
   }
 
   public void delete(Caller caller, String workspaceId, String id) {
-    Credential current = find(caller, workspaceId, id);
+    Credential current = lookup.find(caller, workspaceId, id);
     requireWriter(caller, current);
-    lifecycle.deleting(current, authClientOf(current));
+    lifecycle.deleting(current, lookup.authClientOf(current));
     repository.delete(id);
-    authorities.remove(id);
+    requestAuthorities.forget(id);
     events.record(
         CredentialEvent.of(
             current,
@@ -274,183 +281,28 @@ public final class CredentialService {
   }
 
   /**
-   * The real authorization of a credential, for a runtime that makes the call itself. Every call is
-   * audited (who, which credential, why); the secret is never in the record.
+   * The real authorization of a credential, for a runtime that makes the call itself, refreshed
+   * first when its token is within the refresh skew. Every call is audited (who, which credential,
+   * why); the secret is never in the record.
    */
   public Access access(Caller caller, String workspaceId, String id, String reason) {
     // Read as stored now: a runtime keeps what it gets, so it must not get a second-old token.
-    Credential found = find(caller, workspaceId, id);
-    AuthClient authClient = authClientOf(found);
-    Credential credential = freshened(found, authClient);
-    requireReady(credential);
-    Authority authority = new Authority(credential, Authorizer.of(credential, authClient));
+    Credential found = lookup.find(caller, workspaceId, id);
+    AuthClient authClient = lookup.authClientOf(found);
+    Credential credential = lookup.freshened(found, authClient);
+    CredentialLookup.requireReady(credential);
+    Authority authority = Authority.of(credential, authClient);
     audit.record(
         new AuditLog.AuditRecord(
             clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
     return new Access(authority.authorization(), authority.credential().expiresAt());
   }
 
-  /** A ready credential and the authorization its requests carry. */
-  public record Authority(Credential credential, Authorization authorization) {}
-
-  /**
-   * The authorization for a request Credflow sends itself (the secret never leaves the process, so
-   * this is not audited): the credential must be ready, and an OAuth2 token within the refresh skew
-   * is refreshed first.
-   */
-  public Authority forRequest(Caller caller, String workspaceId, String id) {
-    Workspace ws = tenancy.workspace(caller, workspaceId);
-    long now = System.nanoTime();
-    Known known = authorities.get(id);
-    if (known == null || now - known.checkedAt() > STAMP_RECHECK_NANOS) {
-      CredentialRepository.Stamp stamp =
-          repository
-              .stamp(id)
-              .filter(s -> s.workspaceId().equals(ws.id()))
-              .orElseThrow(() -> new NotFoundException("credential", id));
-      if (known != null && known.stamp().equals(stamp)) {
-        known = known.checked(now);
-        authorities.put(id, known);
-      } else {
-        Credential found = find(caller, workspaceId, id);
-        known = remember(stamp, found, authClientOf(found), now);
-      }
-    } else if (!known.authority().credential().workspaceId().equals(ws.id())) {
-      throw new NotFoundException("credential", id);
-    }
-    Credential credential = known.authority().credential();
-    Credential fresh = freshened(credential, known.authClient());
-    if (fresh != credential) {
-      authorities.remove(id);
-      requireReady(fresh);
-      return new Authority(fresh, Authorizer.of(fresh, known.authClient()));
-    }
-    requireReady(credential);
-    return known.authority();
-  }
-
-  /** An OAuth2 credential whose token is within the refresh skew, refreshed; others as they are. */
-  private Credential freshened(Credential c, AuthClient authClient) {
-    return c.type().isOAuth() && c.state() != CredentialState.NEEDS_REAUTH
-        ? lifecycle.fresh(c, authClient)
-        : c;
-  }
-
-  /**
-   * Authorizations built for requests, by credential id, each with the stamp it was built from and
-   * when that stamp was last compared with the database. A request re-reads only the stamp (no
-   * decryption), at most every {@link #STAMP_RECHECK} per credential, and rebuilds when the
-   * credential or its auth-client changed. Changes made through this process drop the entry at
-   * once; a change made by another process is seen within that interval (an OAuth2 401 re-reads at
-   * once).
-   */
-  private record Known(
-      CredentialRepository.Stamp stamp,
-      Authority authority,
-      AuthClient authClient,
-      long checkedAt) {
-    Known checked(long at) {
-      return new Known(stamp, authority, authClient, at);
-    }
-  }
-
-  /** How long a request trusts a stamp it compared. */
-  public static final java.time.Duration STAMP_RECHECK = java.time.Duration.ofSeconds(1);
-
-  private static final long STAMP_RECHECK_NANOS = STAMP_RECHECK.toNanos();
-
-  private static final int KNOWN_LIMIT = 100_000;
-
-  private final io.credflow.common.BoundedCache<String, Known> authorities =
-      new io.credflow.common.BoundedCache<>(KNOWN_LIMIT);
-
-  /** Drops what requests know of credential {@code id}, after it was written elsewhere. */
-  public void forget(String id) {
-    authorities.remove(id);
-  }
-
-  /** Drops what requests know of every credential of {@code authClientId}. */
-  private void forgetAuthClient(String authClientId) {
-    authorities.removeIf(k -> k.authClient().id().equals(authClientId));
-  }
-
-  private Known remember(
-      CredentialRepository.Stamp stamp, Credential found, AuthClient authClient, long now) {
-    // A credential read after the stamp may be newer than it: keep the stamp of what was read.
-    CredentialRepository.Stamp read =
-        new CredentialRepository.Stamp(
-            stamp.workspaceId(), found.version(), stamp.authClientState());
-    Known known =
-        new Known(read, new Authority(found, Authorizer.of(found, authClient)), authClient, now);
-    if (found.version() == stamp.version()) {
-      authorities.put(found.id(), known);
-    }
-    return known;
-  }
-
-  /**
-   * After the API answered 401 to {@code used}: the credential as stored now if another refresh
-   * already replaced its token, else after one forced refresh. Empty when the credential has no
-   * tokens to refresh or the refresh did not leave it ready (the caller then reports the 401).
-   */
-  public Optional<Authority> afterUnauthorized(Authority used) {
-    Credential sent = used.credential();
-    if (!sent.type().isOAuth()) {
-      return Optional.empty();
-    }
-    Optional<Credential> current = repository.find(sent.id());
-    if (current.isEmpty()) {
-      return Optional.empty();
-    }
-    AuthClient authClient = authClientOf(current.get());
-    Credential next;
-    try {
-      next =
-          current.get().version() != sent.version()
-              ? current.get()
-              : lifecycle.refreshNow(current.get(), authClient);
-    } catch (io.credflow.common.CredflowException e) {
-      // The provider is down or refused: the caller reports the 401 it got.
-      return Optional.empty();
-    }
-    authorities.remove(sent.id());
-    if (next.state() != CredentialState.READY || next.version() == sent.version()) {
-      return Optional.empty();
-    }
-    return Optional.of(new Authority(next, Authorizer.of(next, authClient)));
-  }
-
-  private static void requireReady(Credential credential) {
-    if (credential.state() != CredentialState.READY) {
-      String why =
-          credential.error().map(CredentialError::detail).orElse("it is " + credential.state());
-      throw new ConflictException(
-          "credential_not_ready",
-          "credential " + credential.id() + " is " + credential.state().wireName() + ": " + why);
-    }
-  }
-
-  private Credential find(Caller caller, String workspaceId, String id) {
-    Workspace ws = tenancy.workspace(caller, workspaceId);
-    return repository
-        .find(id)
-        .filter(c -> c.workspaceId().equals(ws.id()))
-        .orElseThrow(() -> new NotFoundException("credential", id));
-  }
-
   private View view(Credential c) {
     // Only an api_key credential's shape depends on its auth-client (header name, placement).
     Optional<AuthClient> authClient =
-        c.type() == io.credflow.component.AuthClientType.API_KEY
-            ? Optional.of(authClientOf(c))
-            : Optional.empty();
+        c.type() == AuthClientType.API_KEY ? Optional.of(lookup.authClientOf(c)) : Optional.empty();
     return new View(c, Authorizer.masked(c, authClient));
-  }
-
-  private AuthClient authClientOf(Credential c) {
-    return authClients
-        .findUnchecked(c.authClientId())
-        .orElseThrow(() -> new IllegalStateException("auth-client of credential " + c.id()));
   }
 
   /** Admins of the workspace change any credential; members change the ones they made. */
@@ -464,173 +316,5 @@ public final class CredentialService {
               + " was made by another user; only they or a workspace admin"
               + " may change it");
     }
-  }
-
-  /**
-   * An auth-client may link components deployed in other workspaces (component level, or owned
-   * above them); a credential only takes a component its own workspace can use.
-   */
-  private void requireUsable(
-      AuthClient authClient, String componentId, boolean named, Workspace ws) {
-    if (authClients.componentUsableAt(componentId, ws.location())) {
-      return;
-    }
-    if (named) {
-      throw new NotFoundException("component", componentId, "/data/relationships/component");
-    }
-    throw new ValidationException(
-        "/data/relationships/component",
-        "component_not_usable",
-        "auth-client "
-            + authClient.id()
-            + " serves no component that workspace "
-            + ws.id()
-            + " can use");
-  }
-
-  private static String chooseComponent(AuthClient authClient, Optional<String> requested) {
-    if (requested.isPresent()) {
-      if (!authClient.componentIds().contains(requested.get())) {
-        throw new ValidationException(
-            "/data/relationships/component",
-            "component_not_linked",
-            "component "
-                + requested.get()
-                + " is not linked to auth-client "
-                + authClient.id()
-                + ": name one of the components the auth-client serves");
-      }
-      return requested.get();
-    }
-    if (authClient.componentIds().size() == 1) {
-      return authClient.componentIds().get(0);
-    }
-    throw new ValidationException(
-        "/data/relationships/component",
-        "missing_component",
-        "auth-client "
-            + authClient.id()
-            + " serves several components: name the one this credential is for in"
-            + " relationships.component");
-  }
-
-  /** Parsed secret inputs; {@code authenticated} when they came from an Authenticate round trip. */
-  private record Parsed(
-      CredentialSecrets secrets,
-      Optional<Instant> expiresAt,
-      Optional<String> scope,
-      boolean authenticated,
-      Optional<Redeem> redeem) {
-    Parsed(CredentialSecrets secrets, Optional<Instant> expiresAt, Optional<String> scope) {
-      this(secrets, expiresAt, scope, false, Optional.empty());
-    }
-
-    Parsed(
-        CredentialSecrets secrets,
-        Optional<Instant> expiresAt,
-        Optional<String> scope,
-        boolean authenticated) {
-      this(secrets, expiresAt, scope, authenticated, Optional.empty());
-    }
-  }
-
-  /** A save that names an authorization: its code is exchanged for tokens. */
-  private record Redeem(String state, Optional<String> code) {}
-
-  /** Parses the inputs and, for a round trip's {@code state}, redeems its code for tokens. */
-  private Parsed resolve(
-      Caller caller,
-      Workspace ws,
-      AuthClient authClient,
-      String componentId,
-      Optional<Credential> current,
-      Object tree) {
-    Parsed parsed = parseSecrets(authClient, tree, current, clock.instant());
-    if (parsed.redeem().isEmpty()) {
-      return parsed;
-    }
-    Redeem r = parsed.redeem().get();
-    IssuedTokens issued =
-        lifecycle.redeem(
-            caller, ws, authClient, componentId, current.map(Credential::id), r.state(), r.code());
-    return new Parsed(issued.tokens(), issued.expiresAt(), issued.scope(), true);
-  }
-
-  private Parsed parseSecrets(
-      AuthClient authClient, Object tree, Optional<Credential> current, Instant now) {
-    Members m = Members.of(tree, CREDENTIALS, authClient.type().wireName() + " credentials");
-    Parsed parsed =
-        switch (authClient.settings()) {
-          case io.credflow.authclient.NoAuthSettings s -> {
-            m.allowOnly(Set.of());
-            yield new Parsed(new CredentialSecrets.None(), Optional.empty(), Optional.empty());
-          }
-          case BasicSettings s -> basic(m, s, current);
-          case ApiKeySettings s -> apiKey(m, s);
-          case OAuth2Settings s -> tokens(m, s.tokenExpiresIn(), now);
-          case InstagramSettings s -> tokens(m, s.tokenExpiresIn(), now);
-        };
-    m.finish();
-    return parsed;
-  }
-
-  private static Parsed basic(Members m, BasicSettings s, Optional<Credential> current) {
-    m.allowOnly(Set.of("username", "password"));
-    Optional<String> previousUser =
-        current
-            .map(Credential::secrets)
-            .filter(CredentialSecrets.Basic.class::isInstance)
-            .map(b -> ((CredentialSecrets.Basic) b).username());
-    Optional<String> username = m.string("username", false).or(() -> previousUser);
-    username = username.or(s::defaultUsername);
-    Optional<Secret> password = m.secret("password", true);
-    if (username.isEmpty() && !m.has("username")) {
-      m.violation(
-          "username",
-          "missing_member",
-          "basic credentials need \"username\": the auth-client has no default user name");
-    }
-    if (username.isPresent() && username.get().contains(":")) {
-      m.violation("username", "invalid_username", "a Basic user name cannot contain \":\"");
-    }
-    return new Parsed(
-        new CredentialSecrets.Basic(username.orElse(""), password.orElse(Secret.of(""))),
-        Optional.empty(),
-        Optional.empty());
-  }
-
-  private static Parsed apiKey(Members m, ApiKeySettings s) {
-    m.allowOnly(Set.of("value"));
-    Optional<Secret> value = m.secret("value", s.value().isEmpty());
-    return new Parsed(new CredentialSecrets.ApiKey(value), Optional.empty(), Optional.empty());
-  }
-
-  private static Parsed tokens(Members m, long defaultExpiresIn, Instant now) {
-    if (m.has("state") || m.has("code")) {
-      m.allowOnly(Set.of("state", "code"));
-      Optional<String> state = m.string("state", true);
-      Optional<String> code = m.string("code", false);
-      return new Parsed(
-          new CredentialSecrets.None(),
-          Optional.empty(),
-          Optional.empty(),
-          true,
-          state.map(st -> new Redeem(st, code)));
-    }
-    m.allowOnly(Set.of("access_token", "refresh_token", "expires_in", "scope", "token_type"));
-    Optional<Secret> access = m.secret("access_token", true);
-    Optional<Secret> refresh = m.secret("refresh_token", false);
-    long expiresIn =
-        m.longInRange("expires_in", 1, io.credflow.authclient.SettingsParser.MAX_TOKEN_EXPIRES_IN)
-            .orElse(defaultExpiresIn);
-    Optional<String> scope = m.string("scope", false);
-    Optional<String> tokenType = m.string("token_type", false);
-    if (tokenType.isPresent() && !tokenType.get().equalsIgnoreCase("bearer")) {
-      m.violation("token_type", "unsupported_token_type", "token_type must be bearer (any case)");
-    }
-    return new Parsed(
-        new CredentialSecrets.Tokens(access.orElse(Secret.of("")), refresh),
-        Optional.of(now.plusSeconds(expiresIn)),
-        scope);
   }
 }

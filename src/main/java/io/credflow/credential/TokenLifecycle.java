@@ -49,7 +49,7 @@ public interface TokenLifecycle {
             String state,
             Optional<String> code) {
           throw new io.credflow.common.ValidationException(
-              "/data/attributes/credentials/state",
+              "credentials/state",
               "authorization_flow_unavailable",
               "this server has no OAuth2 flow wired: import tokens with access_token instead");
         }

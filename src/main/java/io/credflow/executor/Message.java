@@ -25,7 +25,7 @@ public record Message(Map<String, Object> input) {
     return new Message(m);
   }
 
-  /** Reads a parsed JSON message; {@code base} is its pointer. */
+  /** Reads a parsed JSON message; {@code base} is its field (e.g. {@code message}). */
   public static Message parse(Object tree, String base) {
     if (tree == null) {
       return of(null, null);

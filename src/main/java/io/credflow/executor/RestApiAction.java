@@ -2,8 +2,8 @@ package io.credflow.executor;
 
 import io.credflow.common.Timing;
 import io.credflow.common.UpstreamException;
-import io.credflow.credential.CredentialService;
-import io.credflow.credential.CredentialService.Authority;
+import io.credflow.credential.Authority;
+import io.credflow.credential.RequestAuthorities;
 import io.credflow.outbound.OutboundHttp;
 import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
@@ -62,14 +62,14 @@ public final class RestApiAction {
   /** Longest part of an upstream body quoted in an error message. */
   private static final int QUOTED_BODY = 1_000;
 
-  private final CredentialService credentials;
+  private final RequestAuthorities credentials;
   private final OutboundHttp outbound;
   private final Settings settings;
   private final Timing timing;
   private final Backoff backoff;
 
   public RestApiAction(
-      CredentialService credentials, OutboundHttp outbound, Settings settings, Timing timing) {
+      RequestAuthorities credentials, OutboundHttp outbound, Settings settings, Timing timing) {
     this.credentials = credentials;
     this.outbound = outbound;
     this.settings = settings;

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a REST API V2 configuration (parsed JSON: maps, lists, strings, numbers) into a {@link
- * RequestSpec}, collecting every problem with its JSON pointer so one answer lists them all.
+ * RequestSpec}, collecting every problem with its field so one answer lists them all.
  */
 public final class SpecParser {
   public static final long MAX_TIMEOUT_MS = 1_140_000;
@@ -66,7 +66,7 @@ public final class SpecParser {
 
   private SpecParser() {}
 
-  /** Specs already parsed, by configuration and pointer; past this the cache starts over. */
+  /** Specs already parsed, by configuration and field; past this the cache starts over. */
   private static final int CACHE_LIMIT = 1_000;
 
   private record Key(Object config, String base) {}
@@ -90,7 +90,7 @@ public final class SpecParser {
     return spec;
   }
 
-  /** The spec in {@code config}, whose pointer is {@code base} (e.g. /data/attributes/config). */
+  /** The spec in {@code config}, whose field is {@code base} (e.g. {@code config}). */
   public static RequestSpec parse(Object config, String base) {
     Members m = Members.of(config, base, "request configurations");
     m.allowOnly(CONFIG_MEMBERS);
@@ -104,7 +104,7 @@ public final class SpecParser {
     if (!m.has("reader")) {
       m.violation("reader", "missing_member", "request configurations need \"reader\"");
     } else {
-      reader = Members.of(m.get("reader"), m.pointer("reader"), "readers");
+      reader = Members.of(m.get("reader"), m.field("reader"), "readers");
       reader.allowOnly(READER_MEMBERS);
       String methodName =
           reader.oneOf(
@@ -143,7 +143,7 @@ public final class SpecParser {
       try {
         encoding =
             ResponseEncoding.parse(
-                String.valueOf(m.get("responseEncoding")), m.pointer("responseEncoding"));
+                String.valueOf(m.get("responseEncoding")), m.field("responseEncoding"));
       } catch (ValidationException e) {
         violations.addAll(e.violations());
       }
@@ -177,7 +177,7 @@ public final class SpecParser {
       return fallback;
     }
     try {
-      return StatusCodes.parse(m.get(name), m.pointer(name));
+      return StatusCodes.parse(m.get(name), m.field(name));
     } catch (ValidationException e) {
       violations.addAll(e.violations());
       return fallback;
@@ -220,7 +220,7 @@ public final class SpecParser {
     if (!reader.has("body")) {
       return new BodyTemplate.None();
     }
-    Members b = Members.of(reader.get("body"), reader.pointer("body"), "bodies");
+    Members b = Members.of(reader.get("body"), reader.field("body"), "bodies");
     b.allowOnly(BODY_MEMBERS);
     List<String> kinds = List.of("raw", "urlencoded", "formData").stream().filter(b::has).toList();
     BodyTemplate body = new BodyTemplate.None();
@@ -294,7 +294,7 @@ public final class SpecParser {
     }
     List<Members> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      out.add(Members.of(items.get(i), parent.pointer(name) + "/" + i, what));
+      out.add(Members.of(items.get(i), io.credflow.common.Field.item(parent.field(name), i), what));
     }
     return Optional.of(out);
   }
@@ -319,7 +319,7 @@ public final class SpecParser {
       return Optional.empty();
     }
     try {
-      return Optional.of(Expression.compile(text, m.pointer(name)));
+      return Optional.of(Expression.compile(text, m.field(name)));
     } catch (ValidationException e) {
       e.violations().forEach(v -> m.violation(name, v.code(), v.detail()));
       return Optional.empty();

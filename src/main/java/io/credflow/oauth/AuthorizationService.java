@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -44,7 +43,7 @@ public final class AuthorizationService {
   public static final String CALLBACK_PATH = "/callback/oauth2";
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String STATE_POINTER = "/data/attributes/credentials/state";
+  private static final String STATE_POINTER = "credentials/state";
 
   private final AuthorizationRepository repository;
   private final AuthClientService authClients;
@@ -91,11 +90,10 @@ public final class AuthorizationService {
 
   public Started start(Caller caller, String workspaceId, Start request) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
-    AuthClient authClient =
-        authClients.usableIn(ws, request.authClientId(), "/data/relationships/auth_client");
+    AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
     if (!(authClient.settings() instanceof OAuthSettings settings)) {
       throw new ValidationException(
-          "/data/relationships/auth_client",
+          "auth_client",
           "not_oauth",
           "auth-client "
               + authClient.id()
@@ -104,13 +102,13 @@ public final class AuthorizationService {
               + ": only oauth2 and oauth2_instagram auth-clients authenticate");
     }
     OAuthProvider provider = providers.of(settings);
-    String componentId = chooseComponent(authClient, request.componentId(), ws);
+    String componentId = authClients.componentFor(authClient, request.componentId(), ws);
     Component component = components.findUnchecked(componentId).orElseThrow();
     if (request.credentialId().isPresent()) {
       var existing = credentials.get().get(caller, ws.id(), request.credentialId().get());
       if (!existing.credential().authClientId().equals(authClient.id())) {
         throw new ValidationException(
-            "/data/relationships/credential",
+            "credential",
             "auth_client_mismatch",
             "credential " + existing.credential().id() + " is made with another auth-client");
       }
@@ -422,33 +420,6 @@ public final class AuthorizationService {
 
   private static TokenOutcome.Issued throwValidation(String code, String message) {
     throw new ValidationException(STATE_POINTER, code, message);
-  }
-
-  private String chooseComponent(AuthClient authClient, Optional<String> requested, Workspace ws) {
-    if (requested.isPresent()) {
-      if (!authClient.componentIds().contains(requested.get())
-          || !authClients.componentUsableAt(requested.get(), ws.location())) {
-        throw new ValidationException(
-            "/data/relationships/component",
-            "component_not_linked",
-            "component " + requested.get() + " is not one this auth-client serves here");
-      }
-      return requested.get();
-    }
-    List<String> usable =
-        authClient.componentIds().stream()
-            .filter(c -> authClients.componentUsableAt(c, ws.location()))
-            .toList();
-    if (usable.size() == 1) {
-      return usable.get(0);
-    }
-    throw new ValidationException(
-        "/data/relationships/component",
-        "missing_component",
-        "auth-client "
-            + authClient.id()
-            + " serves several components: name one in"
-            + " relationships.component");
   }
 
   /** Instagram appends "#_" to its codes; it is not part of the code. */

@@ -46,10 +46,10 @@ public final class TenancyService {
   public Optional<Caller> authenticate(Optional<String> email, Secret apiKey) {
     byte[] digest = ApiKeys.digest(apiKey);
     java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(digest);
-    long now = System.nanoTime();
+    long now = clock.millis();
     KnownCaller known = callers.get(key);
     Caller caller;
-    if (known != null && now - known.loadedAt() < CALLER_RECHECK.toNanos()) {
+    if (known != null && known.freshAt(now)) {
       caller = known.caller();
     } else {
       Optional<Caller> found =
@@ -75,9 +75,20 @@ public final class TenancyService {
    */
   public static final java.time.Duration CALLER_RECHECK = java.time.Duration.ofSeconds(1);
 
+  private static final long CALLER_RECHECK_MILLIS = CALLER_RECHECK.toMillis();
+
   private static final int CALLER_CACHE = 10_000;
 
-  private record KnownCaller(Caller caller, long loadedAt) {}
+  /** A caller read at {@code loadedAt} (epoch millis of the injected clock). */
+  private record KnownCaller(Caller caller, long loadedAt) {
+    /**
+     * Whether the caller may still be reused at {@code now}. A clock that went back (a wall clock
+     * corrected, a test clock set earlier) reads again rather than trust an entry from its future.
+     */
+    boolean freshAt(long now) {
+      return now >= loadedAt && now - loadedAt < CALLER_RECHECK_MILLIS;
+    }
+  }
 
   private final io.credflow.common.BoundedCache<java.nio.ByteBuffer, KnownCaller> callers =
       new io.credflow.common.BoundedCache<>(CALLER_CACHE);
@@ -136,8 +147,7 @@ public final class TenancyService {
         repository
             .findTenant(tenantId)
             .filter(t -> caller.sees(t.location()))
-            .orElseThrow(
-                () -> new NotFoundException("tenant", tenantId, "/data/relationships/tenant"));
+            .orElseThrow(() -> new NotFoundException("tenant", tenantId, "tenant"));
     requireAdmin(caller, tenant.location(), "tenant " + tenant.id());
     Contract contract = new Contract(Ids.newId(), tenant.id(), checked, clock.instant(), 0);
     repository.insertContract(contract);
@@ -158,9 +168,7 @@ public final class TenancyService {
         repository
             .findContract(contractId)
             .filter(c -> caller.sees(c.location()))
-            .orElseThrow(
-                () ->
-                    new NotFoundException("contract", contractId, "/data/relationships/contract"));
+            .orElseThrow(() -> new NotFoundException("contract", contractId, "contract"));
     requireAdmin(caller, contract.location(), "contract " + contract.id());
     Workspace ws =
         new Workspace(Ids.newId(), contract.id(), contract.tenantId(), checked, clock.instant(), 0);
@@ -214,9 +222,7 @@ public final class TenancyService {
     String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
     if (!EMAIL.matcher(normalized).matches()) {
       throw new ValidationException(
-          "/data/attributes/email",
-          "invalid_email",
-          "email must be an address like ada@example.com");
+          "email", "invalid_email", "email must be an address like ada@example.com");
     }
     Secret key = ApiKeys.generate();
     User user = new User(Ids.newId(), normalized, false, clock.instant(), 0);
@@ -224,9 +230,7 @@ public final class TenancyService {
         () -> {
           if (repository.findUserByEmail(normalized).isPresent()) {
             throw new ConflictException(
-                "email_taken",
-                "a user with email " + normalized + " already exists",
-                "/data/attributes/email");
+                "email_taken", "a user with email " + normalized + " already exists", "email");
           }
           repository.insertUser(user, ApiKeys.digest(key));
         });
@@ -264,7 +268,7 @@ public final class TenancyService {
         repository
             .findUser(userId)
             .filter(u -> visibleTo(caller, u))
-            .orElseThrow(() -> new NotFoundException("user", userId, "/data/relationships/user"));
+            .orElseThrow(() -> new NotFoundException("user", userId, "user"));
     Membership membership = new Membership(user.id(), at, role, clock.instant(), 0);
     repository.upsertMembership(membership);
     callers.clear();
@@ -295,10 +299,10 @@ public final class TenancyService {
   }
 
   /**
-   * Resolves a node named by a relationship at {@code pointer} to its location; a node the caller
-   * cannot see is not found, the same as one that does not exist.
+   * Resolves a node named by the command's {@code field} to its location; a node the caller cannot
+   * see is not found, the same as one that does not exist.
    */
-  public Location locate(Caller caller, Level level, String id, String pointer) {
+  public Location locate(Caller caller, Level level, String id, String field) {
     Optional<Location> location =
         switch (level) {
           case TENANT -> repository.findTenant(id).map(Tenant::location);
@@ -307,7 +311,7 @@ public final class TenancyService {
         };
     return location
         .filter(caller::sees)
-        .orElseThrow(() -> new NotFoundException(level.wireName(), id, pointer));
+        .orElseThrow(() -> new NotFoundException(level.wireName(), id, field));
   }
 
   private static void requireAdmin(Caller caller, Location at, String what) {
@@ -318,11 +322,11 @@ public final class TenancyService {
   public static String checkName(String name) {
     if (name == null || name.isBlank()) {
       throw new ValidationException(
-          "/data/attributes/name", "missing_name", "name is required and must not be blank");
+          "name", "missing_name", "name is required and must not be blank");
     }
     if (name.length() > MAX_NAME) {
       throw new ValidationException(
-          "/data/attributes/name",
+          "name",
           "name_too_long",
           "name must be at most " + MAX_NAME + " characters, was " + name.length());
     }

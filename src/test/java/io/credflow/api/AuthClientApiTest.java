@@ -375,6 +375,8 @@ class AuthClientApiTest {
     assertThat(pointers(r1).get(0)).startsWith("/data/relationships/components");
     assertThat(r2.status()).as(r2.text()).isEqualTo(422);
     assertThat(pointers(r2).get(0)).startsWith("/data/relationships/components");
+    assertThat(r2.error().path("code").asText()).isEqualTo("missing_components");
+    assertThat(pointers(r2)).containsExactly("/data/relationships/components/data");
   }
 
   @Test

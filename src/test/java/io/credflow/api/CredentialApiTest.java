@@ -466,6 +466,46 @@ class CredentialApiTest {
   }
 
   @Test
+  void createWhenTheOtherLinkedComponentIsInAnotherWorkspaceThenTheUsableOneIsChosen() {
+    ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
+    ApiFixtures.Person outsider =
+        ApiFixtures.person(
+            server,
+            unique("ws2-member") + "@example.com",
+            "workspaces",
+            elsewhere.workspace(),
+            "member");
+    String inFirstWorkspace =
+        ApiFixtures.component(
+            server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+    String componentLevel =
+        World.created(
+            server
+                .admin()
+                .post(
+                    "/v2/auth-clients",
+                    authClientDoc(
+                        "noauth",
+                        "both",
+                        Map.of(),
+                        List.of(t.component(), inFirstWorkspace),
+                        null,
+                        null)));
+
+    Api.Response r =
+        server
+            .as(outsider.apiKey())
+            .post(
+                "/v2/workspaces/" + elsewhere.workspace() + "/credentials",
+                World.credentialDoc("c", componentLevel, Map.of()));
+
+    // The same rule as an Authenticate round trip: the one component this workspace may use.
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.data().at("/relationships/component/data/id").asText()).isEqualTo(t.component());
+    assertThat(r.text()).doesNotContain(inFirstWorkspace);
+  }
+
+  @Test
   void createWhenTheOnlyLinkedComponentIsDeployedInAnotherWorkspaceThenAuthClientIsNotFound() {
     ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
     ApiFixtures.Person outsider =

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class SettingsParserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String BASE = "/data/attributes/credentials";
+  private static final String BASE = "credentials";
 
   private static Object tree(String json) {
     try {
@@ -58,7 +58,7 @@ class SettingsParserTest {
   }
 
   private static List<String> pointers(AuthClientType type, String json) {
-    return violations(type, json).stream().map(Violation::pointer).toList();
+    return violations(type, json).stream().map(Violation::field).toList();
   }
 
   private static final String OAUTH2_MINIMAL =
@@ -81,7 +81,7 @@ class SettingsParserTest {
   void parseNoauthWhenAnyMemberThenRefusedWithItsPointer() {
     List<Violation> v = violations(AuthClientType.NOAUTH, "{\"name\":\"x\"}");
 
-    assertThat(v).extracting(Violation::pointer).containsExactly(BASE + "/name");
+    assertThat(v).extracting(Violation::field).containsExactly(BASE + "/name");
     assertThat(v).extracting(Violation::code).containsExactly("unknown_member");
   }
 
@@ -93,7 +93,7 @@ class SettingsParserTest {
           .first()
           .satisfies(
               v -> {
-                assertThat(v.pointer()).isEqualTo(BASE);
+                assertThat(v.field()).isEqualTo(BASE);
                 assertThat(v.code()).isEqualTo("invalid_type");
               });
     }
@@ -154,7 +154,7 @@ class SettingsParserTest {
   void parseApiKeyWhenNameIsMissingThenRefusedAtName() {
     List<Violation> v = violations(AuthClientType.API_KEY, "{\"value\":\"k\"}");
 
-    assertThat(v).extracting(Violation::pointer).containsExactly(BASE + "/name");
+    assertThat(v).extracting(Violation::field).containsExactly(BASE + "/name");
     assertThat(v).extracting(Violation::code).containsExactly("missing_member");
   }
 
@@ -164,7 +164,7 @@ class SettingsParserTest {
       List<Violation> v =
           violations(AuthClientType.API_KEY, "{\"name\":\"" + bad + "\",\"value\":\"k\"}");
 
-      assertThat(v).as(bad).extracting(Violation::pointer).containsExactly(BASE + "/name");
+      assertThat(v).as(bad).extracting(Violation::field).containsExactly(BASE + "/name");
       assertThat(v).as(bad).extracting(Violation::code).containsExactly("invalid_header_name");
     }
   }
@@ -253,7 +253,7 @@ class SettingsParserTest {
     List<Violation> v = violations(AuthClientType.OAUTH2, (Object) seedCredentials("oauth2"));
 
     assertThat(v)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactlyInAnyOrder(BASE + "/auth_uri", BASE + "/token_uri");
     assertThat(v).extracting(Violation::code).containsOnly("invalid_url");
   }
@@ -288,7 +288,7 @@ class SettingsParserTest {
     List<Violation> v = violations(AuthClientType.OAUTH2, "{}");
 
     assertThat(v)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactlyInAnyOrder(
             BASE + "/client_id", BASE + "/client_secret", BASE + "/auth_uri", BASE + "/token_uri");
     assertThat(v).extracting(Violation::code).containsOnly("missing_member");
@@ -317,7 +317,7 @@ class SettingsParserTest {
           violations(
               AuthClientType.OAUTH2, OAUTH2_MINIMAL.replace("https://idp.example.com/token", bad));
 
-      assertThat(v).as(bad).extracting(Violation::pointer).containsExactly(BASE + "/token_uri");
+      assertThat(v).as(bad).extracting(Violation::field).containsExactly(BASE + "/token_uri");
       assertThat(v).as(bad).extracting(Violation::code).containsExactly("invalid_url");
     }
   }
@@ -401,7 +401,7 @@ class SettingsParserTest {
 
       assertThat(v)
           .as(reserved)
-          .extracting(Violation::pointer)
+          .extracting(Violation::field)
           .containsExactly(BASE + "/extra_auth_params");
       assertThat(v).as(reserved).extracting(Violation::code).containsExactly("reserved_parameter");
       assertThat(v.get(0).detail()).contains(reserved);
@@ -425,7 +425,7 @@ class SettingsParserTest {
                 "\"exchange_uri\":\"https://x.example.com\",\"redirect_uri\":\"https://y\""));
 
     assertThat(v)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactlyInAnyOrder(BASE + "/exchange_uri", BASE + "/redirect_uri");
     assertThat(v).extracting(Violation::code).containsOnly("unknown_member");
   }
@@ -516,7 +516,7 @@ class SettingsParserTest {
                 + "\"pkce\":1,\"colour\":\"red\"}");
 
     assertThat(v)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactlyInAnyOrder(
             BASE + "/client_secret", BASE + "/auth_uri", BASE + "/pkce", BASE + "/colour");
   }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class DescriptorParserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String BASE = "/data/attributes/descriptor";
+  private static final String BASE = "descriptor";
 
   /**
    * For each entry of invalid-descriptors.json, in order: the pointer (below the descriptor) and
@@ -125,7 +125,7 @@ class DescriptorParserTest {
     List<Violation> violations = violationsOf(descriptor);
 
     assertThat(violations).as(why).hasSize(1);
-    assertThat(violations.get(0).pointer()).as(why).isEqualTo(BASE + pointer);
+    assertThat(violations.get(0).field()).as(why).isEqualTo(BASE + pointer);
     assertThat(violations.get(0).code()).as(why).isEqualTo(code);
     assertThat(violations.get(0).detail()).as(why).isNotBlank();
   }
@@ -162,18 +162,14 @@ class DescriptorParserTest {
   void parseWhenAuthClientTypesIsMissingThenRefusedAtAuthClientTypes() {
     List<Violation> violations = violationsOf(tree("{\"title\":\"x\"}"));
 
-    assertThat(violations)
-        .extracting(Violation::pointer)
-        .containsExactly(BASE + "/authClientTypes");
+    assertThat(violations).extracting(Violation::field).containsExactly(BASE + "/authClientTypes");
   }
 
   @Test
   void parseWhenAuthClientTypesIsAStringNotAnArrayThenRefused() {
     List<Violation> violations = violationsOf(tree("{\"authClientTypes\":\"oauth2\"}"));
 
-    assertThat(violations)
-        .extracting(Violation::pointer)
-        .containsExactly(BASE + "/authClientTypes");
+    assertThat(violations).extracting(Violation::field).containsExactly(BASE + "/authClientTypes");
   }
 
   @Test
@@ -181,7 +177,7 @@ class DescriptorParserTest {
     List<Violation> violations = violationsOf(tree("{\"authClientTypes\":[\"basic\",7,null]}"));
 
     assertThat(violations)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactly(BASE + "/authClientTypes/1", BASE + "/authClientTypes/2");
   }
 
@@ -192,7 +188,7 @@ class DescriptorParserTest {
 
       assertThat(violations)
           .as(bad)
-          .extracting(Violation::pointer)
+          .extracting(Violation::field)
           .containsExactly(BASE + "/authClientTypes/0");
     }
   }
@@ -206,7 +202,7 @@ class DescriptorParserTest {
                     + "\"credentials\":{\"fields\":{\"auth\":{\"viewClass\":\"FancyView\"}}}}"));
 
     assertThat(violations)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactlyInAnyOrder(
             BASE + "/authClientTypes/0",
             BASE + "/authClientTypes/2",
@@ -218,7 +214,7 @@ class DescriptorParserTest {
     for (Object notAnObject : List.of(List.of("oauth2"), "oauth2", 3)) {
       List<Violation> violations = violationsOf(notAnObject);
 
-      assertThat(violations).extracting(Violation::pointer).containsExactly(BASE);
+      assertThat(violations).extracting(Violation::field).containsExactly(BASE);
     }
   }
 
@@ -227,7 +223,7 @@ class DescriptorParserTest {
     List<Violation> violations =
         violationsOf(tree("{\"authClientTypes\":[\"basic\"],\"credentials\":[]}"));
 
-    assertThat(violations).extracting(Violation::pointer).containsExactly(BASE + "/credentials");
+    assertThat(violations).extracting(Violation::field).containsExactly(BASE + "/credentials");
   }
 
   @Test
@@ -239,7 +235,7 @@ class DescriptorParserTest {
                     + "\"credentials\":{\"fields\":{\"auth\":{\"viewClass\":1}}}}"));
 
     assertThat(violations)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactly(BASE + "/credentials/fields/auth/viewClass");
   }
 
@@ -276,7 +272,7 @@ class DescriptorParserTest {
                     + "\"oauth2\":{\"scopes\":[\"a\"]}}}"));
 
     assertThat(violations)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactly(BASE + "/credentials/fields/auth/viewClass");
   }
 
@@ -299,7 +295,7 @@ class DescriptorParserTest {
                     + "\"oauth2\":{\"scopes\":[]}}}"));
 
     assertThat(violations)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .contains(BASE + "/credentials/oauth2/scopes")
         .allMatch(p -> p.equals(BASE + "/credentials/oauth2/scopes"));
   }
@@ -317,7 +313,7 @@ class DescriptorParserTest {
 
       assertThat(violations)
           .as(scopes)
-          .extracting(Violation::pointer)
+          .extracting(Violation::field)
           .contains(BASE + "/credentials/oauth2/scopes");
     }
   }
@@ -329,7 +325,7 @@ class DescriptorParserTest {
             tree("{\"authClientTypes\":[\"oauth2\"],\"credentials\":{\"oauth2\":[\"a\"]}}"));
 
     assertThat(violations)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactly(BASE + "/credentials/oauth2");
   }
 
@@ -361,6 +357,6 @@ class DescriptorParserTest {
             ValidationException.class,
             () -> DescriptorParser.parse(tree("{\"authClientTypes\":[]}"), "/x"));
 
-    assertThat(e.violations()).extracting(Violation::pointer).containsExactly("/x/authClientTypes");
+    assertThat(e.violations()).extracting(Violation::field).containsExactly("/x/authClientTypes");
   }
 }

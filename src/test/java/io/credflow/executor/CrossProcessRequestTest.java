@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrossProcessRequestTest {
   private static final Duration BOUND =
-      io.credflow.credential.CredentialService.STAMP_RECHECK.plusMillis(700);
+      io.credflow.credential.RequestAuthorities.STAMP_RECHECK.plusMillis(700);
 
   @Test
   void aChangeThroughOneProcessReachesTheOthersRequestsWithinTheInterval() throws Exception {

@@ -43,7 +43,7 @@ class ExpressionTest {
   @Test
   void evaluateWhenRecursionNestsTooDeepThenItIsStoppedAsAFailureAtItsPointer() {
     Violation v = failure("($f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; $f(1000))");
-    assertThat(v.pointer()).isEqualTo(POINTER);
+    assertThat(v.field()).isEqualTo(POINTER);
     assertThat(v.code()).isEqualTo("expression_failed");
     assertThat(v.detail())
         .isEqualTo(

@@ -42,7 +42,7 @@ class ResponseEncodingTest {
         .singleElement()
         .satisfies(
             v -> {
-              assertThat(v.pointer()).isEqualTo(POINTER);
+              assertThat(v.field()).isEqualTo(POINTER);
               assertThat(v.code()).isEqualTo("invalid_response_encoding");
               assertThat(v.detail())
                   .isEqualTo(

@@ -155,7 +155,7 @@ class SpecValidationTest {
             ValidationException.class,
             e ->
                 assertThat(e.violations())
-                    .extracting(Violation::pointer)
+                    .extracting(Violation::field)
                     .as(e.violations().toString())
                     .contains(pointer));
   }

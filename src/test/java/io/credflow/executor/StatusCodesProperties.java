@@ -73,7 +73,7 @@ class StatusCodesProperties {
           .allSatisfy(
               v -> {
                 assertThat(v.code()).isEqualTo("invalid_status_codes");
-                assertThat(v.pointer()).isEqualTo(POINTER);
+                assertThat(v.field()).isEqualTo(POINTER);
               });
     }
   }

@@ -128,7 +128,7 @@ class StatusCodesTest {
         .singleElement()
         .satisfies(
             v -> {
-              assertThat(v.pointer()).isEqualTo(POINTER);
+              assertThat(v.field()).isEqualTo(POINTER);
               assertThat(v.detail()).startsWith("errorCodes: ").contains(detail);
             });
   }
@@ -166,7 +166,7 @@ class StatusCodesTest {
     List<Violation> violations = violationsOf(array);
 
     assertThat(violations)
-        .extracting(Violation::pointer)
+        .extracting(Violation::field)
         .containsExactly(
             POINTER + "/1",
             POINTER + "/2",
@@ -190,7 +190,7 @@ class StatusCodesTest {
           .singleElement()
           .satisfies(
               v -> {
-                assertThat(v.pointer()).isEqualTo(POINTER);
+                assertThat(v.field()).isEqualTo(POINTER);
                 assertThat(v.detail())
                     .startsWith("errorCodes is ")
                     .endsWith(
@@ -209,8 +209,7 @@ class StatusCodesTest {
             () -> StatusCodes.parse("x", "/data/attributes/config/ignoreErrorCodes"));
 
     assertThat(e.getMessage()).startsWith("ignoreErrorCodes: \"x\"");
-    assertThat(e.violations().get(0).pointer())
-        .isEqualTo("/data/attributes/config/ignoreErrorCodes");
+    assertThat(e.violations().get(0).field()).isEqualTo("/data/attributes/config/ignoreErrorCodes");
   }
 
   @Test

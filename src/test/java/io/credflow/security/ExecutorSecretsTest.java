@@ -10,7 +10,8 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.credflow.common.Secret;
-import io.credflow.credential.CredentialService;
+import io.credflow.credential.Authority;
+import io.credflow.credential.RequestAuthorities;
 import io.credflow.executor.Message;
 import io.credflow.executor.RequestResult;
 import io.credflow.executor.RequestSpec;
@@ -241,7 +242,7 @@ class ExecutorSecretsTest {
   @Test
   void theValuesOfACallPrintWithoutTheSecret() {
     RestApiAction action = server.credflow().services().requests();
-    CredentialService credentials = server.credflow().services().credentials();
+    RequestAuthorities credentials = server.credflow().services().requestAuthorities();
     Caller admin = server.credflow().services().tenancy().bootstrapAdminCaller();
     RequestSpec spec = SpecParser.parse(get(upstream.url("/echo/print")), "/config");
     Message message = Message.of(Map.of("id", 1), Map.of("trace", "t-1"));
@@ -251,8 +252,7 @@ class ExecutorSecretsTest {
       assertThat(result.responseBody().toString())
           .as("the upstream really echoed the %s credential", c.label())
           .contains(c.secrets().get(0));
-      CredentialService.Authority authority =
-          credentials.forRequest(admin, w.workspace(), c.credential());
+      Authority authority = credentials.forRequest(admin, w.workspace(), c.credential());
       String printed =
           String.join(
               "\n",

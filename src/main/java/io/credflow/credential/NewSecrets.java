@@ -1,0 +1,23 @@
+package io.credflow.credential;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Secrets to store in a credential, with their expiry and granted scope; {@code authenticated} when
+ * they came from an Authenticate round trip.
+ */
+record NewSecrets(
+    CredentialSecrets secrets,
+    Optional<Instant> expiresAt,
+    Optional<String> scope,
+    boolean authenticated) {
+  NewSecrets(CredentialSecrets secrets) {
+    this(secrets, Optional.empty(), Optional.empty(), false);
+  }
+
+  /** Tokens a provider issued at the end of a round trip. */
+  static NewSecrets authenticated(IssuedTokens tokens) {
+    return new NewSecrets(tokens.tokens(), tokens.expiresAt(), tokens.scope(), true);
+  }
+}
