@@ -1,6 +1,5 @@
 package io.credflow.api;
 
-import static io.credflow.api.ApiFixtures.authClientDoc;
 import static io.credflow.api.ApiFixtures.fixture;
 import static io.credflow.api.ApiFixtures.ids;
 import static io.credflow.api.ApiFixtures.oauth2Credentials;
@@ -16,51 +15,46 @@ import io.credflow.authclient.InstagramSettings;
 import io.credflow.authclient.OAuth2Settings;
 import io.credflow.common.Secret;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.TestServer;
+import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Components;
+import io.credflow.testing.documents.Credentials;
+import io.credflow.testing.documents.Resource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthClientApiTest {
   private static final String CREDENTIALS = "/data/attributes/credentials";
   private static final String MASK = "********";
 
-  private static TestServer server;
-  private static World world;
-  private static World.Tenancy shared;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.configuredDatabase().tenancy("authclients");
 
   /** A component of the shared tenant that accepts oauth2_instagram (OAuthFieldView + scopes). */
   private static String instagramComponent;
 
-  @BeforeAll
-  static void start() {
-    server = ApiFixtures.server();
-    world = new World(server);
-    shared = world.tenancy("authclients");
-    instagramComponent =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/components",
-                    ApiFixtures.componentDoc(
-                        "Instagram",
-                        fixture("component-instagram.json"),
-                        "tenant",
-                        shared.tenant())));
-  }
+  private final TestServer server = credflow.server();
+  private final World world = credflow.world();
+  private final World.Tenancy shared = credflow.tenancy();
 
-  @AfterAll
-  static void stop() {
-    server.close();
+  @BeforeAll
+  static void instagramComponent() {
+    instagramComponent =
+        Components.named("Instagram", fixture("component-instagram.json"))
+            .tenant(credflow.tenancy().tenant())
+            .create(credflow.admin());
   }
 
   private static Api admin() {
-    return server.admin();
+    return credflow.admin();
   }
 
   private static Api.Response post(ObjectNode doc) {
@@ -68,24 +62,20 @@ class AuthClientApiTest {
   }
 
   private static Api.Response tenantOwned(String type, Object credentials) {
-    return post(
-        authClientDoc(
-            type,
-            type + " client",
-            credentials,
-            List.of(type.equals("oauth2_instagram") ? instagramComponent : shared.component()),
-            "tenant",
-            shared.tenant()));
+    World.Tenancy shared = credflow.tenancy();
+    return AuthClients.of(type)
+        .credentialsAsGiven(credentials)
+        .components(type.equals("oauth2_instagram") ? instagramComponent : shared.component())
+        .tenant(shared.tenant())
+        .post(admin());
   }
 
   private static ObjectNode patchDoc(String id, Map<String, Object> attributes) {
-    ObjectNode doc = World.doc("auth-client", attributes, Map.of());
-    ((ObjectNode) doc.get("data")).put("id", id);
-    return doc;
+    return Resource.of("auth-client").id(id).attributes(attributes).build();
   }
 
   private static AuthClient stored(String id) {
-    return server.credflow().services().authClients().findUnchecked(id).orElseThrow();
+    return credflow.server().credflow().services().authClients().findUnchecked(id).orElseThrow();
   }
 
   private static String storedClientSecret(String id) {
@@ -299,8 +289,11 @@ class AuthClientApiTest {
   @Test
   void createWhenUnknownAttributeThen422AtIt() {
     ObjectNode doc =
-        authClientDoc(
-            "noauth", "n", Map.of(), List.of(shared.component()), "tenant", shared.tenant());
+        AuthClients.noauth()
+            .name("n")
+            .components(shared.component())
+            .tenant(shared.tenant())
+            .build();
     ((ObjectNode) doc.at("/data/attributes")).put("colour", "red");
 
     Api.Response r = post(doc);
@@ -321,14 +314,13 @@ class AuthClientApiTest {
   @Test
   void createWhenComponentDoesNotAcceptTypeThen422NamesTheComponentAndItsTypes() {
     Api.Response r =
-        post(
-            authClientDoc(
-                "oauth2_instagram",
-                "ig",
-                Map.of("client_id", "ig", "client_secret", "s"),
-                List.of(shared.component()),
-                "tenant",
-                shared.tenant()));
+        AuthClients.instagram()
+            .name("ig")
+            .credential("client_id", "ig")
+            .credential("client_secret", "s")
+            .components(shared.component())
+            .tenant(shared.tenant())
+            .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/components/data/0");
@@ -343,14 +335,12 @@ class AuthClientApiTest {
   @Test
   void createWhenSecondOfTwoComponentsDoesNotAcceptTypeThen422AtThatComponent() {
     Api.Response r =
-        post(
-            authClientDoc(
-                "basic",
-                "b",
-                Map.of("name", "u"),
-                List.of(shared.component(), instagramComponent),
-                "tenant",
-                shared.tenant()));
+        AuthClients.basic()
+            .name("b")
+            .credential("name", "u")
+            .components(shared.component(), instagramComponent)
+            .tenant(shared.tenant())
+            .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/components/data/1");
@@ -362,11 +352,11 @@ class AuthClientApiTest {
   @Test
   void createWhenComponentsAreMissingOrEmptyThen422() {
     ObjectNode missing =
-        World.doc(
-            "auth-client",
-            Map.of("type", "noauth", "name", "n", "credentials", Map.of()),
-            Map.of("tenant", World.rel("tenant", shared.tenant())));
-    ObjectNode empty = authClientDoc("noauth", "n", Map.of(), List.of(), "tenant", shared.tenant());
+        Resource.of("auth-client")
+            .attributes(Map.of("type", "noauth", "name", "n", "credentials", Map.of()))
+            .relationship("tenant", "tenant", shared.tenant())
+            .build();
+    ObjectNode empty = AuthClients.noauth().name("n").tenant(shared.tenant()).build();
 
     Api.Response r1 = post(missing);
     Api.Response r2 = post(empty);
@@ -380,14 +370,11 @@ class AuthClientApiTest {
   @Test
   void createWhenAComponentIsListedTwiceThen422AtTheRepeat() {
     Api.Response r =
-        post(
-            authClientDoc(
-                "noauth",
-                "n",
-                Map.of(),
-                List.of(shared.component(), shared.component()),
-                "tenant",
-                shared.tenant()));
+        AuthClients.noauth()
+            .name("n")
+            .components(shared.component(), shared.component())
+            .tenant(shared.tenant())
+            .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/components/data/1");
@@ -398,14 +385,11 @@ class AuthClientApiTest {
     World.Tenancy other = world.tenancy(unique("owner-elsewhere"));
 
     Api.Response r =
-        post(
-            authClientDoc(
-                "noauth",
-                "n",
-                Map.of(),
-                List.of(shared.component()),
-                "contract",
-                other.contract()));
+        AuthClients.noauth()
+            .name("n")
+            .components(shared.component())
+            .contract(other.contract())
+            .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/contract");
@@ -414,10 +398,13 @@ class AuthClientApiTest {
   @Test
   void createWhenTwoOwnersAreNamedThen422() {
     ObjectNode doc =
-        authClientDoc(
-            "noauth", "n", Map.of(), List.of(shared.component()), "tenant", shared.tenant());
+        AuthClients.noauth()
+            .name("n")
+            .components(shared.component())
+            .tenant(shared.tenant())
+            .build();
     ((ObjectNode) doc.at("/data/relationships"))
-        .set("workspace", World.rel("workspace", shared.workspace()));
+        .set("workspace", Resource.rel("workspace", shared.workspace()));
 
     Api.Response r = post(doc);
 
@@ -427,8 +414,7 @@ class AuthClientApiTest {
 
   @Test
   void createWhenNoOwnerThenComponentLevel() {
-    Api.Response r =
-        post(authClientDoc("noauth", "n", Map.of(), List.of(shared.component()), null, null));
+    Api.Response r = AuthClients.noauth().name("n").components(shared.component()).post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     assertThat(r.attributes().path("level").asText()).isEqualTo("component");
@@ -441,20 +427,17 @@ class AuthClientApiTest {
     Api member = server.as(shared.memberKey());
 
     Api.Response atWorkspace =
-        member.post(
-            "/v2/auth-clients",
-            authClientDoc(
-                "noauth",
-                "n",
-                Map.of(),
-                List.of(shared.component()),
-                "workspace",
-                shared.workspace()));
+        AuthClients.noauth()
+            .name("n")
+            .components(shared.component())
+            .workspace(shared.workspace())
+            .post(member);
     Api.Response atTenant =
-        member.post(
-            "/v2/auth-clients",
-            authClientDoc(
-                "noauth", "n", Map.of(), List.of(shared.component()), "tenant", shared.tenant()));
+        AuthClients.noauth()
+            .name("n")
+            .components(shared.component())
+            .tenant(shared.tenant())
+            .post(member);
 
     assertThat(atWorkspace.status()).as(atWorkspace.text()).isEqualTo(403);
     assertThat(atTenant.status()).as(atTenant.text()).isEqualTo(403);
@@ -467,13 +450,12 @@ class AuthClientApiTest {
             .as(shared.adminKey())
             .post(
                 "/v2/auth-clients",
-                authClientDoc(
-                    "basic",
-                    "b",
-                    Map.of("name", "u"),
-                    List.of(shared.component()),
-                    "workspace",
-                    shared.workspace()));
+                AuthClients.basic()
+                    .name("b")
+                    .credential("name", "u")
+                    .components(shared.component())
+                    .workspace(shared.workspace())
+                    .build());
 
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     assertThat(r.attributes().path("level").asText()).isEqualTo("workspace");
@@ -487,23 +469,21 @@ class AuthClientApiTest {
     String clientSecret = "client-secret-" + unique("zz");
     String apiKey = "shared-api-key-" + unique("zz");
     Api.Response oauth =
-        post(
-            authClientDoc(
-                "oauth2",
-                "o",
-                oauth2Credentials(unique("cid"), clientSecret),
-                List.of(t.component()),
-                "tenant",
-                t.tenant()));
+        AuthClients.oauth2()
+            .clientId(unique("cid"))
+            .clientSecret(clientSecret)
+            .name("o")
+            .components(t.component())
+            .tenant(t.tenant())
+            .post(admin());
     Api.Response key =
-        post(
-            authClientDoc(
-                "api_key",
-                "k",
-                Map.of("name", "X-Api-Key", "value", apiKey),
-                List.of(t.component()),
-                "tenant",
-                t.tenant()));
+        AuthClients.apiKey()
+            .name("k")
+            .credential("name", "X-Api-Key")
+            .credential("value", apiKey)
+            .components(t.component())
+            .tenant(t.tenant())
+            .post(admin());
 
     Api.Response getOauth = admin().get("/v2/auth-clients/" + oauth.id());
     Api.Response getKey = admin().get("/v2/auth-clients/" + key.id());
@@ -577,24 +557,22 @@ class AuthClientApiTest {
     ApiFixtures.Place other = ApiFixtures.place(server, t.tenant(), unique("apart-2"));
     String clientId = unique("apart");
     Api.Response first =
-        post(
-            authClientDoc(
-                "oauth2",
-                "one",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                t.workspace()));
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("shh")
+            .name("one")
+            .components(t.component())
+            .workspace(t.workspace())
+            .post(admin());
 
     Api.Response second =
-        post(
-            authClientDoc(
-                "oauth2",
-                "two",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                other.workspace()));
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("shh")
+            .name("two")
+            .components(t.component())
+            .workspace(other.workspace())
+            .post(admin());
 
     assertThat(first.status()).as(first.text()).isEqualTo(201);
     assertThat(second.status()).as(second.text()).isEqualTo(201);
@@ -606,24 +584,22 @@ class AuthClientApiTest {
     World.Tenancy t = world.tenancy(unique("nested"));
     String clientId = unique("nested");
     Api.Response atTenant =
-        post(
-            authClientDoc(
-                "oauth2",
-                "tenant-wide",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "tenant",
-                t.tenant()));
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("shh")
+            .name("tenant-wide")
+            .components(t.component())
+            .tenant(t.tenant())
+            .post(admin());
 
     Api.Response inWorkspace =
-        post(
-            authClientDoc(
-                "oauth2",
-                "ws",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                t.workspace()));
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("shh")
+            .name("ws")
+            .components(t.component())
+            .workspace(t.workspace())
+            .post(admin());
 
     assertThat(inWorkspace.status()).as(inWorkspace.text()).isEqualTo(201);
     assertThat(inWorkspace.body().at("/meta/warnings/0/auth_client").asText())
@@ -635,24 +611,21 @@ class AuthClientApiTest {
     World.Tenancy t = world.tenancy(unique("component-level-dup"));
     String clientId = unique("cl");
     Api.Response componentLevel =
-        post(
-            authClientDoc(
-                "oauth2",
-                "cl",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                null,
-                null));
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("shh")
+            .name("cl")
+            .components(t.component())
+            .post(admin());
 
     Api.Response inWorkspace =
-        post(
-            authClientDoc(
-                "oauth2",
-                "ws",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                t.workspace()));
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("shh")
+            .name("ws")
+            .components(t.component())
+            .workspace(t.workspace())
+            .post(admin());
 
     assertThat(componentLevel.status()).as(componentLevel.text()).isEqualTo(201);
     assertThat(inWorkspace.body().at("/meta/warnings/0/auth_client").asText())
@@ -664,24 +637,22 @@ class AuthClientApiTest {
     World.Tenancy t1 = world.tenancy(unique("tenant-a"));
     World.Tenancy t2 = world.tenancy(unique("tenant-b"));
     String clientId = unique("cross");
-    post(
-        authClientDoc(
-            "oauth2",
-            "a",
-            oauth2Credentials(clientId, "shh"),
-            List.of(t1.component()),
-            "tenant",
-            t1.tenant()));
+    AuthClients.oauth2()
+        .clientId(clientId)
+        .clientSecret("shh")
+        .name("a")
+        .components(t1.component())
+        .tenant(t1.tenant())
+        .post(admin());
 
     Api.Response second =
-        post(
-            authClientDoc(
-                "oauth2",
-                "b",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t2.component()),
-                "tenant",
-                t2.tenant()));
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("shh")
+            .name("b")
+            .components(t2.component())
+            .tenant(t2.tenant())
+            .post(admin());
 
     assertThat(second.status()).as(second.text()).isEqualTo(201);
     assertNoWarnings(second);
@@ -698,19 +669,16 @@ class AuthClientApiTest {
             server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
     List<String> c = List.of(t.component());
     String tenantLevel =
-        World.created(post(authClientDoc("noauth", "t", Map.of(), c, "tenant", t.tenant())));
+        AuthClients.noauth().name("t").components(c).tenant(t.tenant()).create(admin());
     String contractLevel =
-        World.created(post(authClientDoc("noauth", "c", Map.of(), c, "contract", t.contract())));
+        AuthClients.noauth().name("c").components(c).contract(t.contract()).create(admin());
     String workspaceLevel =
-        World.created(post(authClientDoc("noauth", "w", Map.of(), c, "workspace", t.workspace())));
-    String componentLevel =
-        World.created(post(authClientDoc("noauth", "cl", Map.of(), c, null, null)));
+        AuthClients.noauth().name("w").components(c).workspace(t.workspace()).create(admin());
+    String componentLevel = AuthClients.noauth().name("cl").components(c).create(admin());
     String workspaceComponentLevel =
-        World.created(
-            post(authClientDoc("noauth", "wcl", Map.of(), List.of(wsComponent), null, null)));
+        AuthClients.noauth().name("wcl").components(wsComponent).create(admin());
     String otherWorkspaceLevel =
-        World.created(
-            post(authClientDoc("noauth", "w2", Map.of(), c, "workspace", other.workspace())));
+        AuthClients.noauth().name("w2").components(c).workspace(other.workspace()).create(admin());
 
     Api.Response fromFirst = admin().get("/v2/auth-clients?workspace_id=" + t.workspace());
     Api.Response fromSecond = admin().get("/v2/auth-clients?workspace_id=" + other.workspace());
@@ -740,15 +708,13 @@ class AuthClientApiTest {
             other.workspace(),
             "member");
     String owned =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth", "w", Map.of(), List.of(t.component()), "workspace", t.workspace())));
+        AuthClients.noauth()
+            .name("w")
+            .components(t.component())
+            .workspace(t.workspace())
+            .create(admin());
     String tenantWide =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth", "t", Map.of(), List.of(t.component()), "tenant", t.tenant())));
+        AuthClients.noauth().name("t").components(t.component()).tenant(t.tenant()).create(admin());
     Api api = server.as(outsider.apiKey());
 
     Api.Response get = api.get("/v2/auth-clients/" + owned);
@@ -768,15 +734,11 @@ class AuthClientApiTest {
   void getWhenAuthClientIsInAnotherTenantThen404() {
     World.Tenancy other = world.tenancy(unique("foreign"));
     String theirs =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth",
-                    "n",
-                    Map.of(),
-                    List.of(other.component()),
-                    "tenant",
-                    other.tenant())));
+        AuthClients.noauth()
+            .name("n")
+            .components(other.component())
+            .tenant(other.tenant())
+            .create(admin());
 
     Api.Response r = server.as(shared.adminKey()).get("/v2/auth-clients/" + theirs);
 
@@ -791,35 +753,25 @@ class AuthClientApiTest {
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("basic", "noauth")), "tenant", t.tenant());
     String basicOnFirst =
-        World.created(
-            post(
-                authClientDoc(
-                    "basic",
-                    "b1",
-                    Map.of("name", "u"),
-                    List.of(t.component()),
-                    "tenant",
-                    t.tenant())));
+        AuthClients.basic()
+            .name("b1")
+            .credential("name", "u")
+            .components(t.component())
+            .tenant(t.tenant())
+            .create(admin());
     String noauthOnBoth =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth",
-                    "n",
-                    Map.of(),
-                    List.of(t.component(), secondComponent),
-                    "tenant",
-                    t.tenant())));
+        AuthClients.noauth()
+            .name("n")
+            .components(t.component(), secondComponent)
+            .tenant(t.tenant())
+            .create(admin());
     String basicOnSecond =
-        World.created(
-            post(
-                authClientDoc(
-                    "basic",
-                    "b2",
-                    Map.of("name", "u"),
-                    List.of(secondComponent),
-                    "tenant",
-                    t.tenant())));
+        AuthClients.basic()
+            .name("b2")
+            .credential("name", "u")
+            .components(secondComponent)
+            .tenant(t.tenant())
+            .create(admin());
     String base = "/v2/auth-clients?workspace_id=" + t.workspace();
 
     assertThat(ids(admin().get(base))).containsExactly(basicOnFirst, noauthOnBoth, basicOnSecond);
@@ -847,7 +799,7 @@ class AuthClientApiTest {
     World.Tenancy t = world.tenancy(unique("ac-pages"));
     List<String> made = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      made.add(world.authClient(admin(), t.tenant(), t.component(), "noauth", Map.of()));
+      made.add(AuthClients.noauth().in(t).create(admin()));
     }
     List<Integer> sizes = new java.util.ArrayList<>();
 
@@ -894,11 +846,10 @@ class AuthClientApiTest {
             server, ApiFixtures.plainDescriptor(List.of("oauth2")), "tenant", shared.tenant());
     String id = tenantOwned("oauth2", oauth2Credentials(unique("cid"), "old-secret")).id();
     ObjectNode doc =
-        patchDoc(
-            id,
-            Map.of(
-                "name",
-                "renamed",
+        Resource.of("auth-client")
+            .id(id)
+            .attribute("name", "renamed")
+            .attribute(
                 "credentials",
                 Map.of(
                     "client_secret",
@@ -906,11 +857,9 @@ class AuthClientApiTest {
                     "token_expires_in",
                     7200,
                     "scopes",
-                    List.of("a", "b"))));
-    ObjectNode rels = ((ObjectNode) doc.get("data")).putObject("relationships");
-    var comps = rels.putObject("components").putArray("data");
-    comps.addObject().put("type", "component").put("id", shared.component());
-    comps.addObject().put("type", "component").put("id", secondComponent);
+                    List.of("a", "b")))
+            .relationship("components", "component", List.of(shared.component(), secondComponent))
+            .build();
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -1012,8 +961,7 @@ class AuthClientApiTest {
   void patchOAuth2WhenTheWholeReadCredentialsAreSentBackThen200AndSecretKept() {
     String id = tenantOwned("oauth2", oauth2Credentials(unique("roundtrip"), "rt-secret")).id();
     JsonNode read = admin().get("/v2/auth-clients/" + id).attributes().path("credentials");
-    ObjectNode doc = World.doc("auth-client", Map.of("credentials", read), Map.of());
-    ((ObjectNode) doc.get("data")).put("id", id);
+    ObjectNode doc = patchDoc(id, Map.of("credentials", read));
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -1115,14 +1063,11 @@ class AuthClientApiTest {
   @Test
   void patchWhenNewComponentDoesNotAcceptTheTypeThen422() {
     String id = tenantOwned("basic", Map.of("name", "u")).id();
-    ObjectNode doc = patchDoc(id, Map.of());
-    ((ObjectNode) doc.get("data"))
-        .putObject("relationships")
-        .putObject("components")
-        .putArray("data")
-        .addObject()
-        .put("type", "component")
-        .put("id", instagramComponent);
+    ObjectNode doc =
+        Resource.of("auth-client")
+            .id(id)
+            .relationship("components", "component", List.of(instagramComponent))
+            .build();
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -1150,30 +1095,17 @@ class AuthClientApiTest {
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("noauth")), "tenant", t.tenant());
     String id =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth",
-                    "n",
-                    Map.of(),
-                    List.of(t.component(), second),
-                    "tenant",
-                    t.tenant())));
-    ObjectNode credential = World.credentialDoc("c", id, Map.of());
-    ((ObjectNode) credential.at("/data/relationships"))
-        .set("component", World.rel("component", second));
-    World.created(
-        server
-            .as(t.memberKey())
-            .post("/v2/workspaces/" + t.workspace() + "/credentials", credential));
-    ObjectNode doc = patchDoc(id, Map.of());
-    ((ObjectNode) doc.get("data"))
-        .putObject("relationships")
-        .putObject("components")
-        .putArray("data")
-        .addObject()
-        .put("type", "component")
-        .put("id", t.component());
+        AuthClients.noauth()
+            .name("n")
+            .components(t.component(), second)
+            .tenant(t.tenant())
+            .create(admin());
+    t.member(server).create(Credentials.named("c").authClient(id).component(second));
+    ObjectNode doc =
+        Resource.of("auth-client")
+            .id(id)
+            .relationship("components", "component", List.of(t.component()))
+            .build();
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -1200,11 +1132,9 @@ class AuthClientApiTest {
   @Test
   void deleteWhenACredentialUsesItThen409AndAfterTheCredentialIsGoneThen204() {
     World.Tenancy t = world.tenancy(unique("ac-delete"));
-    String id = world.authClient(admin(), t.tenant(), t.component(), "noauth", Map.of());
-    String credentials = "/v2/workspaces/" + t.workspace() + "/credentials";
-    String credential =
-        World.created(
-            server.as(t.memberKey()).post(credentials, World.credentialDoc("c", id, Map.of())));
+    String id = AuthClients.noauth().in(t).create(admin());
+    WorkspaceApi member = t.member(server);
+    String credential = member.create(Credentials.named("c").authClient(id));
 
     Api.Response refused = admin().delete("/v2/auth-clients/" + id);
 
@@ -1212,8 +1142,7 @@ class AuthClientApiTest {
     assertThat(refused.error().path("code").asText()).isEqualTo("auth_client_in_use");
     assertThat(admin().get("/v2/auth-clients/" + id).status()).isEqualTo(200);
 
-    assertThat(server.as(t.memberKey()).delete(credentials + "/" + credential).status())
-        .isEqualTo(204);
+    assertThat(member.delete(credential).status()).isEqualTo(204);
     Api.Response deleted = admin().delete("/v2/auth-clients/" + id);
 
     assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
