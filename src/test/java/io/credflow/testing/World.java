@@ -71,24 +71,19 @@ public final class World {
 
   /** Creates a contract of {@code tenant} named {@code name}; returns its id. */
   public static String contract(Api admin, String tenant, String name) {
-    return created(
-        admin.post(
-            "/v2/contracts",
-            Resource.of("contract")
-                .attribute("name", name)
-                .relationship("tenant", "tenant", tenant)
-                .build()));
+    return created(admin.post("/v2/contracts", named("contract", name, "tenant", tenant)));
   }
 
   /** Creates a workspace under {@code contract} named {@code name}; returns its id. */
   public static String workspace(Api admin, String contract, String name) {
-    return created(
-        admin.post(
-            "/v2/workspaces",
-            Resource.of("workspace")
-                .attribute("name", name)
-                .relationship("contract", "contract", contract)
-                .build()));
+    return created(admin.post("/v2/workspaces", named("workspace", name, "contract", contract)));
+  }
+
+  private static ObjectNode named(String type, String name, String parentType, String parent) {
+    return Resource.of(type)
+        .attribute("name", name)
+        .relationship(parentType, parentType, parent)
+        .build();
   }
 
   /** A REST API V2 component of {@code tenant} accepting {@code types}; returns its id. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Auth-client documents for {@code POST /v2/auth-clients}, by name: {@code
@@ -52,35 +53,53 @@ public final class AuthClients {
     return of("oauth2_instagram");
   }
 
-  /** One auth-client document; mutable, so build one per document. */
+  /**
+   * One auth-client document. Every call returns a new builder and leaves this one as it was, so a
+   * partly filled builder serves as a template for several auth-clients.
+   */
   public static final class Builder {
     private final String type;
     private String name;
-    private final Map<String, Object> credentials = new LinkedHashMap<>();
+    private final Map<String, Object> credentials;
     private Object credentialsAsGiven;
-    private final List<String> components = new ArrayList<>();
+    private final List<String> components;
     private String ownerLevel;
     private String ownerId;
 
     private Builder(String type) {
       this.type = type;
       this.name = type + " client";
+      this.credentials = new LinkedHashMap<>();
+      this.components = new ArrayList<>();
+    }
+
+    private Builder(Builder from) {
+      this.type = from.type;
+      this.name = from.name;
+      this.credentials = new LinkedHashMap<>(from.credentials);
+      this.credentialsAsGiven = from.credentialsAsGiven;
+      this.components = new ArrayList<>(from.components);
+      this.ownerLevel = from.ownerLevel;
+      this.ownerId = from.ownerId;
+    }
+
+    private Builder with(Consumer<Builder> change) {
+      Builder b = new Builder(this);
+      change.accept(b);
+      return b;
     }
 
     public Builder name(String value) {
-      name = value;
-      return this;
+      return with(b -> b.name = value);
     }
 
     /** One member of the {@code credentials} attribute (the type's settings). */
     public Builder credential(String member, Object value) {
-      credentials.put(member, value);
-      return this;
+      return with(b -> b.credentials.put(member, value));
     }
 
     public Builder credentials(Map<String, ?> members) {
-      credentials.putAll(members);
-      return this;
+      return with(b -> b.credentials.putAll(members));
     }
 
     /**
@@ -88,8 +107,7 @@ public final class AuthClients {
      * instead of the members set one by one.
      */
     public Builder credentialsAsGiven(Object value) {
-      credentialsAsGiven = value;
-      return this;
+      return with(b -> b.credentialsAsGiven = value);
     }
 
     public Builder clientId(String value) {
@@ -141,15 +159,16 @@ public final class AuthClients {
     }
 
     public Builder components(List<String> ids) {
-      components.addAll(ids);
-      return this;
+      return with(b -> b.components.addAll(ids));
     }
 
     /** Owned at a level: {@code tenant}, {@code contract} or {@code workspace}. */
     public Builder owner(String level, String id) {
-      ownerLevel = level;
-      ownerId = id;
-      return this;
+      return with(
+          b -> {
+            b.ownerLevel = level;
+            b.ownerId = id;
+          });
     }
 
     public Builder tenant(String id) {

@@ -5,6 +5,7 @@ import io.credflow.testing.Api;
 import io.credflow.testing.World;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Component documents for {@code POST /v2/components}, by name: {@code
@@ -56,7 +57,10 @@ public final class Components {
             Map.of("scopes", scopes)));
   }
 
-  /** One component document; mutable, so build one per document. */
+  /**
+   * One component document. Every call returns a new builder and leaves this one as it was, so a
+   * partly filled builder serves as a template for several components.
+   */
   public static final class Builder {
     private final String name;
     private final Object descriptor;
@@ -69,21 +73,31 @@ public final class Components {
       this.descriptor = descriptor;
     }
 
+    private Builder with(Consumer<Builder> change) {
+      Builder b = new Builder(name, descriptor);
+      b.types = types;
+      b.level = level;
+      b.levelId = levelId;
+      change.accept(b);
+      return b;
+    }
+
     /** The auth-client types a REST API V2 component accepts. */
     public Builder types(String... values) {
       return types(List.of(values));
     }
 
     public Builder types(List<String> values) {
-      types = List.copyOf(values);
-      return this;
+      return with(b -> b.types = List.copyOf(values));
     }
 
     /** Deployed at a level: {@code tenant} or {@code workspace}. */
     public Builder at(String level, String id) {
-      this.level = level;
-      this.levelId = id;
-      return this;
+      return with(
+          b -> {
+            b.level = level;
+            b.levelId = id;
+          });
     }
 
     public Builder tenant(String id) {

@@ -6,6 +6,7 @@ import io.credflow.testing.World;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Credential documents for {@code POST /v2/workspaces/{ws}/credentials}, by name: {@code
@@ -18,39 +19,58 @@ public final class Credentials {
     return new Builder(name);
   }
 
-  /** One credential document; mutable, so build one per document. */
+  /**
+   * One credential document. Every call returns a new builder and leaves this one as it was, so a
+   * partly filled builder serves as a template for several credentials.
+   */
   public static final class Builder {
     private final String name;
     private String authClient;
     private String component;
-    private final Map<String, Object> secrets = new LinkedHashMap<>();
+    private final Map<String, Object> secrets;
     private Object secretsAsGiven;
 
     private Builder(String name) {
       this.name = name;
+      this.secrets = new LinkedHashMap<>();
+    }
+
+    private Builder(Builder from, String name) {
+      this.name = name;
+      this.authClient = from.authClient;
+      this.component = from.component;
+      this.secrets = new LinkedHashMap<>(from.secrets);
+      this.secretsAsGiven = from.secretsAsGiven;
+    }
+
+    private Builder with(Consumer<Builder> change) {
+      Builder b = new Builder(this, name);
+      change.accept(b);
+      return b;
+    }
+
+    /** The same credential under another name. */
+    public Builder named(String value) {
+      return new Builder(this, value);
     }
 
     /** The auth-client it is made with (the {@code auth_client} relationship). */
     public Builder authClient(String id) {
-      authClient = id;
-      return this;
+      return with(b -> b.authClient = id);
     }
 
     /** The component it is for, when its auth-client serves several. */
     public Builder component(String id) {
-      component = id;
-      return this;
+      return with(b -> b.component = id);
     }
 
     /** One member of the {@code credentials} attribute (the secrets it brings). */
     public Builder secret(String member, Object value) {
-      secrets.put(member, value);
-      return this;
+      return with(b -> b.secrets.put(member, value));
     }
 
     public Builder secrets(Map<String, ?> members) {
-      secrets.putAll(members);
-      return this;
+      return with(b -> b.secrets.putAll(members));
     }
 
     /**
@@ -58,8 +78,7 @@ public final class Credentials {
      * instead of the members set one by one.
      */
     public Builder secretsAsGiven(Object value) {
-      secretsAsGiven = value;
-      return this;
+      return with(b -> b.secretsAsGiven = value);
     }
 
     /**
@@ -67,9 +86,12 @@ public final class Credentials {
      * expires_in}.
      */
     public Builder tokens(FakeOAuthProvider.Tokens tokens, long expiresIn) {
-      secret("access_token", tokens.accessToken());
-      tokens.refreshToken().ifPresent(r -> secret("refresh_token", r));
-      return secret("expires_in", expiresIn);
+      return with(
+          b -> {
+            b.secrets.put("access_token", tokens.accessToken());
+            tokens.refreshToken().ifPresent(r -> b.secrets.put("refresh_token", r));
+            b.secrets.put("expires_in", expiresIn);
+          });
     }
 
     public ObjectNode build() {
