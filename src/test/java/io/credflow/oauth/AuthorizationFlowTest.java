@@ -18,13 +18,12 @@ import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.documents.Components;
-import io.credflow.testing.documents.Credentials;
 import io.credflow.testing.documents.Resource;
-import io.credflow.testing.oauth.Authorizations;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.LeakCheck;
 import io.credflow.testing.oauth.MockOAuth2Provider;
 import io.credflow.testing.oauth.RecordedRequest;
+import io.credflow.testing.oauth.RoundTrip;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -77,6 +76,9 @@ class AuthorizationFlowTest {
           FakeOAuthProvider.DEFAULT_CLIENT_SECRET,
           URLEncoder.encode(FakeOAuthProvider.DEFAULT_CLIENT_SECRET, StandardCharsets.UTF_8));
 
+  /** Start, callback and save as the member; the saved tokens become secrets of the check. */
+  private final RoundTrip trip = RoundTrip.of(server, t, leaks);
+
   @BeforeAll
   static void scopedComponent() {
     scopedComponent =
@@ -107,7 +109,7 @@ class AuthorizationFlowTest {
             .in(t)
             .create(server.admin());
 
-    Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
+    Api.Response started = trip.start(authClient, Map.of(), Map.of());
     assertThat(started.status()).as(started.text()).isEqualTo(201);
     assertThat(started.header("Cache-Control")).contains("no-store");
     String state = started.attributes().path("state").asText();
@@ -146,7 +148,7 @@ class AuthorizationFlowTest {
         .doesNotContain(state)
         .doesNotContain(landedWith.get("code"));
 
-    Api.Response saved = save("at mock", authClient, Map.of("state", state));
+    Api.Response saved = trip.save("at mock", authClient, Map.of("state", state));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     assertThat(saved.attributes().path("header").path("name").asText()).isEqualTo("Authorization");
     assertThat(saved.attributes().path("header").path("value").asText())
@@ -156,7 +158,7 @@ class AuthorizationFlowTest {
     Api.Response read = leaks.seen(workspace.get(saved.id()));
     assertThat(read.attributes().path("header").path("value").asText())
         .isEqualTo("Bearer ********");
-    CredentialSecrets.Tokens tokens = storedTokens(saved.id());
+    CredentialSecrets.Tokens tokens = trip.storedTokens(saved.id());
 
     String bearer = accessHeader(saved.id());
     assertThat(bearer).isEqualTo("Bearer " + tokens.accessToken().reveal());
@@ -180,7 +182,7 @@ class AuthorizationFlowTest {
     String authClient = fakeClient(provider, Map.of("client_auth", "post"));
     String credential = authenticate(authClient, "post auth");
 
-    RecordedRequest token = lastCodeExchange(provider);
+    RecordedRequest token = trip.lastCodeExchange(provider);
     assertThat(token.authorization()).isEmpty();
     assertThat(token.params())
         .containsEntry("client_id", provider.clientId())
@@ -196,7 +198,7 @@ class AuthorizationFlowTest {
     String authClient = fakeClient(provider, Map.of("client_auth", "basic"));
     String credential = authenticate(authClient, "basic auth");
 
-    RecordedRequest token = lastCodeExchange(provider);
+    RecordedRequest token = trip.lastCodeExchange(provider);
     assertThat(token.params()).doesNotContainKey("client_secret");
     String header = token.authorization().orElseThrow();
     assertThat(header).startsWith("Basic ");
@@ -220,16 +222,16 @@ class AuthorizationFlowTest {
     try (FakeOAuthProvider lax =
         FakeOAuthProvider.start().requirePkce(false).clock(clock::instant)) {
       String authClient = fakeClient(lax, Map.of("pkce", false));
-      Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
+      Api.Response started = trip.start(authClient, Map.of(), Map.of());
       assertThat(started.status()).as(started.text()).isEqualTo(201);
       Map<String, String> params = authorizeParams(started);
       assertThat(params).doesNotContainKeys("code_challenge", "code_challenge_method");
 
       URI callback = follow(lax, started);
-      assertThat(callback(callback, true).status()).isEqualTo(200);
-      Api.Response saved = save("no pkce", authClient, Map.of("state", state(started)));
+      assertThat(trip.callback(callback, true).status()).isEqualTo(200);
+      Api.Response saved = trip.save("no pkce", authClient, Map.of("state", state(started)));
       assertThat(saved.status()).as(saved.text()).isEqualTo(201);
-      assertThat(lastCodeExchange(lax).params()).doesNotContainKey("code_verifier");
+      assertThat(trip.lastCodeExchange(lax).params()).doesNotContainKey("code_verifier");
       assertThat(lax.isAccessTokenValid(bearerToken(saved.id()))).isTrue();
     }
   }
@@ -237,12 +239,13 @@ class AuthorizationFlowTest {
   @Test
   void startWhenAuthClientHasNoScopesThenTheComponentsDescriptorScopesAreAskedForAndStored() {
     String authClient = fakeClient(provider, scopedComponent, Map.of());
-    Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
+    Api.Response started = trip.start(authClient, Map.of(), Map.of());
     assertThat(started.status()).as(started.text()).isEqualTo(201);
     assertThat(authorizeParams(started)).containsEntry("scope", "read:items write:items");
 
-    callback(follow(provider, started), true);
-    Api.Response saved = save("descriptor scopes", authClient, Map.of("state", state(started)));
+    trip.callback(follow(provider, started), true);
+    Api.Response saved =
+        trip.save("descriptor scopes", authClient, Map.of("state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     assertThat(saved.attributes().path("scope").asText()).isEqualTo("read:items write:items");
   }
@@ -251,12 +254,12 @@ class AuthorizationFlowTest {
   void startWhenAuthClientSetsScopesThenTheyWinOverTheComponents() {
     String authClient =
         fakeClient(provider, scopedComponent, Map.of("scopes", List.of("admin:all")));
-    Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
+    Api.Response started = trip.start(authClient, Map.of(), Map.of());
     assertThat(started.status()).as(started.text()).isEqualTo(201);
     assertThat(authorizeParams(started)).containsEntry("scope", "admin:all");
 
-    callback(follow(provider, started), true);
-    Api.Response saved = save("own scopes", authClient, Map.of("state", state(started)));
+    trip.callback(follow(provider, started), true);
+    Api.Response saved = trip.save("own scopes", authClient, Map.of("state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     assertThat(saved.attributes().path("scope").asText()).isEqualTo("admin:all");
   }
@@ -267,10 +270,10 @@ class AuthorizationFlowTest {
   void callbackWhenAuthorizationNamedTheCredentialThenTheCallbackSavesIt() {
     String authClient = fakeClient(provider, Map.of());
     Api.Response started =
-        startAuthorization(authClient, Map.of("credential_name", "saved at callback"), Map.of());
+        trip.start(authClient, Map.of("credential_name", "saved at callback"), Map.of());
     assertThat(started.status()).as(started.text()).isEqualTo(201);
 
-    Api.Response landed = callback(follow(provider, started), true);
+    Api.Response landed = trip.callback(follow(provider, started), true);
     assertThat(landed.status()).as(landed.text()).isEqualTo(200);
     assertThat(landed.header("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
@@ -286,7 +289,7 @@ class AuthorizationFlowTest {
     assertThat(provider.isAccessTokenValid(bearerToken(credential))).isTrue();
     assertThat(eventTypes(credential)).contains("credential.created");
 
-    Api.Response again = save("twice", authClient, Map.of("state", state(started)));
+    Api.Response again = trip.save("twice", authClient, Map.of("state", state(started)));
     assertThat(again.status()).as(again.text()).isEqualTo(422);
     assertThat(provider.codeReuseDetected()).isZero();
   }
@@ -295,11 +298,11 @@ class AuthorizationFlowTest {
   void callbackWhenItSavesTheCredentialButTheProviderRefusesTheCodeThenThePageTellsTheOpener() {
     String authClient = fakeClient(provider, Map.of());
     Api.Response started =
-        startAuthorization(authClient, Map.of("credential_name", "refused at callback"), Map.of());
+        trip.start(authClient, Map.of("credential_name", "refused at callback"), Map.of());
     URI callback = follow(provider, started);
     provider.failNext(1, FakeOAuthProvider.TokenFailure.INVALID_GRANT);
 
-    Api.Response page = callback(callback, false);
+    Api.Response page = trip.callback(callback, false);
     assertThat(page.status()).as(page.text()).isBetween(400, 599);
     assertThat(page.header("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
@@ -316,11 +319,11 @@ class AuthorizationFlowTest {
   void callbackWhenItSavesTheCredentialButTheProviderRejectsTheClientThenJsonNamesTheAuthClient() {
     String authClient = fakeClient(provider, Map.of());
     Api.Response started =
-        startAuthorization(authClient, Map.of("credential_name", "misconfigured"), Map.of());
+        trip.start(authClient, Map.of("credential_name", "misconfigured"), Map.of());
     URI callback = follow(provider, started);
     provider.failNext(1, FakeOAuthProvider.TokenFailure.INVALID_CLIENT);
 
-    Api.Response landed = callback(callback, true);
+    Api.Response landed = trip.callback(callback, true);
     assertThat(landed.status()).as(landed.text()).isEqualTo(502);
     assertThat(landed.body().path("status").asText()).isEqualTo("error");
     assertThat(landed.body().path("detail").asText()).contains("auth-client " + authClient);
@@ -331,7 +334,7 @@ class AuthorizationFlowTest {
   void updateWhenReauthenticatingACredentialThatNeedsItThenItKeepsItsIdAndItsTokensAreReplaced() {
     String authClient = fakeClient(provider, Map.of());
     String credential = authenticate(authClient, "to re-authenticate");
-    CredentialSecrets.Tokens before = storedTokens(credential);
+    CredentialSecrets.Tokens before = trip.storedTokens(credential);
     // The user withdrew consent at the provider: the next refresh finds the grant dead.
     provider.revokeToken(before.refreshToken().orElseThrow().reveal());
     leaks.seen(workspace.refresh(credential));
@@ -339,10 +342,10 @@ class AuthorizationFlowTest {
     assertThat(dead.attributes().path("state").asText()).isEqualTo("needs_reauth");
 
     Api.Response started =
-        startAuthorization(
+        trip.start(
             authClient, Map.of(), Map.of("credential", Resource.rel("credential", credential)));
     assertThat(started.status()).as(started.text()).isEqualTo(201);
-    assertThat(callback(follow(provider, started), true).status()).isEqualTo(200);
+    assertThat(trip.callback(follow(provider, started), true).status()).isEqualTo(200);
     ObjectNode patch =
         Resource.of("credential")
             .id(credential)
@@ -355,7 +358,7 @@ class AuthorizationFlowTest {
     assertThat(patched.attributes().path("state").asText()).isEqualTo("ready");
     assertThat(patched.attributes().path("error").isNull()).isTrue();
 
-    CredentialSecrets.Tokens after = storedTokens(credential);
+    CredentialSecrets.Tokens after = trip.storedTokens(credential);
     assertThat(after.accessToken().reveal()).isNotEqualTo(before.accessToken().reveal());
     assertThat(after.refreshToken().orElseThrow().reveal())
         .isNotEqualTo(before.refreshToken().orElseThrow().reveal());
@@ -369,17 +372,17 @@ class AuthorizationFlowTest {
   @Test
   void saveWhenTheCallbackNeverCameThenTheCodeAndStateInTheBodyAreRedeemed() {
     String authClient = fakeClient(provider, Map.of());
-    Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
+    Api.Response started = trip.start(authClient, Map.of(), Map.of());
     URI callback = follow(provider, started);
     String code = query(callback).get("code");
 
     Api.Response saved =
-        save("pasted code", authClient, Map.of("code", code, "state", state(started)));
+        trip.save("pasted code", authClient, Map.of("code", code, "state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
-    assertThat(lastCodeExchange(provider).params()).containsEntry("code", code);
+    assertThat(trip.lastCodeExchange(provider).params()).containsEntry("code", code);
     assertThat(provider.isAccessTokenValid(bearerToken(saved.id()))).isTrue();
 
-    Api.Response lateCallback = callback(callback, true);
+    Api.Response lateCallback = trip.callback(callback, true);
     assertThat(lateCallback.status()).as(lateCallback.text()).isEqualTo(400);
     assertThat(provider.codeReuseDetected()).isZero();
   }
@@ -389,16 +392,16 @@ class AuthorizationFlowTest {
     try (FakeOAuthProvider denying =
         FakeOAuthProvider.start().denyAuthorizations(true).clock(clock::instant)) {
       String authClient = fakeClient(denying, Map.of());
-      Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
+      Api.Response started = trip.start(authClient, Map.of(), Map.of());
       URI callback = follow(denying, started);
       assertThat(query(callback)).containsEntry("error", "access_denied");
 
-      Api.Response landed = callback(callback, true);
+      Api.Response landed = trip.callback(callback, true);
       assertThat(landed.status()).as(landed.text()).isBetween(400, 499);
       assertThat(landed.body().path("status").asText()).isEqualTo("error");
       assertThat(landed.body().path("detail").asText()).contains("access_denied");
 
-      Api.Response saved = save("denied", authClient, Map.of("state", state(started)));
+      Api.Response saved = trip.save("denied", authClient, Map.of("state", state(started)));
       assertThat(saved.status()).as(saved.text()).isEqualTo(422);
       assertThat(saved.error().path("detail").asText())
           .contains("provider")
@@ -428,9 +431,9 @@ class AuthorizationFlowTest {
             .echoScope(false)
             .clock(clock::instant)) {
       String authClient = fakeClient(terse, scopedComponent, Map.of("token_expires_in", 7200));
-      Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
-      callback(follow(terse, started), true);
-      Api.Response saved = save("terse", authClient, Map.of("state", state(started)));
+      Api.Response started = trip.start(authClient, Map.of(), Map.of());
+      trip.callback(follow(terse, started), true);
+      Api.Response saved = trip.save("terse", authClient, Map.of("state", state(started)));
       assertThat(saved.status()).as(saved.text()).isEqualTo(201);
       assertThat(Instant.parse(saved.attributes().path("expires_at").asText()))
           .isEqualTo(clock.instant().plusSeconds(7200));
@@ -456,20 +459,13 @@ class AuthorizationFlowTest {
 
   /** A whole round trip at {@link #provider} ending in a saved credential; returns its id. */
   private String authenticate(String authClient, String name) {
-    Api.Response started = startAuthorization(authClient, Map.of(), Map.of());
+    Api.Response started = trip.start(authClient, Map.of(), Map.of());
     assertThat(started.status()).as(started.text()).isEqualTo(201);
-    Api.Response landed = callback(follow(provider, started), true);
+    Api.Response landed = trip.callback(follow(provider, started), true);
     assertThat(landed.status()).as(landed.text()).isEqualTo(200);
-    Api.Response saved = save(name, authClient, Map.of("state", state(started)));
+    Api.Response saved = trip.save(name, authClient, Map.of("state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     return saved.id();
-  }
-
-  private Api.Response startAuthorization(
-      String authClient, Map<String, Object> attributes, Map<String, JsonNode> relationships) {
-    Resource start = Authorizations.start(authClient, attributes);
-    relationships.forEach(start::relationship);
-    return leaks.seen(member.post(workspace.authorizationsPath(), start.build()));
   }
 
   private URI follow(FakeOAuthProvider fake, Api.Response started) {
@@ -479,33 +475,6 @@ class AuthorizationFlowTest {
       leaks.secret(code);
     }
     return callback;
-  }
-
-  /** The browser (no Credflow credentials) landing on the callback. */
-  private Api.Response callback(URI callback, boolean json) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(callback).GET();
-    if (json) {
-      request.header("Accept", "application/json");
-    }
-    return leaks.seen(member.send(request));
-  }
-
-  private Api.Response save(String name, String authClient, Map<String, String> credentials) {
-    Api.Response saved =
-        leaks.seen(
-            workspace.post(Credentials.named(name).authClient(authClient).secrets(credentials)));
-    if (saved.status() == 201) {
-      storedTokens(saved.id());
-    }
-    return saved;
-  }
-
-  /** The tokens as stored (read in-process), remembered as secrets that no response may carry. */
-  private CredentialSecrets.Tokens storedTokens(String credential) {
-    CredentialSecrets.Tokens tokens = server.storedTokens(t.memberId(), t.workspace(), credential);
-    leaks.secret(tokens.accessToken().reveal());
-    tokens.refreshToken().ifPresent(r -> leaks.secret(r.reveal()));
-    return tokens;
   }
 
   /**
@@ -529,16 +498,5 @@ class AuthorizationFlowTest {
     List<String> types = new ArrayList<>();
     events.data().forEach(e -> types.add(e.path("attributes").path("type").asText()));
     return types;
-  }
-
-  private RecordedRequest lastCodeExchange(FakeOAuthProvider fake) {
-    List<RecordedRequest> exchanges =
-        fake.tokenRequests().stream()
-            .filter(r -> r.grantType().equals("authorization_code"))
-            .toList();
-    assertThat(exchanges).isNotEmpty();
-    RecordedRequest last = exchanges.get(exchanges.size() - 1);
-    last.param("code_verifier").ifPresent(leaks::secret);
-    return last;
   }
 }

@@ -6,19 +6,18 @@ import static io.credflow.testing.oauth.Authorizations.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.credflow.credential.CredentialSecrets;
 import io.credflow.testing.Api;
 import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
-import io.credflow.testing.documents.Credentials;
 import io.credflow.testing.oauth.Authorizations;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeInstagram.Endpoint;
 import io.credflow.testing.oauth.LeakCheck;
 import io.credflow.testing.oauth.RecordedRequest;
+import io.credflow.testing.oauth.RoundTrip;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -52,6 +51,9 @@ class InstagramFlowTest {
   private final Api member = workspace.api();
 
   @RegisterExtension final LeakCheck leaks = new LeakCheck(FakeInstagram.DEFAULT_CLIENT_SECRET);
+
+  /** Start, callback and save as the member; the saved tokens become secrets of the check. */
+  private final RoundTrip trip = RoundTrip.of(server, t, leaks);
 
   @BeforeAll
   static void authClient() {
@@ -101,7 +103,7 @@ class InstagramFlowTest {
                     .GET()));
     assertThat(landed.status()).as(landed.text()).isEqualTo(200);
 
-    Api.Response saved = save("instagram", Map.of("state", state(started)));
+    Api.Response saved = trip.save("instagram", authClient, Map.of("state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     assertThat(saved.attributes().path("type").asText()).isEqualTo("oauth2_instagram");
     assertThat(saved.attributes().path("query").path("name").asText()).isEqualTo("access_token");
@@ -118,7 +120,7 @@ class InstagramFlowTest {
     String longLived = accessQueryValue(saved.id());
     assertThat(instagram.isLongLivedTokenValid(longLived)).isTrue();
     assertThat(instagram.shortLivedTokens()).doesNotContain(longLived);
-    assertThat(storedTokens(saved.id()).accessToken().reveal()).isEqualTo(longLived);
+    assertThat(trip.storedTokens(saved.id()).accessToken().reveal()).isEqualTo(longLived);
     Api.Response me =
         member.send(
             HttpRequest.newBuilder(
@@ -145,7 +147,8 @@ class InstagramFlowTest {
     String code = pasted.substring(0, pasted.length() - 2);
     leaks.secret(code);
 
-    Api.Response saved = save("pasted", Map.of("code", pasted, "state", state(started)));
+    Api.Response saved =
+        trip.save("pasted", authClient, Map.of("code", pasted, "state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     assertThat(instagram.codesWithFragmentPresented()).isZero();
     assertThat(last(Endpoint.TOKEN).params()).containsEntry("code", code);
@@ -160,26 +163,9 @@ class InstagramFlowTest {
   // ---- helpers ----
 
   private Api.Response startAuthorization() {
-    Api.Response started =
-        leaks.seen(member.post(workspace.authorizationsPath(), Authorizations.start(authClient)));
+    Api.Response started = trip.start(authClient, Map.of(), Map.of());
     assertThat(started.status()).as(started.text()).isEqualTo(201);
     return started;
-  }
-
-  private Api.Response save(String name, Map<String, String> body) {
-    Api.Response saved =
-        leaks.seen(workspace.post(Credentials.named(name).authClient(authClient).secrets(body)));
-    if (saved.status() == 201) {
-      storedTokens(saved.id());
-    }
-    return saved;
-  }
-
-  private CredentialSecrets.Tokens storedTokens(String credential) {
-    CredentialSecrets.Tokens tokens = server.storedTokens(t.memberId(), t.workspace(), credential);
-    leaks.secret(tokens.accessToken().reveal());
-    tokens.refreshToken().ifPresent(r -> leaks.secret(r.reveal()));
-    return tokens;
   }
 
   /** The audited release: the token as a query parameter (not recorded: it is where it shows). */

@@ -8,25 +8,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.common.Secret;
-import io.credflow.credential.CredentialSecrets;
 import io.credflow.testing.Api;
 import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
-import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
-import io.credflow.testing.documents.Credentials;
 import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.Authorizations;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.FakeOAuthProvider.TokenFailure;
 import io.credflow.testing.oauth.LeakCheck;
 import io.credflow.testing.oauth.RecordedRequest;
+import io.credflow.testing.oauth.RoundTrip;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -265,7 +262,7 @@ class OAuthSecurityTest {
 
     Api.Response right = reauthenticate(target, state(started));
     assertThat(right.status()).as(right.text()).isEqualTo(200);
-    rememberTokens(h2, t.workspace(), target);
+    trip(h2).storedTokens(target);
   }
 
   private Api.Response reauthenticate(String credential, String state) {
@@ -519,10 +516,7 @@ class OAuthSecurityTest {
 
   private Api.Response startAuthorization(
       Env env, Api api, String ws, Map<String, JsonNode> relationships) {
-    Resource start = Authorizations.start(env.authClient(), Map.of());
-    relationships.forEach(start::relationship);
-    Api.Response started =
-        leaks.seen(api.post(new WorkspaceApi(api, ws).authorizationsPath(), start.build()));
+    Api.Response started = trip(env).as(api, ws).start(env.authClient(), Map.of(), relationships);
     assertThat(started.status()).as(started.text()).isEqualTo(201);
     return started;
   }
@@ -536,17 +530,11 @@ class OAuthSecurityTest {
   }
 
   private Api.Response callback(URI callback, boolean json) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(callback).GET();
-    if (json) {
-      request.header("Accept", "application/json");
-    }
-    return leaks.seen(alice.send(request));
+    return trip(h2).as(alice, t.workspace()).callback(callback, json);
   }
 
   private Api.Response callback(Env env, URI callback) {
-    return leaks.seen(
-        env.member()
-            .send(HttpRequest.newBuilder(callback).header("Accept", "application/json").GET()));
+    return trip(env).callback(callback, true);
   }
 
   /** The callback URL of the H2 server with these parameters. */
@@ -555,30 +543,15 @@ class OAuthSecurityTest {
   }
 
   private Api.Response save(Env env, Api api, String ws, String name, Map<String, String> body) {
-    Api.Response saved =
-        leaks.seen(
-            new WorkspaceApi(api, ws)
-                .post(Credentials.named(name).authClient(env.authClient()).secrets(body)));
-    if (saved.status() == 201) {
-      rememberTokens(env, ws, saved.id());
-    }
-    return saved;
+    return trip(env).as(api, ws).save(name, env.authClient(), body);
   }
 
-  private void rememberTokens(Env env, String ws, String credential) {
-    CredentialSecrets.Tokens tokens = env.server().storedTokens(env.t().memberId(), ws, credential);
-    leaks.secret(tokens.accessToken().reveal());
-    tokens.refreshToken().ifPresent(r -> leaks.secret(r.reveal()));
+  /** The round trip of {@code env}'s member, through this test's leak check. */
+  private RoundTrip trip(Env env) {
+    return new RoundTrip(env.server(), env.member(), env.t().memberId(), env.ws(), leaks);
   }
 
   private RecordedRequest lastCodeExchange() {
-    List<RecordedRequest> exchanges =
-        provider.tokenRequests().stream()
-            .filter(r -> r.grantType().equals("authorization_code"))
-            .toList();
-    assertThat(exchanges).isNotEmpty();
-    RecordedRequest last = exchanges.get(exchanges.size() - 1);
-    last.param("code_verifier").ifPresent(leaks::secret);
-    return last;
+    return trip(h2).lastCodeExchange(provider);
   }
 }
