@@ -45,6 +45,10 @@ class AuthClientApiTest {
   private final World world = credflow.world();
   private final World.Tenancy shared = credflow.tenancy();
 
+  /** A noauth auth-client named "n" for the shared tenancy's component, owner still open. */
+  private final AuthClients.Builder plainForShared =
+      AuthClients.noauth().name("n").components(shared.component());
+
   @BeforeAll
   static void instagramComponent() {
     instagramComponent =
@@ -72,6 +76,11 @@ class AuthClientApiTest {
 
   private static ObjectNode patchDoc(String id, Map<String, Object> attributes) {
     return Resource.of("auth-client").id(id).attributes(attributes).build();
+  }
+
+  /** PATCHes auth-client {@code id}'s {@code attributes} as the global admin. */
+  private static Api.Response patch(String id, Map<String, Object> attributes) {
+    return admin().patch("/v2/auth-clients/" + id, patchDoc(id, attributes));
   }
 
   private static AuthClient stored(String id) {
@@ -288,12 +297,7 @@ class AuthClientApiTest {
 
   @Test
   void createWhenUnknownAttributeThen422AtIt() {
-    ObjectNode doc =
-        AuthClients.noauth()
-            .name("n")
-            .components(shared.component())
-            .tenant(shared.tenant())
-            .build();
+    ObjectNode doc = plainForShared.tenant(shared.tenant()).build();
     ((ObjectNode) doc.at("/data/attributes")).put("colour", "red");
 
     Api.Response r = post(doc);
@@ -318,8 +322,7 @@ class AuthClientApiTest {
             .name("ig")
             .credential("client_id", "ig")
             .credential("client_secret", "s")
-            .components(shared.component())
-            .tenant(shared.tenant())
+            .in(shared)
             .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
@@ -384,12 +387,7 @@ class AuthClientApiTest {
   void createWhenOwnerIsInAnotherTenantThanTheComponentsThen422AtTheOwner() {
     World.Tenancy other = world.tenancy(unique("owner-elsewhere"));
 
-    Api.Response r =
-        AuthClients.noauth()
-            .name("n")
-            .components(shared.component())
-            .contract(other.contract())
-            .post(admin());
+    Api.Response r = plainForShared.contract(other.contract()).post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/contract");
@@ -397,12 +395,7 @@ class AuthClientApiTest {
 
   @Test
   void createWhenTwoOwnersAreNamedThen422() {
-    ObjectNode doc =
-        AuthClients.noauth()
-            .name("n")
-            .components(shared.component())
-            .tenant(shared.tenant())
-            .build();
+    ObjectNode doc = plainForShared.tenant(shared.tenant()).build();
     ((ObjectNode) doc.at("/data/relationships"))
         .set("workspace", Resource.rel("workspace", shared.workspace()));
 
@@ -414,7 +407,7 @@ class AuthClientApiTest {
 
   @Test
   void createWhenNoOwnerThenComponentLevel() {
-    Api.Response r = AuthClients.noauth().name("n").components(shared.component()).post(admin());
+    Api.Response r = plainForShared.post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     assertThat(r.attributes().path("level").asText()).isEqualTo("component");
@@ -426,18 +419,8 @@ class AuthClientApiTest {
   void createWhenCallerIsAWorkspaceMemberThen403() {
     Api member = server.as(shared.memberKey());
 
-    Api.Response atWorkspace =
-        AuthClients.noauth()
-            .name("n")
-            .components(shared.component())
-            .workspace(shared.workspace())
-            .post(member);
-    Api.Response atTenant =
-        AuthClients.noauth()
-            .name("n")
-            .components(shared.component())
-            .tenant(shared.tenant())
-            .post(member);
+    Api.Response atWorkspace = plainForShared.workspace(shared.workspace()).post(member);
+    Api.Response atTenant = plainForShared.tenant(shared.tenant()).post(member);
 
     assertThat(atWorkspace.status()).as(atWorkspace.text()).isEqualTo(403);
     assertThat(atTenant.status()).as(atTenant.text()).isEqualTo(403);
@@ -446,16 +429,12 @@ class AuthClientApiTest {
   @Test
   void createWhenTenantAdminMakesOneForTheirWorkspaceThen201() {
     Api.Response r =
-        server
-            .as(shared.adminKey())
-            .post(
-                "/v2/auth-clients",
-                AuthClients.basic()
-                    .name("b")
-                    .credential("name", "u")
-                    .components(shared.component())
-                    .workspace(shared.workspace())
-                    .build());
+        AuthClients.basic()
+            .name("b")
+            .credential("name", "u")
+            .components(shared.component())
+            .workspace(shared.workspace())
+            .post(server.as(shared.adminKey()));
 
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     assertThat(r.attributes().path("level").asText()).isEqualTo("workspace");
@@ -473,16 +452,14 @@ class AuthClientApiTest {
             .clientId(unique("cid"))
             .clientSecret(clientSecret)
             .name("o")
-            .components(t.component())
-            .tenant(t.tenant())
+            .in(t)
             .post(admin());
     Api.Response key =
         AuthClients.apiKey()
             .name("k")
             .credential("name", "X-Api-Key")
             .credential("value", apiKey)
-            .components(t.component())
-            .tenant(t.tenant())
+            .in(t)
             .post(admin());
 
     Api.Response getOauth = admin().get("/v2/auth-clients/" + oauth.id());
@@ -556,23 +533,12 @@ class AuthClientApiTest {
     World.Tenancy t = world.tenancy(unique("apart"));
     ApiFixtures.Place other = ApiFixtures.place(server, t.tenant(), unique("apart-2"));
     String clientId = unique("apart");
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
     Api.Response first =
-        AuthClients.oauth2()
-            .clientId(clientId)
-            .clientSecret("shh")
-            .name("one")
-            .components(t.component())
-            .workspace(t.workspace())
-            .post(admin());
+        same.name("one").components(t.component()).workspace(t.workspace()).post(admin());
 
     Api.Response second =
-        AuthClients.oauth2()
-            .clientId(clientId)
-            .clientSecret("shh")
-            .name("two")
-            .components(t.component())
-            .workspace(other.workspace())
-            .post(admin());
+        same.name("two").components(t.component()).workspace(other.workspace()).post(admin());
 
     assertThat(first.status()).as(first.text()).isEqualTo(201);
     assertThat(second.status()).as(second.text()).isEqualTo(201);
@@ -583,23 +549,11 @@ class AuthClientApiTest {
   void createWhenSameIdAndSecretAtTenantAndInOneOfItsWorkspacesThenWarning() {
     World.Tenancy t = world.tenancy(unique("nested"));
     String clientId = unique("nested");
-    Api.Response atTenant =
-        AuthClients.oauth2()
-            .clientId(clientId)
-            .clientSecret("shh")
-            .name("tenant-wide")
-            .components(t.component())
-            .tenant(t.tenant())
-            .post(admin());
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
+    Api.Response atTenant = same.name("tenant-wide").in(t).post(admin());
 
     Api.Response inWorkspace =
-        AuthClients.oauth2()
-            .clientId(clientId)
-            .clientSecret("shh")
-            .name("ws")
-            .components(t.component())
-            .workspace(t.workspace())
-            .post(admin());
+        same.name("ws").components(t.component()).workspace(t.workspace()).post(admin());
 
     assertThat(inWorkspace.status()).as(inWorkspace.text()).isEqualTo(201);
     assertThat(inWorkspace.body().at("/meta/warnings/0/auth_client").asText())
@@ -610,22 +564,11 @@ class AuthClientApiTest {
   void createWhenComponentLevelAuthClientSharesIdAndSecretWithAWorkspaceOneThenWarning() {
     World.Tenancy t = world.tenancy(unique("component-level-dup"));
     String clientId = unique("cl");
-    Api.Response componentLevel =
-        AuthClients.oauth2()
-            .clientId(clientId)
-            .clientSecret("shh")
-            .name("cl")
-            .components(t.component())
-            .post(admin());
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
+    Api.Response componentLevel = same.name("cl").components(t.component()).post(admin());
 
     Api.Response inWorkspace =
-        AuthClients.oauth2()
-            .clientId(clientId)
-            .clientSecret("shh")
-            .name("ws")
-            .components(t.component())
-            .workspace(t.workspace())
-            .post(admin());
+        same.name("ws").components(t.component()).workspace(t.workspace()).post(admin());
 
     assertThat(componentLevel.status()).as(componentLevel.text()).isEqualTo(201);
     assertThat(inWorkspace.body().at("/meta/warnings/0/auth_client").asText())
@@ -637,22 +580,10 @@ class AuthClientApiTest {
     World.Tenancy t1 = world.tenancy(unique("tenant-a"));
     World.Tenancy t2 = world.tenancy(unique("tenant-b"));
     String clientId = unique("cross");
-    AuthClients.oauth2()
-        .clientId(clientId)
-        .clientSecret("shh")
-        .name("a")
-        .components(t1.component())
-        .tenant(t1.tenant())
-        .post(admin());
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
+    same.name("a").in(t1).post(admin());
 
-    Api.Response second =
-        AuthClients.oauth2()
-            .clientId(clientId)
-            .clientSecret("shh")
-            .name("b")
-            .components(t2.component())
-            .tenant(t2.tenant())
-            .post(admin());
+    Api.Response second = same.name("b").in(t2).post(admin());
 
     assertThat(second.status()).as(second.text()).isEqualTo(201);
     assertNoWarnings(second);
@@ -713,8 +644,7 @@ class AuthClientApiTest {
             .components(t.component())
             .workspace(t.workspace())
             .create(admin());
-    String tenantWide =
-        AuthClients.noauth().name("t").components(t.component()).tenant(t.tenant()).create(admin());
+    String tenantWide = AuthClients.noauth().name("t").in(t).create(admin());
     Api api = server.as(outsider.apiKey());
 
     Api.Response get = api.get("/v2/auth-clients/" + owned);
@@ -733,12 +663,7 @@ class AuthClientApiTest {
   @Test
   void getWhenAuthClientIsInAnotherTenantThen404() {
     World.Tenancy other = world.tenancy(unique("foreign"));
-    String theirs =
-        AuthClients.noauth()
-            .name("n")
-            .components(other.component())
-            .tenant(other.tenant())
-            .create(admin());
+    String theirs = AuthClients.noauth().name("n").in(other).create(admin());
 
     Api.Response r = server.as(shared.adminKey()).get("/v2/auth-clients/" + theirs);
 
@@ -753,12 +678,7 @@ class AuthClientApiTest {
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("basic", "noauth")), "tenant", t.tenant());
     String basicOnFirst =
-        AuthClients.basic()
-            .name("b1")
-            .credential("name", "u")
-            .components(t.component())
-            .tenant(t.tenant())
-            .create(admin());
+        AuthClients.basic().name("b1").credential("name", "u").in(t).create(admin());
     String noauthOnBoth =
         AuthClients.noauth()
             .name("n")
@@ -817,8 +737,7 @@ class AuthClientApiTest {
   void patchWhenTypeChangesThen422AtType() {
     String id = tenantOwned("basic", Map.of("name", "u")).id();
 
-    Api.Response r =
-        admin().patch("/v2/auth-clients/" + id, patchDoc(id, Map.of("type", "noauth")));
+    Api.Response r = patch(id, Map.of("type", "noauth"));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/attributes/type");
@@ -830,10 +749,7 @@ class AuthClientApiTest {
   void patchWhenTypeIsSentUnchangedThen200() {
     String id = tenantOwned("basic", Map.of("name", "u")).id();
 
-    Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id, patchDoc(id, Map.of("type", "basic", "name", "again")));
+    Api.Response r = patch(id, Map.of("type", "basic", "name", "again"));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(r.attributes().path("name").asText()).isEqualTo("again");
@@ -890,16 +806,13 @@ class AuthClientApiTest {
             Map.entry("auth_uri", "https://other.example.com/authorize"),
             Map.entry("refresh_token_uri", "https://other.example.com/refresh"))) {
       Api.Response r =
-          admin()
-              .patch(
-                  "/v2/auth-clients/" + id,
-                  patchDoc(
-                      id,
-                      Map.of(
-                          "name",
-                          "should not stick",
-                          "credentials",
-                          Map.of(change.getKey(), change.getValue()))));
+          patch(
+              id,
+              Map.of(
+                  "name",
+                  "should not stick",
+                  "credentials",
+                  Map.of(change.getKey(), change.getValue())));
 
       assertThat(r.status()).as(change + ": " + r.text()).isEqualTo(422);
       assertThat(pointers(r))
@@ -919,15 +832,11 @@ class AuthClientApiTest {
     String id = tenantOwned("oauth2", oauth2Credentials(clientId, "s")).id();
 
     Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id,
-                    Map.of(
-                        "credentials",
-                        Map.of(
-                            "client_id", clientId, "token_uri", "https://idp.example.com/token"))));
+        patch(
+            id,
+            Map.of(
+                "credentials",
+                Map.of("client_id", clientId, "token_uri", "https://idp.example.com/token")));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
   }
@@ -938,16 +847,13 @@ class AuthClientApiTest {
     String id = tenantOwned("oauth2", oauth2Credentials(clientId, "kept-secret")).id();
 
     Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id,
-                    Map.of(
-                        "name",
-                        "masked patch",
-                        "credentials",
-                        Map.of("client_secret", MASK, "token_expires_in", 60))));
+        patch(
+            id,
+            Map.of(
+                "name",
+                "masked patch",
+                "credentials",
+                Map.of("client_secret", MASK, "token_expires_in", 60)));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(storedClientSecret(id)).isEqualTo("kept-secret");
@@ -975,22 +881,10 @@ class AuthClientApiTest {
         tenantOwned("oauth2_instagram", Map.of("client_id", unique("ig"), "client_secret", "a"))
             .id();
 
-    Api.Response secret =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("client_secret", "b"))));
-    Api.Response clientId =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("client_id", "other"))));
+    Api.Response secret = patch(id, Map.of("credentials", Map.of("client_secret", "b")));
+    Api.Response clientId = patch(id, Map.of("credentials", Map.of("client_id", "other")));
     Api.Response endpoint =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id, Map.of("credentials", Map.of("exchange_uri", "https://x.example.com/e"))));
+        patch(id, Map.of("credentials", Map.of("exchange_uri", "https://x.example.com/e")));
 
     assertThat(secret.status()).as(secret.text()).isEqualTo(200);
     assertThat(storedClientSecret(id)).isEqualTo("b");
@@ -1004,11 +898,7 @@ class AuthClientApiTest {
   void patchBasicWhenDefaultUserNameChangesThen200() {
     String id = tenantOwned("basic", Map.of("name", "first")).id();
 
-    Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("name", "second"))));
+    Api.Response r = patch(id, Map.of("credentials", Map.of("name", "second")));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(admin().get("/v2/auth-clients/" + id).attributes().at("/credentials/name").asText())
@@ -1020,13 +910,7 @@ class AuthClientApiTest {
     String id = tenantOwned("api_key", Map.of("name", "X-Api-Key", "value", "first-key")).id();
 
     Api.Response rename =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id,
-                    Map.of(
-                        "credentials", Map.of("name", "X-Other", "value", MASK, "in", "query"))));
+        patch(id, Map.of("credentials", Map.of("name", "X-Other", "value", MASK, "in", "query")));
 
     assertThat(rename.status()).as(rename.text()).isEqualTo(200);
     ApiKeySettings afterRename = (ApiKeySettings) stored(id).settings();
@@ -1034,11 +918,7 @@ class AuthClientApiTest {
     assertThat(afterRename.in()).isEqualTo(ApiKeySettings.Placement.QUERY);
     assertThat(afterRename.value().map(Secret::reveal)).contains("first-key");
 
-    Api.Response newValue =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("value", "second-key"))));
+    Api.Response newValue = patch(id, Map.of("credentials", Map.of("value", "second-key")));
 
     assertThat(newValue.status()).as(newValue.text()).isEqualTo(200);
     assertThat(newValue.attributes().at("/credentials/value").asText()).isEqualTo(MASK);
@@ -1050,11 +930,7 @@ class AuthClientApiTest {
   void patchApiKeyWhenNewHeaderNameIsInvalidThen422() {
     String id = tenantOwned("api_key", Map.of("name", "X-Api-Key", "value", "k")).id();
 
-    Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("name", "bad name"))));
+    Api.Response r = patch(id, Map.of("credentials", Map.of("name", "bad name")));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly(CREDENTIALS + "/name");

@@ -106,6 +106,34 @@ class CredentialApiTest {
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A new member of {@code place}'s workspace only. */
+  private Api memberOf(ApiFixtures.Place place) {
+    return server.as(
+        ApiFixtures.person(
+                server,
+                unique("ws2-member") + "@example.com",
+                "workspaces",
+                place.workspace(),
+                "member")
+            .apiKey());
+  }
+
+  /** A component accepting noauth deployed in the tenancy's workspace, not at its tenant. */
+  private String componentOnlyInTheWorkspace() {
+    return ApiFixtures.component(
+        server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+  }
+
+  /** {@code count} credentials of {@code authClient} named {@code prefix0…}; their ids in order. */
+  private static List<String> credentials(
+      WorkspaceApi member, String authClient, String prefix, int count) {
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      made.add(member.create(Credentials.named(prefix + i).authClient(authClient)));
+    }
+    return made;
+  }
+
   private static ObjectNode patchDoc(String id, Map<String, Object> attributes) {
     return Resource.of("credential").id(id).attributes(attributes).build();
   }
@@ -417,16 +445,8 @@ class CredentialApiTest {
   @Test
   void createWhenNamedComponentIsDeployedInAnotherWorkspaceThen404AtComponent() {
     ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
-    ApiFixtures.Person outsider =
-        ApiFixtures.person(
-            server,
-            unique("ws2-member") + "@example.com",
-            "workspaces",
-            elsewhere.workspace(),
-            "member");
-    String inFirstWorkspace =
-        ApiFixtures.component(
-            server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+    Api outsider = memberOf(elsewhere);
+    String inFirstWorkspace = componentOnlyInTheWorkspace();
     String componentLevel =
         AuthClients.noauth()
             .name("both")
@@ -435,7 +455,7 @@ class CredentialApiTest {
     Credentials.Builder doc =
         Credentials.named("c").authClient(componentLevel).component(inFirstWorkspace);
 
-    Api.Response r = doc.post(server.as(outsider.apiKey()), elsewhere.workspace());
+    Api.Response r = doc.post(outsider, elsewhere.workspace());
 
     assertThat(r.status()).as(r.text()).isEqualTo(404);
     assertThat(pointers(r)).containsExactly("/data/relationships/component");
@@ -445,16 +465,8 @@ class CredentialApiTest {
   @Test
   void createWhenTheOnlyLinkedComponentIsDeployedInAnotherWorkspaceThenAuthClientIsNotFound() {
     ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
-    ApiFixtures.Person outsider =
-        ApiFixtures.person(
-            server,
-            unique("ws2-member") + "@example.com",
-            "workspaces",
-            elsewhere.workspace(),
-            "member");
-    String inFirstWorkspace =
-        ApiFixtures.component(
-            server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+    Api outsider = memberOf(elsewhere);
+    String inFirstWorkspace = componentOnlyInTheWorkspace();
     String tenantOwned =
         AuthClients.noauth()
             .name("t")
@@ -463,16 +475,13 @@ class CredentialApiTest {
             .create(server.admin());
 
     Api.Response r =
-        Credentials.named("c")
-            .authClient(tenantOwned)
-            .post(server.as(outsider.apiKey()), elsewhere.workspace());
+        Credentials.named("c").authClient(tenantOwned).post(outsider, elsewhere.workspace());
 
     // The workspace can use none of the auth-client's components, so it cannot use the client.
     assertThat(r.status()).as(r.text()).isEqualTo(404);
     assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
     assertThat(r.text()).doesNotContain(inFirstWorkspace);
-    Api.Response listed =
-        server.as(outsider.apiKey()).get("/v2/auth-clients?workspace_id=" + elsewhere.workspace());
+    Api.Response listed = outsider.get("/v2/auth-clients?workspace_id=" + elsewhere.workspace());
     assertThat(listed.status()).as(listed.text()).isEqualTo(200);
     assertThat(listed.text()).doesNotContain(tenantOwned);
   }
@@ -701,10 +710,7 @@ class CredentialApiTest {
     WorkspaceApi member = w.member(server);
     Api api = member.api();
     String path = member.credentialsPath();
-    List<String> made = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      made.add(member.create(Credentials.named("p" + i).authClient(open)));
-    }
+    List<String> made = credentials(member, open, "p", 5);
     List<Integer> sizes = new ArrayList<>();
 
     List<String> walked = ApiFixtures.walk(api, path + "?page[size]=2", 2, sizes);
@@ -722,10 +728,7 @@ class CredentialApiTest {
     WorkspaceApi member = w.member(server);
     Api api = member.api();
     String path = member.credentialsPath();
-    List<String> made = new ArrayList<>();
-    for (int i = 0; i < 51; i++) {
-      made.add(member.create(Credentials.named("d" + i).authClient(open)));
-    }
+    List<String> made = credentials(member, open, "d", 51);
     List<Integer> sizes = new ArrayList<>();
 
     List<String> walked = ApiFixtures.walk(api, path, 50, sizes);

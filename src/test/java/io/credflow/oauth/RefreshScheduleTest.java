@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongBinaryOperator;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,40 +53,30 @@ class RefreshScheduleTest {
   void nextRefreshWhenOneHourTokenThenDueSixMinutesBeforeExpiryWithinTenPercentJitter() {
     Instant expires = ISSUED.plus(Duration.ofHours(1));
     // margin = 10% of 3600 s = 360 s; jitter ±36 s.
-    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(324));
-    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(396));
-    assertWithinBounds(expires, Duration.ofSeconds(324), Duration.ofSeconds(396));
+    assertMargin(expires, Duration.ofSeconds(324), Duration.ofSeconds(396));
   }
 
   @Test
   void nextRefreshWhenFiveMinuteTokenThenMarginIsClampedToSixtySecondsBeforeJitter() {
     Instant expires = ISSUED.plus(Duration.ofMinutes(5));
     // 10% of 300 s is 30 s, below the 60 s floor; jitter ±6 s.
-    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(54));
-    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minusSeconds(66));
-    assertWithinBounds(expires, Duration.ofSeconds(54), Duration.ofSeconds(66));
+    assertMargin(expires, Duration.ofSeconds(54), Duration.ofSeconds(66));
   }
 
   @Test
   void nextRefreshWhenSixtyDayTokenThenDueSixDaysBeforeExpiryWithinTenPercentJitter() {
     Instant expires = ISSUED.plus(Duration.ofDays(60));
     // 10% of 60 days is 6 days (under the 7-day cap); jitter ±0.6 days.
-    Duration smallest = Duration.ofHours(129).plusMinutes(36);
-    Duration largest = Duration.ofHours(158).plusMinutes(24);
-    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(smallest));
-    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(largest));
-    assertWithinBounds(expires, smallest, largest);
+    assertMargin(
+        expires, Duration.ofHours(129).plusMinutes(36), Duration.ofHours(158).plusMinutes(24));
   }
 
   @Test
   void nextRefreshWhenHundredDayTokenThenMarginIsCappedAtSevenDaysBeforeJitter() {
     Instant expires = ISSUED.plus(Duration.ofDays(100));
     // 10% of 100 days is 10 days, over the 7-day cap; jitter ±0.7 days.
-    Duration smallest = Duration.ofHours(151).plusMinutes(12);
-    Duration largest = Duration.ofHours(184).plusMinutes(48);
-    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(smallest));
-    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(largest));
-    assertWithinBounds(expires, smallest, largest);
+    assertMargin(
+        expires, Duration.ofHours(151).plusMinutes(12), Duration.ofHours(184).plusMinutes(48));
   }
 
   @Test
@@ -334,6 +325,16 @@ class RefreshScheduleTest {
         .orElseThrow();
   }
 
+  /**
+   * The lowest draw refreshes {@code smallest} before {@code expires}, the highest {@code largest}
+   * before, and many draws of the real random source fall in between.
+   */
+  private static void assertMargin(Instant expires, Duration smallest, Duration largest) {
+    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(smallest));
+    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(largest));
+    assertWithinBounds(expires, smallest, largest);
+  }
+
   /** Many draws from the real (secure) random source all fall inside the jittered margin. */
   private static void assertWithinBounds(Instant expires, Duration minMargin, Duration maxMargin) {
     RefreshPolicy policy = RefreshPolicy.defaults();
@@ -345,21 +346,15 @@ class RefreshScheduleTest {
 
   /** A random source that always draws the lowest value: the smallest margin. */
   private static RandomGenerator lowest() {
-    return new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        return 0;
-      }
-
-      @Override
-      public long nextLong(long origin, long bound) {
-        return origin;
-      }
-    };
+    return drawing((origin, bound) -> origin);
   }
 
   /** A random source that always draws the highest value: the largest margin. */
   private static RandomGenerator highest() {
+    return drawing((origin, bound) -> bound - 1);
+  }
+
+  private static RandomGenerator drawing(LongBinaryOperator pick) {
     return new RandomGenerator() {
       @Override
       public long nextLong() {
@@ -368,7 +363,7 @@ class RefreshScheduleTest {
 
       @Override
       public long nextLong(long origin, long bound) {
-        return bound - 1;
+        return pick.applyAsLong(origin, bound);
       }
     };
   }

@@ -40,8 +40,7 @@ class RevocationTest {
 
   @Test
   void deleteWhenAuthClientHasRevocationUriThenTheRefreshTokenIsRevokedWithBasicClientAuth() {
-    String authClient =
-        credflow.oauth2Client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     String refresh = tokens.refreshToken().orElseThrow();
     String id = member.importTokens(authClient, tokens, LIFETIME);
@@ -102,8 +101,7 @@ class RevocationTest {
 
   @Test
   void deleteWhenTokensWereRotatedThenTheCurrentRefreshTokenIsTheOneRevoked() {
-    String authClient =
-        credflow.oauth2Client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     String id = member.importTokens(authClient, tokens, LIFETIME);
     assertThat(member.refresh(id).status()).isEqualTo(200);
@@ -121,8 +119,7 @@ class RevocationTest {
   @Test
   void deleteWhenCredentialHasNoRefreshTokenThenItsAccessTokenIsRevoked() {
     provider.issueRefreshTokens(false);
-    String authClient =
-        credflow.oauth2Client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     String id = member.importTokens(authClient, tokens, LIFETIME);
 
@@ -156,8 +153,7 @@ class RevocationTest {
 
   @Test
   void deleteWhenClientSecretIsRefusedAtRevocationThenTheCredentialIsPurgedAnyway() {
-    String authClient =
-        credflow.oauth2Client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     String id = member.importTokens(authClient, tokens, LIFETIME);
     var doc =
@@ -219,6 +215,11 @@ class RevocationTest {
     clock.advance(Duration.ofSeconds(LIFETIME * 2));
     server.runDueRefreshes();
     assertThat(provider.tokenRequestCount()).isEqualTo(before);
+  }
+
+  /** An auth-client with the provider's {@code revocation_uri}. */
+  private String revocable() {
+    return credflow.oauth2Client(Map.of("revocation_uri", provider.revocationUri().toString()));
   }
 
   private static String form(String value) {
