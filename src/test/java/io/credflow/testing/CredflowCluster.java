@@ -30,7 +30,8 @@ public final class CredflowCluster implements AutoCloseable {
   }
 
   /**
-   * Starts {@code size} nodes on a fresh PostgreSQL database, all reading time from {@code clock}.
+   * Starts {@code size} nodes on a fresh PostgreSQL database, all reading time from {@code clock};
+   * on a {@link SettableClock} they run no refresh poller (see {@link TestServer#DRIVEN_BY_HAND}).
    */
   public static CredflowCluster postgres(int size, Clock clock) {
     return postgres(size, clock, config -> {});
@@ -74,6 +75,9 @@ public final class CredflowCluster implements AutoCloseable {
       config.adminApiKey(TestServer.ADMIN_KEY);
     } else {
       config.keyset(keyset().toString());
+    }
+    if (clock instanceof SettableClock) {
+      TestServer.DRIVEN_BY_HAND.accept(config);
     }
     customize.accept(config);
     nodes.add(Credflow.start(config.build(), clock));

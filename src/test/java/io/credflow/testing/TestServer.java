@@ -21,10 +21,10 @@ import java.util.stream.Stream;
  * A real Credflow server on a free port with its own H2 file database (or a fresh PostgreSQL
  * database) and keyset, torn down by {@link #close()}.
  *
- * <p>A server started with {@link #DRIVEN_BY_HAND} runs no background refresh poller: nothing is
- * refreshed on schedule until the test calls {@link #runDueRefreshes()}, the way db-scheduler's
- * {@code ManualScheduler} runs due executions only when told to. Tests that move a clock use it, so
- * that no poller races the clock moves and nothing has to be waited for.
+ * <p>A server started with {@link #DRIVEN_BY_HAND} (every server on a {@link SettableClock}) runs
+ * no background refresh poller: nothing is refreshed on schedule until the test calls {@link
+ * #runDueRefreshes()}, the way db-scheduler's {@code ManualScheduler} runs due executions only when
+ * told to. So no poller races the clock moves of a test, and nothing has to be waited for.
  */
 public final class TestServer implements AutoCloseable {
   /** The bootstrap global admin's API key in every test server. */
@@ -73,7 +73,10 @@ public final class TestServer implements AutoCloseable {
 
   /**
    * A server whose clock, waits and jitter come from {@code timing} (e.g. {@link
-   * ManualTime#timing()}, so that retries and backoff move a clock instead of sleeping).
+   * ManualTime#timing()}, so that retries and backoff move a clock instead of sleeping). On a
+   * {@link SettableClock} it is {@link #DRIVEN_BY_HAND}: a test that moves the clock runs due
+   * refreshes itself, and a poller waiting through a sleeper that moves the clock would move it on
+   * its own ({@code customize} may still turn the poller on).
    */
   public static TestServer start(
       boolean postgres, Timing timing, Consumer<Config.Builder> customize) {
@@ -92,6 +95,9 @@ public final class TestServer implements AutoCloseable {
             .allowPrivateNetwork(true);
     if (pg != null) {
       config.dbUrl(pg).dbUser(PostgresDatabases.USER);
+    }
+    if (timing.clock() instanceof SettableClock) {
+      DRIVEN_BY_HAND.accept(config);
     }
     customize.accept(config);
     return new TestServer(Credflow.start(config.build(), timing), dir, pg);
