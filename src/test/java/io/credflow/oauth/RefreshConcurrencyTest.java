@@ -2,7 +2,6 @@ package io.credflow.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.Credflow;
 import io.credflow.common.Timing;
 import io.credflow.testing.Api;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -232,7 +230,7 @@ class RefreshConcurrencyTest {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Api.Response> refresh = executor.submit(() -> member.refresh(id));
       awaitTokenRequests(1);
-      Api.Response saved = member.patch(id, tokensPatch(id, reauthenticated));
+      Api.Response saved = member.replaceTokens(id, reauthenticated, LIFETIME);
       assertThat(saved.status()).as(saved.text()).isEqualTo(200);
       Api.Response r = refresh.get();
       assertThat(r.status()).as(r.text()).isEqualTo(200);
@@ -264,19 +262,6 @@ class RefreshConcurrencyTest {
       Thread.sleep(5);
     }
     assertThat(provider.tokenRequestCount()).isEqualTo(count);
-  }
-
-  /** A PATCH of a credential's tokens. */
-  private static ObjectNode tokensPatch(String id, FakeOAuthProvider.Tokens tokens) {
-    return Resource.of("credential")
-        .id(id)
-        .attribute(
-            "credentials",
-            Map.of(
-                "access_token", tokens.accessToken(),
-                "refresh_token", tokens.refreshToken().orElseThrow(),
-                "expires_in", LIFETIME))
-        .build();
   }
 
   /** Reads {@code path} 400 times over 20 connections: the JIT and the connection pool warm up. */

@@ -87,17 +87,7 @@ class RefreshFailureTest {
 
     // A person brings new tokens (as a re-authentication would).
     FakeOAuthProvider.Tokens fresh = provider.issueTokens("read");
-    ObjectNode doc =
-        Resource.of("credential")
-            .id(id)
-            .attribute(
-                "credentials",
-                Map.of(
-                    "access_token", fresh.accessToken(),
-                    "refresh_token", fresh.refreshToken().orElseThrow(),
-                    "expires_in", LIFETIME))
-            .build();
-    Api.Response updated = member.patch(id, doc);
+    Api.Response updated = member.replaceTokens(id, fresh, LIFETIME);
     assertThat(updated.status()).as(updated.text()).isEqualTo(200);
     assertThat(updated.attributes().path("state").asText()).isEqualTo("ready");
     assertThat(updated.attributes().path("error").isNull()).isTrue();

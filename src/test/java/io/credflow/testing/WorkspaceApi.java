@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.testing.documents.Credentials;
+import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One workspace's credentials and events, as one caller ({@code api}): the paths, and the calls
@@ -80,6 +82,25 @@ public record WorkspaceApi(Api api, String workspace) {
 
   public Api.Response patch(String credential, ObjectNode doc) {
     return api.patch(credentialPath(credential), doc);
+  }
+
+  /**
+   * PATCHes the credential's tokens to {@code tokens} (refresh token included), as a person who
+   * authenticated again would bring them.
+   */
+  public Api.Response replaceTokens(
+      String credential, FakeOAuthProvider.Tokens tokens, long expiresInSeconds) {
+    return patch(
+        credential,
+        Resource.of("credential")
+            .id(credential)
+            .attribute(
+                "credentials",
+                Map.of(
+                    "access_token", tokens.accessToken(),
+                    "refresh_token", tokens.refreshToken().orElseThrow(),
+                    "expires_in", expiresInSeconds))
+            .build());
   }
 
   public Api.Response delete(String credential) {
