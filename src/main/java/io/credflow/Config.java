@@ -30,7 +30,8 @@ public record Config(
     Optional<Secret> adminApiKey,
     boolean demo,
     boolean publicUrlSet,
-    HostResolver hostResolver) {
+    HostResolver hostResolver,
+    boolean refreshPoller) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -65,6 +66,7 @@ public record Config(
     private String adminApiKey;
     private boolean demo;
     private HostResolver hostResolver = HostResolver.SYSTEM;
+    private boolean refreshPoller = true;
 
     public Builder host(String v) {
       host = v;
@@ -136,6 +138,16 @@ public record Config(
      */
     public Builder hostResolver(HostResolver v) {
       hostResolver = java.util.Objects.requireNonNull(v, "hostResolver");
+      return this;
+    }
+
+    /**
+     * Whether the refresh scheduler polls in the background (default: yes). Off, due refreshes run
+     * only when {@code RefreshScheduler.runDueNow()} is called: for tests that move a clock and
+     * drive the scheduler by hand; deliberately no flag.
+     */
+    public Builder refreshPoller(boolean v) {
+      refreshPoller = v;
       return this;
     }
 
@@ -229,7 +241,8 @@ public record Config(
           admin,
           demo,
           blank(publicUrl) != null,
-          hostResolver);
+          hostResolver,
+          refreshPoller);
     }
 
     private static String blank(String s) {

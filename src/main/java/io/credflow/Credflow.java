@@ -211,13 +211,15 @@ public final class Credflow implements AutoCloseable {
       }
       RefreshScheduler scheduler =
           new RefreshScheduler(
-                  schedule,
-                  refresher,
-                  timing,
-                  RefreshScheduler.DEFAULT_POLL,
-                  RefreshScheduler.DEFAULT_CONCURRENCY,
-                  RefreshScheduler.DEFAULT_BATCH)
-              .start();
+              schedule,
+              refresher,
+              timing,
+              RefreshScheduler.DEFAULT_POLL,
+              RefreshScheduler.DEFAULT_CONCURRENCY,
+              RefreshScheduler.DEFAULT_BATCH);
+      if (config.refreshPoller()) {
+        scheduler.start();
+      }
       return new Credflow(
           config,
           database,

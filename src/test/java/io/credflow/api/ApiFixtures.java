@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Components;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,9 +32,10 @@ final class ApiFixtures {
   /**
    * The server of one test class: H2, or PostgreSQL when the system property {@code
    * credflow.test.db} is {@code postgres} (e.g. {@code ./mvnw test -Dcredflow.test.db=postgres}).
+   * New classes register {@link CredflowExtension#configuredDatabase()} instead.
    */
   static TestServer server() {
-    return "postgres".equals(System.getProperty("credflow.test.db"))
+    return "postgres".equals(System.getProperty(CredflowExtension.DATABASE_PROPERTY))
         ? TestServer.postgres()
         : TestServer.h2();
   }
@@ -56,27 +60,8 @@ final class ApiFixtures {
 
   /** Makes another contract and workspace in {@code tenant}, as the global admin. */
   static Place place(TestServer server, String tenant, String label) {
-    String contract =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/contracts",
-                    World.doc(
-                        "contract",
-                        Map.of("name", label + " contract"),
-                        Map.of("tenant", World.rel("tenant", tenant)))));
-    String workspace =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/workspaces",
-                    World.doc(
-                        "workspace",
-                        Map.of("name", label + " workspace"),
-                        Map.of("contract", World.rel("contract", contract)))));
-    return new Place(contract, workspace);
+    String contract = World.contract(server.admin(), tenant, label + " contract");
+    return new Place(contract, World.workspace(server.admin(), contract, label + " workspace"));
   }
 
   /** A user with {@code role} at a level; returns the user's id and API key. */
@@ -86,21 +71,17 @@ final class ApiFixtures {
       TestServer server, String email, String levelPlural, String levelId, String role) {
     Api.Response user = new World(server).user(email);
     World.member(server.admin(), levelPlural, levelId, user.id(), role);
-    return new Person(user.id(), user.body().path("meta").path("api_key").asText());
+    return new Person(user.id(), World.apiKey(user));
   }
 
   /** A component document deployed at {@code level} ("tenant" or "workspace"). */
   static ObjectNode componentDoc(String name, Object descriptor, String level, String levelId) {
-    return World.doc(
-        "component",
-        Map.of("name", name, "descriptor", descriptor),
-        Map.of(level, World.rel(level, levelId)));
+    return Components.named(name, descriptor).at(level, levelId).build();
   }
 
   /** Deploys a component with {@code descriptor} as the global admin; returns its id. */
   static String component(TestServer server, Object descriptor, String level, String levelId) {
-    return World.created(
-        server.admin().post("/v2/components", componentDoc("C", descriptor, level, levelId)));
+    return Components.named("C", descriptor).at(level, levelId).create(server.admin());
   }
 
   /** A descriptor accepting {@code types} with the OAuthFieldView and two scopes. */
@@ -123,32 +104,7 @@ final class ApiFixtures {
     return Map.of("title", "plain", "authClientTypes", types);
   }
 
-  /** An auth-client document with the given owner ({@code null} for component level). */
-  static ObjectNode authClientDoc(
-      String type,
-      String name,
-      Object credentials,
-      List<String> components,
-      String ownerLevel,
-      String ownerId) {
-    ObjectNode doc =
-        World.doc(
-            "auth-client",
-            Map.of("type", type, "name", name, "credentials", credentials),
-            ownerLevel == null ? Map.of() : Map.of(ownerLevel, World.rel(ownerLevel, ownerId)));
-    ObjectNode data = (ObjectNode) doc.get("data");
-    ObjectNode rels =
-        data.has("relationships")
-            ? (ObjectNode) data.get("relationships")
-            : data.putObject("relationships");
-    var array = rels.putObject("components").putArray("data");
-    for (String c : components) {
-      array.addObject().put("type", "component").put("id", c);
-    }
-    return doc;
-  }
-
-  /** oauth2 credentials with real-looking endpoints. */
+  /** oauth2 credentials with real-looking endpoints that are never called. */
   static Map<String, Object> oauth2Credentials(String clientId, String secret) {
     return Map.of(
         "client_id",
@@ -156,9 +112,9 @@ final class ApiFixtures {
         "client_secret",
         secret,
         "auth_uri",
-        "https://idp.example.com/authorize",
+        AuthClients.EXAMPLE_AUTH_URI,
         "token_uri",
-        "https://idp.example.com/token");
+        AuthClients.EXAMPLE_TOKEN_URI);
   }
 
   /** The source.pointer of every error of a response. */

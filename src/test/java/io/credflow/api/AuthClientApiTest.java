@@ -1,6 +1,5 @@
 package io.credflow.api;
 
-import static io.credflow.api.ApiFixtures.authClientDoc;
 import static io.credflow.api.ApiFixtures.fixture;
 import static io.credflow.api.ApiFixtures.ids;
 import static io.credflow.api.ApiFixtures.oauth2Credentials;
@@ -16,51 +15,50 @@ import io.credflow.authclient.InstagramSettings;
 import io.credflow.authclient.OAuth2Settings;
 import io.credflow.common.Secret;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.TestServer;
+import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Components;
+import io.credflow.testing.documents.Credentials;
+import io.credflow.testing.documents.Resource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthClientApiTest {
   private static final String CREDENTIALS = "/data/attributes/credentials";
   private static final String MASK = "********";
 
-  private static TestServer server;
-  private static World world;
-  private static World.Tenancy shared;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.configuredDatabase().tenancy("authclients");
 
   /** A component of the shared tenant that accepts oauth2_instagram (OAuthFieldView + scopes). */
   private static String instagramComponent;
 
-  @BeforeAll
-  static void start() {
-    server = ApiFixtures.server();
-    world = new World(server);
-    shared = world.tenancy("authclients");
-    instagramComponent =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/components",
-                    ApiFixtures.componentDoc(
-                        "Instagram",
-                        fixture("component-instagram.json"),
-                        "tenant",
-                        shared.tenant())));
-  }
+  private final TestServer server = credflow.server();
+  private final World world = credflow.world();
+  private final World.Tenancy shared = credflow.tenancy();
 
-  @AfterAll
-  static void stop() {
-    server.close();
+  /** A noauth auth-client named "n" for the shared tenancy's component, owner still open. */
+  private final AuthClients.Builder plainForShared =
+      AuthClients.noauth().name("n").components(shared.component());
+
+  @BeforeAll
+  static void instagramComponent() {
+    instagramComponent =
+        Components.named("Instagram", fixture("component-instagram.json"))
+            .tenant(credflow.tenancy().tenant())
+            .create(credflow.admin());
   }
 
   private static Api admin() {
-    return server.admin();
+    return credflow.admin();
   }
 
   private static Api.Response post(ObjectNode doc) {
@@ -68,24 +66,25 @@ class AuthClientApiTest {
   }
 
   private static Api.Response tenantOwned(String type, Object credentials) {
-    return post(
-        authClientDoc(
-            type,
-            type + " client",
-            credentials,
-            List.of(type.equals("oauth2_instagram") ? instagramComponent : shared.component()),
-            "tenant",
-            shared.tenant()));
+    World.Tenancy shared = credflow.tenancy();
+    return AuthClients.of(type)
+        .credentialsAsGiven(credentials)
+        .components(type.equals("oauth2_instagram") ? instagramComponent : shared.component())
+        .tenant(shared.tenant())
+        .post(admin());
   }
 
   private static ObjectNode patchDoc(String id, Map<String, Object> attributes) {
-    ObjectNode doc = World.doc("auth-client", attributes, Map.of());
-    ((ObjectNode) doc.get("data")).put("id", id);
-    return doc;
+    return Resource.of("auth-client").id(id).attributes(attributes).build();
+  }
+
+  /** PATCHes auth-client {@code id}'s {@code attributes} as the global admin. */
+  private static Api.Response patch(String id, Map<String, Object> attributes) {
+    return admin().patch("/v2/auth-clients/" + id, patchDoc(id, attributes));
   }
 
   private static AuthClient stored(String id) {
-    return server.credflow().services().authClients().findUnchecked(id).orElseThrow();
+    return credflow.server().credflow().services().authClients().findUnchecked(id).orElseThrow();
   }
 
   private static String storedClientSecret(String id) {
@@ -298,9 +297,7 @@ class AuthClientApiTest {
 
   @Test
   void createWhenUnknownAttributeThen422AtIt() {
-    ObjectNode doc =
-        authClientDoc(
-            "noauth", "n", Map.of(), List.of(shared.component()), "tenant", shared.tenant());
+    ObjectNode doc = plainForShared.tenant(shared.tenant()).build();
     ((ObjectNode) doc.at("/data/attributes")).put("colour", "red");
 
     Api.Response r = post(doc);
@@ -321,14 +318,12 @@ class AuthClientApiTest {
   @Test
   void createWhenComponentDoesNotAcceptTypeThen422NamesTheComponentAndItsTypes() {
     Api.Response r =
-        post(
-            authClientDoc(
-                "oauth2_instagram",
-                "ig",
-                Map.of("client_id", "ig", "client_secret", "s"),
-                List.of(shared.component()),
-                "tenant",
-                shared.tenant()));
+        AuthClients.instagram()
+            .name("ig")
+            .credential("client_id", "ig")
+            .credential("client_secret", "s")
+            .in(shared)
+            .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/components/data/0");
@@ -343,14 +338,12 @@ class AuthClientApiTest {
   @Test
   void createWhenSecondOfTwoComponentsDoesNotAcceptTypeThen422AtThatComponent() {
     Api.Response r =
-        post(
-            authClientDoc(
-                "basic",
-                "b",
-                Map.of("name", "u"),
-                List.of(shared.component(), instagramComponent),
-                "tenant",
-                shared.tenant()));
+        AuthClients.basic()
+            .name("b")
+            .credential("name", "u")
+            .components(shared.component(), instagramComponent)
+            .tenant(shared.tenant())
+            .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/components/data/1");
@@ -362,11 +355,11 @@ class AuthClientApiTest {
   @Test
   void createWhenComponentsAreMissingOrEmptyThen422() {
     ObjectNode missing =
-        World.doc(
-            "auth-client",
-            Map.of("type", "noauth", "name", "n", "credentials", Map.of()),
-            Map.of("tenant", World.rel("tenant", shared.tenant())));
-    ObjectNode empty = authClientDoc("noauth", "n", Map.of(), List.of(), "tenant", shared.tenant());
+        Resource.of("auth-client")
+            .attributes(Map.of("type", "noauth", "name", "n", "credentials", Map.of()))
+            .relationship("tenant", "tenant", shared.tenant())
+            .build();
+    ObjectNode empty = AuthClients.noauth().name("n").tenant(shared.tenant()).build();
 
     Api.Response r1 = post(missing);
     Api.Response r2 = post(empty);
@@ -382,14 +375,11 @@ class AuthClientApiTest {
   @Test
   void createWhenAComponentIsListedTwiceThen422AtTheRepeat() {
     Api.Response r =
-        post(
-            authClientDoc(
-                "noauth",
-                "n",
-                Map.of(),
-                List.of(shared.component(), shared.component()),
-                "tenant",
-                shared.tenant()));
+        AuthClients.noauth()
+            .name("n")
+            .components(shared.component(), shared.component())
+            .tenant(shared.tenant())
+            .post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/components/data/1");
@@ -399,15 +389,7 @@ class AuthClientApiTest {
   void createWhenOwnerIsInAnotherTenantThanTheComponentsThen422AtTheOwner() {
     World.Tenancy other = world.tenancy(unique("owner-elsewhere"));
 
-    Api.Response r =
-        post(
-            authClientDoc(
-                "noauth",
-                "n",
-                Map.of(),
-                List.of(shared.component()),
-                "contract",
-                other.contract()));
+    Api.Response r = plainForShared.contract(other.contract()).post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/contract");
@@ -415,11 +397,9 @@ class AuthClientApiTest {
 
   @Test
   void createWhenTwoOwnersAreNamedThen422() {
-    ObjectNode doc =
-        authClientDoc(
-            "noauth", "n", Map.of(), List.of(shared.component()), "tenant", shared.tenant());
+    ObjectNode doc = plainForShared.tenant(shared.tenant()).build();
     ((ObjectNode) doc.at("/data/relationships"))
-        .set("workspace", World.rel("workspace", shared.workspace()));
+        .set("workspace", Resource.rel("workspace", shared.workspace()));
 
     Api.Response r = post(doc);
 
@@ -429,8 +409,7 @@ class AuthClientApiTest {
 
   @Test
   void createWhenNoOwnerThenComponentLevel() {
-    Api.Response r =
-        post(authClientDoc("noauth", "n", Map.of(), List.of(shared.component()), null, null));
+    Api.Response r = plainForShared.post(admin());
 
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     assertThat(r.attributes().path("level").asText()).isEqualTo("component");
@@ -442,21 +421,8 @@ class AuthClientApiTest {
   void createWhenCallerIsAWorkspaceMemberThen403() {
     Api member = server.as(shared.memberKey());
 
-    Api.Response atWorkspace =
-        member.post(
-            "/v2/auth-clients",
-            authClientDoc(
-                "noauth",
-                "n",
-                Map.of(),
-                List.of(shared.component()),
-                "workspace",
-                shared.workspace()));
-    Api.Response atTenant =
-        member.post(
-            "/v2/auth-clients",
-            authClientDoc(
-                "noauth", "n", Map.of(), List.of(shared.component()), "tenant", shared.tenant()));
+    Api.Response atWorkspace = plainForShared.workspace(shared.workspace()).post(member);
+    Api.Response atTenant = plainForShared.tenant(shared.tenant()).post(member);
 
     assertThat(atWorkspace.status()).as(atWorkspace.text()).isEqualTo(403);
     assertThat(atTenant.status()).as(atTenant.text()).isEqualTo(403);
@@ -465,17 +431,12 @@ class AuthClientApiTest {
   @Test
   void createWhenTenantAdminMakesOneForTheirWorkspaceThen201() {
     Api.Response r =
-        server
-            .as(shared.adminKey())
-            .post(
-                "/v2/auth-clients",
-                authClientDoc(
-                    "basic",
-                    "b",
-                    Map.of("name", "u"),
-                    List.of(shared.component()),
-                    "workspace",
-                    shared.workspace()));
+        AuthClients.basic()
+            .name("b")
+            .credential("name", "u")
+            .components(shared.component())
+            .workspace(shared.workspace())
+            .post(server.as(shared.adminKey()));
 
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     assertThat(r.attributes().path("level").asText()).isEqualTo("workspace");
@@ -489,23 +450,19 @@ class AuthClientApiTest {
     String clientSecret = "client-secret-" + unique("zz");
     String apiKey = "shared-api-key-" + unique("zz");
     Api.Response oauth =
-        post(
-            authClientDoc(
-                "oauth2",
-                "o",
-                oauth2Credentials(unique("cid"), clientSecret),
-                List.of(t.component()),
-                "tenant",
-                t.tenant()));
+        AuthClients.oauth2()
+            .clientId(unique("cid"))
+            .clientSecret(clientSecret)
+            .name("o")
+            .in(t)
+            .post(admin());
     Api.Response key =
-        post(
-            authClientDoc(
-                "api_key",
-                "k",
-                Map.of("name", "X-Api-Key", "value", apiKey),
-                List.of(t.component()),
-                "tenant",
-                t.tenant()));
+        AuthClients.apiKey()
+            .name("k")
+            .credential("name", "X-Api-Key")
+            .credential("value", apiKey)
+            .in(t)
+            .post(admin());
 
     Api.Response getOauth = admin().get("/v2/auth-clients/" + oauth.id());
     Api.Response getKey = admin().get("/v2/auth-clients/" + key.id());
@@ -578,25 +535,12 @@ class AuthClientApiTest {
     World.Tenancy t = world.tenancy(unique("apart"));
     ApiFixtures.Place other = ApiFixtures.place(server, t.tenant(), unique("apart-2"));
     String clientId = unique("apart");
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
     Api.Response first =
-        post(
-            authClientDoc(
-                "oauth2",
-                "one",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                t.workspace()));
+        same.name("one").components(t.component()).workspace(t.workspace()).post(admin());
 
     Api.Response second =
-        post(
-            authClientDoc(
-                "oauth2",
-                "two",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                other.workspace()));
+        same.name("two").components(t.component()).workspace(other.workspace()).post(admin());
 
     assertThat(first.status()).as(first.text()).isEqualTo(201);
     assertThat(second.status()).as(second.text()).isEqualTo(201);
@@ -607,25 +551,11 @@ class AuthClientApiTest {
   void createWhenSameIdAndSecretAtTenantAndInOneOfItsWorkspacesThenWarning() {
     World.Tenancy t = world.tenancy(unique("nested"));
     String clientId = unique("nested");
-    Api.Response atTenant =
-        post(
-            authClientDoc(
-                "oauth2",
-                "tenant-wide",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "tenant",
-                t.tenant()));
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
+    Api.Response atTenant = same.name("tenant-wide").in(t).post(admin());
 
     Api.Response inWorkspace =
-        post(
-            authClientDoc(
-                "oauth2",
-                "ws",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                t.workspace()));
+        same.name("ws").components(t.component()).workspace(t.workspace()).post(admin());
 
     assertThat(inWorkspace.status()).as(inWorkspace.text()).isEqualTo(201);
     assertThat(inWorkspace.body().at("/meta/warnings/0/auth_client").asText())
@@ -636,25 +566,11 @@ class AuthClientApiTest {
   void createWhenComponentLevelAuthClientSharesIdAndSecretWithAWorkspaceOneThenWarning() {
     World.Tenancy t = world.tenancy(unique("component-level-dup"));
     String clientId = unique("cl");
-    Api.Response componentLevel =
-        post(
-            authClientDoc(
-                "oauth2",
-                "cl",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                null,
-                null));
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
+    Api.Response componentLevel = same.name("cl").components(t.component()).post(admin());
 
     Api.Response inWorkspace =
-        post(
-            authClientDoc(
-                "oauth2",
-                "ws",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t.component()),
-                "workspace",
-                t.workspace()));
+        same.name("ws").components(t.component()).workspace(t.workspace()).post(admin());
 
     assertThat(componentLevel.status()).as(componentLevel.text()).isEqualTo(201);
     assertThat(inWorkspace.body().at("/meta/warnings/0/auth_client").asText())
@@ -666,24 +582,10 @@ class AuthClientApiTest {
     World.Tenancy t1 = world.tenancy(unique("tenant-a"));
     World.Tenancy t2 = world.tenancy(unique("tenant-b"));
     String clientId = unique("cross");
-    post(
-        authClientDoc(
-            "oauth2",
-            "a",
-            oauth2Credentials(clientId, "shh"),
-            List.of(t1.component()),
-            "tenant",
-            t1.tenant()));
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("shh");
+    same.name("a").in(t1).post(admin());
 
-    Api.Response second =
-        post(
-            authClientDoc(
-                "oauth2",
-                "b",
-                oauth2Credentials(clientId, "shh"),
-                List.of(t2.component()),
-                "tenant",
-                t2.tenant()));
+    Api.Response second = same.name("b").in(t2).post(admin());
 
     assertThat(second.status()).as(second.text()).isEqualTo(201);
     assertNoWarnings(second);
@@ -700,19 +602,16 @@ class AuthClientApiTest {
             server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
     List<String> c = List.of(t.component());
     String tenantLevel =
-        World.created(post(authClientDoc("noauth", "t", Map.of(), c, "tenant", t.tenant())));
+        AuthClients.noauth().name("t").components(c).tenant(t.tenant()).create(admin());
     String contractLevel =
-        World.created(post(authClientDoc("noauth", "c", Map.of(), c, "contract", t.contract())));
+        AuthClients.noauth().name("c").components(c).contract(t.contract()).create(admin());
     String workspaceLevel =
-        World.created(post(authClientDoc("noauth", "w", Map.of(), c, "workspace", t.workspace())));
-    String componentLevel =
-        World.created(post(authClientDoc("noauth", "cl", Map.of(), c, null, null)));
+        AuthClients.noauth().name("w").components(c).workspace(t.workspace()).create(admin());
+    String componentLevel = AuthClients.noauth().name("cl").components(c).create(admin());
     String workspaceComponentLevel =
-        World.created(
-            post(authClientDoc("noauth", "wcl", Map.of(), List.of(wsComponent), null, null)));
+        AuthClients.noauth().name("wcl").components(wsComponent).create(admin());
     String otherWorkspaceLevel =
-        World.created(
-            post(authClientDoc("noauth", "w2", Map.of(), c, "workspace", other.workspace())));
+        AuthClients.noauth().name("w2").components(c).workspace(other.workspace()).create(admin());
 
     Api.Response fromFirst = admin().get("/v2/auth-clients?workspace_id=" + t.workspace());
     Api.Response fromSecond = admin().get("/v2/auth-clients?workspace_id=" + other.workspace());
@@ -742,15 +641,12 @@ class AuthClientApiTest {
             other.workspace(),
             "member");
     String owned =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth", "w", Map.of(), List.of(t.component()), "workspace", t.workspace())));
-    String tenantWide =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth", "t", Map.of(), List.of(t.component()), "tenant", t.tenant())));
+        AuthClients.noauth()
+            .name("w")
+            .components(t.component())
+            .workspace(t.workspace())
+            .create(admin());
+    String tenantWide = AuthClients.noauth().name("t").in(t).create(admin());
     Api api = server.as(outsider.apiKey());
 
     Api.Response get = api.get("/v2/auth-clients/" + owned);
@@ -769,16 +665,7 @@ class AuthClientApiTest {
   @Test
   void getWhenAuthClientIsInAnotherTenantThen404() {
     World.Tenancy other = world.tenancy(unique("foreign"));
-    String theirs =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth",
-                    "n",
-                    Map.of(),
-                    List.of(other.component()),
-                    "tenant",
-                    other.tenant())));
+    String theirs = AuthClients.noauth().name("n").in(other).create(admin());
 
     Api.Response r = server.as(shared.adminKey()).get("/v2/auth-clients/" + theirs);
 
@@ -793,35 +680,20 @@ class AuthClientApiTest {
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("basic", "noauth")), "tenant", t.tenant());
     String basicOnFirst =
-        World.created(
-            post(
-                authClientDoc(
-                    "basic",
-                    "b1",
-                    Map.of("name", "u"),
-                    List.of(t.component()),
-                    "tenant",
-                    t.tenant())));
+        AuthClients.basic().name("b1").credential("name", "u").in(t).create(admin());
     String noauthOnBoth =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth",
-                    "n",
-                    Map.of(),
-                    List.of(t.component(), secondComponent),
-                    "tenant",
-                    t.tenant())));
+        AuthClients.noauth()
+            .name("n")
+            .components(t.component(), secondComponent)
+            .tenant(t.tenant())
+            .create(admin());
     String basicOnSecond =
-        World.created(
-            post(
-                authClientDoc(
-                    "basic",
-                    "b2",
-                    Map.of("name", "u"),
-                    List.of(secondComponent),
-                    "tenant",
-                    t.tenant())));
+        AuthClients.basic()
+            .name("b2")
+            .credential("name", "u")
+            .components(secondComponent)
+            .tenant(t.tenant())
+            .create(admin());
     String base = "/v2/auth-clients?workspace_id=" + t.workspace();
 
     assertThat(ids(admin().get(base))).containsExactly(basicOnFirst, noauthOnBoth, basicOnSecond);
@@ -849,7 +721,7 @@ class AuthClientApiTest {
     World.Tenancy t = world.tenancy(unique("ac-pages"));
     List<String> made = new java.util.ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      made.add(world.authClient(admin(), t.tenant(), t.component(), "noauth", Map.of()));
+      made.add(AuthClients.noauth().in(t).create(admin()));
     }
     List<Integer> sizes = new java.util.ArrayList<>();
 
@@ -867,8 +739,7 @@ class AuthClientApiTest {
   void patchWhenTypeChangesThen422AtType() {
     String id = tenantOwned("basic", Map.of("name", "u")).id();
 
-    Api.Response r =
-        admin().patch("/v2/auth-clients/" + id, patchDoc(id, Map.of("type", "noauth")));
+    Api.Response r = patch(id, Map.of("type", "noauth"));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/attributes/type");
@@ -880,10 +751,7 @@ class AuthClientApiTest {
   void patchWhenTypeIsSentUnchangedThen200() {
     String id = tenantOwned("basic", Map.of("name", "u")).id();
 
-    Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id, patchDoc(id, Map.of("type", "basic", "name", "again")));
+    Api.Response r = patch(id, Map.of("type", "basic", "name", "again"));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(r.attributes().path("name").asText()).isEqualTo("again");
@@ -896,11 +764,10 @@ class AuthClientApiTest {
             server, ApiFixtures.plainDescriptor(List.of("oauth2")), "tenant", shared.tenant());
     String id = tenantOwned("oauth2", oauth2Credentials(unique("cid"), "old-secret")).id();
     ObjectNode doc =
-        patchDoc(
-            id,
-            Map.of(
-                "name",
-                "renamed",
+        Resource.of("auth-client")
+            .id(id)
+            .attribute("name", "renamed")
+            .attribute(
                 "credentials",
                 Map.of(
                     "client_secret",
@@ -908,11 +775,9 @@ class AuthClientApiTest {
                     "token_expires_in",
                     7200,
                     "scopes",
-                    List.of("a", "b"))));
-    ObjectNode rels = ((ObjectNode) doc.get("data")).putObject("relationships");
-    var comps = rels.putObject("components").putArray("data");
-    comps.addObject().put("type", "component").put("id", shared.component());
-    comps.addObject().put("type", "component").put("id", secondComponent);
+                    List.of("a", "b")))
+            .relationship("components", "component", List.of(shared.component(), secondComponent))
+            .build();
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -943,16 +808,13 @@ class AuthClientApiTest {
             Map.entry("auth_uri", "https://other.example.com/authorize"),
             Map.entry("refresh_token_uri", "https://other.example.com/refresh"))) {
       Api.Response r =
-          admin()
-              .patch(
-                  "/v2/auth-clients/" + id,
-                  patchDoc(
-                      id,
-                      Map.of(
-                          "name",
-                          "should not stick",
-                          "credentials",
-                          Map.of(change.getKey(), change.getValue()))));
+          patch(
+              id,
+              Map.of(
+                  "name",
+                  "should not stick",
+                  "credentials",
+                  Map.of(change.getKey(), change.getValue())));
 
       assertThat(r.status()).as(change + ": " + r.text()).isEqualTo(422);
       assertThat(pointers(r))
@@ -972,15 +834,11 @@ class AuthClientApiTest {
     String id = tenantOwned("oauth2", oauth2Credentials(clientId, "s")).id();
 
     Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id,
-                    Map.of(
-                        "credentials",
-                        Map.of(
-                            "client_id", clientId, "token_uri", "https://idp.example.com/token"))));
+        patch(
+            id,
+            Map.of(
+                "credentials",
+                Map.of("client_id", clientId, "token_uri", "https://idp.example.com/token")));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
   }
@@ -991,16 +849,13 @@ class AuthClientApiTest {
     String id = tenantOwned("oauth2", oauth2Credentials(clientId, "kept-secret")).id();
 
     Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id,
-                    Map.of(
-                        "name",
-                        "masked patch",
-                        "credentials",
-                        Map.of("client_secret", MASK, "token_expires_in", 60))));
+        patch(
+            id,
+            Map.of(
+                "name",
+                "masked patch",
+                "credentials",
+                Map.of("client_secret", MASK, "token_expires_in", 60)));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(storedClientSecret(id)).isEqualTo("kept-secret");
@@ -1014,8 +869,7 @@ class AuthClientApiTest {
   void patchOAuth2WhenTheWholeReadCredentialsAreSentBackThen200AndSecretKept() {
     String id = tenantOwned("oauth2", oauth2Credentials(unique("roundtrip"), "rt-secret")).id();
     JsonNode read = admin().get("/v2/auth-clients/" + id).attributes().path("credentials");
-    ObjectNode doc = World.doc("auth-client", Map.of("credentials", read), Map.of());
-    ((ObjectNode) doc.get("data")).put("id", id);
+    ObjectNode doc = patchDoc(id, Map.of("credentials", read));
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -1029,22 +883,10 @@ class AuthClientApiTest {
         tenantOwned("oauth2_instagram", Map.of("client_id", unique("ig"), "client_secret", "a"))
             .id();
 
-    Api.Response secret =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("client_secret", "b"))));
-    Api.Response clientId =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("client_id", "other"))));
+    Api.Response secret = patch(id, Map.of("credentials", Map.of("client_secret", "b")));
+    Api.Response clientId = patch(id, Map.of("credentials", Map.of("client_id", "other")));
     Api.Response endpoint =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id, Map.of("credentials", Map.of("exchange_uri", "https://x.example.com/e"))));
+        patch(id, Map.of("credentials", Map.of("exchange_uri", "https://x.example.com/e")));
 
     assertThat(secret.status()).as(secret.text()).isEqualTo(200);
     assertThat(storedClientSecret(id)).isEqualTo("b");
@@ -1058,11 +900,7 @@ class AuthClientApiTest {
   void patchBasicWhenDefaultUserNameChangesThen200() {
     String id = tenantOwned("basic", Map.of("name", "first")).id();
 
-    Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("name", "second"))));
+    Api.Response r = patch(id, Map.of("credentials", Map.of("name", "second")));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(admin().get("/v2/auth-clients/" + id).attributes().at("/credentials/name").asText())
@@ -1074,13 +912,7 @@ class AuthClientApiTest {
     String id = tenantOwned("api_key", Map.of("name", "X-Api-Key", "value", "first-key")).id();
 
     Api.Response rename =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(
-                    id,
-                    Map.of(
-                        "credentials", Map.of("name", "X-Other", "value", MASK, "in", "query"))));
+        patch(id, Map.of("credentials", Map.of("name", "X-Other", "value", MASK, "in", "query")));
 
     assertThat(rename.status()).as(rename.text()).isEqualTo(200);
     ApiKeySettings afterRename = (ApiKeySettings) stored(id).settings();
@@ -1088,11 +920,7 @@ class AuthClientApiTest {
     assertThat(afterRename.in()).isEqualTo(ApiKeySettings.Placement.QUERY);
     assertThat(afterRename.value().map(Secret::reveal)).contains("first-key");
 
-    Api.Response newValue =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("value", "second-key"))));
+    Api.Response newValue = patch(id, Map.of("credentials", Map.of("value", "second-key")));
 
     assertThat(newValue.status()).as(newValue.text()).isEqualTo(200);
     assertThat(newValue.attributes().at("/credentials/value").asText()).isEqualTo(MASK);
@@ -1104,11 +932,7 @@ class AuthClientApiTest {
   void patchApiKeyWhenNewHeaderNameIsInvalidThen422() {
     String id = tenantOwned("api_key", Map.of("name", "X-Api-Key", "value", "k")).id();
 
-    Api.Response r =
-        admin()
-            .patch(
-                "/v2/auth-clients/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("name", "bad name"))));
+    Api.Response r = patch(id, Map.of("credentials", Map.of("name", "bad name")));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly(CREDENTIALS + "/name");
@@ -1117,14 +941,11 @@ class AuthClientApiTest {
   @Test
   void patchWhenNewComponentDoesNotAcceptTheTypeThen422() {
     String id = tenantOwned("basic", Map.of("name", "u")).id();
-    ObjectNode doc = patchDoc(id, Map.of());
-    ((ObjectNode) doc.get("data"))
-        .putObject("relationships")
-        .putObject("components")
-        .putArray("data")
-        .addObject()
-        .put("type", "component")
-        .put("id", instagramComponent);
+    ObjectNode doc =
+        Resource.of("auth-client")
+            .id(id)
+            .relationship("components", "component", List.of(instagramComponent))
+            .build();
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -1152,30 +973,17 @@ class AuthClientApiTest {
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("noauth")), "tenant", t.tenant());
     String id =
-        World.created(
-            post(
-                authClientDoc(
-                    "noauth",
-                    "n",
-                    Map.of(),
-                    List.of(t.component(), second),
-                    "tenant",
-                    t.tenant())));
-    ObjectNode credential = World.credentialDoc("c", id, Map.of());
-    ((ObjectNode) credential.at("/data/relationships"))
-        .set("component", World.rel("component", second));
-    World.created(
-        server
-            .as(t.memberKey())
-            .post("/v2/workspaces/" + t.workspace() + "/credentials", credential));
-    ObjectNode doc = patchDoc(id, Map.of());
-    ((ObjectNode) doc.get("data"))
-        .putObject("relationships")
-        .putObject("components")
-        .putArray("data")
-        .addObject()
-        .put("type", "component")
-        .put("id", t.component());
+        AuthClients.noauth()
+            .name("n")
+            .components(t.component(), second)
+            .tenant(t.tenant())
+            .create(admin());
+    t.member(server).create(Credentials.named("c").authClient(id).component(second));
+    ObjectNode doc =
+        Resource.of("auth-client")
+            .id(id)
+            .relationship("components", "component", List.of(t.component()))
+            .build();
 
     Api.Response r = admin().patch("/v2/auth-clients/" + id, doc);
 
@@ -1202,11 +1010,9 @@ class AuthClientApiTest {
   @Test
   void deleteWhenACredentialUsesItThen409AndAfterTheCredentialIsGoneThen204() {
     World.Tenancy t = world.tenancy(unique("ac-delete"));
-    String id = world.authClient(admin(), t.tenant(), t.component(), "noauth", Map.of());
-    String credentials = "/v2/workspaces/" + t.workspace() + "/credentials";
-    String credential =
-        World.created(
-            server.as(t.memberKey()).post(credentials, World.credentialDoc("c", id, Map.of())));
+    String id = AuthClients.noauth().in(t).create(admin());
+    WorkspaceApi member = t.member(server);
+    String credential = member.create(Credentials.named("c").authClient(id));
 
     Api.Response refused = admin().delete("/v2/auth-clients/" + id);
 
@@ -1214,8 +1020,7 @@ class AuthClientApiTest {
     assertThat(refused.error().path("code").asText()).isEqualTo("auth_client_in_use");
     assertThat(admin().get("/v2/auth-clients/" + id).status()).isEqualTo(200);
 
-    assertThat(server.as(t.memberKey()).delete(credentials + "/" + credential).status())
-        .isEqualTo(204);
+    assertThat(member.delete(credential).status()).isEqualTo(204);
     Api.Response deleted = admin().delete("/v2/auth-clients/" + id);
 
     assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);

@@ -1,8 +1,6 @@
 package io.credflow.api;
 
-import static io.credflow.api.ApiFixtures.authClientDoc;
 import static io.credflow.api.ApiFixtures.ids;
-import static io.credflow.api.ApiFixtures.oauth2Credentials;
 import static io.credflow.api.ApiFixtures.pointers;
 import static io.credflow.api.ApiFixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.credential.AuditLog;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.TestServer;
+import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Credentials;
+import io.credflow.testing.documents.Resource;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,18 +24,18 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CredentialApiTest {
   private static final String CREDENTIALS = "/data/attributes/credentials";
   private static final String MASK = "********";
 
-  private static TestServer server;
-  private static World world;
-  private static World.Tenancy t;
-  private static String base;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.configuredDatabase().tenancy("credentials");
+
   private static String noauth;
   private static String basic;
   private static String apiKeyShared;
@@ -40,54 +43,58 @@ class CredentialApiTest {
   private static String apiKeyQuery;
   private static String oauth2;
 
+  private final TestServer server = credflow.server();
+  private final World world = credflow.world();
+  private final World.Tenancy t = credflow.tenancy();
+  private final WorkspaceApi workspace = credflow.member();
+  private final String base = workspace.credentialsPath();
+
   @BeforeAll
-  static void start() {
-    server = ApiFixtures.server();
-    world = new World(server);
-    t = world.tenancy("credentials");
-    base = "/v2/workspaces/" + t.workspace() + "/credentials";
-    Api admin = server.admin();
-    noauth = world.authClient(admin, t.tenant(), t.component(), "noauth", Map.of());
-    basic = world.authClient(admin, t.tenant(), t.component(), "basic", Map.of("name", "svc-user"));
+  static void authClients() {
+    World.Tenancy t = credflow.tenancy();
+    Api admin = credflow.admin();
+    noauth = AuthClients.noauth().in(t).create(admin);
+    basic = AuthClients.basic().credential("name", "svc-user").in(t).create(admin);
     apiKeyShared =
-        world.authClient(
-            admin,
-            t.tenant(),
-            t.component(),
-            "api_key",
-            Map.of("name", "X-Api-Key", "value", "shared-key-123"));
-    apiKeyOwn =
-        world.authClient(admin, t.tenant(), t.component(), "api_key", Map.of("name", "X-Own-Key"));
+        AuthClients.apiKey()
+            .credential("name", "X-Api-Key")
+            .credential("value", "shared-key-123")
+            .in(t)
+            .create(admin);
+    apiKeyOwn = AuthClients.apiKey().credential("name", "X-Own-Key").in(t).create(admin);
     apiKeyQuery =
-        world.authClient(
-            admin, t.tenant(), t.component(), "api_key", Map.of("name", "api_key", "in", "query"));
-    Map<String, Object> oauth = new java.util.HashMap<>(oauth2Credentials("cred-cid", "cred-s"));
-    oauth.put("token_expires_in", 18000);
-    oauth2 = world.authClient(admin, t.tenant(), t.component(), "oauth2", oauth);
+        AuthClients.apiKey()
+            .credential("name", "api_key")
+            .credential("in", "query")
+            .in(t)
+            .create(admin);
+    oauth2 =
+        AuthClients.oauth2()
+            .clientId("cred-cid")
+            .clientSecret("cred-s")
+            .credential("token_expires_in", 18000)
+            .in(t)
+            .create(admin);
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
+  private Api member() {
+    return workspace.api();
   }
 
-  private static Api member() {
-    return server.as(t.memberKey());
+  private Api.Response create(String name, String authClient, Object credentials) {
+    return workspace.post(
+        Credentials.named(name).authClient(authClient).secretsAsGiven(credentials));
   }
 
-  private static Api.Response create(String name, String authClient, Object credentials) {
-    return member().post(base, World.credentialDoc(name, authClient, credentials));
-  }
-
-  private static String created(String authClient, Object credentials) {
+  private String created(String authClient, Object credentials) {
     return World.created(create(unique("cred"), authClient, credentials));
   }
 
-  private static Api.Response access(Api api, String id, String query) {
+  private Api.Response access(Api api, String id, String query) {
     return api.post(base + "/" + id + "/access" + query, "");
   }
 
-  private static JsonNode accessHeader(String id) {
+  private JsonNode accessHeader(String id) {
     Api.Response r = access(member(), id, "");
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     return r.attributes().path("header");
@@ -99,13 +106,39 @@ class CredentialApiTest {
             .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static ObjectNode patchDoc(String id, Map<String, Object> attributes) {
-    ObjectNode doc = World.doc("credential", attributes, Map.of());
-    ((ObjectNode) doc.get("data")).put("id", id);
-    return doc;
+  /** A new member of {@code place}'s workspace only. */
+  private Api memberOf(ApiFixtures.Place place) {
+    return server.as(
+        ApiFixtures.person(
+                server,
+                unique("ws2-member") + "@example.com",
+                "workspaces",
+                place.workspace(),
+                "member")
+            .apiKey());
   }
 
-  private static long version(String id) {
+  /** A component accepting noauth deployed in the tenancy's workspace, not at its tenant. */
+  private String componentOnlyInTheWorkspace() {
+    return ApiFixtures.component(
+        server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+  }
+
+  /** {@code count} credentials of {@code authClient} named {@code prefix0…}; their ids in order. */
+  private static List<String> credentials(
+      WorkspaceApi member, String authClient, String prefix, int count) {
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      made.add(member.create(Credentials.named(prefix + i).authClient(authClient)));
+    }
+    return made;
+  }
+
+  private static ObjectNode patchDoc(String id, Map<String, Object> attributes) {
+    return Resource.of("credential").id(id).attributes(attributes).build();
+  }
+
+  private long version(String id) {
     return server
         .credflow()
         .database()
@@ -138,7 +171,7 @@ class CredentialApiTest {
     JsonNode rels = r.data().path("relationships");
     assertThat(rels.at("/auth_client/data/id").asText()).isEqualTo(noauth);
     assertThat(rels.at("/component/data/id").asText()).isEqualTo(t.component());
-    assertThat(member().get(base + "/" + r.id()).status()).isEqualTo(200);
+    assertThat(workspace.get(r.id()).status()).isEqualTo(200);
   }
 
   @Test
@@ -149,9 +182,9 @@ class CredentialApiTest {
     JsonNode header = r.attributes().path("header");
     assertThat(header.path("name").asText()).isEqualTo("Authorization");
     assertThat(header.path("value").asText()).isEqualTo("Basic " + MASK);
-    Api.Response read = member().get(base + "/" + r.id());
+    Api.Response read = workspace.get(r.id());
     assertThat(read.attributes().at("/header/value").asText()).isEqualTo("Basic " + MASK);
-    for (Api.Response each : List.of(r, read, member().get(base))) {
+    for (Api.Response each : List.of(r, read, workspace.list())) {
       assertThat(each.text())
           .doesNotContain("pw-basic-1")
           .doesNotContain(basicValue("svc-user", "pw-basic-1").substring(6));
@@ -188,8 +221,7 @@ class CredentialApiTest {
 
   @Test
   void createBasicWhenNeitherCredentialNorAuthClientNamesAUserThen422AtUsername() {
-    String nameless =
-        world.authClient(server.admin(), t.tenant(), t.component(), "basic", Map.of());
+    String nameless = AuthClients.basic().in(t).create(server.admin());
 
     Api.Response r = create("b", nameless, Map.of("password", "pw"));
 
@@ -215,7 +247,7 @@ class CredentialApiTest {
     String id = created(apiKeyShared, Map.of());
 
     assertThat(accessHeader(id).path("value").asText()).isEqualTo("shared-key-123");
-    assertThat(member().get(base + "/" + id).text()).doesNotContain("shared-key-123");
+    assertThat(workspace.get(id).text()).doesNotContain("shared-key-123");
   }
 
   @Test
@@ -306,18 +338,13 @@ class CredentialApiTest {
             "tenant",
             t.tenant());
     String ig =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/auth-clients",
-                    authClientDoc(
-                        "oauth2_instagram",
-                        "ig",
-                        Map.of("client_id", unique("ig"), "client_secret", "s"),
-                        List.of(component),
-                        "tenant",
-                        t.tenant())));
+        AuthClients.instagram()
+            .name("ig")
+            .credential("client_id", unique("ig"))
+            .credential("client_secret", "s")
+            .components(component)
+            .tenant(t.tenant())
+            .create(server.admin());
 
     Api.Response r = create("ig", ig, Map.of("access_token", "ig-token", "expires_in", 5184000));
 
@@ -360,8 +387,8 @@ class CredentialApiTest {
   void readsWhenGetAndListThenNoAuditRecordIsWritten() {
     String id = created(basic, Map.of("password", "pw"));
 
-    member().get(base + "/" + id);
-    member().get(base);
+    workspace.get(id);
+    workspace.list();
 
     assertThat(server.credflow().services().audit().ofCredential(id)).isEmpty();
   }
@@ -394,27 +421,17 @@ class CredentialApiTest {
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("noauth")), "tenant", t.tenant());
     String twoComponents =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/auth-clients",
-                    authClientDoc(
-                        "noauth",
-                        "two",
-                        Map.of(),
-                        List.of(t.component(), second),
-                        "tenant",
-                        t.tenant())));
+        AuthClients.noauth()
+            .name("two")
+            .components(t.component(), second)
+            .tenant(t.tenant())
+            .create(server.admin());
 
     Api.Response missing = create("c", twoComponents, Map.of());
-    ObjectNode notLinked = World.credentialDoc("c", twoComponents, Map.of());
-    ((ObjectNode) notLinked.at("/data/relationships"))
-        .set("component", World.rel("component", third));
-    Api.Response notLinkedResponse = member().post(base, notLinked);
-    ObjectNode named = World.credentialDoc("c", twoComponents, Map.of());
-    ((ObjectNode) named.at("/data/relationships")).set("component", World.rel("component", second));
-    Api.Response namedResponse = member().post(base, named);
+    Api.Response notLinkedResponse =
+        workspace.post(Credentials.named("c").authClient(twoComponents).component(third));
+    Api.Response namedResponse =
+        workspace.post(Credentials.named("c").authClient(twoComponents).component(second));
 
     assertThat(missing.status()).as(missing.text()).isEqualTo(422);
     assertThat(pointers(missing)).containsExactly("/data/relationships/component");
@@ -428,41 +445,21 @@ class CredentialApiTest {
   @Test
   void createWhenNamedComponentIsDeployedInAnotherWorkspaceThen404AtComponent() {
     ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
-    ApiFixtures.Person outsider =
-        ApiFixtures.person(
-            server,
-            unique("ws2-member") + "@example.com",
-            "workspaces",
-            elsewhere.workspace(),
-            "member");
-    String inFirstWorkspace =
-        ApiFixtures.component(
-            server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+    Api outsider = memberOf(elsewhere);
+    String inFirstWorkspace = componentOnlyInTheWorkspace();
     String componentLevel =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/auth-clients",
-                    authClientDoc(
-                        "noauth",
-                        "both",
-                        Map.of(),
-                        List.of(t.component(), inFirstWorkspace),
-                        null,
-                        null)));
-    ObjectNode doc = World.credentialDoc("c", componentLevel, Map.of());
-    ((ObjectNode) doc.at("/data/relationships"))
-        .set("component", World.rel("component", inFirstWorkspace));
+        AuthClients.noauth()
+            .name("both")
+            .components(t.component(), inFirstWorkspace)
+            .create(server.admin());
+    Credentials.Builder doc =
+        Credentials.named("c").authClient(componentLevel).component(inFirstWorkspace);
 
-    Api.Response r =
-        server
-            .as(outsider.apiKey())
-            .post("/v2/workspaces/" + elsewhere.workspace() + "/credentials", doc);
+    Api.Response r = doc.post(outsider, elsewhere.workspace());
 
     assertThat(r.status()).as(r.text()).isEqualTo(404);
     assertThat(pointers(r)).containsExactly("/data/relationships/component");
-    assertThat(member().post(base, doc).status()).isEqualTo(201);
+    assertThat(workspace.post(doc).status()).isEqualTo(201);
   }
 
   @Test
@@ -508,48 +505,30 @@ class CredentialApiTest {
   @Test
   void createWhenTheOnlyLinkedComponentIsDeployedInAnotherWorkspaceThenAuthClientIsNotFound() {
     ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("other-ws"));
-    ApiFixtures.Person outsider =
-        ApiFixtures.person(
-            server,
-            unique("ws2-member") + "@example.com",
-            "workspaces",
-            elsewhere.workspace(),
-            "member");
-    String inFirstWorkspace =
-        ApiFixtures.component(
-            server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
+    Api outsider = memberOf(elsewhere);
+    String inFirstWorkspace = componentOnlyInTheWorkspace();
     String tenantOwned =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/auth-clients",
-                    authClientDoc(
-                        "noauth", "t", Map.of(), List.of(inFirstWorkspace), "tenant", t.tenant())));
+        AuthClients.noauth()
+            .name("t")
+            .components(inFirstWorkspace)
+            .tenant(t.tenant())
+            .create(server.admin());
 
     Api.Response r =
-        server
-            .as(outsider.apiKey())
-            .post(
-                "/v2/workspaces/" + elsewhere.workspace() + "/credentials",
-                World.credentialDoc("c", tenantOwned, Map.of()));
+        Credentials.named("c").authClient(tenantOwned).post(outsider, elsewhere.workspace());
 
     // The workspace can use none of the auth-client's components, so it cannot use the client.
     assertThat(r.status()).as(r.text()).isEqualTo(404);
     assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
     assertThat(r.text()).doesNotContain(inFirstWorkspace);
-    Api.Response listed =
-        server.as(outsider.apiKey()).get("/v2/auth-clients?workspace_id=" + elsewhere.workspace());
+    Api.Response listed = outsider.get("/v2/auth-clients?workspace_id=" + elsewhere.workspace());
     assertThat(listed.status()).as(listed.text()).isEqualTo(200);
     assertThat(listed.text()).doesNotContain(tenantOwned);
   }
 
   @Test
   void createWhenAuthClientIsMissingThen422AtAuthClient() {
-    ObjectNode doc =
-        World.doc("credential", Map.of("name", "c", "credentials", Map.of()), Map.of());
-
-    Api.Response r = member().post(base, doc);
+    Api.Response r = workspace.post(Credentials.named("c"));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
@@ -559,21 +538,13 @@ class CredentialApiTest {
   void createWhenAuthClientIsNotUsableFromTheWorkspaceThen404WithPointer() {
     ApiFixtures.Place elsewhere = ApiFixtures.place(server, t.tenant(), unique("elsewhere"));
     String ownedElsewhere =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/auth-clients",
-                    authClientDoc(
-                        "noauth",
-                        "elsewhere",
-                        Map.of(),
-                        List.of(t.component()),
-                        "workspace",
-                        elsewhere.workspace())));
+        AuthClients.noauth()
+            .name("elsewhere")
+            .components(t.component())
+            .workspace(elsewhere.workspace())
+            .create(server.admin());
     World.Tenancy other = world.tenancy(unique("cred-foreign"));
-    String foreign =
-        world.authClient(server.admin(), other.tenant(), other.component(), "noauth", Map.of());
+    String foreign = AuthClients.noauth().in(other).create(server.admin());
 
     for (String authClient : List.of(ownedElsewhere, foreign, "0123456789abcdef01234567")) {
       Api.Response r = create("c", authClient, Map.of());
@@ -587,11 +558,7 @@ class CredentialApiTest {
   void createWhenWorkspaceIsNotTheCallersThen404() {
     World.Tenancy other = world.tenancy(unique("not-mine"));
 
-    Api.Response r =
-        member()
-            .post(
-                "/v2/workspaces/" + other.workspace() + "/credentials",
-                World.credentialDoc("c", noauth, Map.of()));
+    Api.Response r = Credentials.named("c").authClient(noauth).post(member(), other.workspace());
 
     assertThat(r.status()).as(r.text()).isEqualTo(404);
   }
@@ -599,28 +566,26 @@ class CredentialApiTest {
   @Test
   void patchAuthClientWhenSharedApiKeyIsRemovedWhileCredentialsUseItThen409AndReadsStillWork() {
     String authClient =
-        world.authClient(
-            server.admin(),
-            t.tenant(),
-            t.component(),
-            "api_key",
-            Map.of("name", "X-Shared", "value", "only-shared"));
+        AuthClients.apiKey()
+            .credential("name", "X-Shared")
+            .credential("value", "only-shared")
+            .in(t)
+            .create(server.admin());
     String id = created(authClient, Map.of());
     ObjectNode removal =
-        World.doc(
-            "auth-client",
-            Map.of("credentials", java.util.Collections.singletonMap("value", null)),
-            Map.of());
-    ((ObjectNode) removal.get("data")).put("id", authClient);
+        Resource.of("auth-client")
+            .id(authClient)
+            .attribute("credentials", java.util.Collections.singletonMap("value", null))
+            .build();
 
     Api.Response patch = server.admin().patch("/v2/auth-clients/" + authClient, removal);
 
     assertThat(patch.status()).as(patch.text()).isEqualTo(409);
     assertThat(patch.error().path("source").path("pointer").asText())
         .isEqualTo(CREDENTIALS + "/value");
-    Api.Response read = member().get(base + "/" + id);
+    Api.Response read = workspace.get(id);
     assertThat(read.status()).as(read.text()).isEqualTo(200);
-    assertThat(member().get(base).status()).isEqualTo(200);
+    assertThat(workspace.list().status()).isEqualTo(200);
     assertThat(accessHeader(id).path("value").asText()).isEqualTo("only-shared");
   }
 
@@ -633,10 +598,8 @@ class CredentialApiTest {
     long versionBefore = version(id);
 
     Api.Response r =
-        member()
-            .patch(
-                base + "/" + id,
-                patchDoc(id, Map.of("name", "after", "credentials", Map.of("password", "new-pw"))));
+        workspace.patch(
+            id, patchDoc(id, Map.of("name", "after", "credentials", Map.of("password", "new-pw"))));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(r.attributes().path("name").asText()).isEqualTo("after");
@@ -645,7 +608,7 @@ class CredentialApiTest {
     assertThat(version(id)).isGreaterThan(versionBefore);
     assertThat(instant(r.attributes().path("updated_at")))
         .isAfter(instant(made.attributes().path("updated_at")));
-    assertThat(member().get(base + "/" + id).attributes().path("name").asText()).isEqualTo("after");
+    assertThat(workspace.get(id).attributes().path("name").asText()).isEqualTo("after");
     assertThat(accessHeader(id).path("value").asText()).isEqualTo(basicValue("bob", "new-pw"));
   }
 
@@ -653,7 +616,7 @@ class CredentialApiTest {
   void patchWhenOnlyNameThenSecretIsUntouched() {
     String id = created(apiKeyShared, Map.of("value", "keep-me"));
 
-    Api.Response r = member().patch(base + "/" + id, patchDoc(id, Map.of("name", "renamed")));
+    Api.Response r = workspace.patch(id, patchDoc(id, Map.of("name", "renamed")));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(accessHeader(id).path("value").asText()).isEqualTo("keep-me");
@@ -665,15 +628,13 @@ class CredentialApiTest {
     Instant before = Instant.now();
 
     Api.Response r =
-        member()
-            .patch(
-                base + "/" + id,
-                patchDoc(
-                    id,
-                    Map.of(
-                        "credentials",
-                        Map.of(
-                            "access_token", "second", "refresh_token", "r2", "expires_in", 7200))));
+        workspace.patch(
+            id,
+            patchDoc(
+                id,
+                Map.of(
+                    "credentials",
+                    Map.of("access_token", "second", "refresh_token", "r2", "expires_in", 7200))));
 
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(r.attributes().path("has_refresh_token").asBoolean()).isTrue();
@@ -687,10 +648,8 @@ class CredentialApiTest {
     String id = created(basic, Map.of("password", "still-this"));
 
     Api.Response r =
-        member()
-            .patch(
-                base + "/" + id,
-                patchDoc(id, Map.of("credentials", Map.of("password", "x", "username", "a:b"))));
+        workspace.patch(
+            id, patchDoc(id, Map.of("credentials", Map.of("password", "x", "username", "a:b"))));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly(CREDENTIALS + "/username");
@@ -701,17 +660,18 @@ class CredentialApiTest {
   @Test
   void patchWhenAuthClientRelationshipIsSentThen422AndTheAuthClientStays() {
     String id = created(noauth, Map.of());
-    ObjectNode doc = patchDoc(id, Map.of("name", "x"));
-    ((ObjectNode) doc.get("data"))
-        .putObject("relationships")
-        .set("auth_client", World.rel("auth-client", basic));
+    ObjectNode doc =
+        Resource.of("credential")
+            .id(id)
+            .attribute("name", "x")
+            .relationship("auth_client", "auth-client", basic)
+            .build();
 
-    Api.Response r = member().patch(base + "/" + id, doc);
+    Api.Response r = workspace.patch(id, doc);
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly("/data/relationships/auth_client");
-    assertThat(
-            member().get(base + "/" + id).data().at("/relationships/auth_client/data/id").asText())
+    assertThat(workspace.get(id).data().at("/relationships/auth_client/data/id").asText())
         .isEqualTo(noauth);
   }
 
@@ -738,15 +698,14 @@ class CredentialApiTest {
     assertThat(readByOther.attributes().path("name").asText()).isNotEqualTo("hijacked");
     assertThat(access(other, id, "").status()).isEqualTo(200);
 
-    Api.Response patchByCreator =
-        member().patch(base + "/" + id, patchDoc(id, Map.of("name", "by creator")));
+    Api.Response patchByCreator = workspace.patch(id, patchDoc(id, Map.of("name", "by creator")));
     Api.Response patchByAdmin =
         admin.patch(base + "/" + id, patchDoc(id, Map.of("name", "by admin")));
 
     assertThat(patchByCreator.status()).as(patchByCreator.text()).isEqualTo(200);
     assertThat(patchByAdmin.status()).as(patchByAdmin.text()).isEqualTo(200);
     assertThat(admin.delete(base + "/" + id).status()).isEqualTo(204);
-    assertThat(member().get(base + "/" + id).status()).isEqualTo(404);
+    assertThat(workspace.get(id).status()).isEqualTo(404);
   }
 
   // lists
@@ -758,17 +717,16 @@ class CredentialApiTest {
     String second =
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("noauth")), "tenant", w.tenant());
-    String open = world.authClient(admin, w.tenant(), w.component(), "noauth", Map.of());
-    String openOnSecond = world.authClient(admin, w.tenant(), second, "noauth", Map.of());
-    String withPassword =
-        world.authClient(admin, w.tenant(), w.component(), "basic", Map.of("name", "u"));
-    Api api = server.as(w.memberKey());
-    String path = "/v2/workspaces/" + w.workspace() + "/credentials";
-    String c1 = World.created(api.post(path, World.credentialDoc("c1", open, Map.of())));
-    String c2 = World.created(api.post(path, World.credentialDoc("c2", openOnSecond, Map.of())));
+    String open = AuthClients.noauth().in(w).create(admin);
+    String openOnSecond = AuthClients.noauth().tenant(w.tenant()).components(second).create(admin);
+    String withPassword = AuthClients.basic().credential("name", "u").in(w).create(admin);
+    WorkspaceApi member = w.member(server);
+    Api api = member.api();
+    String path = member.credentialsPath();
+    String c1 = member.create(Credentials.named("c1").authClient(open));
+    String c2 = member.create(Credentials.named("c2").authClient(openOnSecond));
     String c3 =
-        World.created(
-            api.post(path, World.credentialDoc("c3", withPassword, Map.of("password", "p"))));
+        member.create(Credentials.named("c3").authClient(withPassword).secret("password", "p"));
 
     assertThat(ids(api.get(path))).containsExactly(c1, c2, c3);
     assertThat(ids(api.get(path + "?filter[component]=" + w.component()))).containsExactly(c1, c3);
@@ -788,13 +746,11 @@ class CredentialApiTest {
   @Test
   void listWhenPageSizeIsTwoThenLinksNextWalksFiveCredentialsOnceInCreationOrder() {
     World.Tenancy w = world.tenancy(unique("cred-pages"));
-    String open = world.authClient(server.admin(), w.tenant(), w.component(), "noauth", Map.of());
-    Api api = server.as(w.memberKey());
-    String path = "/v2/workspaces/" + w.workspace() + "/credentials";
-    List<String> made = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      made.add(World.created(api.post(path, World.credentialDoc("p" + i, open, Map.of()))));
-    }
+    String open = AuthClients.noauth().in(w).create(server.admin());
+    WorkspaceApi member = w.member(server);
+    Api api = member.api();
+    String path = member.credentialsPath();
+    List<String> made = credentials(member, open, "p", 5);
     List<Integer> sizes = new ArrayList<>();
 
     List<String> walked = ApiFixtures.walk(api, path + "?page[size]=2", 2, sizes);
@@ -808,13 +764,11 @@ class CredentialApiTest {
   @Test
   void listWhenNoPageSizeThenFiftyPerPageAndTheRestBehindLinksNext() {
     World.Tenancy w = world.tenancy(unique("cred-default-page"));
-    String open = world.authClient(server.admin(), w.tenant(), w.component(), "noauth", Map.of());
-    Api api = server.as(w.memberKey());
-    String path = "/v2/workspaces/" + w.workspace() + "/credentials";
-    List<String> made = new ArrayList<>();
-    for (int i = 0; i < 51; i++) {
-      made.add(World.created(api.post(path, World.credentialDoc("d" + i, open, Map.of()))));
-    }
+    String open = AuthClients.noauth().in(w).create(server.admin());
+    WorkspaceApi member = w.member(server);
+    Api api = member.api();
+    String path = member.credentialsPath();
+    List<String> made = credentials(member, open, "d", 51);
     List<Integer> sizes = new ArrayList<>();
 
     List<String> walked = ApiFixtures.walk(api, path, 50, sizes);
@@ -844,12 +798,12 @@ class CredentialApiTest {
   void deleteWhenCreatorDeletesThen204AndTheCredentialIsGone() {
     String id = created(noauth, Map.of());
 
-    Api.Response r = member().delete(base + "/" + id);
+    Api.Response r = workspace.delete(id);
 
     assertThat(r.status()).as(r.text()).isEqualTo(204);
-    assertThat(member().get(base + "/" + id).status()).isEqualTo(404);
-    assertThat(member().delete(base + "/" + id).status()).isEqualTo(404);
-    assertThat(ids(member().get(base))).doesNotContain(id);
+    assertThat(workspace.get(id).status()).isEqualTo(404);
+    assertThat(workspace.delete(id).status()).isEqualTo(404);
+    assertThat(ids(workspace.list())).doesNotContain(id);
     assertThat(access(member(), id, "").status()).isEqualTo(404);
   }
 }

@@ -94,8 +94,7 @@ class CrashRefreshTest {
             Thread.sleep(random.nextInt(1501));
             child.kill();
           }
-          // Let the provider finish a request that was on the wire when the process died.
-          Thread.sleep(300);
+          awaitProviderSettled(provider);
           // A lease runs 45 s from when it was taken: one ending later than 45 s after this
           // process started was taken by it, and the kill left it behind mid-refresh.
           if (stored.leasesUntilAfter(lastStart.plus(RefreshPolicy.DEFAULT_LEASE)) > 0) {
@@ -115,7 +114,7 @@ class CrashRefreshTest {
         long settling = System.nanoTime();
         // Leases of killed processes run out 45 s after they were taken; then everything due is
         // refreshed. Settled = no lease held and nothing due, after a few more refresh rounds.
-        settle(stored);
+        settle(stored, ids);
         long verifying = System.nanoTime();
 
         List<String> failures = new ArrayList<>();
@@ -280,16 +279,65 @@ class CrashRefreshTest {
   }
 
   /**
-   * Waits until the leases of killed processes ran out and nothing is due or leased (so every
-   * credential a kill left behind has been tried again), then lets a few refresh rounds run (each
-   * live credential is due again at most ~7 s after its last refresh) and waits for a quiet moment
-   * again.
+   * Waits (bounded, polling: the child process refreshes by real time) until the provider has
+   * handled every request that was on the wire when the process died: none in progress, and its
+   * count of token requests unchanged over three looks 50 ms apart.
    */
-  private static void settle(StoredCredentials stored) throws InterruptedException {
+  private static void awaitProviderSettled(FakeOAuthProvider provider) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int last = -1;
+    int still = 0;
+    while (still < 3) {
+      int count = provider.tokenRequestCount();
+      still = provider.requestsInProgress() == 0 && count == last ? still + 1 : 0;
+      last = count;
+      assertThat(System.nanoTime()).as("the provider settled within 30 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Waits until the leases of killed processes ran out and nothing is due or leased (so every
+   * credential a kill left behind has been tried again), then until every credential still ready
+   * was refreshed twice more (each live credential is due again at most ~7 s after its last
+   * refresh), and for a quiet moment again.
+   */
+  private static void settle(StoredCredentials stored, List<String> ids)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
     awaitQuiet(stored, deadline, true);
-    Thread.sleep(10_000);
+    awaitRefreshRounds(stored, ids, 2, deadline);
     awaitQuiet(stored, deadline, false);
+  }
+
+  /** Waits until every credential still ready has a version {@code rounds} refreshes newer. */
+  private static void awaitRefreshRounds(
+      StoredCredentials stored, List<String> ids, int rounds, long deadline)
+      throws InterruptedException {
+    Map<String, Long> before = new java.util.HashMap<>();
+    for (String id : ids) {
+      stored.find(id).ifPresent(c -> before.put(id, c.version()));
+    }
+    while (true) {
+      List<String> waiting = new ArrayList<>();
+      for (String id : before.keySet()) {
+        Optional<Credential> c = stored.find(id);
+        if (c.isPresent()
+            && c.get().state() == CredentialState.READY
+            && c.get().version() < before.get(id) + rounds) {
+          waiting.add(id);
+        }
+      }
+      if (waiting.isEmpty()) {
+        return;
+      }
+      assertThat(System.nanoTime())
+          .as(
+              "%d refresh rounds within 150 s after the last restart (waiting: %s)",
+              rounds, waiting)
+          .isLessThan(deadline);
+      Thread.sleep(200);
+    }
   }
 
   private static void awaitQuiet(StoredCredentials stored, long deadline, boolean leasesOver)

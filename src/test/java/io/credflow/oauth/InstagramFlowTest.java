@@ -1,37 +1,35 @@
 package io.credflow.oauth;
 
+import static io.credflow.testing.oauth.Authorizations.authorizeUrl;
+import static io.credflow.testing.oauth.Authorizations.query;
+import static io.credflow.testing.oauth.Authorizations.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.credflow.credential.CredentialSecrets;
-import io.credflow.tenancy.Caller;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
+import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
+import io.credflow.testing.oauth.Authorizations;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeInstagram.Endpoint;
+import io.credflow.testing.oauth.LeakCheck;
 import io.credflow.testing.oauth.RecordedRequest;
+import io.credflow.testing.oauth.RoundTrip;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Authenticate round trip of {@code oauth2_instagram} (docs/tokens.md § Instagram) against
@@ -39,62 +37,33 @@ import org.junit.jupiter.api.Test;
  * code into a short-lived token and that at once into the long-lived token, the only one stored.
  */
 class InstagramFlowTest {
-  private static SettableClock clock;
-  private static TestServer server;
-  private static FakeInstagram instagram;
-  private static World world;
-  private static World.Tenancy t;
-  private static Api member;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().manualTime().fakeInstagram().tenancy("instagram");
+
   private static String authClient;
 
-  private final List<String> received = Collections.synchronizedList(new ArrayList<>());
-  private final Set<String> secrets = Collections.synchronizedSet(new LinkedHashSet<>());
+  private final SettableClock clock = credflow.clock();
+  private final TestServer server = credflow.server();
+  private final FakeInstagram instagram = credflow.instagram();
+  private final World.Tenancy t = credflow.tenancy();
+  private final WorkspaceApi workspace = credflow.member();
+  private final Api member = workspace.api();
+
+  @RegisterExtension final LeakCheck leaks = new LeakCheck(FakeInstagram.DEFAULT_CLIENT_SECRET);
+
+  /** Start, callback and save as the member; the saved tokens become secrets of the check. */
+  private final RoundTrip trip = RoundTrip.of(server, t, leaks);
 
   @BeforeAll
-  static void start() {
-    clock = new SettableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    server = TestServer.start(false, clock);
-    instagram = FakeInstagram.start(clock::instant);
-    world = new World(server);
-    t = world.tenancy("instagram");
-    member = server.as(t.memberKey());
-    String component = world.instagramComponent(t.tenant());
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("client_id", instagram.clientId());
-    settings.put("client_secret", instagram.clientSecret());
-    settings.put("auth_uri", instagram.authorizeUri().toString());
-    settings.put("token_uri", instagram.tokenUri().toString());
-    settings.put("exchange_uri", instagram.exchangeUri().toString());
-    settings.put("refresh_uri", instagram.refreshUri().toString());
-    authClient =
-        world.authClient(server.admin(), t.tenant(), component, "oauth2_instagram", settings);
+  static void authClient() {
+    authClient = credflow.instagramClient(credflow.instagram());
   }
 
-  @AfterAll
-  static void stop() {
-    instagram.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void knownSecrets() {
-    secrets.add(FakeInstagram.DEFAULT_CLIENT_SECRET);
-  }
-
+  /** Runs before the leak check: the short-lived tokens are secrets too, and never misused. */
   @AfterEach
-  void noResponseCarriedASecretNorAShortLivedToken() {
-    secrets.addAll(instagram.shortLivedTokens());
-    List<String> texts;
-    synchronized (received) {
-      texts = List.copyOf(received);
-    }
-    assertThat(texts).isNotEmpty();
-    for (String secret : Set.copyOf(secrets)) {
-      assertThat(secret).isNotBlank();
-      for (String text : texts) {
-        assertThat(text).as("a response carried a secret").doesNotContain(secret);
-      }
-    }
+  void noShortLivedTokenMisused() {
+    leaks.secrets(instagram.shortLivedTokens());
     assertThat(instagram.shortLivedTokenMisuses()).isZero();
   }
 
@@ -106,7 +75,7 @@ class InstagramFlowTest {
         .isEqualTo(instagram.authorizeUri().toString());
     assertThat(query(url))
         .containsEntry("client_id", instagram.clientId())
-        .containsEntry("redirect_uri", redirectUri())
+        .containsEntry("redirect_uri", server.callbackUri())
         .containsEntry("scope", "user_profile,user_media")
         .containsEntry("response_type", "code")
         .containsEntry("state", state(started));
@@ -122,11 +91,11 @@ class InstagramFlowTest {
     URI location = instagram.followAuthorization(URI.create(authorizeUrl(started)));
     assertThat(location.getRawFragment()).isEqualTo("_");
     String code = query(location).get("code");
-    secrets.add(code);
+    leaks.secret(code);
 
     // A code pasted with its "#_", as a person copying it from the address bar would.
     Api.Response landed =
-        seen(
+        leaks.seen(
             member.send(
                 HttpRequest.newBuilder(
                         callback(Map.of("code", code + "#_", "state", state(started))))
@@ -134,7 +103,7 @@ class InstagramFlowTest {
                     .GET()));
     assertThat(landed.status()).as(landed.text()).isEqualTo(200);
 
-    Api.Response saved = save("instagram", Map.of("state", state(started)));
+    Api.Response saved = trip.save("instagram", authClient, Map.of("state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     assertThat(saved.attributes().path("type").asText()).isEqualTo("oauth2_instagram");
     assertThat(saved.attributes().path("query").path("name").asText()).isEqualTo("access_token");
@@ -151,7 +120,7 @@ class InstagramFlowTest {
     String longLived = accessQueryValue(saved.id());
     assertThat(instagram.isLongLivedTokenValid(longLived)).isTrue();
     assertThat(instagram.shortLivedTokens()).doesNotContain(longLived);
-    assertThat(storedTokens(saved.id()).accessToken().reveal()).isEqualTo(longLived);
+    assertThat(trip.storedTokens(saved.id()).accessToken().reveal()).isEqualTo(longLived);
     Api.Response me =
         member.send(
             HttpRequest.newBuilder(
@@ -176,9 +145,10 @@ class InstagramFlowTest {
     String pasted = instagram.lastIssuedCode().orElseThrow();
     assertThat(pasted).endsWith("#_");
     String code = pasted.substring(0, pasted.length() - 2);
-    secrets.add(code);
+    leaks.secret(code);
 
-    Api.Response saved = save("pasted", Map.of("code", pasted, "state", state(started)));
+    Api.Response saved =
+        trip.save("pasted", authClient, Map.of("code", pasted, "state", state(started)));
     assertThat(saved.status()).as(saved.text()).isEqualTo(201);
     assertThat(instagram.codesWithFragmentPresented()).isZero();
     assertThat(last(Endpoint.TOKEN).params()).containsEntry("code", code);
@@ -186,54 +156,21 @@ class InstagramFlowTest {
     String longLived = accessQueryValue(saved.id());
     assertThat(instagram.isLongLivedTokenValid(longLived)).isTrue();
     assertThat(instagram.shortLivedTokens()).doesNotContain(longLived);
-    Api.Response read =
-        seen(member.get("/v2/workspaces/" + t.workspace() + "/credentials/" + saved.id()));
+    Api.Response read = leaks.seen(workspace.get(saved.id()));
     assertThat(read.attributes().path("query").path("value").asText()).isEqualTo("********");
   }
 
   // ---- helpers ----
 
   private Api.Response startAuthorization() {
-    Api.Response started =
-        seen(
-            member.post(
-                "/v2/workspaces/" + t.workspace() + "/authorizations",
-                World.doc(
-                    "authorization",
-                    Map.of(),
-                    Map.of("auth_client", World.rel("auth-client", authClient)))));
+    Api.Response started = trip.start(authClient, Map.of(), Map.of());
     assertThat(started.status()).as(started.text()).isEqualTo(201);
     return started;
   }
 
-  private Api.Response save(String name, Map<String, String> body) {
-    Api.Response saved =
-        seen(
-            member.post(
-                "/v2/workspaces/" + t.workspace() + "/credentials",
-                World.credentialDoc(name, authClient, body)));
-    if (saved.status() == 201) {
-      storedTokens(saved.id());
-    }
-    return saved;
-  }
-
-  private CredentialSecrets.Tokens storedTokens(String credential) {
-    var services = server.credflow().services();
-    Caller caller = services.tenancy().callerFor(t.memberId()).orElseThrow();
-    CredentialSecrets.Tokens tokens =
-        (CredentialSecrets.Tokens)
-            services.credentials().get(caller, t.workspace(), credential).credential().secrets();
-    secrets.add(tokens.accessToken().reveal());
-    tokens.refreshToken().ifPresent(r -> secrets.add(r.reveal()));
-    return tokens;
-  }
-
   /** The audited release: the token as a query parameter (not recorded: it is where it shows). */
   private String accessQueryValue(String credential) {
-    Api.Response access =
-        member.post(
-            "/v2/workspaces/" + t.workspace() + "/credentials/" + credential + "/access", "");
+    Api.Response access = workspace.access(credential);
     assertThat(access.status()).as(access.text()).isEqualTo(200);
     JsonNode attrs = access.attributes();
     assertThat(attrs.path("header").isNull()).isTrue();
@@ -247,49 +184,7 @@ class InstagramFlowTest {
     return requests.getLast();
   }
 
-  private Api.Response seen(Api.Response r) {
-    received.add(r.text() + "\n" + r.raw().headers().map());
-    return r;
-  }
-
-  private static URI callback(Map<String, String> params) {
-    StringBuilder q = new StringBuilder();
-    params.forEach(
-        (k, v) ->
-            q.append(q.isEmpty() ? "?" : "&")
-                .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                .append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return URI.create(redirectUri() + q);
-  }
-
-  private static String redirectUri() {
-    return "http://localhost:" + server.credflow().port() + "/callback/oauth2";
-  }
-
-  private static String state(Api.Response started) {
-    return started.attributes().path("state").asText();
-  }
-
-  private static String authorizeUrl(Api.Response started) {
-    return started.attributes().path("authorize_url").asText();
-  }
-
-  /** Decoded query parameters; a parameter given twice fails the test. */
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> params = new LinkedHashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null) {
-      return params;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String name =
-          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value =
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      assertThat(params.put(name, value)).as("parameter %s given twice in %s", name, uri).isNull();
-    }
-    return params;
+  private URI callback(Map<String, String> params) {
+    return Authorizations.withQuery(server.callbackUri(), params);
   }
 }

@@ -1,34 +1,36 @@
 package io.credflow.oauth;
 
+import static io.credflow.testing.oauth.Authorizations.authorizeUrl;
+import static io.credflow.testing.oauth.Authorizations.query;
+import static io.credflow.testing.oauth.Authorizations.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.common.Secret;
-import io.credflow.credential.CredentialSecrets;
-import io.credflow.tenancy.Caller;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Resource;
+import io.credflow.testing.oauth.Authorizations;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.FakeOAuthProvider.TokenFailure;
+import io.credflow.testing.oauth.LeakCheck;
 import io.credflow.testing.oauth.RecordedRequest;
+import io.credflow.testing.oauth.RoundTrip;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,11 +38,9 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -51,82 +51,48 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OAuthSecurityTest {
   private static final String STATE_POINTER = "/data/attributes/credentials/state";
 
-  private static SettableClock clock;
-  private static TestServer server;
-  private static FakeOAuthProvider provider;
-  private static World world;
-  private static World.Tenancy t;
-  private static String otherWorkspace;
-  private static Api alice;
-  private static Api bob;
-  private static String authClient;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().manualTime().fakeOAuthProvider().tenancy("oauthsec");
 
-  private final List<String> received = Collections.synchronizedList(new ArrayList<>());
-  private final Set<String> secrets = Collections.synchronizedSet(new LinkedHashSet<>());
-
-  /**
-   * The server, its world and an auth-client at {@link #provider}: H2 here, PostgreSQL in one test.
-   */
-  private record Env(
-      TestServer server, World world, World.Tenancy t, Api member, String authClient) {
+  /** The server, a tenancy and an auth-client at the provider: H2 here, PostgreSQL in one test. */
+  private record Env(TestServer server, World.Tenancy t, Api member, String authClient) {
     String ws() {
       return t.workspace();
     }
   }
 
   private static Env h2;
+  private static String otherWorkspace;
+  private static Api bob;
+
+  private final SettableClock clock = credflow.clock();
+  private final TestServer server = credflow.server();
+  private final FakeOAuthProvider provider = credflow.provider();
+  private final World.Tenancy t = credflow.tenancy();
+  private final Api alice = server.as(t.memberKey());
+
+  @RegisterExtension
+  final LeakCheck leaks =
+      new LeakCheck(
+          FakeOAuthProvider.DEFAULT_CLIENT_SECRET,
+          URLEncoder.encode(FakeOAuthProvider.DEFAULT_CLIENT_SECRET, StandardCharsets.UTF_8));
 
   @BeforeAll
-  static void start() {
-    clock = new SettableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    server = TestServer.start(false, clock);
-    provider = FakeOAuthProvider.start().clock(clock::instant);
-    world = new World(server);
-    t = world.tenancy("oauthsec");
-    alice = server.as(t.memberKey());
-    Api.Response bobUser = world.user("oauthsec-bob@example.com");
+  static void secondMemberAndSecondWorkspace() {
+    TestServer server = credflow.server();
+    World.Tenancy t = credflow.tenancy();
+    Api.Response bobUser = credflow.world().user("oauthsec-bob@example.com");
     World.member(server.admin(), "workspaces", t.workspace(), bobUser.id(), "member");
-    bob = server.as(bobUser.body().path("meta").path("api_key").asText());
-    otherWorkspace =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/workspaces",
-                    World.doc(
-                        "workspace",
-                        Map.of("name", "oauthsec second workspace"),
-                        Map.of("contract", World.rel("contract", t.contract())))));
+    bob = server.as(World.apiKey(bobUser));
+    otherWorkspace = World.workspace(server.admin(), t.contract(), "oauthsec second workspace");
     World.member(server.admin(), "workspaces", otherWorkspace, t.memberId(), "member");
-    authClient = fakeClient(server, world, t, Map.of("client_auth", "basic"));
-    h2 = new Env(server, world, t, alice, authClient);
-  }
-
-  @AfterAll
-  static void stop() {
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void knownSecrets() {
-    secrets.add(FakeOAuthProvider.DEFAULT_CLIENT_SECRET);
-    secrets.add(URLEncoder.encode(FakeOAuthProvider.DEFAULT_CLIENT_SECRET, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void noResponseCarriedASecret() {
-    List<String> texts;
-    synchronized (received) {
-      texts = List.copyOf(received);
-    }
-    assertThat(texts).isNotEmpty();
-    for (String secret : Set.copyOf(secrets)) {
-      assertThat(secret).isNotBlank();
-      for (String text : texts) {
-        assertThat(text).as("a response carried a secret").doesNotContain(secret);
-      }
-    }
+    h2 =
+        new Env(
+            server,
+            t,
+            server.as(t.memberKey()),
+            fakeClient(server, t, Map.of("client_auth", "basic")));
   }
 
   // ---- 8. state ----
@@ -284,7 +250,7 @@ class OAuthSecurityTest {
 
     Api.Response started =
         startAuthorization(
-            h2, alice, t.workspace(), Map.of("credential", World.rel("credential", target)));
+            h2, alice, t.workspace(), Map.of("credential", Resource.rel("credential", target)));
     assertThat(callback(follow(started), true).status()).isEqualTo(200);
     int tokenRequests = provider.tokenRequestCount();
 
@@ -296,14 +262,16 @@ class OAuthSecurityTest {
 
     Api.Response right = reauthenticate(target, state(started));
     assertThat(right.status()).as(right.text()).isEqualTo(200);
-    rememberTokens(h2, t.workspace(), target);
+    trip(h2).storedTokens(target);
   }
 
   private Api.Response reauthenticate(String credential, String state) {
     ObjectNode patch =
-        World.doc("credential", Map.of("credentials", Map.of("state", state)), Map.of());
-    ((ObjectNode) patch.path("data")).put("id", credential);
-    return seen(
+        Resource.of("credential")
+            .id(credential)
+            .attribute("credentials", Map.of("state", state))
+            .build();
+    return leaks.seen(
         alice.patch("/v2/workspaces/" + t.workspace() + "/credentials/" + credential, patch));
   }
 
@@ -314,7 +282,7 @@ class OAuthSecurityTest {
     assertThat(Pkce.challenge(Secret.of("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")))
         .isEqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     // Keeps the leak check of this test meaningful: it made a request too.
-    seen(server.admin().get("/health"));
+    leaks.seen(server.admin().get("/health"));
   }
 
   @Test
@@ -368,15 +336,10 @@ class OAuthSecurityTest {
   void saveWhenTwoSavesRaceOnOneStateOnPostgresThenExactlyOneIs201AndTheCodeIsRedeemedOnce()
       throws Exception {
     try (TestServer pg = TestServer.start(true, clock)) {
-      World pgWorld = new World(pg);
-      World.Tenancy pgT = pgWorld.tenancy("oauthsec-pg");
+      World.Tenancy pgT = new World(pg).tenancy("oauthsec-pg");
       Env env =
           new Env(
-              pg,
-              pgWorld,
-              pgT,
-              pg.as(pgT.memberKey()),
-              fakeClient(pg, pgWorld, pgT, Map.of("client_auth", "basic")));
+              pg, pgT, pg.as(pgT.memberKey()), fakeClient(pg, pgT, Map.of("client_auth", "basic")));
       race(env, 4);
     }
   }
@@ -433,8 +396,8 @@ class OAuthSecurityTest {
   @EnumSource(TokenFailure.class)
   void saveWhenTheTokenEndpointFailsThenTheErrorIsMappedAndNoCredentialIsCreated(
       TokenFailure failure) {
-    String client = fakeClient(server, world, t, Map.of("client_auth", "basic"));
-    Env env = new Env(server, world, t, alice, client);
+    String client = fakeClient(server, t, Map.of("client_auth", "basic"));
+    Env env = new Env(server, t, alice, client);
     Api.Response started = startAuthorization(env, alice, t.workspace());
     assertThat(callback(env, follow(started)).status()).isEqualTo(200);
     int before = provider.tokenRequestCount();
@@ -476,7 +439,7 @@ class OAuthSecurityTest {
     assertThat(provider.tokenRequestCount()).isEqualTo(afterFailure);
     assertThat(provider.codeReuseDetected()).isZero();
     Api.Response list =
-        seen(
+        leaks.seen(
             alice.get(
                 "/v2/workspaces/"
                     + t.workspace()
@@ -523,15 +486,12 @@ class OAuthSecurityTest {
 
   // ---- helpers ----
 
-  private static String fakeClient(
-      TestServer srv, World w, World.Tenancy tn, Map<String, Object> extra) {
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("client_id", provider.clientId());
-    settings.put("client_secret", provider.clientSecret());
-    settings.put("auth_uri", provider.authorizeUri().toString());
-    settings.put("token_uri", provider.tokenUri().toString());
-    settings.putAll(extra);
-    return w.authClient(srv.admin(), tn.tenant(), tn.component(), "oauth2", settings);
+  private static String fakeClient(TestServer srv, World.Tenancy tn, Map<String, Object> extra) {
+    return AuthClients.oauth2()
+        .at(credflow.provider())
+        .credentials(extra)
+        .in(tn)
+        .create(srv.admin());
   }
 
   private void assertPending(Api.Response started) {
@@ -556,13 +516,7 @@ class OAuthSecurityTest {
 
   private Api.Response startAuthorization(
       Env env, Api api, String ws, Map<String, JsonNode> relationships) {
-    Map<String, JsonNode> rels = new LinkedHashMap<>(relationships);
-    rels.put("auth_client", World.rel("auth-client", env.authClient()));
-    Api.Response started =
-        seen(
-            api.post(
-                "/v2/workspaces/" + ws + "/authorizations",
-                World.doc("authorization", Map.of(), rels)));
+    Api.Response started = trip(env).as(api, ws).start(env.authClient(), Map.of(), relationships);
     assertThat(started.status()).as(started.text()).isEqualTo(201);
     return started;
   }
@@ -571,97 +525,33 @@ class OAuthSecurityTest {
     URI callback = provider.followAuthorization(URI.create(authorizeUrl(started)));
     String code = query(callback).get("code");
     assertThat(code).isNotBlank();
-    secrets.add(code);
+    leaks.secret(code);
     return callback;
   }
 
   private Api.Response callback(URI callback, boolean json) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(callback).GET();
-    if (json) {
-      request.header("Accept", "application/json");
-    }
-    return seen(alice.send(request));
+    return trip(h2).as(alice, t.workspace()).callback(callback, json);
   }
 
   private Api.Response callback(Env env, URI callback) {
-    return seen(
-        env.member()
-            .send(HttpRequest.newBuilder(callback).header("Accept", "application/json").GET()));
+    return trip(env).callback(callback, true);
   }
 
   /** The callback URL of the H2 server with these parameters. */
-  private static URI withQuery(Map<String, String> params) {
-    StringBuilder q = new StringBuilder();
-    params.forEach(
-        (k, v) ->
-            q.append(q.isEmpty() ? "?" : "&")
-                .append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-                .append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return URI.create("http://localhost:" + server.credflow().port() + "/callback/oauth2" + q);
+  private URI withQuery(Map<String, String> params) {
+    return Authorizations.withQuery(server.callbackUri(), params);
   }
 
   private Api.Response save(Env env, Api api, String ws, String name, Map<String, String> body) {
-    Api.Response saved =
-        seen(
-            api.post(
-                "/v2/workspaces/" + ws + "/credentials",
-                World.credentialDoc(name, env.authClient(), body)));
-    if (saved.status() == 201) {
-      rememberTokens(env, ws, saved.id());
-    }
-    return saved;
+    return trip(env).as(api, ws).save(name, env.authClient(), body);
   }
 
-  private void rememberTokens(Env env, String ws, String credential) {
-    var services = env.server().credflow().services();
-    Caller caller = services.tenancy().callerFor(env.t().memberId()).orElseThrow();
-    CredentialSecrets.Tokens tokens =
-        (CredentialSecrets.Tokens)
-            services.credentials().get(caller, ws, credential).credential().secrets();
-    secrets.add(tokens.accessToken().reveal());
-    tokens.refreshToken().ifPresent(r -> secrets.add(r.reveal()));
+  /** The round trip of {@code env}'s member, through this test's leak check. */
+  private RoundTrip trip(Env env) {
+    return new RoundTrip(env.server(), env.member(), env.t().memberId(), env.ws(), leaks);
   }
 
   private RecordedRequest lastCodeExchange() {
-    List<RecordedRequest> exchanges =
-        provider.tokenRequests().stream()
-            .filter(r -> r.grantType().equals("authorization_code"))
-            .toList();
-    assertThat(exchanges).isNotEmpty();
-    RecordedRequest last = exchanges.get(exchanges.size() - 1);
-    last.param("code_verifier").ifPresent(secrets::add);
-    return last;
-  }
-
-  private Api.Response seen(Api.Response r) {
-    received.add(r.text() + "\n" + r.raw().headers().map());
-    return r;
-  }
-
-  private static String state(Api.Response started) {
-    return started.attributes().path("state").asText();
-  }
-
-  private static String authorizeUrl(Api.Response started) {
-    return started.attributes().path("authorize_url").asText();
-  }
-
-  /** Decoded query parameters; a parameter given twice fails the test. */
-  private static Map<String, String> query(URI uri) {
-    Map<String, String> params = new LinkedHashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null) {
-      return params;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String name =
-          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value =
-          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      assertThat(params.put(name, value)).as("parameter %s given twice in %s", name, uri).isNull();
-    }
-    return params;
+    return trip(h2).lastCodeExchange(provider);
   }
 }

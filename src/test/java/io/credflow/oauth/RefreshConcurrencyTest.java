@@ -1,43 +1,37 @@
 package io.credflow.oauth;
 
-import static io.credflow.oauth.RefreshScheduleTest.accessToken;
-import static io.credflow.oauth.RefreshScheduleTest.credentialPath;
-import static io.credflow.oauth.RefreshScheduleTest.deleteAllCredentials;
-import static io.credflow.oauth.RefreshScheduleTest.importTokens;
-import static io.credflow.oauth.RefreshScheduleTest.oauth2Client;
-import static io.credflow.oauth.RefreshScheduleTest.scheduleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.Credflow;
+import io.credflow.common.Timing;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
+import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Single flight (docs/tokens.md § "Refresh lifecycle", docs/security.md 13): many callers of one
  * expired credential, in one process or two on one database, make exactly one refresh request, and
- * a provider that revokes a token family on reuse never sees reuse. The proactive schedulers are
- * stopped so that every refresh here is one a caller caused.
+ * a provider that revokes a token family on reuse never sees reuse. No refresh poller runs, so that
+ * every refresh here is one a caller caused.
  */
 class RefreshConcurrencyTest {
   private static final long LIFETIME = 3600;
@@ -52,53 +46,26 @@ class RefreshConcurrencyTest {
 
   private static final Duration REFRESH_DELAY = Duration.ofMillis(2500);
 
-  private static SettableClock clock;
-  private static TestServer server;
-  private static World world;
+  // Real waits: callers here really race each other.
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().settableClock().fakeOAuthProviderPerTest().tenancyPerTest("conc");
 
-  private FakeOAuthProvider provider;
-  private World.Tenancy t;
-  private Api member;
-
-  @BeforeAll
-  static void startServer() {
-    clock = RefreshScheduleTest.startingNow();
-    server = TestServer.start(false, clock);
-    server.credflow().services().scheduler().close();
-    world = new World(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    // A slow token endpoint holds the refresh open while every other caller piles up behind it.
-    provider = FakeOAuthProvider.start().clock(clock::instant).responseDelay(REFRESH_DELAY);
-    t = world.tenancy("conc-" + UUID.randomUUID().toString().substring(0, 8));
-    member = server.as(t.memberKey());
-  }
-
-  @AfterEach
-  void tearDown() {
-    deleteAllCredentials(server, t);
-    provider.close();
-  }
+  private final SettableClock clock = credflow.clock();
+  private final TestServer server = credflow.server();
+  // A slow token endpoint holds the refresh open while every other caller piles up behind it.
+  private final FakeOAuthProvider provider = credflow.provider().responseDelay(REFRESH_DELAY);
+  private final WorkspaceApi member = credflow.member();
 
   @Test
   void accessWhenAThousandCallersUseAnExpiredCredentialAtOnceThenTheProviderSeesOneRefresh()
       throws Exception {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id =
-        importTokens(
-            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
-    warmUp(member, credentialPath(t, id));
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
+    warmUp(member.api(), member.credentialPath(id));
     clock.advance(Duration.ofSeconds(LIFETIME + 1));
 
-    List<Api.Response> responses =
-        concurrently(1000, () -> member.post(credentialPath(t, id) + "/access", ""));
+    List<Api.Response> responses = concurrently(1000, () -> member.access(id));
 
     assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
     List<String> values =
@@ -119,12 +86,9 @@ class RefreshConcurrencyTest {
   void refreshWhenAHundredRefreshesArePostedAtOnceThenTheyJoinAndNoTokenIsReused()
       throws Exception {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id =
-        importTokens(
-            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
 
-    List<Api.Response> responses =
-        concurrently(100, () -> member.post(credentialPath(t, id) + "/refresh", ""));
+    List<Api.Response> responses = concurrently(100, () -> member.refresh(id));
 
     assertThat(responses)
         .allSatisfy(
@@ -136,7 +100,7 @@ class RefreshConcurrencyTest {
     // credential before another refresh finished gets that refresh's result.
     assertThat(provider.tokenRequestCount()).isBetween(1, 5);
     assertThat(provider.reuseDetected()).isZero();
-    String fresh = accessToken(member, t, id);
+    String fresh = member.accessToken(id);
     assertThat(fresh).isNotEqualTo(tokens.accessToken());
     assertThat(provider.isAccessTokenValid(fresh)).isTrue();
   }
@@ -144,34 +108,28 @@ class RefreshConcurrencyTest {
   @Test
   void refreshWhenTwoProcessesOnOnePostgresDatabaseRaceThenTheProviderSeesOneRequestEachTime()
       throws Exception {
-    SettableClock ownClock = RefreshScheduleTest.startingNow();
+    // Whole milliseconds, which the database keeps exactly.
+    SettableClock ownClock = new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     provider.clock(ownClock::instant);
-    try (TestServer first = TestServer.start(true, ownClock);
+    // Both processes without a refresh poller: every refresh here is one a caller caused.
+    try (TestServer first = TestServer.start(true, Timing.of(ownClock), TestServer.DRIVEN_BY_HAND);
         Credflow second = Credflow.start(first.credflow().config(), ownClock)) {
-      first.credflow().services().scheduler().close();
-      second.services().scheduler().close();
-      World w = new World(first);
-      World.Tenancy tenancy = w.tenancy("two-processes");
+      World.Tenancy tenancy = new World(first).tenancy("two-processes");
       FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-      String id =
-          importTokens(
-              first.as(tenancy.memberKey()),
-              tenancy,
-              oauth2Client(first, w, tenancy, provider, Map.of()),
-              tokens,
-              LIFETIME);
-      Api a = first.as(tenancy.memberKey());
-      Api b = new Api("http://127.0.0.1:" + second.port(), tenancy.memberKey());
-      warmUp(a, credentialPath(tenancy, id));
-      warmUp(b, credentialPath(tenancy, id));
+      String authClient =
+          AuthClients.oauth2().at(provider).clientAuth("basic").in(tenancy).create(first.admin());
+      WorkspaceApi a = tenancy.member(first);
+      WorkspaceApi b =
+          new WorkspaceApi(
+              new Api("http://127.0.0.1:" + second.port(), tenancy.memberKey()),
+              tenancy.workspace());
+      String id = a.importTokens(authClient, tokens, LIFETIME);
+      warmUp(a.api(), a.credentialPath(id));
+      warmUp(b.api(), b.credentialPath(id));
       ownClock.advance(Duration.ofSeconds(LIFETIME + 1));
       AtomicInteger calls = new AtomicInteger();
       List<Api.Response> responses =
-          concurrently(
-              1000,
-              () ->
-                  (calls.getAndIncrement() % 2 == 0 ? a : b)
-                      .post(credentialPath(tenancy, id) + "/access", ""));
+          concurrently(1000, () -> (calls.getAndIncrement() % 2 == 0 ? a : b).access(id));
 
       assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
       assertThat(
@@ -184,7 +142,7 @@ class RefreshConcurrencyTest {
 
       // Both pollers find the credential due at once: one refresh, the other takes its result.
       provider.responseDelay(Duration.ofMillis(500));
-      ownClock.set(scheduleOf(first, id).refreshAt().orElseThrow());
+      ownClock.set(first.schedule(id).refreshAt().orElseThrow());
       CountDownLatch go = new CountDownLatch(1);
       try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
         List<Future<?>> pollers = new ArrayList<>();
@@ -206,7 +164,7 @@ class RefreshConcurrencyTest {
       }
       assertThat(provider.tokenRequestCount()).isEqualTo(2);
       assertThat(provider.reuseDetected()).isZero();
-      assertThat(provider.isAccessTokenValid(accessToken(b, tenancy, id))).isTrue();
+      assertThat(provider.isAccessTokenValid(b.accessToken(id))).isTrue();
     }
   }
 
@@ -214,17 +172,14 @@ class RefreshConcurrencyTest {
   void accessWhenTheCredentialIsDeletedWhileItsRefreshIsInFlightThenTheCallerGets404NotA500()
       throws Exception {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id =
-        importTokens(
-            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
     clock.advance(Duration.ofSeconds(LIFETIME + 1));
 
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Api.Response> access =
-          executor.submit(() -> member.post(credentialPath(t, id) + "/access", ""));
+      Future<Api.Response> access = executor.submit(() -> member.access(id));
       // The refresh request has reached the provider, which holds its answer for 4 s.
       awaitTokenRequests(1);
-      Api.Response deleted = member.delete(credentialPath(t, id));
+      Api.Response deleted = member.delete(id);
       assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
 
       Api.Response r = access.get();
@@ -232,7 +187,7 @@ class RefreshConcurrencyTest {
       assertThat(r.error().path("code").asText()).isEqualTo("not_found");
       assertThat(r.text()).doesNotContain(tokens.refreshToken().orElseThrow());
     }
-    assertThat(member.get(credentialPath(t, id)).status()).isEqualTo(404);
+    assertThat(member.get(id).status()).isEqualTo(404);
     assertThat(server.credflow().services().refresher().inFlight()).isZero();
   }
 
@@ -241,31 +196,25 @@ class RefreshConcurrencyTest {
       throws Exception {
     provider.responseDelay(Duration.ofMillis(1500));
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id =
-        importTokens(
-            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
 
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Api.Response> refresh =
-          executor.submit(() -> member.post(credentialPath(t, id) + "/refresh", ""));
+      Future<Api.Response> refresh = executor.submit(() -> member.refresh(id));
       awaitTokenRequests(1);
       Api.Response renamed =
-          member.patch(credentialPath(t, id), credentialPatch(id, "renamed", null));
+          member.patch(id, Resource.of("credential").id(id).attribute("name", "renamed").build());
       assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
       Api.Response r = refresh.get();
       assertThat(r.status()).as(r.text()).isEqualTo(200);
     }
 
-    assertThat(member.get(credentialPath(t, id)).attributes().path("name").asText())
-        .isEqualTo("renamed");
-    String current = accessToken(member, t, id);
+    assertThat(member.attributes(id).path("name").asText()).isEqualTo("renamed");
+    String current = member.accessToken(id);
     assertThat(current).isNotEqualTo(tokens.accessToken());
     assertThat(provider.isAccessTokenValid(current)).isTrue();
     // The rotated refresh token was stored: the next refresh works and reuses nothing.
     provider.responseDelay(Duration.ZERO);
-    assertThat(
-            member.post(credentialPath(t, id) + "/refresh", "").attributes().path("state").asText())
-        .isEqualTo("ready");
+    assertThat(member.refresh(id).attributes().path("state").asText()).isEqualTo("ready");
     assertThat(provider.tokenRequestCount()).isEqualTo(2);
     assertThat(provider.reuseDetected()).isZero();
   }
@@ -275,17 +224,13 @@ class RefreshConcurrencyTest {
       throws Exception {
     provider.responseDelay(Duration.ofMillis(1500));
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id =
-        importTokens(
-            member, t, oauth2Client(server, world, t, provider, Map.of()), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
     FakeOAuthProvider.Tokens reauthenticated = provider.issueTokens("read");
 
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Api.Response> refresh =
-          executor.submit(() -> member.post(credentialPath(t, id) + "/refresh", ""));
+      Future<Api.Response> refresh = executor.submit(() -> member.refresh(id));
       awaitTokenRequests(1);
-      Api.Response saved =
-          member.patch(credentialPath(t, id), credentialPatch(id, null, reauthenticated));
+      Api.Response saved = member.replaceTokens(id, reauthenticated, LIFETIME);
       assertThat(saved.status()).as(saved.text()).isEqualTo(200);
       Api.Response r = refresh.get();
       assertThat(r.status()).as(r.text()).isEqualTo(200);
@@ -293,10 +238,10 @@ class RefreshConcurrencyTest {
 
     // Fencing: the refresh that started before the new tokens were saved is discarded, and it
     // gives its lease back (another process may refresh the new grant at once).
-    assertThat(accessToken(member, t, id)).isEqualTo(reauthenticated.accessToken());
-    assertThat(scheduleOf(server, id).leaseOwner()).isEmpty();
+    assertThat(member.accessToken(id)).isEqualTo(reauthenticated.accessToken());
+    assertThat(server.schedule(id).leaseOwner()).isEmpty();
     provider.responseDelay(Duration.ZERO);
-    member.post(credentialPath(t, id) + "/refresh", "");
+    member.refresh(id);
     assertThat(provider.tokenRequests().get(1).param("refresh_token"))
         .isEqualTo(reauthenticated.refreshToken());
     assertThat(provider.reuseDetected()).isZero();
@@ -317,26 +262,6 @@ class RefreshConcurrencyTest {
       Thread.sleep(5);
     }
     assertThat(provider.tokenRequestCount()).isEqualTo(count);
-  }
-
-  /** A PATCH of a credential's name and/or its tokens (null leaves that part out). */
-  private static ObjectNode credentialPatch(
-      String id, String name, FakeOAuthProvider.Tokens tokens) {
-    Map<String, Object> attributes = new HashMap<>();
-    if (name != null) {
-      attributes.put("name", name);
-    }
-    if (tokens != null) {
-      attributes.put(
-          "credentials",
-          Map.of(
-              "access_token", tokens.accessToken(),
-              "refresh_token", tokens.refreshToken().orElseThrow(),
-              "expires_in", LIFETIME));
-    }
-    ObjectNode doc = World.doc("credential", attributes, Map.of());
-    ((ObjectNode) doc.path("data")).put("id", id);
-    return doc;
   }
 
   /** Reads {@code path} 400 times over 20 connections: the JIT and the connection pool warm up. */

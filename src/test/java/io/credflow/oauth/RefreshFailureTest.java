@@ -1,15 +1,5 @@
 package io.credflow.oauth;
 
-import static io.credflow.oauth.RefreshScheduleTest.accessToken;
-import static io.credflow.oauth.RefreshScheduleTest.credentialPath;
-import static io.credflow.oauth.RefreshScheduleTest.deleteAllCredentials;
-import static io.credflow.oauth.RefreshScheduleTest.eventTypes;
-import static io.credflow.oauth.RefreshScheduleTest.eventsPath;
-import static io.credflow.oauth.RefreshScheduleTest.importInstagram;
-import static io.credflow.oauth.RefreshScheduleTest.importTokens;
-import static io.credflow.oauth.RefreshScheduleTest.instagramClient;
-import static io.credflow.oauth.RefreshScheduleTest.oauth2Client;
-import static io.credflow.oauth.RefreshScheduleTest.scheduleOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,21 +11,19 @@ import io.credflow.store.JdbcCredentialRepository;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.store.SecretColumns;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
-import io.credflow.testing.World;
+import io.credflow.testing.WorkspaceApi;
+import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.FakeOAuthProvider.TokenFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a failed refresh does (docs/tokens.md § "Refresh lifecycle", docs/security.md 12): a dead
@@ -46,123 +34,85 @@ import org.junit.jupiter.api.Test;
 class RefreshFailureTest {
   private static final long LIFETIME = 3600;
 
-  private static SettableClock clock;
-  private static TestServer server;
-  private static World world;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().manualTime().fakeOAuthProviderPerTest().tenancyPerTest("fail");
 
-  private FakeOAuthProvider provider;
-  private World.Tenancy t;
-  private Api member;
-
-  @BeforeAll
-  static void startServer() {
-    clock = RefreshScheduleTest.startingNow();
-    server = TestServer.start(false, clock);
-    world = new World(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    provider = FakeOAuthProvider.start().clock(clock::instant);
-    t = world.tenancy("fail-" + UUID.randomUUID().toString().substring(0, 8));
-    member = server.as(t.memberKey());
-  }
-
-  @AfterEach
-  void tearDown() {
-    deleteAllCredentials(server, t);
-    provider.close();
-  }
+  private final SettableClock clock = credflow.clock();
+  private final TestServer server = credflow.server();
+  private final FakeOAuthProvider provider = credflow.provider();
+  private final WorkspaceApi member = credflow.member();
 
   // ---- a dead grant ----
 
   @Test
   void scheduleWhenProviderAnswersInvalidGrantThenNeedsReauthWithAReasonAndTheScheduleStops() {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
     // The user withdrew consent at the provider: the refresh token is dead.
     provider.revokeToken(tokens.refreshToken().orElseThrow());
 
-    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
-    server.runDueRefreshes(clock);
+    clock.set(server.schedule(id).refreshAt().orElseThrow());
+    server.runDueRefreshes();
     assertThat(provider.tokenRequestCount()).isEqualTo(1);
 
-    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    JsonNode attrs = member.attributes(id);
     assertThat(attrs.path("state").asText()).isEqualTo("needs_reauth");
     assertThat(attrs.path("error").path("code").asText()).isEqualTo("invalid_grant");
     assertThat(attrs.path("error").path("detail").asText())
         .contains("invalid_grant")
         .contains("authenticate the credential again");
-    assertThat(scheduleOf(server, id).refreshAt()).isEmpty();
+    assertThat(server.schedule(id).refreshAt()).isEmpty();
 
     // The schedule stopped: days later nobody has called the provider again.
     for (int day = 0; day < 10; day++) {
       clock.advance(Duration.ofDays(1));
-      server.runDueRefreshes(clock);
+      server.runDueRefreshes();
     }
     assertThat(provider.tokenRequestCount()).isEqualTo(1);
 
-    Api.Response events = member.get(eventsPath(t, id));
+    Api.Response events = member.events(id);
     assertThat(events.status()).as(events.text()).isEqualTo(200);
-    assertThat(eventTypes(events)).contains("credential.needs_reauth");
+    assertThat(WorkspaceApi.eventTypes(events)).contains("credential.needs_reauth");
     assertNoSecrets(events.text(), tokens);
   }
 
   @Test
   void updateWhenANeedsReauthCredentialGetsNewTokensThenItIsReadyAndScheduledAgain() {
     FakeOAuthProvider.Tokens dead = provider.issueTokens("read");
-    String id = importTokens(member, t, client(), dead, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), dead, LIFETIME);
     provider.revokeToken(dead.refreshToken().orElseThrow());
-    assertThat(
-            member.post(credentialPath(t, id) + "/refresh", "").attributes().path("state").asText())
-        .isEqualTo("needs_reauth");
-    assertThat(scheduleOf(server, id).refreshAt()).isEmpty();
+    assertThat(member.refresh(id).attributes().path("state").asText()).isEqualTo("needs_reauth");
+    assertThat(server.schedule(id).refreshAt()).isEmpty();
 
     // A person brings new tokens (as a re-authentication would).
     FakeOAuthProvider.Tokens fresh = provider.issueTokens("read");
-    ObjectNode doc =
-        World.doc(
-            "credential",
-            Map.of(
-                "credentials",
-                Map.of(
-                    "access_token", fresh.accessToken(),
-                    "refresh_token", fresh.refreshToken().orElseThrow(),
-                    "expires_in", LIFETIME)),
-            Map.of());
-    ((ObjectNode) doc.path("data")).put("id", id);
-    Api.Response updated = member.patch(credentialPath(t, id), doc);
+    Api.Response updated = member.replaceTokens(id, fresh, LIFETIME);
     assertThat(updated.status()).as(updated.text()).isEqualTo(200);
     assertThat(updated.attributes().path("state").asText()).isEqualTo("ready");
     assertThat(updated.attributes().path("error").isNull()).isTrue();
 
-    Instant due = scheduleOf(server, id).refreshAt().orElseThrow();
+    Instant due = server.schedule(id).refreshAt().orElseThrow();
     clock.set(due);
-    server.runDueRefreshes(clock);
+    server.runDueRefreshes();
     assertThat(
             provider.tokenRequests().get(provider.tokenRequestCount() - 1).param("refresh_token"))
         .isEqualTo(fresh.refreshToken());
-    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
-        .isEqualTo("ready");
-    assertThat(provider.isAccessTokenValid(accessToken(member, t, id))).isTrue();
+    assertThat(member.state(id)).isEqualTo("ready");
+    assertThat(provider.isAccessTokenValid(member.accessToken(id))).isTrue();
   }
 
   @Test
   void accessWhenCredentialNeedsReauthThen409WithTheReasonAndNoProviderCall() {
     provider.failNext(1, TokenFailure.INVALID_GRANT);
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
 
-    Api.Response refreshed = member.post(credentialPath(t, id) + "/refresh", "");
+    Api.Response refreshed = member.refresh(id);
     assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
     assertThat(refreshed.attributes().path("state").asText()).isEqualTo("needs_reauth");
 
-    Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+    Api.Response access = member.access(id);
     assertThat(access.status()).as(access.text()).isEqualTo(409);
     assertThat(access.error().path("code").asText()).isEqualTo("credential_not_ready");
     assertThat(access.error().path("detail").asText())
@@ -172,7 +122,7 @@ class RefreshFailureTest {
     assertNoSecrets(access.text(), tokens);
     // Even past expiry, using it calls nobody: only a person can fix it.
     clock.advance(Duration.ofSeconds(LIFETIME + 60));
-    assertThat(member.post(credentialPath(t, id) + "/access", "").status()).isEqualTo(409);
+    assertThat(member.access(id).status()).isEqualTo(409);
     assertThat(provider.tokenRequestCount()).isEqualTo(1);
   }
 
@@ -182,26 +132,25 @@ class RefreshFailureTest {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     assertThat(tokens.refreshToken()).isEmpty();
     Instant imported = clock.instant();
-    String id = importTokens(member, t, client(), tokens, 600);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, 600);
     Instant expires = imported.plusSeconds(600);
 
     // Due before expiry: nothing to refresh with, so it waits for the expiry, still usable.
-    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
-    server.runDueRefreshes(clock);
-    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
-        .isEqualTo("ready");
-    assertThat(scheduleOf(server, id).refreshAt()).contains(expires);
+    clock.set(server.schedule(id).refreshAt().orElseThrow());
+    server.runDueRefreshes();
+    assertThat(member.state(id)).isEqualTo("ready");
+    assertThat(server.schedule(id).refreshAt()).contains(expires);
 
     clock.set(expires.plusSeconds(1));
-    server.runDueRefreshes(clock);
-    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    server.runDueRefreshes();
+    JsonNode attrs = member.attributes(id);
     assertThat(attrs.path("state").asText()).isEqualTo("needs_reauth");
     assertThat(attrs.path("error").path("code").asText()).isEqualTo("no_refresh_token");
     assertThat(attrs.path("error").path("detail").asText())
         .contains("no refresh token")
         .contains("authenticate the credential again");
     assertThat(provider.tokenRequestCount()).isZero();
-    assertThat(eventTypes(member.get(eventsPath(t, id)))).contains("credential.needs_reauth");
+    assertThat(WorkspaceApi.eventTypes(member.events(id))).contains("credential.needs_reauth");
   }
 
   // ---- transient failures ----
@@ -211,7 +160,7 @@ class RefreshFailureTest {
       scheduleWhenTokenEndpointFailsTransientlyThenBackoffDoublesFromThirtySecondsCappedAtAnHour() {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     Instant imported = clock.instant();
-    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
     Instant expires = imported.plusSeconds(LIFETIME);
     TokenFailure[] kinds = {
       TokenFailure.HTTP_500, TokenFailure.TEMPORARILY_UNAVAILABLE, TokenFailure.HTTP_503_EMPTY
@@ -221,19 +170,19 @@ class RefreshFailureTest {
       provider.failNext(1, kinds[i % kinds.length]);
     }
 
-    Instant due = scheduleOf(server, id).refreshAt().orElseThrow();
+    Instant due = server.schedule(id).refreshAt().orElseThrow();
     for (int n = 1; n <= failures; n++) {
       // Not a moment early...
       clock.set(due.minusSeconds(1));
-      server.runDueRefreshes(clock);
+      server.runDueRefreshes();
       assertThat(provider.tokenRequestCount()).as("requests before attempt %d", n).isEqualTo(n - 1);
       // ...and exactly once when due.
       clock.set(due);
       Instant failedAt = clock.instant();
-      server.runDueRefreshes(clock);
+      server.runDueRefreshes();
       assertThat(provider.tokenRequestCount()).as("requests after attempt %d", n).isEqualTo(n);
 
-      RefreshSchedule.Entry entry = scheduleOf(server, id);
+      RefreshSchedule.Entry entry = server.schedule(id);
       assertThat(entry.failures()).isEqualTo(n);
       Duration backoff = Duration.ofSeconds(Math.min(30L << (n - 1), 3600));
       Duration waited = Duration.between(failedAt, entry.refreshAt().orElseThrow());
@@ -241,7 +190,7 @@ class RefreshFailureTest {
           .as("backoff after failure %d", n)
           .isBetween(backoff.multipliedBy(9).dividedBy(10), backoff.multipliedBy(11).dividedBy(10));
 
-      JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+      JsonNode attrs = member.attributes(id);
       if (failedAt.isBefore(expires)) {
         // The token still works: the credential stays ready and usable.
         assertThat(attrs.path("state").asText()).as("state after failure %d", n).isEqualTo("ready");
@@ -258,17 +207,17 @@ class RefreshFailureTest {
 
     // The provider works again: the next retry recovers the credential.
     clock.set(due);
-    server.runDueRefreshes(clock);
+    server.runDueRefreshes();
     assertThat(provider.tokenRequestCount()).isEqualTo(failures + 1);
-    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    JsonNode attrs = member.attributes(id);
     assertThat(attrs.path("state").asText()).isEqualTo("ready");
     assertThat(attrs.path("error").isNull()).isTrue();
-    assertThat(scheduleOf(server, id).failures()).isZero();
-    assertThat(provider.isAccessTokenValid(accessToken(member, t, id))).isTrue();
+    assertThat(server.schedule(id).failures()).isZero();
+    assertThat(provider.isAccessTokenValid(member.accessToken(id))).isTrue();
     assertThat(provider.reuseDetected()).isZero();
 
-    Api.Response events = member.get(eventsPath(t, id));
-    assertThat(eventTypes(events))
+    Api.Response events = member.events(id);
+    assertThat(WorkspaceApi.eventTypes(events))
         .contains("credential.refresh_failed", "credential.error", "credential.refreshed");
     assertNoSecrets(events.text(), tokens);
   }
@@ -277,39 +226,39 @@ class RefreshFailureTest {
   void accessWhenCredentialIsInErrorAndTheProviderRecoveredThenItIsRefreshedOnUseAndReady() {
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     Instant imported = clock.instant();
-    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
     provider.failNext(2, TokenFailure.HTTP_503_EMPTY);
 
     // Expired, and the provider down: the scheduled refresh and a use both fail.
     clock.set(imported.plusSeconds(LIFETIME + 1));
-    server.runDueRefreshes(clock);
-    Api.Response refused = member.post(credentialPath(t, id) + "/access", "");
+    server.runDueRefreshes();
+    Api.Response refused = member.access(id);
     assertThat(refused.status()).as(refused.text()).isEqualTo(409);
     assertThat(refused.error().path("detail").asText()).contains("error");
     assertThat(provider.tokenRequestCount()).isEqualTo(2);
 
     // The provider is back: the next use refreshes and succeeds, before the scheduled retry.
-    String fresh = accessToken(member, t, id);
+    String fresh = member.accessToken(id);
     assertThat(provider.isAccessTokenValid(fresh)).isTrue();
     assertThat(provider.tokenRequestCount()).isEqualTo(3);
-    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    JsonNode attrs = member.attributes(id);
     assertThat(attrs.path("state").asText()).isEqualTo("ready");
     assertThat(attrs.path("error").isNull()).isTrue();
-    assertThat(scheduleOf(server, id).failures()).isZero();
+    assertThat(server.schedule(id).failures()).isZero();
   }
 
   @Test
   void accessWhenARetryIsPendingAndTheTokenStillWorksThenTheTokenIsHandedOutWithoutACall() {
     provider.failNext(1, TokenFailure.HTTP_500);
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
 
-    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
-    server.runDueRefreshes(clock);
+    clock.set(server.schedule(id).refreshAt().orElseThrow());
+    server.runDueRefreshes();
     assertThat(provider.tokenRequestCount()).isEqualTo(1);
-    assertThat(scheduleOf(server, id).failures()).isEqualTo(1);
+    assertThat(server.schedule(id).failures()).isEqualTo(1);
 
-    assertThat(accessToken(member, t, id)).isEqualTo(tokens.accessToken());
+    assertThat(member.accessToken(id)).isEqualTo(tokens.accessToken());
     assertThat(provider.tokenRequestCount()).isEqualTo(1);
   }
 
@@ -318,7 +267,7 @@ class RefreshFailureTest {
     // Rotation off: a request the client gave up on must not have spent the only refresh token.
     provider.rotateRefreshTokens(false);
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, client(), tokens, LIFETIME);
+    String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
 
     // A second process on the same database whose token client waits 300 ms, not 10 s.
     var services = server.credflow().services();
@@ -343,17 +292,17 @@ class RefreshFailureTest {
 
     assertThat(provider.tokenRequestCount()).isEqualTo(1);
     assertThat(after.state().wireName()).isEqualTo("ready");
-    RefreshSchedule.Entry entry = scheduleOf(server, id);
+    RefreshSchedule.Entry entry = server.schedule(id);
     assertThat(entry.failures()).isEqualTo(1);
     assertThat(Duration.between(failedAt, entry.refreshAt().orElseThrow()))
         .isBetween(Duration.ofSeconds(27), Duration.ofSeconds(33));
-    assertThat(member.get(eventsPath(t, id)).text()).contains("timed out");
+    assertThat(member.events(id).text()).contains("timed out");
 
     clock.set(entry.refreshAt().orElseThrow());
-    server.runDueRefreshes(clock);
+    server.runDueRefreshes();
     assertThat(provider.tokenRequestCount()).isEqualTo(2);
-    assertThat(scheduleOf(server, id).failures()).isZero();
-    String fresh = accessToken(member, t, id);
+    assertThat(server.schedule(id).failures()).isZero();
+    String fresh = member.accessToken(id);
     assertThat(fresh).isNotEqualTo(tokens.accessToken());
     assertThat(provider.isAccessTokenValid(fresh)).isTrue();
   }
@@ -362,19 +311,18 @@ class RefreshFailureTest {
 
   @Test
   void scheduleWhenClientSecretIsWrongThenTheErrorNamesTheAuthClientConfiguration() {
-    String authClient = client();
+    String authClient = credflow.oauth2Client();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     Instant imported = clock.instant();
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
     patchClientSecret(authClient, "not-the-secret");
 
     // Before expiry: retried, still ready, and the event says what to fix.
-    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
-    server.runDueRefreshes(clock);
+    clock.set(server.schedule(id).refreshAt().orElseThrow());
+    server.runDueRefreshes();
     assertThat(provider.tokenRequestCount()).isEqualTo(1);
-    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
-        .isEqualTo("ready");
-    Api.Response events = member.get(eventsPath(t, id));
+    assertThat(member.state(id)).isEqualTo("ready");
+    Api.Response events = member.events(id);
     assertThat(events.text())
         .contains("credential.refresh_failed")
         .contains("auth-client " + authClient)
@@ -384,25 +332,24 @@ class RefreshFailureTest {
 
     // Expired and still refused: the credential's error names the auth-client.
     clock.set(imported.plusSeconds(LIFETIME + 1));
-    server.runDueRefreshes(clock);
-    JsonNode attrs = member.get(credentialPath(t, id)).attributes();
+    server.runDueRefreshes();
+    JsonNode attrs = member.attributes(id);
     assertThat(attrs.path("state").asText()).isEqualTo("error");
     assertThat(attrs.path("error").path("code").asText()).isEqualTo("auth_client_misconfigured");
     assertThat(attrs.path("error").path("detail").asText())
         .contains("auth-client " + authClient)
         .contains("oauth2")
         .contains("client_id/client_secret");
-    Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+    Api.Response access = member.access(id);
     assertThat(access.status()).isEqualTo(409);
     assertThat(access.error().path("detail").asText()).contains("auth-client " + authClient);
 
     // Fixed by an admin: the next retry recovers it.
     patchClientSecret(authClient, provider.clientSecret());
-    clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
-    server.runDueRefreshes(clock);
-    assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
-        .isEqualTo("ready");
-    assertThat(provider.isAccessTokenValid(accessToken(member, t, id))).isTrue();
+    clock.set(server.schedule(id).refreshAt().orElseThrow());
+    server.runDueRefreshes();
+    assertThat(member.state(id)).isEqualTo("ready");
+    assertThat(provider.isAccessTokenValid(member.accessToken(id))).isTrue();
   }
 
   // ---- Instagram ----
@@ -410,16 +357,15 @@ class RefreshFailureTest {
   @Test
   void refreshWhenInstagramAnswersGraphError190ThenNeedsReauthAndNoTokenInTheRecord() {
     try (FakeInstagram instagram = FakeInstagram.start(clock::instant)) {
-      String authClient = instagramClient(server, world, t, instagram);
+      String authClient = credflow.instagramClient(instagram);
       String token = instagram.issueLongLivedToken();
-      String id =
-          importInstagram(member, t, authClient, token, FakeInstagram.LONG_LIVED_EXPIRES_IN);
+      String id = member.importInstagram(authClient, token, FakeInstagram.LONG_LIVED_EXPIRES_IN);
       // The user removed the app.
       instagram.invalidate(token);
 
       clock.advance(Duration.ofHours(25));
-      server.runDueRefreshes(clock);
-      Api.Response refreshed = member.post(credentialPath(t, id) + "/refresh", "");
+      server.runDueRefreshes();
+      Api.Response refreshed = member.refresh(id);
       assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
       assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
       JsonNode attrs = refreshed.attributes();
@@ -427,19 +373,19 @@ class RefreshFailureTest {
       assertThat(attrs.path("error").path("code").asText()).isEqualTo("graph_190");
       assertThat(attrs.path("error").path("detail").asText())
           .contains("authenticate the credential again");
-      assertThat(scheduleOf(server, id).refreshAt()).isEmpty();
+      assertThat(server.schedule(id).refreshAt()).isEmpty();
 
-      Api.Response access = member.post(credentialPath(t, id) + "/access", "");
+      Api.Response access = member.access(id);
       assertThat(access.status()).isEqualTo(409);
-      Api.Response events = member.get(eventsPath(t, id));
-      assertThat(eventTypes(events)).contains("credential.needs_reauth");
+      Api.Response events = member.events(id);
+      assertThat(WorkspaceApi.eventTypes(events)).contains("credential.needs_reauth");
       assertThat(events.text() + refreshed.text() + access.text())
           .doesNotContain(token)
           .doesNotContain(instagram.clientSecret());
 
       // No retry: the schedule is stopped.
       clock.advance(Duration.ofDays(60));
-      server.runDueRefreshes(clock);
+      server.runDueRefreshes();
       assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
     }
   }
@@ -447,47 +393,37 @@ class RefreshFailureTest {
   @Test
   void refreshWhenInstagramFailsTransientlyThenItStaysReadyAndIsRetriedWithBackoff() {
     try (FakeInstagram instagram = FakeInstagram.start(clock::instant)) {
-      String authClient = instagramClient(server, world, t, instagram);
+      String authClient = credflow.instagramClient(instagram);
       String token = instagram.issueLongLivedToken();
-      String id =
-          importInstagram(member, t, authClient, token, FakeInstagram.LONG_LIVED_EXPIRES_IN);
+      String id = member.importInstagram(authClient, token, FakeInstagram.LONG_LIVED_EXPIRES_IN);
       instagram.failNext(1, FakeInstagram.Failure.HTTP_500);
 
-      clock.set(scheduleOf(server, id).refreshAt().orElseThrow());
+      clock.set(server.schedule(id).refreshAt().orElseThrow());
       Instant failedAt = clock.instant();
-      server.runDueRefreshes(clock);
+      server.runDueRefreshes();
       assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
-      assertThat(member.get(credentialPath(t, id)).attributes().path("state").asText())
-          .isEqualTo("ready");
-      RefreshSchedule.Entry entry = scheduleOf(server, id);
+      assertThat(member.state(id)).isEqualTo("ready");
+      RefreshSchedule.Entry entry = server.schedule(id);
       assertThat(entry.failures()).isEqualTo(1);
       assertThat(Duration.between(failedAt, entry.refreshAt().orElseThrow()))
           .isBetween(Duration.ofSeconds(27), Duration.ofSeconds(33));
 
       clock.set(entry.refreshAt().orElseThrow());
-      server.runDueRefreshes(clock);
+      server.runDueRefreshes();
       assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(2);
-      String fresh =
-          member
-              .post(credentialPath(t, id) + "/access", "")
-              .attributes()
-              .path("query")
-              .path("value")
-              .asText();
+      String fresh = member.access(id).attributes().path("query").path("value").asText();
       assertThat(fresh).isNotEqualTo(token);
       assertThat(instagram.isLongLivedTokenValid(fresh)).isTrue();
       assertThat(instagram.earlyRefreshAttempts()).isZero();
     }
   }
 
-  private String client() {
-    return oauth2Client(server, world, t, provider, Map.of());
-  }
-
   private void patchClientSecret(String authClient, String secret) {
     ObjectNode doc =
-        World.doc("auth-client", Map.of("credentials", Map.of("client_secret", secret)), Map.of());
-    ((ObjectNode) doc.path("data")).put("id", authClient);
+        Resource.of("auth-client")
+            .id(authClient)
+            .attribute("credentials", Map.of("client_secret", secret))
+            .build();
     Api.Response r = server.admin().patch("/v2/auth-clients/" + authClient, doc);
     assertThat(r.status()).as(r.text()).isEqualTo(200);
   }

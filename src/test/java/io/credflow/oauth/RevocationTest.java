@@ -1,19 +1,14 @@
 package io.credflow.oauth;
 
-import static io.credflow.oauth.RefreshScheduleTest.accessToken;
-import static io.credflow.oauth.RefreshScheduleTest.credentialPath;
-import static io.credflow.oauth.RefreshScheduleTest.deleteAllCredentials;
-import static io.credflow.oauth.RefreshScheduleTest.eventTypes;
-import static io.credflow.oauth.RefreshScheduleTest.eventsPath;
-import static io.credflow.oauth.RefreshScheduleTest.importTokens;
-import static io.credflow.oauth.RefreshScheduleTest.oauth2Client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
-import io.credflow.testing.World;
+import io.credflow.testing.WorkspaceApi;
+import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.RecordedRequest;
 import java.net.URI;
@@ -23,12 +18,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Deleting a credential revokes its refresh token at the auth-client's {@code revocation_uri} (RFC
@@ -38,47 +29,23 @@ import org.junit.jupiter.api.Test;
 class RevocationTest {
   private static final long LIFETIME = 3600;
 
-  private static SettableClock clock;
-  private static TestServer server;
-  private static World world;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().manualTime().fakeOAuthProviderPerTest().tenancyPerTest("revoke");
 
-  private FakeOAuthProvider provider;
-  private World.Tenancy t;
-  private Api member;
-
-  @BeforeAll
-  static void startServer() {
-    clock = RefreshScheduleTest.startingNow();
-    server = TestServer.start(false, clock);
-    world = new World(server);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    provider = FakeOAuthProvider.start().clock(clock::instant);
-    t = world.tenancy("revoke-" + UUID.randomUUID().toString().substring(0, 8));
-    member = server.as(t.memberKey());
-  }
-
-  @AfterEach
-  void tearDown() {
-    deleteAllCredentials(server, t);
-    provider.close();
-  }
+  private final SettableClock clock = credflow.clock();
+  private final TestServer server = credflow.server();
+  private final FakeOAuthProvider provider = credflow.provider();
+  private final WorkspaceApi member = credflow.member();
 
   @Test
   void deleteWhenAuthClientHasRevocationUriThenTheRefreshTokenIsRevokedWithBasicClientAuth() {
-    String authClient = client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     String refresh = tokens.refreshToken().orElseThrow();
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
 
-    Api.Response deleted = member.delete(credentialPath(t, id));
+    Api.Response deleted = member.delete(id);
     assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
 
     assertThat(provider.revocationRequests()).hasSize(1);
@@ -102,8 +69,8 @@ class RevocationTest {
     assertThat(provider.isAccessTokenValid(tokens.accessToken())).isFalse();
 
     assertPurged(id);
-    Api.Response events = member.get(eventsPath(t, id));
-    assertThat(eventTypes(events))
+    Api.Response events = member.events(id);
+    assertThat(WorkspaceApi.eventTypes(events))
         .containsSubsequence("credential.revoked", "credential.deleted")
         .doesNotContain("credential.revocation_failed");
     assertThat(events.text())
@@ -115,12 +82,12 @@ class RevocationTest {
   @Test
   void deleteWhenAuthClientUsesPostClientAuthThenTheSecretTravelsInTheRevocationForm() {
     String authClient =
-        client(
+        credflow.oauth2Client(
             Map.of("revocation_uri", provider.revocationUri().toString(), "client_auth", "post"));
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
 
-    assertThat(member.delete(credentialPath(t, id)).status()).isEqualTo(204);
+    assertThat(member.delete(id).status()).isEqualTo(204);
 
     RecordedRequest revocation = provider.revocationRequests().get(0);
     assertThat(revocation.params())
@@ -129,19 +96,19 @@ class RevocationTest {
         .containsEntry("client_secret", provider.clientSecret());
     assertThat(revocation.authorization()).isEmpty();
     assertThat(provider.isRefreshTokenValid(tokens.refreshToken().orElseThrow())).isFalse();
-    assertThat(eventTypes(member.get(eventsPath(t, id)))).contains("credential.revoked");
+    assertThat(WorkspaceApi.eventTypes(member.events(id))).contains("credential.revoked");
   }
 
   @Test
   void deleteWhenTokensWereRotatedThenTheCurrentRefreshTokenIsTheOneRevoked() {
-    String authClient = client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
-    assertThat(member.post(credentialPath(t, id) + "/refresh", "").status()).isEqualTo(200);
-    String current = accessToken(member, t, id);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
+    assertThat(member.refresh(id).status()).isEqualTo(200);
+    String current = member.accessToken(id);
     assertThat(provider.isAccessTokenValid(current)).isTrue();
 
-    assertThat(member.delete(credentialPath(t, id)).status()).isEqualTo(204);
+    assertThat(member.delete(id).status()).isEqualTo(204);
 
     String revoked = provider.revocationRequests().get(0).param("token").orElseThrow();
     assertThat(revoked).isNotEqualTo(tokens.refreshToken().orElseThrow());
@@ -152,11 +119,11 @@ class RevocationTest {
   @Test
   void deleteWhenCredentialHasNoRefreshTokenThenItsAccessTokenIsRevoked() {
     provider.issueRefreshTokens(false);
-    String authClient = client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
 
-    assertThat(member.delete(credentialPath(t, id)).status()).isEqualTo(204);
+    assertThat(member.delete(id).status()).isEqualTo(204);
 
     assertThat(provider.revocationRequests().get(0).params())
         .containsEntry("token", tokens.accessToken())
@@ -168,16 +135,17 @@ class RevocationTest {
   @Test
   void deleteWhenRevocationEndpointAnswersAnErrorThenTheCredentialIsPurgedAnyway() {
     String authClient =
-        client(Map.of("revocation_uri", provider.baseUrl() + "/no-such-revocation-endpoint"));
+        credflow.oauth2Client(
+            Map.of("revocation_uri", provider.baseUrl() + "/no-such-revocation-endpoint"));
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
 
-    Api.Response deleted = member.delete(credentialPath(t, id));
+    Api.Response deleted = member.delete(id);
     assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
 
     assertPurged(id);
-    Api.Response events = member.get(eventsPath(t, id));
-    assertThat(eventTypes(events))
+    Api.Response events = member.events(id);
+    assertThat(WorkspaceApi.eventTypes(events))
         .containsSubsequence("credential.revocation_failed", "credential.deleted")
         .doesNotContain("credential.revoked");
     assertThat(events.text()).doesNotContain(tokens.refreshToken().orElseThrow());
@@ -185,21 +153,23 @@ class RevocationTest {
 
   @Test
   void deleteWhenClientSecretIsRefusedAtRevocationThenTheCredentialIsPurgedAnyway() {
-    String authClient = client(Map.of("revocation_uri", provider.revocationUri().toString()));
+    String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
     var doc =
-        World.doc("auth-client", Map.of("credentials", Map.of("client_secret", "wrong")), Map.of());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("data")).put("id", authClient);
+        Resource.of("auth-client")
+            .id(authClient)
+            .attribute("credentials", Map.of("client_secret", "wrong"))
+            .build();
     assertThat(server.admin().patch("/v2/auth-clients/" + authClient, doc).status()).isEqualTo(200);
 
-    assertThat(member.delete(credentialPath(t, id)).status()).isEqualTo(204);
+    assertThat(member.delete(id).status()).isEqualTo(204);
 
     assertThat(provider.revocationRequests()).hasSize(1);
     // The provider refused the client, so the token is still alive there, and that is recorded.
     assertThat(provider.isRefreshTokenValid(tokens.refreshToken().orElseThrow())).isTrue();
     assertPurged(id);
-    assertThat(eventTypes(member.get(eventsPath(t, id))))
+    assertThat(WorkspaceApi.eventTypes(member.events(id)))
         .contains("credential.revocation_failed", "credential.deleted");
   }
 
@@ -209,47 +179,47 @@ class RevocationTest {
     try (FakeOAuthProvider gone = FakeOAuthProvider.start()) {
       unreachable = gone.revocationUri();
     }
-    String authClient = client(Map.of("revocation_uri", unreachable.toString()));
-    String id = importTokens(member, t, authClient, provider.issueTokens("read"), LIFETIME);
+    String authClient = credflow.oauth2Client(Map.of("revocation_uri", unreachable.toString()));
+    String id = member.importTokens(authClient, provider.issueTokens("read"), LIFETIME);
 
-    Api.Response deleted = member.delete(credentialPath(t, id));
+    Api.Response deleted = member.delete(id);
     assertThat(deleted.status()).as(deleted.text()).isEqualTo(204);
 
     assertPurged(id);
-    assertThat(eventTypes(member.get(eventsPath(t, id))))
+    assertThat(WorkspaceApi.eventTypes(member.events(id)))
         .containsSubsequence("credential.revocation_failed", "credential.deleted");
   }
 
   @Test
   void deleteWhenAuthClientHasNoRevocationUriThenNothingIsCalledAndTheCredentialIsPurged() {
-    String authClient = client(Map.of());
+    String authClient = credflow.oauth2Client();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    String id = importTokens(member, t, authClient, tokens, LIFETIME);
+    String id = member.importTokens(authClient, tokens, LIFETIME);
 
-    assertThat(member.delete(credentialPath(t, id)).status()).isEqualTo(204);
+    assertThat(member.delete(id).status()).isEqualTo(204);
 
     assertThat(provider.revocationRequests()).isEmpty();
     assertThat(provider.isRefreshTokenValid(tokens.refreshToken().orElseThrow())).isTrue();
     assertPurged(id);
-    List<String> types = eventTypes(member.get(eventsPath(t, id)));
+    List<String> types = WorkspaceApi.eventTypes(member.events(id));
     assertThat(types).contains("credential.deleted");
     assertThat(types).doesNotContain("credential.revoked", "credential.revocation_failed");
   }
 
   /** Gone from reads, lists and the refresh schedule: nothing refreshes it any more. */
   private void assertPurged(String id) {
-    assertThat(member.get(credentialPath(t, id)).status()).isEqualTo(404);
-    assertThat(member.get("/v2/workspaces/" + t.workspace() + "/credentials").text())
-        .doesNotContain(id);
+    assertThat(member.get(id).status()).isEqualTo(404);
+    assertThat(member.list().text()).doesNotContain(id);
     assertThat(new JdbcRefreshSchedule(server.credflow().database().jdbc()).find(id)).isEmpty();
     int before = provider.tokenRequestCount();
     clock.advance(Duration.ofSeconds(LIFETIME * 2));
-    server.runDueRefreshes(clock);
+    server.runDueRefreshes();
     assertThat(provider.tokenRequestCount()).isEqualTo(before);
   }
 
-  private String client(Map<String, Object> extra) {
-    return oauth2Client(server, world, t, provider, extra);
+  /** An auth-client with the provider's {@code revocation_uri}. */
+  private String revocable() {
+    return credflow.oauth2Client(Map.of("revocation_uri", provider.revocationUri().toString()));
   }
 
   private static String form(String value) {

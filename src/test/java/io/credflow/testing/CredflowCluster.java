@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -29,13 +30,24 @@ public final class CredflowCluster implements AutoCloseable {
   }
 
   /**
-   * Starts {@code size} nodes on a fresh PostgreSQL database, all reading time from {@code clock}.
+   * Starts {@code size} nodes on a fresh PostgreSQL database, all reading time from {@code clock};
+   * on a {@link SettableClock} they run no refresh poller (see {@link TestServer#DRIVEN_BY_HAND}).
    */
   public static CredflowCluster postgres(int size, Clock clock) {
+    return postgres(size, clock, config -> {});
+  }
+
+  /**
+   * {@link #postgres(int, Clock)} with every node configured further by {@code customize}: e.g.
+   * {@link TestServer#DRIVEN_BY_HAND}, for nodes whose due refreshes run only when a test calls
+   * {@code runDueNow()} on their schedulers.
+   */
+  public static CredflowCluster postgres(
+      int size, Clock clock, Consumer<Config.Builder> customize) {
     CredflowCluster cluster = new CredflowCluster(PostgresDatabases.create());
     try {
       for (int i = 0; i < size; i++) {
-        cluster.startNode(clock);
+        cluster.startNode(clock, customize);
       }
       return cluster;
     } catch (RuntimeException | Error e) {
@@ -44,7 +56,7 @@ public final class CredflowCluster implements AutoCloseable {
     }
   }
 
-  private void startNode(Clock clock) {
+  private void startNode(Clock clock, Consumer<Config.Builder> customize) {
     Path dir;
     try {
       dir = Files.createTempDirectory("credflow-node" + nodes.size() + "-");
@@ -64,6 +76,10 @@ public final class CredflowCluster implements AutoCloseable {
     } else {
       config.keyset(keyset().toString());
     }
+    if (clock instanceof SettableClock) {
+      TestServer.DRIVEN_BY_HAND.accept(config);
+    }
+    customize.accept(config);
     nodes.add(Credflow.start(config.build(), clock));
   }
 

@@ -1,9 +1,13 @@
 package io.credflow.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Credentials;
+import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A workspace for request-executor tests, built through the API as a {@link TestServer}'s global
@@ -31,65 +35,54 @@ public record ExecutorWorkspace(
   public static final String QUERY_KEY_NAME = "api_key";
   public static final String QUERY_KEY = "qkey-456789";
 
+  private static final AtomicInteger OAUTH_CREDENTIALS = new AtomicInteger();
+
   /** Builds the workspace on {@code server}; {@code label} names the tenant. */
   public static ExecutorWorkspace create(
       TestServer server, FakeOAuthProvider provider, String label) {
     Api admin = server.admin();
-    World world = new World(server);
-    World.Tenancy t = world.tenancy(label);
-    String tenant = t.tenant();
+    World.Tenancy t = new World(server).tenancy(label);
     String workspace = t.workspace();
-    String component = t.component();
-    Map<String, Object> oauth = new LinkedHashMap<>();
-    oauth.put("client_id", provider.clientId());
-    oauth.put("client_secret", provider.clientSecret());
-    oauth.put("auth_uri", provider.authorizeUri().toString());
-    oauth.put("token_uri", provider.tokenUri().toString());
-    oauth.put("client_auth", "basic");
-    String basicClient =
-        world.authClient(admin, tenant, component, "basic", Map.of("name", BASIC_USER));
+    String basicClient = AuthClients.basic().credential("name", BASIC_USER).in(t).create(admin);
     String headerClient =
-        world.authClient(admin, tenant, component, "api_key", Map.of("name", HEADER_KEY_NAME));
+        AuthClients.apiKey().credential("name", HEADER_KEY_NAME).in(t).create(admin);
     String queryClient =
-        world.authClient(
-            admin, tenant, component, "api_key", Map.of("name", QUERY_KEY_NAME, "in", "query"));
+        AuthClients.apiKey()
+            .credential("name", QUERY_KEY_NAME)
+            .credential("in", "query")
+            .in(t)
+            .create(admin);
     return new ExecutorWorkspace(
         admin,
-        tenant,
+        t.tenant(),
         workspace,
-        component,
-        store(
-            admin,
-            workspace,
-            "noauth",
-            world.authClient(admin, tenant, component, "noauth", Map.of()),
-            Map.of()),
+        t.component(),
+        store(admin, workspace, "noauth", AuthClients.noauth().in(t).create(admin), Map.of()),
         store(admin, workspace, "basic", basicClient, Map.of("password", BASIC_PASSWORD)),
         store(admin, workspace, "key header", headerClient, Map.of("value", HEADER_KEY)),
         store(admin, workspace, "key query", queryClient, Map.of("value", QUERY_KEY)),
-        world.authClient(admin, tenant, component, "oauth2", oauth));
+        AuthClients.oauth2().at(provider).clientAuth("basic").in(t).create(admin));
   }
 
   private static String store(
-      Api admin, String workspace, String name, String authClient, Object secrets) {
-    return World.created(
-        admin.post(
-            "/v2/workspaces/" + workspace + "/credentials",
-            World.credentialDoc(name, authClient, secrets)));
+      Api admin, String workspace, String name, String authClient, Map<String, ?> secrets) {
+    return Credentials.named(name).authClient(authClient).secrets(secrets).create(admin, workspace);
   }
 
   /** Stores a credential of {@code authClient} in the workspace; returns its id. */
   public String credential(String name, String authClient, Object secrets) {
-    return store(admin, workspace, name, authClient, secrets);
+    return Credentials.named(name)
+        .authClient(authClient)
+        .secretsAsGiven(secrets)
+        .create(admin, workspace);
   }
 
   /** Stores {@code tokens} as a new credential of the oauth2 auth-client; returns its id. */
   public String oauthCredential(FakeOAuthProvider.Tokens tokens, long expiresIn) {
-    Map<String, Object> secrets = new LinkedHashMap<>();
-    secrets.put("access_token", tokens.accessToken());
-    tokens.refreshToken().ifPresent(rt -> secrets.put("refresh_token", rt));
-    secrets.put("expires_in", expiresIn);
-    return credential("oauth " + System.nanoTime(), oauthClient, secrets);
+    return Credentials.named("oauth " + OAUTH_CREDENTIALS.incrementAndGet())
+        .authClient(oauthClient)
+        .tokens(tokens, expiresIn)
+        .create(admin, workspace);
   }
 
   /** {@code /v2/workspaces/{ws}/requests}. */
@@ -110,8 +103,10 @@ public record ExecutorWorkspace(
     if (message != null) {
       attributes.put("message", message);
     }
-    return World.doc(
-        "request", attributes, Map.of("credential", World.rel("credential", credential)));
+    return Resource.of("request")
+        .attributes(attributes)
+        .relationship("credential", "credential", credential)
+        .build();
   }
 
   /** A mutable configuration that GETs {@code url} (a literal). */

@@ -3,8 +3,10 @@ package io.credflow.testing;
 import io.credflow.Config;
 import io.credflow.Credflow;
 import io.credflow.common.Timing;
+import io.credflow.credential.CredentialSecrets;
 import io.credflow.oauth.RefreshSchedule;
 import io.credflow.store.JdbcRefreshSchedule;
+import io.credflow.tenancy.Caller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,10 +20,20 @@ import java.util.stream.Stream;
 /**
  * A real Credflow server on a free port with its own H2 file database (or a fresh PostgreSQL
  * database) and keyset, torn down by {@link #close()}.
+ *
+ * <p>A server started with {@link #DRIVEN_BY_HAND} (every server on a {@link SettableClock}) runs
+ * no background refresh poller: nothing is refreshed on schedule until the test calls {@link
+ * #runDueRefreshes()}, the way db-scheduler's {@code ManualScheduler} runs due executions only when
+ * told to. So no poller races the clock moves of a test, and nothing has to be waited for.
  */
 public final class TestServer implements AutoCloseable {
   /** The bootstrap global admin's API key in every test server. */
   public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+  /**
+   * A configuration change for servers whose due refreshes run only by {@link #runDueRefreshes}.
+   */
+  public static final Consumer<Config.Builder> DRIVEN_BY_HAND = c -> c.refreshPoller(false);
 
   private final Credflow credflow;
   private final Path dataDir;
@@ -61,7 +73,10 @@ public final class TestServer implements AutoCloseable {
 
   /**
    * A server whose clock, waits and jitter come from {@code timing} (e.g. {@link
-   * ManualTime#timing()}, so that retries and backoff move a clock instead of sleeping).
+   * ManualTime#timing()}, so that retries and backoff move a clock instead of sleeping). On a
+   * {@link SettableClock} it is {@link #DRIVEN_BY_HAND}: a test that moves the clock runs due
+   * refreshes itself, and a poller waiting through a sleeper that moves the clock would move it on
+   * its own ({@code customize} may still turn the poller on).
    */
   public static TestServer start(
       boolean postgres, Timing timing, Consumer<Config.Builder> customize) {
@@ -80,6 +95,9 @@ public final class TestServer implements AutoCloseable {
             .allowPrivateNetwork(true);
     if (pg != null) {
       config.dbUrl(pg).dbUser(PostgresDatabases.USER);
+    }
+    if (timing.clock() instanceof SettableClock) {
+      DRIVEN_BY_HAND.accept(config);
     }
     customize.accept(config);
     return new TestServer(Credflow.start(config.build(), timing), dir, pg);
@@ -107,6 +125,11 @@ public final class TestServer implements AutoCloseable {
     return dataDir;
   }
 
+  /** Where this server's OAuth2 callbacks land: the {@code redirect_uri} it sends providers. */
+  public String callbackUri() {
+    return "http://localhost:" + credflow.port() + "/callback/oauth2";
+  }
+
   /**
    * Stops this server's process and starts a new one on the same data directory (and PostgreSQL
    * database) with {@code clock}, as a restart of the service would: the keyset, the credentials
@@ -114,17 +137,51 @@ public final class TestServer implements AutoCloseable {
    * now on: close it, and never close (or use) this one again.
    */
   public TestServer restart(Clock clock) {
+    return restart(Timing.of(clock));
+  }
+
+  /** {@link #restart(Clock)} with {@code timing}'s clock, waits and jitter. */
+  public TestServer restart(Timing timing) {
     credflow.close();
-    return new TestServer(Credflow.start(credflow.config(), clock), dataDir, pgUrl);
+    return new TestServer(Credflow.start(credflow.config(), timing), dataDir, pgUrl);
+  }
+
+  /** Whether due refreshes run only when a test calls {@link #runDueRefreshes()}. */
+  public boolean drivenByHand() {
+    return !credflow.config().refreshPoller();
   }
 
   /**
-   * Runs every refresh due by {@code clock} and waits until none is due or in flight any more. The
-   * scheduler's own poller (every second, by real time) may take a due credential before {@code
-   * runDueNow()} does, which then skips it without waiting; this waits for those too, so a test
-   * that moved the clock sees every due refresh finished.
+   * Runs every refresh due by this server's clock and returns when all of them finished; returns
+   * how many ran. Only for a server {@link #DRIVEN_BY_HAND}: nothing else takes due refreshes, so
+   * one pass of the scheduler is all there is.
+   */
+  public int runDueRefreshes() {
+    if (!drivenByHand()) {
+      throw new IllegalStateException(
+          "this server's refresh poller runs in the background; start it with"
+              + " TestServer.DRIVEN_BY_HAND to run due refreshes by hand");
+    }
+    try {
+      return credflow.services().scheduler().runDueNow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while running due refreshes", e);
+    }
+  }
+
+  /**
+   * Runs every refresh due by {@code clock} and waits until none is due or in flight any more. On a
+   * server {@link #DRIVEN_BY_HAND} that is {@link #runDueRefreshes()}. Otherwise the scheduler's
+   * own poller (every second, by real time) may take a due credential before {@code runDueNow()}
+   * does, which then skips it without waiting; this polls (bounded) until those finished too, so a
+   * test that moved the clock sees every due refresh finished.
    */
   public void runDueRefreshes(Clock clock) {
+    if (drivenByHand()) {
+      runDueRefreshes();
+      return;
+    }
     RefreshSchedule schedule = new JdbcRefreshSchedule(credflow.database().jdbc());
     var services = credflow.services();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -141,6 +198,24 @@ public final class TestServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while waiting for due refreshes", e);
     }
+  }
+
+  /** Credential {@code id}'s refresh schedule as stored (failing when it has none). */
+  public RefreshSchedule.Entry schedule(String credentialId) {
+    return new JdbcRefreshSchedule(credflow.database().jdbc())
+        .find(credentialId)
+        .orElseThrow(() -> new AssertionError("no schedule for credential " + credentialId));
+  }
+
+  /**
+   * The tokens credential {@code credential} stores, read in-process as user {@code userId} of
+   * {@code workspace} would get them: to know a secret that no response may carry.
+   */
+  public CredentialSecrets.Tokens storedTokens(String userId, String workspace, String credential) {
+    var services = credflow.services();
+    Caller caller = services.tenancy().callerFor(userId).orElseThrow();
+    return (CredentialSecrets.Tokens)
+        services.credentials().get(caller, workspace, credential).credential().secrets();
   }
 
   @Override

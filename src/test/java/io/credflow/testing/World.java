@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.testing.documents.AuthClients;
+import io.credflow.testing.documents.Components;
+import io.credflow.testing.documents.Credentials;
+import io.credflow.testing.documents.Resource;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +17,7 @@ import java.util.Map;
  * loudly where it happened.
  */
 public final class World {
-  public static final List<String> REST_API_TYPES = List.of("oauth2", "basic", "api_key", "noauth");
+  public static final List<String> REST_API_TYPES = Components.REST_API_TYPES;
 
   private final TestServer server;
 
@@ -30,28 +34,19 @@ public final class World {
       String adminKey,
       String adminId,
       String memberKey,
-      String memberId) {}
+      String memberId) {
+
+    /** The workspace's credentials and events as the member on {@code server}. */
+    public WorkspaceApi member(TestServer server) {
+      return new WorkspaceApi(server.as(memberKey), workspace);
+    }
+  }
 
   public Tenancy tenancy(String label) {
     Api admin = server.admin();
-    String tenant =
-        created(admin.post("/v2/tenants", doc("tenant", Map.of("name", label), Map.of())));
-    String contract =
-        created(
-            admin.post(
-                "/v2/contracts",
-                doc(
-                    "contract",
-                    Map.of("name", label + " contract"),
-                    Map.of("tenant", rel("tenant", tenant)))));
-    String workspace =
-        created(
-            admin.post(
-                "/v2/workspaces",
-                doc(
-                    "workspace",
-                    Map.of("name", label + " workspace"),
-                    Map.of("contract", rel("contract", contract)))));
+    String tenant = tenant(admin, label);
+    String contract = contract(admin, tenant, label + " contract");
+    String workspace = workspace(admin, contract, label + " workspace");
     String component = component(tenant, REST_API_TYPES);
     Api.Response tenantAdmin = user(label + "-admin@example.com");
     Api.Response member = user(label + "-member@example.com");
@@ -62,70 +57,65 @@ public final class World {
         contract,
         workspace,
         component,
-        tenantAdmin.body().path("meta").path("api_key").asText(),
+        apiKey(tenantAdmin),
         tenantAdmin.id(),
-        member.body().path("meta").path("api_key").asText(),
+        apiKey(member),
         member.id());
   }
 
-  public String component(String tenant, List<String> types) {
-    Map<String, Object> descriptor =
-        Map.of(
-            "title",
-            "REST API V2",
-            "authClientTypes",
-            types,
-            "credentials",
-            Map.of(
-                "fields", Map.of("auth", Map.of("required", false, "viewClass", "HTTPAuthView"))));
+  /** Creates a tenant named {@code name}; returns its id. */
+  public static String tenant(Api admin, String name) {
     return created(
-        server
-            .admin()
-            .post(
-                "/v2/components",
-                doc(
-                    "component",
-                    Map.of("name", "REST API V2", "descriptor", descriptor),
-                    Map.of("tenant", rel("tenant", tenant)))));
+        admin.post("/v2/tenants", Resource.of("tenant").attribute("name", name).build()));
+  }
+
+  /** Creates a contract of {@code tenant} named {@code name}; returns its id. */
+  public static String contract(Api admin, String tenant, String name) {
+    return created(admin.post("/v2/contracts", named("contract", name, "tenant", tenant)));
+  }
+
+  /** Creates a workspace under {@code contract} named {@code name}; returns its id. */
+  public static String workspace(Api admin, String contract, String name) {
+    return created(admin.post("/v2/workspaces", named("workspace", name, "contract", contract)));
+  }
+
+  private static ObjectNode named(String type, String name, String parentType, String parent) {
+    return Resource.of(type)
+        .attribute("name", name)
+        .relationship(parentType, parentType, parent)
+        .build();
+  }
+
+  /** A REST API V2 component of {@code tenant} accepting {@code types}; returns its id. */
+  public String component(String tenant, List<String> types) {
+    return Components.restApiV2().types(types).tenant(tenant).create(server.admin());
   }
 
   /** An Instagram component (OAuthFieldView, the seed's scopes) deployed at the tenant. */
   public String instagramComponent(String tenant) {
-    Map<String, Object> descriptor =
-        Map.of(
-            "title",
-            "Instagram",
-            "authClientTypes",
-            List.of("oauth2_instagram"),
-            "credentials",
-            Map.of(
-                "fields",
-                Map.of("auth", Map.of("required", true, "viewClass", "OAuthFieldView")),
-                "oauth2",
-                Map.of("scopes", List.of("user_profile", "user_media"))));
-    return created(
-        server
-            .admin()
-            .post(
-                "/v2/components",
-                doc(
-                    "component",
-                    Map.of("name", "Instagram", "descriptor", descriptor),
-                    Map.of("tenant", rel("tenant", tenant)))));
+    return Components.instagram().tenant(tenant).create(server.admin());
   }
 
   public Api.Response user(String email) {
     Api.Response r =
-        server.admin().post("/v2/users", doc("user", Map.of("email", email), Map.of()));
+        server.admin().post("/v2/users", Resource.of("user").attribute("email", email).build());
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     return r;
+  }
+
+  /** The API key a user's creation answered with (shown once). */
+  public static String apiKey(Api.Response createdUser) {
+    return createdUser.body().path("meta").path("api_key").asText();
   }
 
   public static void member(Api api, String levelPlural, String id, String userId, String role) {
     Api.Response r =
         api.post(
             "/v2/" + levelPlural + "/" + id + "/members",
-            doc("member", Map.of("role", role), Map.of("user", rel("user", userId))));
+            Resource.of("member")
+                .attribute("role", role)
+                .relationship("user", "user", userId)
+                .build());
     assertThat(r.status()).as(r.text()).isEqualTo(201);
   }
 
@@ -138,44 +128,26 @@ public final class World {
 
   public static ObjectNode authClientDoc(
       String tenant, String component, String type, Object credentials) {
-    ObjectNode doc =
-        doc(
-            "auth-client",
-            Map.of("type", type, "name", type + " client", "credentials", credentials),
-            Map.of("tenant", rel("tenant", tenant)));
-    ObjectNode rels = (ObjectNode) doc.path("data").path("relationships");
-    rels.putObject("components")
-        .putArray("data")
-        .addObject()
-        .put("type", "component")
-        .put("id", component);
-    return doc;
+    return AuthClients.of(type)
+        .credentialsAsGiven(credentials)
+        .tenant(tenant)
+        .components(component)
+        .build();
   }
 
   public static ObjectNode credentialDoc(String name, String authClient, Object credentials) {
-    return doc(
-        "credential",
-        Map.of("name", name, "credentials", credentials),
-        Map.of("auth_client", rel("auth-client", authClient)));
+    return Credentials.named(name).authClient(authClient).secretsAsGiven(credentials).build();
   }
 
   public static ObjectNode doc(
       String type, Map<String, Object> attributes, Map<String, JsonNode> relationships) {
-    ObjectNode doc = Api.JSON.createObjectNode();
-    ObjectNode data = doc.putObject("data");
-    data.put("type", type);
-    data.set("attributes", Api.JSON.valueToTree(attributes));
-    if (!relationships.isEmpty()) {
-      ObjectNode rels = data.putObject("relationships");
-      relationships.forEach(rels::set);
-    }
-    return doc;
+    Resource doc = Resource.of(type).attributes(attributes);
+    relationships.forEach(doc::relationship);
+    return doc.build();
   }
 
   public static JsonNode rel(String type, String id) {
-    ObjectNode r = Api.JSON.createObjectNode();
-    r.putObject("data").put("type", type).put("id", id);
-    return r;
+    return Resource.rel(type, id);
   }
 
   public static String created(Api.Response r) {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The plumbing the fakes share: a loopback {@link HttpServer} on port 0 with one virtual thread per
@@ -54,8 +55,12 @@ final class FakeHttp {
     }
   }
 
-  /** A started server and the executor that must be shut down with it. */
-  record Server(HttpServer http, ExecutorService executor) implements AutoCloseable {
+  /**
+   * A started server, the executor that must be shut down with it, and how many exchanges its
+   * handlers are working on right now.
+   */
+  record Server(HttpServer http, ExecutorService executor, AtomicInteger inProgress)
+      implements AutoCloseable {
     URI baseUri() {
       return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
     }
@@ -83,16 +88,18 @@ final class FakeHttp {
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       http.setExecutor(executor);
-      routes.forEach((path, handler) -> http.createContext(path, exact(path, handler)));
+      AtomicInteger inProgress = new AtomicInteger();
+      routes.forEach((path, handler) -> http.createContext(path, exact(path, handler, inProgress)));
       http.start();
-      return new Server(http, executor);
+      return new Server(http, executor, inProgress);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static HttpHandler exact(String path, HttpHandler handler) {
+  private static HttpHandler exact(String path, HttpHandler handler, AtomicInteger inProgress) {
     return exchange -> {
+      inProgress.incrementAndGet();
       try {
         if (!exchange.getRequestURI().getPath().equals(path)) {
           sendJson(exchange, 404, Map.of("error", "not_found"), Map.of());
@@ -108,6 +115,7 @@ final class FakeHttp {
         }
       } finally {
         exchange.close();
+        inProgress.decrementAndGet();
       }
     };
   }

@@ -314,6 +314,14 @@ public final class FakeOAuthProvider implements AutoCloseable {
     }
   }
 
+  /**
+   * Requests (to any endpoint) the provider is handling right now: received, and not yet answered
+   * (a {@link #responseDelay(Duration)} keeps a token request in here).
+   */
+  public int requestsInProgress() {
+    return server.inProgress().get();
+  }
+
   /** Every token-endpoint request, in arrival order, including malformed and failed ones. */
   public List<RecordedRequest> tokenRequests() {
     synchronized (lock) {
