@@ -2,6 +2,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.credflow.Config;
 import io.credflow.Credflow;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.SettingsParser;
+import io.credflow.common.Secret;
+import io.credflow.component.AuthClientType;
+import io.credflow.component.DescriptorParser;
+import io.credflow.credential.CredentialInput;
 import io.credflow.credential.CredentialService;
 import io.credflow.executor.Expression;
 import io.credflow.executor.Message;
@@ -164,23 +169,27 @@ public class ExecutorBench {
                 "REST API V2",
                 Level.TENANT,
                 tenant.id(),
-                Map.of("title", "REST API V2", "authClientTypes", List.of("oauth2")));
+                DescriptorParser.parse(
+                    Map.of("title", "REST API V2", "authClientTypes", List.of("oauth2")),
+                    "descriptor"));
     var authClient =
         s.authClients()
             .create(
                 admin,
                 new AuthClientService.NewAuthClient(
                     "bench oauth2",
-                    "oauth2",
-                    Map.of(
-                        "client_id",
-                        "bench",
-                        "client_secret",
-                        "bench-secret",
-                        "auth_uri",
-                        upstream + "/authorize",
-                        "token_uri",
-                        upstream + "/token"),
+                    SettingsParser.parse(
+                        AuthClientType.OAUTH2,
+                        Map.of(
+                            "client_id",
+                            "bench",
+                            "client_secret",
+                            "bench-secret",
+                            "auth_uri",
+                            upstream + "/authorize",
+                            "token_uri",
+                            upstream + "/token"),
+                        "credentials"),
                     List.of(component.id()),
                     Optional.of(Level.TENANT),
                     Optional.of(tenant.id())))
@@ -192,15 +201,14 @@ public class ExecutorBench {
                 ws.id(),
                 new CredentialService.NewCredential(
                     "bench-oauth2",
-                    Map.of(
-                        "access_token",
-                        ACCESS_TOKEN,
-                        "refresh_token",
-                        "rt-executor-bench",
-                        "expires_in",
-                        86_400),
                     authClient.id(),
-                    Optional.empty()))
+                    Optional.empty(),
+                    (settings, stored) ->
+                        new CredentialInput.Tokens(
+                            Secret.of(ACCESS_TOKEN),
+                            Optional.of(Secret.of("rt-executor-bench")),
+                            86_400,
+                            Optional.empty())))
             .credential()
             .id();
     RestApiAction action = s.requests();
@@ -370,8 +378,8 @@ public class ExecutorBench {
     URI target = URI.create(upstream + "/items?page=1");
     Map<String, Call> steps = new LinkedHashMap<>();
     steps.put(
-        "CredentialService.forRequest (lookups, decrypt)",
-        i -> s.credentials().forRequest(admin, ws, credential) != null);
+        "RequestAuthorities.forRequest (lookups, decrypt)",
+        i -> s.requestAuthorities().forRequest(admin, ws, credential) != null);
     byte[] sealed =
         s.keyring()
             .encrypt(

@@ -3,6 +3,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.credflow.Config;
 import io.credflow.Credflow;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.SettingsParser;
+import io.credflow.common.Secret;
+import io.credflow.component.AuthClientType;
+import io.credflow.component.DescriptorParser;
+import io.credflow.credential.CredentialInput;
 import io.credflow.credential.CredentialService;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Level;
@@ -105,19 +110,28 @@ public class RefreshBench {
     var ws = s.tenancy().createWorkspace(admin, contract.id(), "bench");
     Map<String, Object> descriptor =
         Map.of("title", "REST API V2", "authClientTypes", List.of("oauth2"));
-    var component = s.components().create(admin, "REST API V2", Level.TENANT, tenant.id(), descriptor);
+    var component =
+        s.components()
+            .create(
+                admin,
+                "REST API V2",
+                Level.TENANT,
+                tenant.id(),
+                DescriptorParser.parse(descriptor, "descriptor"));
     var authClient =
         s.authClients()
             .create(
                 admin,
                 new AuthClientService.NewAuthClient(
                     "bench oauth2",
-                    "oauth2",
-                    Map.of(
-                        "client_id", "bench",
-                        "client_secret", "bench-secret",
-                        "auth_uri", "http://127.0.0.1/authorize",
-                        "token_uri", tokenUri),
+                    SettingsParser.parse(
+                        AuthClientType.OAUTH2,
+                        Map.of(
+                            "client_id", "bench",
+                            "client_secret", "bench-secret",
+                            "auth_uri", "http://127.0.0.1/authorize",
+                            "token_uri", tokenUri),
+                        "credentials"),
                     List.of(component.id()),
                     Optional.of(Level.TENANT),
                     Optional.of(tenant.id())))
@@ -269,9 +283,14 @@ public class RefreshBench {
         ws,
         new CredentialService.NewCredential(
             "cred-" + i,
-            Map.of("access_token", "at-" + i + "-0", "refresh_token", "rt-" + i + "-0", "expires_in", expiresIn),
             authClient,
-            Optional.empty()));
+            Optional.empty(),
+            (settings, stored) ->
+                new CredentialInput.Tokens(
+                    Secret.of("at-" + i + "-0"),
+                    Optional.of(Secret.of("rt-" + i + "-0")),
+                    expiresIn,
+                    Optional.empty())));
   }
 
   private static long kb(String status, String key) {

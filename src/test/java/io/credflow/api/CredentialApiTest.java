@@ -476,18 +476,10 @@ class CredentialApiTest {
         ApiFixtures.component(
             server, ApiFixtures.plainDescriptor(List.of("noauth")), "workspace", t.workspace());
     String componentLevel =
-        World.created(
-            server
-                .admin()
-                .post(
-                    "/v2/auth-clients",
-                    authClientDoc(
-                        "noauth",
-                        "both",
-                        Map.of(),
-                        List.of(t.component(), inFirstWorkspace),
-                        null,
-                        null)));
+        AuthClients.noauth()
+            .name("both")
+            .components(t.component(), inFirstWorkspace)
+            .create(server.admin());
 
     Api.Response r =
         server
