@@ -9,11 +9,13 @@ import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
 import io.credflow.testing.Api;
+import io.credflow.testing.ManualTime;
 import io.credflow.testing.OAuthTestWorkspace;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.StoredCredentials;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.oauth.FakeOAuthProvider;
+import io.credflow.testing.oauth.RecordedRequest;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class CrashBetweenWritesTest {
   private static final long LIFETIME = 120;
 
+  private static ManualTime time;
   private static SettableClock clock;
   private static FakeOAuthProvider provider;
   private static TestServer server;
@@ -45,9 +46,11 @@ class CrashBetweenWritesTest {
 
   @BeforeAll
   static void start() {
-    clock = SettableClock.startingNow();
+    // Waits (for a killed process's lease) move this clock instead of taking real time.
+    time = ManualTime.startingNow();
+    clock = time.clock();
     provider = FakeOAuthProvider.start().clock(clock::instant).expiresIn(LIFETIME);
-    server = TestServer.start(true, clock);
+    server = TestServer.start(true, time.timing(), config -> {});
     stored =
         StoredCredentials.open(
             server.credflow().config().dbUrl(), server.credflow().config().keysetPath());
@@ -133,16 +136,24 @@ class CrashBetweenWritesTest {
     clock.set(killedAt);
     String refreshToken = stored.refreshToken(id).orElseThrow();
 
-    CompletableFuture<Api.Response> access =
-        CompletableFuture.supplyAsync(() -> ws.access(server.admin(), id));
-    Thread.sleep(500);
-    assertThat(access).as("a use waits for the lease of the killed process").isNotDone();
-    assertThat(refreshesPresenting(refreshToken)).isZero();
+    time.clearSleeps();
 
-    clock.advance(RefreshPolicy.DEFAULT_LEASE.plusSeconds(1));
-    Api.Response r = access.get(60, TimeUnit.SECONDS);
+    Api.Response r = ws.access(server.admin(), id);
+
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     assertThat(provider.isAccessTokenValid(OAuthTestWorkspace.bearer(r))).isTrue();
+    // The use waited, on the clock, until the killed process's lease ran out, and only then did
+    // the provider see the refresh.
+    Instant leaseEnd = killedAt.plus(RefreshPolicy.DEFAULT_LEASE);
+    assertThat(time.sleeps().stream().reduce(Duration.ZERO, Duration::plus))
+        .as("time waited for the lease")
+        .isGreaterThanOrEqualTo(RefreshPolicy.DEFAULT_LEASE);
+    assertThat(
+            provider.tokenRequests().stream()
+                .filter(q -> q.param("refresh_token").equals(Optional.of(refreshToken)))
+                .map(RecordedRequest::receivedAt))
+        .singleElement()
+        .satisfies(at -> assertThat(at).isAfter(leaseEnd));
     runDueNowUntilQuiet();
     assertThat(refreshesPresenting(refreshToken)).as("refreshes").isEqualTo(1);
     assertThat(stored.refreshToken(id)).isNotEqualTo(Optional.of(refreshToken));
@@ -162,19 +173,21 @@ class CrashBetweenWritesTest {
     return ws.importTokens(server.admin(), name, provider.issueTokens("read"), LIFETIME);
   }
 
-  /** Runs the due refreshes until none is due or in flight (the background poller may help). */
+  /** Runs the due refreshes until none is due, leased or in flight (this server has no poller). */
   private static void runDueNowUntilQuiet() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    int quiet = 0;
-    while (quiet < 3) {
+    for (int pass = 0; pass < 10; pass++) {
       server.credflow().services().scheduler().runDueNow();
-      boolean idle =
-          server.credflow().services().refresher().inFlight() == 0
-              && stored.leasedCount(clock.instant()) == 0;
-      quiet = idle ? quiet + 1 : 0;
-      assertThat(System.nanoTime()).as("quiet within 60 s").isLessThan(deadline);
-      Thread.sleep(100);
+      if (server.credflow().services().refresher().inFlight() == 0
+          && stored.leasedCount(clock.instant()) == 0
+          && stored.dueCount(clock.instant()) == 0) {
+        return;
+      }
     }
+    throw new AssertionError(
+        "refreshes still due or leased after 10 passes: due "
+            + stored.dueCount(clock.instant())
+            + ", leased "
+            + stored.leasedCount(clock.instant()));
   }
 
   private static void assertWorks(String id) {
