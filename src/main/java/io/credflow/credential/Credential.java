@@ -2,99 +2,219 @@ package io.credflow.credential;
 
 import io.credflow.component.AuthClientType;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A credential. {@code version} grows with every write; every update is a compare-and-set on it, so
- * two writers never overwrite each other unseen.
+ * A credential, in four parts that each hold together on their own: where it belongs ({@link
+ * Owner}), what it holds ({@link Grant}: its type, the secrets of that type, and for OAuth2 the
+ * token's expiry and scope), whether it can be used ({@link Condition}), and its {@link Revision}.
+ * A credential of one type with another type's secrets, an expiry on an API key, or a credential
+ * that needs a person without saying why cannot be built.
+ *
+ * <p>{@code version} grows with every write; every update is a compare-and-set on it, so two
+ * writers never overwrite each other unseen.
  */
 public record Credential(
-    String id,
-    String workspaceId,
-    String authClientId,
-    String componentId,
-    String name,
-    AuthClientType type,
-    CredentialState state,
-    Optional<CredentialError> error,
-    Optional<Instant> expiresAt,
-    Optional<String> scope,
-    CredentialSecrets secrets,
-    String createdBy,
-    long version,
-    Instant createdAt,
-    Instant updatedAt,
-    long seq) {
+    String id, Owner owner, String name, Grant grant, Condition condition, Revision revision) {
+
+  public Credential {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(grant, "grant");
+    Objects.requireNonNull(condition, "condition");
+    Objects.requireNonNull(revision, "revision");
+  }
+
+  /** Where a credential belongs, and who made it. */
+  public record Owner(
+      String workspaceId, String authClientId, String componentId, String createdBy) {}
+
+  /**
+   * What a credential holds. The secrets must be of the type's kind ({@code basic}: a user name and
+   * password; {@code api_key}: a key or none; the OAuth2 types: tokens; {@code noauth}: nothing),
+   * and only the OAuth2 types have a token expiry and a granted scope.
+   */
+  public record Grant(
+      AuthClientType type,
+      CredentialSecrets secrets,
+      Optional<Instant> expiresAt,
+      Optional<String> scope) {
+    public Grant {
+      boolean fits =
+          switch (type) {
+            case NOAUTH -> secrets instanceof CredentialSecrets.None;
+            case BASIC -> secrets instanceof CredentialSecrets.Basic;
+            case API_KEY -> secrets instanceof CredentialSecrets.ApiKey;
+            case OAUTH2, OAUTH2_INSTAGRAM -> secrets instanceof CredentialSecrets.Tokens;
+          };
+      if (!fits) {
+        throw new IllegalArgumentException(
+            "a "
+                + type.wireName()
+                + " credential cannot hold "
+                + secrets.getClass().getSimpleName());
+      }
+      if (!type.isOAuth() && (expiresAt.isPresent() || scope.isPresent())) {
+        throw new IllegalArgumentException(
+            "only OAuth2 credentials have a token expiry and scope, not " + type.wireName());
+      }
+    }
+
+    /** A grant with no expiry or scope: what every non-OAuth type holds. */
+    public static Grant of(AuthClientType type, CredentialSecrets secrets) {
+      return new Grant(type, secrets, Optional.empty(), Optional.empty());
+    }
+
+    /** The same type with new secrets, expiry and scope. */
+    public Grant with(
+        CredentialSecrets newSecrets, Optional<Instant> newExpiresAt, Optional<String> newScope) {
+      return new Grant(type, newSecrets, newExpiresAt, newScope);
+    }
+  }
+
+  /** Whether a credential can authorize requests now; every other state says why not. */
+  public sealed interface Condition {
+    /** Usable. */
+    record Ready() implements Condition {}
+
+    /** A person must authenticate again (refresh token revoked, none at expiry). */
+    record NeedsReauth(CredentialError reason) implements Condition {
+      public NeedsReauth {
+        Objects.requireNonNull(reason, "reason");
+      }
+    }
+
+    /** Expired, and refreshing keeps failing for another reason. */
+    record Failed(CredentialError reason) implements Condition {
+      public Failed {
+        Objects.requireNonNull(reason, "reason");
+      }
+    }
+
+    /** The condition named {@code state}; an error is required for every state but ready. */
+    static Condition of(CredentialState state, Optional<CredentialError> error) {
+      return switch (state) {
+        case READY -> new Ready();
+        case NEEDS_REAUTH -> new NeedsReauth(required(error, state));
+        case ERROR -> new Failed(required(error, state));
+      };
+    }
+
+    private static CredentialError required(Optional<CredentialError> error, CredentialState s) {
+      return error.orElseThrow(
+          () -> new IllegalArgumentException("a " + s.wireName() + " credential needs a reason"));
+    }
+
+    default CredentialState state() {
+      return switch (this) {
+        case Ready r -> CredentialState.READY;
+        case NeedsReauth n -> CredentialState.NEEDS_REAUTH;
+        case Failed f -> CredentialState.ERROR;
+      };
+    }
+
+    default Optional<CredentialError> error() {
+      return switch (this) {
+        case Ready r -> Optional.empty();
+        case NeedsReauth n -> Optional.of(n.reason());
+        case Failed f -> Optional.of(f.reason());
+      };
+    }
+  }
+
+  /** The stored version and times, and the position in its workspace's list. */
+  public record Revision(long version, Instant createdAt, Instant updatedAt, long seq) {
+    /** A credential not stored yet: version 1, created and updated {@code now}. */
+    public static Revision first(Instant now) {
+      return new Revision(1, now, now, 0);
+    }
+  }
+
+  public String workspaceId() {
+    return owner.workspaceId();
+  }
+
+  public String authClientId() {
+    return owner.authClientId();
+  }
+
+  public String componentId() {
+    return owner.componentId();
+  }
+
+  public String createdBy() {
+    return owner.createdBy();
+  }
+
+  public AuthClientType type() {
+    return grant.type();
+  }
+
+  public CredentialSecrets secrets() {
+    return grant.secrets();
+  }
+
+  public Optional<Instant> expiresAt() {
+    return grant.expiresAt();
+  }
+
+  public Optional<String> scope() {
+    return grant.scope();
+  }
+
+  public CredentialState state() {
+    return condition.state();
+  }
+
+  public Optional<CredentialError> error() {
+    return condition.error();
+  }
+
+  public long version() {
+    return revision.version();
+  }
+
+  public Instant createdAt() {
+    return revision.createdAt();
+  }
+
+  public Instant updatedAt() {
+    return revision.updatedAt();
+  }
+
+  public long seq() {
+    return revision.seq();
+  }
 
   public boolean hasRefreshToken() {
-    return secrets instanceof CredentialSecrets.Tokens t && t.refreshToken().isPresent();
+    return secrets() instanceof CredentialSecrets.Tokens t && t.refreshToken().isPresent();
   }
 
   public Credential withName(String newName) {
-    return new Credential(
-        id,
-        workspaceId,
-        authClientId,
-        componentId,
-        newName,
-        type,
-        state,
-        error,
-        expiresAt,
-        scope,
-        secrets,
-        createdBy,
-        version,
-        createdAt,
-        updatedAt,
-        seq);
+    return new Credential(id, owner, newName, grant, condition, revision);
   }
 
   /** The same credential in another state (an error explains every state but ready). */
   public Credential withState(CredentialState newState, Optional<CredentialError> newError) {
-    return new Credential(
-        id,
-        workspaceId,
-        authClientId,
-        componentId,
-        name,
-        type,
-        newState,
-        newError,
-        expiresAt,
-        scope,
-        secrets,
-        createdBy,
-        version,
-        createdAt,
-        updatedAt,
-        seq);
+    return new Credential(id, owner, name, grant, Condition.of(newState, newError), revision);
   }
 
   /** The same credential as stored with another version (after a compare-and-set). */
   public Credential withVersion(long newVersion) {
     return new Credential(
         id,
-        workspaceId,
-        authClientId,
-        componentId,
+        owner,
         name,
-        type,
-        state,
-        error,
-        expiresAt,
-        scope,
-        secrets,
-        createdBy,
-        newVersion,
-        createdAt,
-        updatedAt,
-        seq);
+        grant,
+        condition,
+        new Revision(newVersion, revision.createdAt(), revision.updatedAt(), revision.seq()));
   }
 
   /** Whether the access token expires before {@code instant} (never, when it has no expiry). */
   public boolean expiresBefore(Instant instant) {
-    return expiresAt.map(e -> e.isBefore(instant)).orElse(false);
+    return expiresAt().map(e -> e.isBefore(instant)).orElse(false);
   }
 
   /** New secrets: the credential is ready again, with the given expiry and scope. */
@@ -102,21 +222,11 @@ public record Credential(
       CredentialSecrets newSecrets, Optional<Instant> newExpiresAt, Optional<String> newScope) {
     return new Credential(
         id,
-        workspaceId,
-        authClientId,
-        componentId,
+        owner,
         name,
-        type,
-        CredentialState.READY,
-        Optional.empty(),
-        newExpiresAt,
-        newScope,
-        newSecrets,
-        createdBy,
-        version,
-        createdAt,
-        updatedAt,
-        seq);
+        grant.with(newSecrets, newExpiresAt, newScope),
+        new Condition.Ready(),
+        revision);
   }
 
   @Override
@@ -124,11 +234,11 @@ public record Credential(
     return "Credential[id="
         + id
         + ", type="
-        + type
+        + type()
         + ", state="
-        + state
+        + state()
         + ", version="
-        + version
+        + version()
         + "]";
   }
 }

@@ -127,21 +127,12 @@ public final class CredentialService {
     Credential credential =
         new Credential(
             Ids.newId(),
-            ws.id(),
-            authClient.id(),
-            componentId,
+            new Credential.Owner(ws.id(), authClient.id(), componentId, caller.user().id()),
             name,
-            authClient.type(),
-            CredentialState.READY,
-            Optional.empty(),
-            secrets.expiresAt(),
-            secrets.scope(),
-            secrets.secrets(),
-            caller.user().id(),
-            1,
-            now,
-            now,
-            0);
+            new Credential.Grant(
+                authClient.type(), secrets.secrets(), secrets.expiresAt(), secrets.scope()),
+            new Credential.Condition.Ready(),
+            Credential.Revision.first(now));
     // The credential, its event and its refresh schedule land together: a process that dies
     // in between never leaves tokens that nothing will refresh.
     Credential stored =

@@ -151,23 +151,36 @@ public final class JdbcCredentialRepository implements CredentialRepository {
                     throw new StoreException("cannot read the error of credential " + id, e);
                   }
                 });
+    CredentialState state = CredentialState.fromWireName(rs.getString("state")).orElseThrow();
+    if (state != CredentialState.READY && error.isEmpty()) {
+      // Every write records why a credential is not ready; a row without a reason was changed
+      // by hand, and says so rather than pass as a reason.
+      error =
+          Optional.of(
+              new CredentialError(
+                  "unknown",
+                  "no reason was recorded for this state",
+                  Jdbc.instant(rs, "updated_at")));
+    }
     return new Credential(
         id,
-        rs.getString("workspace_id"),
-        rs.getString("auth_client_id"),
-        rs.getString("component_id"),
+        new Credential.Owner(
+            rs.getString("workspace_id"),
+            rs.getString("auth_client_id"),
+            rs.getString("component_id"),
+            rs.getString("created_by")),
         rs.getString("name"),
-        type,
-        CredentialState.fromWireName(rs.getString("state")).orElseThrow(),
-        error,
-        Jdbc.optionalInstant(rs, "expires_at"),
-        Optional.ofNullable(rs.getString("scope")),
-        fromMap(type, secrets.open(TABLE, id, SECRETS, rs.getBytes("secrets"))),
-        rs.getString("created_by"),
-        rs.getLong("version"),
-        Jdbc.instant(rs, "created_at"),
-        Jdbc.instant(rs, "updated_at"),
-        rs.getLong("seq"));
+        new Credential.Grant(
+            type,
+            fromMap(type, secrets.open(TABLE, id, SECRETS, rs.getBytes("secrets"))),
+            type.isOAuth() ? Jdbc.optionalInstant(rs, "expires_at") : Optional.empty(),
+            type.isOAuth() ? Optional.ofNullable(rs.getString("scope")) : Optional.empty()),
+        Credential.Condition.of(state, state == CredentialState.READY ? Optional.empty() : error),
+        new Credential.Revision(
+            rs.getLong("version"),
+            Jdbc.instant(rs, "created_at"),
+            Jdbc.instant(rs, "updated_at"),
+            rs.getLong("seq")));
   }
 
   static Map<String, String> toMap(CredentialSecrets s) {

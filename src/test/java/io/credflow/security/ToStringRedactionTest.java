@@ -70,21 +70,17 @@ class ToStringRedactionTest {
     Credential credential =
         new Credential(
             "c1",
-            "w1",
-            "a1",
-            "k1",
+            new Credential.Owner("w1", "a1", "k1", "u1"),
             "tokens",
-            AuthClientType.OAUTH2,
-            CredentialState.NEEDS_REAUTH,
-            Optional.of(new CredentialError("invalid_grant", "revoked", NOW)),
-            Optional.of(NOW),
-            Optional.of("read"),
-            new CredentialSecrets.Tokens(Secret.of(access), Optional.of(Secret.of(refresh))),
-            "u1",
-            3,
-            NOW,
-            NOW,
-            1);
+            new Credential.Grant(
+                AuthClientType.OAUTH2,
+                new CredentialSecrets.Tokens(Secret.of(access), Optional.of(Secret.of(refresh))),
+                Optional.of(NOW),
+                Optional.of("read")),
+            Credential.Condition.of(
+                CredentialState.NEEDS_REAUTH,
+                Optional.of(new CredentialError("invalid_grant", "revoked", NOW))),
+            new Credential.Revision(3, NOW, NOW, 1));
     assertThat(credential.toString()).doesNotContain(access).doesNotContain(refresh).contains("c1");
     assertThat(List.of(credential).toString()).doesNotContain(access).doesNotContain(refresh);
   }

@@ -821,7 +821,7 @@ public abstract class RepositoryContract {
       Credential found = credentials.find(c.credential().id()).orElseThrow();
       assertThat(found)
           .usingRecursiveComparison()
-          .ignoringFields("seq")
+          .ignoringFields("revision.seq")
           .as(c.credential().secrets().getClass().getSimpleName())
           .isEqualTo(c.credential());
       assertThat(found.secrets()).isEqualTo(c.credential().secrets());
@@ -864,21 +864,15 @@ public abstract class RepositoryContract {
     Credential orphan =
         new Credential(
             Ids.newId(),
-            Ids.newId(),
-            s.noauth().id(),
-            s.component().id(),
+            new Credential.Owner(Ids.newId(), s.noauth().id(), s.component().id(), s.user().id()),
             "orphan",
-            AuthClientType.NOAUTH,
-            CredentialState.READY,
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            new CredentialSecrets.None(),
-            s.user().id(),
-            1,
-            T0,
-            T0,
-            0);
+            new Credential.Grant(
+                AuthClientType.NOAUTH,
+                new CredentialSecrets.None(),
+                Optional.empty(),
+                Optional.empty()),
+            Credential.Condition.of(CredentialState.READY, Optional.empty()),
+            new Credential.Revision(1, T0, T0, 0));
     assertThatThrownBy(() -> credentials.insert(orphan)).isInstanceOf(ConflictException.class);
     assertThat(credentials.find(orphan.id())).isEmpty();
   }
@@ -923,7 +917,10 @@ public abstract class RepositoryContract {
     Credential broken = credential(s, both, second, new CredentialSecrets.None());
     assertThat(
             credentials.compareAndSet(
-                withState(broken, CredentialState.NEEDS_REAUTH, Optional.empty())))
+                withState(
+                    broken,
+                    CredentialState.NEEDS_REAUTH,
+                    Optional.of(new CredentialError("invalid_grant", "revoked", T0)))))
         .isTrue();
 
     assertThat(list(s, Optional.of(second.id()), Optional.empty(), Optional.empty()))
@@ -963,21 +960,15 @@ public abstract class RepositoryContract {
     Credential updated =
         new Credential(
             c.id(),
-            c.workspaceId(),
-            c.authClientId(),
-            c.componentId(),
+            new Credential.Owner(c.workspaceId(), c.authClientId(), c.componentId(), c.createdBy()),
             "renamed",
-            c.type(),
-            CredentialState.NEEDS_REAUTH,
-            Optional.of(error),
-            Optional.of(T0.plusSeconds(3600)),
-            Optional.of("read write"),
-            new CredentialSecrets.Tokens(Secret.of("new-at"), Optional.of(Secret.of("new-rt"))),
-            c.createdBy(),
-            c.version(),
-            c.createdAt(),
-            c.updatedAt(),
-            c.seq());
+            new Credential.Grant(
+                c.type(),
+                new CredentialSecrets.Tokens(Secret.of("new-at"), Optional.of(Secret.of("new-rt"))),
+                Optional.of(T0.plusSeconds(3600)),
+                Optional.of("read write")),
+            Credential.Condition.of(CredentialState.NEEDS_REAUTH, Optional.of(error)),
+            new Credential.Revision(c.version(), c.createdAt(), c.updatedAt(), c.seq()));
 
     assertThat(credentials.compareAndSet(updated)).isTrue();
 
@@ -986,7 +977,7 @@ public abstract class RepositoryContract {
     assertThat(found.updatedAt()).isEqualTo(now);
     assertThat(found)
         .usingRecursiveComparison()
-        .ignoringFields("version", "updatedAt")
+        .ignoringFields("revision.version", "revision.updatedAt")
         .isEqualTo(updated);
     assertThat(found.hasRefreshToken()).isTrue();
 
@@ -1024,21 +1015,11 @@ public abstract class RepositoryContract {
     Credential ahead =
         new Credential(
             c.id(),
-            c.workspaceId(),
-            c.authClientId(),
-            c.componentId(),
+            new Credential.Owner(c.workspaceId(), c.authClientId(), c.componentId(), c.createdBy()),
             "future",
-            c.type(),
-            c.state(),
-            c.error(),
-            c.expiresAt(),
-            c.scope(),
-            c.secrets(),
-            c.createdBy(),
-            c.version() + 5,
-            c.createdAt(),
-            c.updatedAt(),
-            c.seq());
+            new Credential.Grant(c.type(), c.secrets(), c.expiresAt(), c.scope()),
+            Credential.Condition.of(c.state(), c.error()),
+            new Credential.Revision(c.version() + 5, c.createdAt(), c.updatedAt(), c.seq()));
     assertThat(credentials.compareAndSet(ahead)).isFalse();
 
     Credential found = credentials.find(c.id()).orElseThrow();
@@ -1241,21 +1222,12 @@ public abstract class RepositoryContract {
     Credential timed =
         new Credential(
             c.id(),
-            c.workspaceId(),
-            c.authClientId(),
-            c.componentId(),
+            new Credential.Owner(c.workspaceId(), c.authClientId(), c.componentId(), c.createdBy()),
             c.name(),
-            c.type(),
-            CredentialState.ERROR,
-            Optional.of(new CredentialError("x", "y", nanos)),
-            Optional.of(micros),
-            c.scope(),
-            c.secrets(),
-            c.createdBy(),
-            c.version(),
-            old,
-            nanos,
-            0);
+            new Credential.Grant(c.type(), c.secrets(), Optional.of(micros), c.scope()),
+            Credential.Condition.of(
+                CredentialState.ERROR, Optional.of(new CredentialError("x", "y", nanos))),
+            new Credential.Revision(c.version(), old, nanos, 0));
     credentials.insert(timed);
     Credential found = credentials.find(c.id()).orElseThrow();
     assertThat(found.expiresAt()).contains(micros);
@@ -1415,62 +1387,39 @@ public abstract class RepositoryContract {
       Scene s, AuthClient a, CredentialSecrets secrets, String workspaceId) {
     return new Credential(
         Ids.newId(),
-        workspaceId,
-        a.id(),
-        a.componentIds().get(0),
+        new Credential.Owner(workspaceId, a.id(), a.componentIds().get(0), s.user().id()),
         a.type().wireName() + " credential",
-        a.type(),
-        CredentialState.READY,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        secrets,
-        s.user().id(),
-        1,
-        T0,
-        T0,
-        0);
+        new Credential.Grant(a.type(), secrets, Optional.empty(), Optional.empty()),
+        Credential.Condition.of(CredentialState.READY, Optional.empty()),
+        new Credential.Revision(1, T0, T0, 0));
   }
 
   private static Credential withDetails(Credential c) {
     return new Credential(
         c.id(),
-        c.workspaceId(),
-        c.authClientId(),
-        c.componentId(),
+        new Credential.Owner(c.workspaceId(), c.authClientId(), c.componentId(), c.createdBy()),
         c.name(),
-        c.type(),
-        CredentialState.ERROR,
-        Optional.of(new CredentialError("token_endpoint_failed", "the provider answered 503", T0)),
-        Optional.of(T0.plusSeconds(3600)),
-        Optional.of("read write offline_access"),
-        c.secrets(),
-        c.createdBy(),
-        7,
-        c.createdAt().minusSeconds(30),
-        c.updatedAt(),
-        c.seq());
+        new Credential.Grant(
+            c.type(),
+            c.secrets(),
+            Optional.of(T0.plusSeconds(3600)),
+            Optional.of("read write offline_access")),
+        Credential.Condition.of(
+            CredentialState.ERROR,
+            Optional.of(
+                new CredentialError("token_endpoint_failed", "the provider answered 503", T0))),
+        new Credential.Revision(7, c.createdAt().minusSeconds(30), c.updatedAt(), c.seq()));
   }
 
   private static Credential withState(
       Credential c, CredentialState state, Optional<CredentialError> error) {
     return new Credential(
         c.id(),
-        c.workspaceId(),
-        c.authClientId(),
-        c.componentId(),
+        new Credential.Owner(c.workspaceId(), c.authClientId(), c.componentId(), c.createdBy()),
         c.name(),
-        c.type(),
-        state,
-        error,
-        c.expiresAt(),
-        c.scope(),
-        c.secrets(),
-        c.createdBy(),
-        c.version(),
-        c.createdAt(),
-        c.updatedAt(),
-        c.seq());
+        new Credential.Grant(c.type(), c.secrets(), c.expiresAt(), c.scope()),
+        Credential.Condition.of(state, error),
+        new Credential.Revision(c.version(), c.createdAt(), c.updatedAt(), c.seq()));
   }
 
   private Credential credential(Scene s, AuthClient a, CredentialSecrets secrets) {
@@ -1485,21 +1434,12 @@ public abstract class RepositoryContract {
     Credential c =
         new Credential(
             base.id(),
-            base.workspaceId(),
-            base.authClientId(),
-            component.id(),
+            new Credential.Owner(
+                base.workspaceId(), base.authClientId(), component.id(), base.createdBy()),
             base.name(),
-            base.type(),
-            base.state(),
-            base.error(),
-            base.expiresAt(),
-            base.scope(),
-            base.secrets(),
-            base.createdBy(),
-            base.version(),
-            base.createdAt(),
-            base.updatedAt(),
-            0);
+            new Credential.Grant(base.type(), base.secrets(), base.expiresAt(), base.scope()),
+            Credential.Condition.of(base.state(), base.error()),
+            new Credential.Revision(base.version(), base.createdAt(), base.updatedAt(), 0));
     credentials.insert(c);
     return credentials.find(c.id()).orElseThrow();
   }
