@@ -25,6 +25,11 @@ public record Credential(
     Objects.requireNonNull(grant, "grant");
     Objects.requireNonNull(condition, "condition");
     Objects.requireNonNull(revision, "revision");
+    if (grant.secrets() instanceof CredentialSecrets.Unreadable
+        && !(condition instanceof Condition.Failed)) {
+      throw new IllegalArgumentException(
+          "a credential whose secrets cannot be read is in error, not " + condition.state());
+    }
   }
 
   /** Where a credential belongs, and who made it. */
@@ -34,7 +39,8 @@ public record Credential(
   /**
    * What a credential holds. The secrets must be of the type's kind ({@code basic}: a user name and
    * password; {@code api_key}: a key or none; the OAuth2 types: tokens; {@code noauth}: nothing),
-   * and only the OAuth2 types have a token expiry and a granted scope.
+   * and only the OAuth2 types have a token expiry and a granted scope. Secrets that cannot be read
+   * ({@link CredentialSecrets.Unreadable}) fit every type.
    */
   public record Grant(
       AuthClientType type,
@@ -43,12 +49,13 @@ public record Credential(
       Optional<String> scope) {
     public Grant {
       boolean fits =
-          switch (type) {
-            case NOAUTH -> secrets instanceof CredentialSecrets.None;
-            case BASIC -> secrets instanceof CredentialSecrets.Basic;
-            case API_KEY -> secrets instanceof CredentialSecrets.ApiKey;
-            case OAUTH2, OAUTH2_INSTAGRAM -> secrets instanceof CredentialSecrets.Tokens;
-          };
+          secrets instanceof CredentialSecrets.Unreadable
+              || switch (type) {
+                case NOAUTH -> secrets instanceof CredentialSecrets.None;
+                case BASIC -> secrets instanceof CredentialSecrets.Basic;
+                case API_KEY -> secrets instanceof CredentialSecrets.ApiKey;
+                case OAUTH2, OAUTH2_INSTAGRAM -> secrets instanceof CredentialSecrets.Tokens;
+              };
       if (!fits) {
         throw new IllegalArgumentException(
             "a "
@@ -186,6 +193,11 @@ public record Credential(
 
   public long seq() {
     return revision.seq();
+  }
+
+  /** Whether the stored secrets could not be decrypted (the credential is then in error). */
+  public boolean secretsUnreadable() {
+    return secrets() instanceof CredentialSecrets.Unreadable;
   }
 
   public boolean hasRefreshToken() {

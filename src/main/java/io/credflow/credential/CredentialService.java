@@ -243,6 +243,9 @@ public final class CredentialService {
               + ": only OAuth2 credentials"
               + " have tokens to refresh");
     }
+    if (credential.secretsUnreadable()) {
+      CredentialLookup.requireReady(credential);
+    }
     Credential refreshed = lifecycle.refreshNow(credential, lookup.authClientOf(credential));
     requestAuthorities.forget(id);
     return view(refreshed);

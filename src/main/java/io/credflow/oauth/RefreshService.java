@@ -152,6 +152,12 @@ public final class RefreshService {
     try {
       // Read again under the lease: another process may have refreshed since we looked.
       Credential current = reread(id);
+      if (current.secretsUnreadable()) {
+        // No refresh token to send until the keyset is put right or new secrets come: look again
+        // with backoff rather than on every poll, and never give up on the schedule.
+        backOff(id, failuresSoFar(id) + 1, clock.instant());
+        return current;
+      }
       if (!stillNeeded(current, trigger)) {
         if (trigger instanceof Trigger.Scheduled
             && current.state() == CredentialState.NEEDS_REAUTH) {
@@ -315,10 +321,20 @@ public final class RefreshService {
         schedule.find(id).map(RefreshSchedule.Entry::tokenIssuedAt).orElse(now));
   }
 
-  private Credential failed(Credential c, String code, String detail, Instant now) {
-    int failures = schedule.find(c.id()).map(RefreshSchedule.Entry::failures).orElse(0) + 1;
+  /** Counts a failed attempt and schedules the next one with backoff; returns when that is. */
+  private Instant backOff(String id, int failures, Instant now) {
     Instant retryAt = now.plus(policy.backoff(failures));
-    schedule.failed(c.id(), Optional.of(retryAt), failures);
+    schedule.failed(id, Optional.of(retryAt), failures);
+    return retryAt;
+  }
+
+  private int failuresSoFar(String id) {
+    return schedule.find(id).map(RefreshSchedule.Entry::failures).orElse(0);
+  }
+
+  private Credential failed(Credential c, String code, String detail, Instant now) {
+    int failures = failuresSoFar(c.id()) + 1;
+    Instant retryAt = backOff(c.id(), failures, now);
     events.record(
         CredentialEvent.of(
             c,

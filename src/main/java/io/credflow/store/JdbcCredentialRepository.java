@@ -7,6 +7,7 @@ import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
+import io.credflow.crypto.CryptoException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,6 +38,10 @@ public final class JdbcCredentialRepository implements CredentialRepository {
       "UPDATE credentials SET name = ?, state = ?, error_code = ?, error_detail = ?, error_at = ?,"
           + " expires_at = ?, scope = ?, has_refresh_token = ?, secrets = ?, version = ?,"
           + " updated_at = ? WHERE id = ? AND version = ?";
+  // A credential whose secrets cannot be read keeps its stored ciphertext, state and token
+  // columns as they are: a keyset restored later reads them as they were.
+  private static final String COMPARE_AND_SET_UNREADABLE =
+      "UPDATE credentials SET name = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?";
 
   private final Jdbc jdbc;
   private final SecretColumns secrets;
@@ -114,6 +119,16 @@ public final class JdbcCredentialRepository implements CredentialRepository {
 
   @Override
   public boolean compareAndSet(Credential c) {
+    if (c.secretsUnreadable()) {
+      return jdbc.update(
+              COMPARE_AND_SET_UNREADABLE,
+              c.name(),
+              c.version() + 1,
+              clock.instant(),
+              c.id(),
+              c.version())
+          == 1;
+    }
     return jdbc.update(
             COMPARE_AND_SET,
             c.name(),
@@ -162,6 +177,28 @@ public final class JdbcCredentialRepository implements CredentialRepository {
                   "no reason was recorded for this state",
                   Jdbc.instant(rs, "updated_at")));
     }
+    CredentialSecrets secrets;
+    Credential.Condition condition =
+        Credential.Condition.of(state, state == CredentialState.READY ? Optional.empty() : error);
+    byte[] sealed = rs.getBytes("secrets");
+    try {
+      secrets = fromMap(type, this.secrets.open(TABLE, id, SECRETS, sealed));
+    } catch (CryptoException | StoreException e) {
+      // One credential this keyset cannot open must not take its whole workspace's list down:
+      // it reads as in error, saying why, and authorizes nothing.
+      secrets = new CredentialSecrets.Unreadable();
+      condition =
+          new Credential.Condition.Failed(
+              new CredentialError(
+                  CredentialSecrets.Unreadable.CODE,
+                  "the secrets of credential "
+                      + id
+                      + " cannot be decrypted: "
+                      + this.secrets.whyUnreadable(sealed)
+                      + ". Start Credflow with the keyset they were written under, or give the"
+                      + " credential new secrets or delete it",
+                  clock.instant()));
+    }
     return new Credential(
         id,
         new Credential.Owner(
@@ -172,10 +209,10 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         rs.getString("name"),
         new Credential.Grant(
             type,
-            fromMap(type, secrets.open(TABLE, id, SECRETS, rs.getBytes("secrets"))),
+            secrets,
             type.isOAuth() ? Jdbc.optionalInstant(rs, "expires_at") : Optional.empty(),
             type.isOAuth() ? Optional.ofNullable(rs.getString("scope")) : Optional.empty()),
-        Credential.Condition.of(state, state == CredentialState.READY ? Optional.empty() : error),
+        condition,
         new Credential.Revision(
             rs.getLong("version"),
             Jdbc.instant(rs, "created_at"),
@@ -196,6 +233,8 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         m.put("access_token", t.accessToken().reveal());
         t.refreshToken().ifPresent(r -> m.put("refresh_token", r.reveal()));
       }
+      case CredentialSecrets.Unreadable u ->
+          throw new IllegalStateException("secrets that could not be read are never written");
     }
     return m;
   }

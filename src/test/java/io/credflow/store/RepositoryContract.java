@@ -74,6 +74,7 @@ public abstract class RepositoryContract {
   private JdbcAuthClientRepository authClients;
   private JdbcCredentialRepository credentials;
   private JdbcAuditLog audit;
+  private Keyring keyring;
 
   /** A fresh, empty database for this class, opened with {@link Database#open}. */
   protected abstract Database openDatabase();
@@ -88,7 +89,8 @@ public abstract class RepositoryContract {
     clock = new SettableClock(T0.plus(1, ChronoUnit.DAYS));
     // Wired exactly as Credflow.start wires them.
     Jdbc jdbc = database.jdbc();
-    SecretColumns secrets = new SecretColumns(Keyring.generate());
+    keyring = Keyring.generate();
+    SecretColumns secrets = new SecretColumns(keyring);
     tenancy = new JdbcTenancyRepository(jdbc);
     components = new JdbcComponentRepository(jdbc, clock);
     authClients = new JdbcAuthClientRepository(jdbc, secrets, clock);
@@ -1030,6 +1032,54 @@ public abstract class RepositoryContract {
   }
 
   @Test
+  void
+      credentialWhenItsCiphertextCannotBeDecryptedThenItReadsInErrorNamingTheKeysetAndOthersAsStored() {
+    Scene s = scene();
+    Credential kept = credential(s, s.basic(), new CredentialSecrets.Basic("u", Secret.of("pw")));
+    Credential broken =
+        credential(
+            s,
+            s.oauth2(),
+            new CredentialSecrets.Tokens(Secret.of("at-x"), Optional.of(Secret.of("rt-x"))));
+    byte[] original = credentialCiphertext(broken.id());
+    byte[] altered = original.clone();
+    altered[altered.length - 1] ^= 0x01;
+    storeCredentialCiphertext(broken.id(), altered);
+
+    Credential found = credentials.find(broken.id()).orElseThrow();
+    assertThat(found.secrets()).isEqualTo(new CredentialSecrets.Unreadable());
+    assertThat(found.state()).isEqualTo(CredentialState.ERROR);
+    CredentialError error = found.error().orElseThrow();
+    assertThat(error.code()).isEqualTo(CredentialSecrets.Unreadable.CODE);
+    assertThat(error.detail())
+        .contains(broken.id())
+        .contains("keyset has " + keyring.fingerprint())
+        .contains("names key " + Integer.toUnsignedString(keyring.primaryKeyId()));
+    assertThat(found.expiresAt()).isEqualTo(broken.expiresAt());
+    assertThat(
+            credentials.list(
+                s.workspace().id(),
+                new CredentialRepository.Filter(
+                    Optional.empty(), Optional.empty(), Optional.empty()),
+                0,
+                100))
+        .extracting(Credential::id, Credential::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(kept.id(), CredentialState.READY),
+            org.assertj.core.groups.Tuple.tuple(broken.id(), CredentialState.ERROR));
+
+    // A rename is written; the ciphertext and the stored state are left for the right keyset.
+    assertThat(credentials.compareAndSet(found.withName("renamed"))).isTrue();
+    assertThat(credentialCiphertext(broken.id())).isEqualTo(altered);
+    storeCredentialCiphertext(broken.id(), original);
+    Credential restored = credentials.find(broken.id()).orElseThrow();
+    assertThat(restored.name()).isEqualTo("renamed");
+    assertThat(restored.state()).isEqualTo(CredentialState.READY);
+    assertThat(restored.secrets()).isEqualTo(broken.secrets());
+    assertThat(restored.version()).isEqualTo(broken.version() + 1);
+  }
+
+  @Test
   void compareAndSetWhenTheCredentialIsGoneThenFalse() {
     Scene s = scene();
     Credential c = credential(s, s.noauth(), new CredentialSecrets.None());
@@ -1458,6 +1508,21 @@ public abstract class RepositoryContract {
         .stream()
         .map(Credential::id)
         .toList();
+  }
+
+  private byte[] credentialCiphertext(String id) {
+    return database
+        .jdbc()
+        .queryOne("SELECT secrets FROM credentials WHERE id = ?", rs -> rs.getBytes(1), id)
+        .orElseThrow();
+  }
+
+  private void storeCredentialCiphertext(String id, byte[] ciphertext) {
+    assertThat(
+            database
+                .jdbc()
+                .update("UPDATE credentials SET secrets = ? WHERE id = ?", ciphertext, id))
+        .isEqualTo(1);
   }
 
   private record Row(String settings, byte[] secrets) {}
