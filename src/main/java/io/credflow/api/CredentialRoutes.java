@@ -8,6 +8,7 @@ import io.credflow.credential.CredentialInputParser;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.CredentialState;
+import io.credflow.credential.RefreshResult;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -37,14 +38,25 @@ final class CredentialRoutes {
     routes.get("/v2/workspaces/{ws}/events", this::events);
   }
 
+  /**
+   * {@code POST …/{id}/refresh}: the credential, with {@code meta.refresh} saying whether new
+   * tokens came or none were needed; a refused grant, a refresh not possible yet and a provider
+   * failure are errors that say so.
+   */
   private void refresh(Context ctx) {
     Requests.allowQuery(ctx, Set.of());
-    var view =
+    var refreshed =
         credentials.refresh(
             Requests.caller(ctx),
             Requests.id(ctx, "ws", "workspace"),
             Requests.id(ctx, "id", "credential"));
-    JsonApi.write(ctx, 200, single(Representations.credential(view)));
+    ObjectNode doc = single(Representations.credential(refreshed.view()));
+    ObjectNode refresh =
+        doc.putObject("meta").putObject("refresh").put("outcome", refreshed.outcome().wireName());
+    if (refreshed.outcome() instanceof RefreshResult.Outcome.NotNeeded n) {
+      refresh.put("detail", "no refresh was needed: " + n.detail());
+    }
+    JsonApi.write(ctx, 200, doc);
   }
 
   private void events(Context ctx) {

@@ -8,6 +8,7 @@ import io.credflow.common.Ids;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
 import io.credflow.common.Transactions;
+import io.credflow.common.UpstreamException;
 import io.credflow.component.AuthClientType;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Role;
@@ -230,8 +231,25 @@ public final class CredentialService {
         });
   }
 
-  /** Refreshes an OAuth2 credential's tokens now (single flight with any other refresh of it). */
-  public View refresh(Caller caller, String workspaceId, String id) {
+  /**
+   * A refresh asked for and carried out, or found unnecessary: the credential as stored after it,
+   * and what happened ({@link RefreshResult.Outcome.Refreshed} or {@link
+   * RefreshResult.Outcome.NotNeeded}).
+   */
+  public record Refreshed(View view, RefreshResult.Outcome outcome) {}
+
+  /**
+   * Refreshes an OAuth2 credential's tokens now (single flight with any other refresh of it).
+   *
+   * @throws ConflictException {@code needs_reauth} when the provider refused the grant (the
+   *     credential now needs a person, the provider's reason in the message); {@code
+   *     not_refreshable_yet} when the provider must not be asked yet; {@code credential_not_ready}
+   *     when its secrets cannot be read
+   * @throws UpstreamException with the failure's code when the provider failed (unavailable,
+   *     refusing the client, unreachable): the credential keeps its token and the refresh is
+   *     retried with backoff
+   */
+  public Refreshed refresh(Caller caller, String workspaceId, String id) {
     Credential credential = lookup.find(caller, workspaceId, id);
     if (!credential.type().isOAuth()) {
       throw new ConflictException(
@@ -246,9 +264,37 @@ public final class CredentialService {
     if (credential.secretsUnreadable()) {
       CredentialLookup.requireReady(credential);
     }
-    Credential refreshed = lifecycle.refreshNow(credential, lookup.authClientOf(credential));
+    RefreshResult result = lifecycle.refreshOnRequest(credential, lookup.authClientOf(credential));
     requestAuthorities.forget(id);
-    return view(refreshed);
+    Credential after = result.credential();
+    return switch (result.outcome()) {
+      case RefreshResult.Outcome.Refreshed r -> new Refreshed(view(after), r);
+      case RefreshResult.Outcome.NotNeeded n -> new Refreshed(view(after), n);
+      case RefreshResult.Outcome.NotYet n ->
+          throw new ConflictException(
+              "not_refreshable_yet", "credential " + id + " was not refreshed: " + n.detail());
+      case RefreshResult.Outcome.NeedsReauth n ->
+          throw new ConflictException(
+              "needs_reauth",
+              "credential "
+                  + id
+                  + " was not refreshed and now needs_reauth: "
+                  + n.reason().detail());
+      case RefreshResult.Outcome.Failed f ->
+          throw new UpstreamException(
+              f.code(),
+              "credential " + id + " was not refreshed: " + f.detail() + "; " + keeps(after));
+    };
+  }
+
+  /** What a credential whose refresh failed is left with, for the message that says so. */
+  private String keeps(Credential c) {
+    if (c.state() != CredentialState.READY) {
+      return "it is " + c.state().wireName() + " and the refresh is retried with backoff";
+    }
+    return "it keeps its current token"
+        + c.expiresAt().map(e -> ", which works until " + e).orElse("")
+        + ", and the refresh is retried with backoff";
   }
 
   /** A workspace's credential events, of one credential when named. */
