@@ -130,20 +130,26 @@ public final class Credflow implements AutoCloseable {
       TenancyService tenancy = new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock);
       ComponentService components =
           new ComponentService(new JdbcComponentRepository(jdbc, clock), tenancy, clock);
+      // One guard for every call to another company (token endpoints and the executor), and for
+      // the endpoints auth-clients are written with.
+      OutboundPolicy policy =
+          new OutboundPolicy(
+              config.allowPrivateNetwork(),
+              config.hostResolver(),
+              Set.copyOf(config.allowOutbound()));
       AuthClientService authClients =
           new AuthClientService(
-              new JdbcAuthClientRepository(jdbc, secrets, clock), components, tenancy, jdbc, clock);
+              new JdbcAuthClientRepository(jdbc, secrets, clock),
+              components,
+              tenancy,
+              jdbc,
+              clock,
+              policy);
       JdbcAuditLog audit = new JdbcAuditLog(jdbc);
       JdbcEventLog events = new JdbcEventLog(jdbc);
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
-      // One guarded client for every call to another company: token endpoints and the executor.
-      outbound =
-          OutboundHttp.start(
-              new OutboundPolicy(
-                  config.allowPrivateNetwork(),
-                  config.hostResolver(),
-                  Set.copyOf(config.allowOutbound())));
+      outbound = OutboundHttp.start(policy);
       OAuthProviders providers =
           new OAuthProviders(TokenHttp.create(outbound, TokenHttp.DEFAULT_TIMEOUT));
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
