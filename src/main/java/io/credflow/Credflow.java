@@ -10,6 +10,7 @@ import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
 import io.credflow.executor.RestApiAction;
+import io.credflow.executor.VerifyService;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.oauth.OAuthLifecycle;
 import io.credflow.oauth.OAuthProviders;
@@ -144,7 +145,8 @@ public final class Credflow implements AutoCloseable {
               tenancy,
               jdbc,
               clock,
-              policy);
+              policy,
+              VerifyService::check);
       JdbcAuditLog audit = new JdbcAuditLog(jdbc);
       JdbcEventLog events = new JdbcEventLog(jdbc);
       JdbcCredentialRepository credentialRepository =
@@ -189,7 +191,8 @@ public final class Credflow implements AutoCloseable {
               lifecycle,
               requestAuthorities,
               jdbc,
-              clock);
+              clock,
+              VerifyService::check);
       credentialsRef.set(credentials);
       refresher.onChange(requestAuthorities::forget);
       RestApiAction requests =

@@ -38,6 +38,7 @@ public final class AuthClientService {
   private final ComponentLinks links;
   private final DuplicateSecrets duplicates;
   private final OutboundPolicy outbound;
+  private final VerifyRequest.Check verifyRequests;
   private final List<java.util.function.Consumer<String>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -47,7 +48,8 @@ public final class AuthClientService {
       TenancyService tenancy,
       Transactions transactions,
       Clock clock,
-      OutboundPolicy outbound) {
+      OutboundPolicy outbound,
+      VerifyRequest.Check verifyRequests) {
     this.repository = repository;
     this.components = components;
     this.tenancy = tenancy;
@@ -56,6 +58,7 @@ public final class AuthClientService {
     this.links = new ComponentLinks(repository, components);
     this.duplicates = new DuplicateSecrets(repository, components);
     this.outbound = outbound;
+    this.verifyRequests = verifyRequests;
   }
 
   /**
@@ -79,6 +82,7 @@ public final class AuthClientService {
     String name = TenancyService.checkName(request.name());
     AuthClientSettings settings = request.settings();
     EndpointCheck.check(outbound, settings, Map.of(), CREDENTIALS);
+    checkVerifyRequest(settings);
     AuthClientType type = settings.type();
     List<Component> linked = links.resolve(caller, request.componentIds(), type);
     String tenantId = linked.get(0).deployedAt().tenantId();
@@ -185,6 +189,7 @@ public final class AuthClientService {
       settings = SettingsMerge.apply(current.settings(), change.settings().get(), CREDENTIALS);
       EndpointCheck.check(
           outbound, settings, EndpointCheck.endpoints(current.settings()), CREDENTIALS);
+      checkVerifyRequest(settings);
       requireSharedKeyKept(current, settings);
     }
     List<String> componentIds =
@@ -196,6 +201,13 @@ public final class AuthClientService {
     repository.update(updated);
     changeListeners.forEach(l -> l.accept(id));
     return repository.find(id).orElseThrow();
+  }
+
+  private void checkVerifyRequest(AuthClientSettings settings) {
+    settings
+        .verifyRequest()
+        .ifPresent(
+            v -> verifyRequests.check(v, Field.child(CREDENTIALS, SettingsParser.VERIFY_REQUEST)));
   }
 
   /**

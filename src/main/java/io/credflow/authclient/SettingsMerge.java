@@ -19,7 +19,7 @@ import java.util.Set;
 final class SettingsMerge {
   /** Members an oauth2/oauth2_instagram PATCH may change; any other change means a new client. */
   private static final Set<String> OAUTH_MUTABLE =
-      Set.of("client_secret", "token_expires_in", "scopes");
+      Set.of("client_secret", "token_expires_in", "scopes", SettingsParser.VERIFY_REQUEST);
 
   private SettingsMerge() {}
 

@@ -2,9 +2,11 @@ package io.credflow.credential;
 
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.VerifyRequest;
 import io.credflow.common.ConflictException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
+import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
 import io.credflow.common.Transactions;
@@ -38,6 +40,8 @@ public final class CredentialService {
   private final Clock clock;
   private final CredentialLookup lookup;
   private final InputResolver inputs;
+  private final VerifyRequest.Check verifyRequests;
+  private final OfflineCheck offline;
 
   public CredentialService(
       CredentialRepository repository,
@@ -48,7 +52,8 @@ public final class CredentialService {
       TokenLifecycle lifecycle,
       RequestAuthorities requestAuthorities,
       Transactions transactions,
-      Clock clock) {
+      Clock clock,
+      VerifyRequest.Check verifyRequests) {
     this.repository = repository;
     this.authClients = authClients;
     this.tenancy = tenancy;
@@ -60,6 +65,8 @@ public final class CredentialService {
     this.clock = clock;
     this.lookup = new CredentialLookup(repository, authClients, tenancy, lifecycle);
     this.inputs = new InputResolver(lifecycle, clock);
+    this.verifyRequests = verifyRequests;
+    this.offline = new OfflineCheck(lookup, clock);
   }
 
   /**
@@ -68,19 +75,49 @@ public final class CredentialService {
    */
   public record View(Credential credential, Authorization authorization) {}
 
+  /** The field of a credential's own verify request. */
+  public static final String VERIFY_REQUEST = "verify_request";
+
   /**
    * A create: the name, the auth-client (visible to the workspace) and, when it serves several, the
    * component; {@code secrets} reads the input once the auth-client is known (see {@link
-   * CredentialInputParser}).
+   * CredentialInputParser}); the credential's own verify request, if any.
    */
   public record NewCredential(
       String name,
       String authClientId,
       Optional<String> componentId,
-      CredentialInput.Source secrets) {}
+      CredentialInput.Source secrets,
+      Optional<VerifyRequest> verifyRequest) {
+    /** Without a verify request. */
+    public NewCredential(
+        String name,
+        String authClientId,
+        Optional<String> componentId,
+        CredentialInput.Source secrets) {
+      this(name, authClientId, componentId, secrets, Optional.empty());
+    }
+  }
 
-  /** What a PATCH may carry: a new name, new secret inputs; what is absent stays. */
-  public record Change(Optional<String> name, Optional<CredentialInput.Source> secrets) {}
+  /**
+   * What a PATCH may carry: a new name, new secret inputs, a new verify request (or its removal);
+   * what is absent stays.
+   */
+  public record Change(
+      Optional<String> name,
+      Optional<CredentialInput.Source> secrets,
+      Optional<VerifyRequestEdit> verifyRequest) {
+    /** A change of name and secrets only. */
+    public Change(Optional<String> name, Optional<CredentialInput.Source> secrets) {
+      this(name, secrets, Optional.empty());
+    }
+  }
+
+  /** The credential's own verify request from now on: this one, or none (its auth-client's). */
+  public record VerifyRequestEdit(Optional<VerifyRequest> value) {}
+
+  /** A verification carried out and recorded: the credential as read after it, and its outcome. */
+  public record Verified(View view, Verification verification) {}
 
   /** A released authorization, for runtimes that make the call themselves. */
   public record Access(Authorization authorization, Optional<Instant> expiresAt) {}
@@ -88,11 +125,12 @@ public final class CredentialService {
   public View create(Caller caller, String workspaceId, NewCredential request) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     String name = TenancyService.checkName(request.name());
+    request.verifyRequest().ifPresent(v -> verifyRequests.check(v, VERIFY_REQUEST));
     AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
     String componentId = authClients.componentFor(authClient, request.componentId(), ws);
     NewSecrets secrets =
         inputs.resolve(caller, ws, authClient, componentId, Optional.empty(), request.secrets());
-    return insert(caller, ws, authClient, componentId, name, secrets);
+    return insert(caller, ws, authClient, componentId, name, secrets, request.verifyRequest());
   }
 
   /**
@@ -114,7 +152,8 @@ public final class CredentialService {
         authClient,
         componentId,
         TenancyService.checkName(name),
-        NewSecrets.authenticated(tokens));
+        NewSecrets.authenticated(tokens),
+        Optional.empty());
   }
 
   private View insert(
@@ -123,7 +162,8 @@ public final class CredentialService {
       AuthClient authClient,
       String componentId,
       String name,
-      NewSecrets secrets) {
+      NewSecrets secrets,
+      Optional<VerifyRequest> verifyRequest) {
     Instant now = clock.instant();
     Credential credential =
         new Credential(
@@ -133,7 +173,8 @@ public final class CredentialService {
             new Credential.Grant(
                 authClient.type(), secrets.secrets(), secrets.expiresAt(), secrets.scope()),
             new Credential.Condition.Ready(),
-            Credential.Revision.first(now));
+            Credential.Revision.first(now),
+            new Credential.Check(verifyRequest, Optional.empty()));
     // The credential, its event and its refresh schedule land together: a process that dies
     // in between never leaves tokens that nothing will refresh.
     Credential stored =
@@ -173,6 +214,10 @@ public final class CredentialService {
    */
   public View update(Caller caller, String workspaceId, String id, Change change) {
     Optional<String> name = change.name().map(TenancyService::checkName);
+    change
+        .verifyRequest()
+        .flatMap(VerifyRequestEdit::value)
+        .ifPresent(v -> verifyRequests.check(v, VERIFY_REQUEST));
     Credential first = lookup.find(caller, workspaceId, id);
     requireWriter(caller, first);
     AuthClient authClient = lookup.authClientOf(first);
@@ -189,6 +234,9 @@ public final class CredentialService {
       Credential current = lookup.find(caller, workspaceId, id);
       requireWriter(caller, current);
       Credential updated = name.map(current::withName).orElse(current);
+      if (change.verifyRequest().isPresent()) {
+        updated = updated.withVerifyRequest(change.verifyRequest().get().value());
+      }
       if (secrets.isPresent()) {
         NewSecrets s = secrets.get();
         updated = updated.withSecrets(s.secrets(), s.expiresAt(), s.scope());
@@ -295,6 +343,50 @@ public final class CredentialService {
     return "it keeps its current token"
         + c.expiresAt().map(e -> ", which works until " + e).orElse("")
         + ", and the refresh is retried with backoff";
+  }
+
+  /**
+   * Checks that the credential works, records how it went (not as a new version) and its event
+   * ({@code credential.verified} or {@code credential.verification_failed}). With a verify request
+   * (the credential's own, else its auth-client's) {@code sender} sends it with the credential's
+   * authorization and a 2xx answer means it works; without one, what can be checked offline is. Any
+   * member of the workspace may verify, as any member may use the credential.
+   */
+  public Verified verify(Caller caller, String workspaceId, String id, Verification.Sender sender) {
+    Credential c = lookup.find(caller, workspaceId, id);
+    AuthClient authClient = lookup.authClientOf(c);
+    Optional<VerifyRequest> own = c.verifyRequest();
+    Optional<VerifyRequest> request = own.or(() -> authClient.settings().verifyRequest());
+    Verification verification;
+    if (request.isPresent()) {
+      Verification.Answer answer = sender.send(caller, c, request.get());
+      String whose =
+          own.isPresent()
+              ? "its verify_request"
+              : "the verify_request of auth-client " + authClient.id();
+      verification =
+          new Verification(
+              answer.ok(), clock.instant(), true, answer.status(), whose + " " + answer.detail());
+    } else {
+      verification = offline.check(c, authClient);
+    }
+    Credential recorded =
+        transactions.inTransaction(
+            () -> {
+              if (!repository.recordVerification(id, verification)) {
+                throw new NotFoundException("credential", id);
+              }
+              events.record(
+                  CredentialEvent.of(
+                      c,
+                      verification.ok()
+                          ? CredentialEvent.VERIFIED
+                          : CredentialEvent.VERIFICATION_FAILED,
+                      "verified by user " + caller.user().id() + ": " + verification.detail(),
+                      verification.checkedAt()));
+              return repository.find(id).orElseThrow(() -> new NotFoundException("credential", id));
+            });
+    return new Verified(view(recorded), verification);
   }
 
   /** A workspace's credential events, of one credential when named. */

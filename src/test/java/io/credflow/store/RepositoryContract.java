@@ -10,6 +10,7 @@ import io.credflow.authclient.BasicSettings;
 import io.credflow.authclient.InstagramSettings;
 import io.credflow.authclient.NoAuthSettings;
 import io.credflow.authclient.OAuth2Settings;
+import io.credflow.authclient.VerifyRequest;
 import io.credflow.common.ConflictException;
 import io.credflow.common.Ids;
 import io.credflow.common.Secret;
@@ -23,6 +24,7 @@ import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
+import io.credflow.credential.Verification;
 import io.credflow.crypto.Keyring;
 import io.credflow.tenancy.Contract;
 import io.credflow.tenancy.Location;
@@ -1077,6 +1079,48 @@ public abstract class RepositoryContract {
     assertThat(restored.state()).isEqualTo(CredentialState.READY);
     assertThat(restored.secrets()).isEqualTo(broken.secrets());
     assertThat(restored.version()).isEqualTo(broken.version() + 1);
+  }
+
+  @Test
+  void verificationWhenRecordedThenReadBackWithoutANewVersionAndKeptByLaterWrites() {
+    Scene s = scene();
+    VerifyRequest request =
+        new VerifyRequest(
+            Map.of(
+                "method",
+                "GET",
+                "url",
+                "\"https://api.example.com/me ✓\"",
+                "headers",
+                List.of(Map.of("key", "Accept", "value", "\"application/json\""))));
+    Credential c =
+        credential(s, s.basic(), new CredentialSecrets.Basic("u", Secret.of("pw")))
+            .withVerifyRequest(Optional.of(request));
+    assertThat(credentials.compareAndSet(c)).isTrue();
+    Credential withRequest = credentials.find(c.id()).orElseThrow();
+    assertThat(withRequest.verifyRequest()).contains(request);
+    assertThat(withRequest.lastVerification()).isEmpty();
+
+    Verification failed =
+        new Verification(false, T0.plusSeconds(5), true, Optional.of(403), "answered 403 ✓");
+    assertThat(credentials.recordVerification(c.id(), failed)).isTrue();
+    Credential verified = credentials.find(c.id()).orElseThrow();
+    assertThat(verified.lastVerification()).contains(failed);
+    assertThat(verified.version()).isEqualTo(withRequest.version());
+    assertThat(verified.updatedAt()).isEqualTo(withRequest.updatedAt());
+
+    // A write from a read made before the check keeps the check; so does a new verify request.
+    assertThat(credentials.compareAndSet(withRequest.withName("renamed"))).isTrue();
+    Credential renamed = credentials.find(c.id()).orElseThrow();
+    assertThat(renamed.lastVerification()).contains(failed);
+    Verification offline =
+        new Verification(true, T0.plusSeconds(9), false, Optional.empty(), "present");
+    assertThat(credentials.recordVerification(c.id(), offline)).isTrue();
+    assertThat(credentials.compareAndSet(renamed.withVerifyRequest(Optional.empty()))).isTrue();
+    Credential cleared = credentials.find(c.id()).orElseThrow();
+    assertThat(cleared.verifyRequest()).isEmpty();
+    assertThat(cleared.lastVerification()).contains(offline);
+    assertThat(credentials.recordVerification(Ids.newId(), offline)).isFalse();
   }
 
   @Test
