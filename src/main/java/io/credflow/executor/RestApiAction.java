@@ -13,9 +13,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -260,8 +263,15 @@ public final class RestApiAction {
             .followRedirects(false)
             .headers(
                 h -> {
+                  // The first header of a name replaces what the client set by default
+                  // (User-Agent, Accept-Encoding); repeats of it in the spec are kept.
+                  Set<String> set = new HashSet<>();
                   for (Map.Entry<String, String> e : outgoing.headers()) {
-                    h.add(e.getKey(), e.getValue());
+                    if (set.add(e.getKey().toLowerCase(Locale.ROOT))) {
+                      h.put(e.getKey(), e.getValue());
+                    } else {
+                      h.add(e.getKey(), e.getValue());
+                    }
                   }
                 });
     boolean userContentType =

@@ -51,7 +51,10 @@ public final class SpecParser {
   /** RFC 9110 token characters: what a header name may be made of. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
 
-  /** Headers the transport owns; a spec that sets them would break the request framing. */
+  /**
+   * Headers the transport owns; a spec that sets them would break the request framing ({@code
+   * Expect: 100-continue} would make the client wait for an interim answer it no longer handles).
+   */
   private static final Set<String> TRANSPORT_HEADERS =
       Set.of(
           "host",
@@ -62,7 +65,8 @@ public final class SpecParser {
           "te",
           "trailer",
           "keep-alive",
-          "proxy-connection");
+          "proxy-connection",
+          "expect");
 
   private SpecParser() {}
 

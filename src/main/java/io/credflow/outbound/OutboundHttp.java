@@ -6,7 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
@@ -20,8 +22,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 /**
  * The one HTTP client Credflow calls other companies with, started once per process: every new
  * connection goes through the {@link GuardedSocketAddressResolver}, TLS verifies the host name,
- * redirects are returned to the caller (who checks the next hop before following it), and nothing
- * is remembered between calls (no cookies).
+ * every answer (a redirect, a 401 with or without a challenge, a 407) is returned to the caller,
+ * who decides what follows, and nothing is remembered between calls (no cookies, no authentication
+ * results). What the client still does by itself: it sends {@code User-Agent: Credflow} unless the
+ * request sets one, asks for and decodes gzip (as the REST API component does; the response limit
+ * counts decoded bytes) and skips interim 1xx answers.
  *
  * <p>{@code java.net.http.HttpClient} cannot do this: it has no resolver hook, so it would look the
  * name up again after the check.
@@ -89,12 +94,29 @@ public final class OutboundHttp implements AutoCloseable {
             () -> {
               try {
                 client.start();
+                onlyInterimHandlers(client);
                 started.complete(null);
               } catch (Throwable e) {
                 started.completeExceptionally(e);
               }
             });
     return new OutboundHttp(policy, client, started);
+  }
+
+  /**
+   * Leaves the client only the handlers that skip interim answers (102 Processing, 103 Early
+   * Hints), which are never the answer to a request. Starting adds more that act on their own: on
+   * every 401 and 407 an authentication handler (which fails a 401 without {@code WWW-Authenticate}
+   * as a protocol violation, and would answer a challenge from its own store), a redirect follower,
+   * a 100-continue handler and a protocol upgrader. Credflow decides each of these itself: a 401 is
+   * an answer like any other (the executor refreshes an expired token), redirects are followed hop
+   * by hop through the guard, and a request configuration cannot ask for {@code Expect} or {@code
+   * Upgrade}.
+   */
+  private static void onlyInterimHandlers(HttpClient client) {
+    client.getProtocolHandlers().clear();
+    client.getProtocolHandlers().put(new ProcessingProtocolHandler());
+    client.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
   }
 
   /** The client once started (at once, after the first call). */

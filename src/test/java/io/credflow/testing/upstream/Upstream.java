@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
@@ -59,13 +60,18 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *       parameter.
  *   <li>{@code /bytes?size=N&type=application/octet-stream}: N bytes (default 1024), byte i being
  *       {@code i % 251}; {@code chunked=true} sends them chunked without {@code Content-Length}.
+ *   <li>{@code /gzip?size=N}: 200 with {@code Content-Encoding: gzip}, the body N bytes of JSON
+ *       text (default 100) compressed.
  *   <li>{@code /xml}, {@code /json}: {@link #XML_DOCUMENT}, {@link #JSON_DOCUMENT} ({@code type}
  *       overrides the content type); {@code /nocontent}: 204.
  *   <li>{@code /headers?Name=value&Name=value2}: 200 with those response headers added, repeats
  *       kept ({@code Content-Type} may be one of them).
  *   <li>{@code /protected/*}: an echo when the only {@code Authorization} is {@code Bearer T} with
- *       T {@linkplain #acceptBearer accepted}, else 401 with {@code WWW-Authenticate: Bearer
- *       error="invalid_token"}.
+ *       T {@linkplain #acceptBearer accepted}, else {@code status} (default 401) with {@code body}
+ *       (default {@code {"error":"invalid_token"}}, as JSON) and the {@code challenge}: {@code
+ *       bearer} (the default) sends {@code WWW-Authenticate: Bearer error="invalid_token"}, {@code
+ *       basic} sends {@code WWW-Authenticate: Basic realm="upstream"}, {@code none} no challenge at
+ *       all (as many real APIs answer an expired token).
  * </ul>
  *
  * <p>Anything else is a 404, and a knob that does not parse a 400 naming it, both with {@code
@@ -102,7 +108,7 @@ public final class Upstream implements AutoCloseable {
   private final Object lock = new Object();
   private final List<Received> received = new ArrayList<>(); // guarded by lock
   private final Map<String, List<Instant>> attempts = new HashMap<>(); // guarded by lock
-  private volatile Set<String> bearerTokens = Set.of();
+  private volatile Predicate<String> bearerTokens = token -> false;
 
   private Upstream(Clock clock) {
     this.clock = clock;
@@ -225,7 +231,17 @@ public final class Upstream implements AutoCloseable {
 
   /** Replaces the bearer tokens {@code /protected/*} accepts (none at start). */
   public Upstream acceptBearer(String... tokens) {
-    bearerTokens = Set.of(tokens);
+    Set<String> accepted = Set.of(tokens);
+    bearerTokens = accepted::contains;
+    return this;
+  }
+
+  /**
+   * Makes {@code /protected/*} accept the bearer tokens {@code valid} accepts, e.g. those a fake
+   * provider says are valid: a revoked token is refused, a refreshed one accepted.
+   */
+  public Upstream acceptBearerWhen(Predicate<String> valid) {
+    bearerTokens = valid;
     return this;
   }
 
@@ -271,7 +287,7 @@ public final class Upstream implements AutoCloseable {
   }
 
   boolean acceptsBearer(String token) {
-    return bearerTokens.contains(token);
+    return bearerTokens.test(token);
   }
 
   /**
