@@ -47,10 +47,10 @@ import org.eclipse.jetty.http.MultiPart;
  * Retry-After} is read against its clock. Only the per-attempt {@code requestTimeoutPeriod} runs on
  * real time: it bounds I/O, which the HTTP client enforces itself.
  *
- * <p>Order of handling, as the component specifies: an OAuth2 401 refreshes the token once and
- * retries once; a status in {@code ignoreErrorCodes} is a result; a status in {@code errorCodes}, a
- * timeout or a lost connection goes to the {@code errorPolicy}; any other status of 400 or more
- * fails the call.
+ * <p>Order of handling, as the component specifies: an OAuth2 401 (or another answer that says the
+ * token expired, see {@link ExpirySignals}) refreshes the token once and retries once; a status in
+ * {@code ignoreErrorCodes} is a result; a status in {@code errorCodes}, a timeout or a lost
+ * connection goes to the {@code errorPolicy}; any other status of 400 or more fails the call.
  */
 public final class RestApiAction {
   /** Limits of the action itself (not of one spec). */
@@ -136,10 +136,10 @@ public final class RestApiAction {
       boolean mayReauthorize,
       int attempt) {
     if (exchange instanceof Exchange.Received r
-        && r.status() == 401
         && mayReauthorize
         && request.carriesCredential()
-        && authority.credential().type().isOAuth()) {
+        && authority.credential().type().isOAuth()
+        && ExpirySignals.expired(authority, r.status(), r.headers(), r.body())) {
       return new FollowUp.Reauthorize();
     }
     if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
