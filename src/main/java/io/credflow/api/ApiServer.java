@@ -198,15 +198,16 @@ public final class ApiServer implements AutoCloseable {
         c.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
         writeErrors(ctx, 409, error);
       }
-      case OutboundRefusedException o ->
-          writeErrors(
-              ctx,
-              OutboundRefusedException.STATUS,
-              JsonApi.error(
-                  OutboundRefusedException.STATUS,
-                  o.code(),
-                  title(OutboundRefusedException.STATUS),
-                  o.getMessage()));
+      case OutboundRefusedException o -> {
+        ObjectNode error =
+            JsonApi.error(
+                OutboundRefusedException.STATUS,
+                o.code(),
+                title(OutboundRefusedException.STATUS),
+                o.getMessage());
+        o.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
+        writeErrors(ctx, OutboundRefusedException.STATUS, error);
+      }
       case UpstreamException u ->
           writeErrors(ctx, 502, JsonApi.error(502, u.code(), title(502), u.getMessage()));
       case ReboundException r ->
