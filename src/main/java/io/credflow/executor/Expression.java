@@ -108,6 +108,17 @@ public final class Expression {
     return CACHE.size();
   }
 
+  /** Expressions of the same text are equal, so that equal specs are equal (one flow step). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Expression other && text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
+  }
+
   @Override
   public String toString() {
     return "Expression[" + text + "]";

@@ -49,6 +49,9 @@ public final class OutboundHttp implements AutoCloseable {
   private final OutboundPolicy policy;
   private final HttpClient client;
   private final CompletableFuture<Void> started;
+  private final Object lock = new Object();
+  private HttpClient unverified; // guarded by lock
+  private boolean closed; // guarded by lock
 
   private OutboundHttp(OutboundPolicy policy, HttpClient client, CompletableFuture<Void> started) {
     this.policy = policy;
@@ -63,29 +66,7 @@ public final class OutboundHttp implements AutoCloseable {
    */
   public static OutboundHttp start(OutboundPolicy policy) {
     Objects.requireNonNull(policy, "policy");
-    QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName(THREAD_NAME);
-    threads.setDaemon(true);
-    SslContextFactory.Client tls = new SslContextFactory.Client();
-    // The default, stated: the certificate must name the host of the URL.
-    tls.setEndpointIdentificationAlgorithm("HTTPS");
-    ClientConnector connector = new ClientConnector();
-    connector.setExecutor(threads);
-    connector.setScheduler(new ScheduledExecutorScheduler(THREAD_NAME + "-scheduler", true));
-    connector.setSslContextFactory(tls);
-    connector.setConnectTimeout(CONNECT_TIMEOUT);
-    HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-    client.setExecutor(threads);
-    client.setScheduler(connector.getScheduler());
-    client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy, threads));
-    client.setFollowRedirects(false);
-    client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
-    client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_DESTINATION);
-    client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_DESTINATION);
-    client.setHttpCookieStore(new HttpCookieStore.Empty());
-    client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
-    // Calls go to many hosts: forget a host's (empty) pool a minute after its last request.
-    client.setDestinationIdleTimeout(Duration.ofMinutes(1).toMillis());
+    HttpClient client = client(policy, true);
     CompletableFuture<Void> started = new CompletableFuture<>();
     Thread.ofPlatform()
         .daemon()
@@ -101,6 +82,39 @@ public final class OutboundHttp implements AutoCloseable {
               }
             });
     return new OutboundHttp(policy, client, started);
+  }
+
+  /**
+   * A client whose connections go through the guard. With {@code verifyCertificates} false it
+   * trusts any certificate for any host: a separate client with its own connections, so that a
+   * connection opened without verification is never reused by a request that asked for it.
+   */
+  private static HttpClient client(OutboundPolicy policy, boolean verifyCertificates) {
+    String name = verifyCertificates ? THREAD_NAME : THREAD_NAME + "-unverified";
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName(name);
+    threads.setDaemon(true);
+    SslContextFactory.Client tls = new SslContextFactory.Client(!verifyCertificates);
+    // The default, stated: the certificate must name the host of the URL.
+    tls.setEndpointIdentificationAlgorithm(verifyCertificates ? "HTTPS" : null);
+    ClientConnector connector = new ClientConnector();
+    connector.setExecutor(threads);
+    connector.setScheduler(new ScheduledExecutorScheduler(name + "-scheduler", true));
+    connector.setSslContextFactory(tls);
+    connector.setConnectTimeout(CONNECT_TIMEOUT);
+    HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+    client.setExecutor(threads);
+    client.setScheduler(connector.getScheduler());
+    client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy, threads));
+    client.setFollowRedirects(false);
+    client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+    client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_DESTINATION);
+    client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_DESTINATION);
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
+    client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+    // Calls go to many hosts: forget a host's (empty) pool a minute after its last request.
+    client.setDestinationIdleTimeout(Duration.ofMinutes(1).toMillis());
+    return client;
   }
 
   /**
@@ -149,8 +163,39 @@ public final class OutboundHttp implements AutoCloseable {
    * @throws OutboundRefusedException when the URL cannot be called
    */
   public Request newRequest(URI uri) {
+    return newRequest(uri, true);
+  }
+
+  /**
+   * {@link #newRequest(URI)}, on a client that verifies no TLS certificate when {@code
+   * verifyCertificates} is false (the REST API component's {@code noStrictSSL}, for this request
+   * only). The guard applies all the same. That client starts with its first request.
+   *
+   * @throws OutboundRefusedException when the URL cannot be called
+   */
+  public Request newRequest(URI uri, boolean verifyCertificates) {
     policy.checkUrl(uri);
-    return ready().newRequest(uri);
+    return (verifyCertificates ? ready() : unverified()).newRequest(uri);
+  }
+
+  /** The client that verifies no certificate, started on first use. */
+  private HttpClient unverified() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("the outbound HTTP client is closed");
+      }
+      if (unverified == null) {
+        HttpClient made = client(policy, false);
+        try {
+          made.start();
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot start the outbound HTTP client", e);
+        }
+        onlyInterimHandlers(made);
+        unverified = made;
+      }
+      return unverified;
+    }
   }
 
   /**
@@ -187,6 +232,12 @@ public final class OutboundHttp implements AutoCloseable {
     try {
       started.handle((ok, failed) -> null).join();
       client.stop();
+      synchronized (lock) {
+        closed = true;
+        if (unverified != null) {
+          unverified.stop();
+        }
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the outbound HTTP client", e);
     }

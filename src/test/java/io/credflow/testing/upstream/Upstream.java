@@ -1,5 +1,7 @@
 package io.credflow.testing.upstream;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +24,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
@@ -102,16 +109,21 @@ public final class Upstream implements AutoCloseable {
   /** How long {@link #awaitRequests} waits: a bound for a broken test, never a pace. */
   public static final Duration ARRIVAL_BOUND = Duration.ofSeconds(30);
 
+  /** The password of the self-signed keystore {@link #startTls()} makes. */
+  private static final String KEYSTORE_PASSWORD = "upstream-test";
+
   private final Server server;
   private final ServerConnector connector;
+  private final String scheme;
   private final Clock clock;
   private final Object lock = new Object();
   private final List<Received> received = new ArrayList<>(); // guarded by lock
   private final Map<String, List<Instant>> attempts = new HashMap<>(); // guarded by lock
   private volatile Predicate<String> bearerTokens = token -> false;
 
-  private Upstream(Clock clock) {
+  private Upstream(Clock clock, Path keystore) {
     this.clock = clock;
+    this.scheme = keystore == null ? "http" : "https";
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("upstream");
     VirtualThreadPool virtualThreads = new VirtualThreadPool();
@@ -124,7 +136,19 @@ public final class Upstream implements AutoCloseable {
     http.setRequestHeaderSize(64 * 1024);
     http.setResponseHeaderSize(64 * 1024);
     http.setUriCompliance(UriCompliance.UNSAFE);
-    connector = new ServerConnector(server, new RawHeadConnectionFactory(http));
+    if (keystore == null) {
+      connector = new ServerConnector(server, new RawHeadConnectionFactory(http));
+    } else {
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setKeyStorePath(keystore.toString());
+      tls.setKeyStoreType("PKCS12");
+      tls.setKeyStorePassword(KEYSTORE_PASSWORD);
+      connector =
+          new ServerConnector(
+              server,
+              new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+              new RawHeadConnectionFactory(http));
+    }
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
@@ -142,7 +166,65 @@ public final class Upstream implements AutoCloseable {
    * Credflow's clock hands the same one here, so both sides agree on the time.
    */
   public static Upstream start(Clock clock) {
-    Upstream upstream = new Upstream(clock);
+    return started(new Upstream(clock, null));
+  }
+
+  /**
+   * Starts a server on {@code https://127.0.0.1} and a free port, with a certificate for 127.0.0.1
+   * that it signed itself (made by the JDK's {@code keytool} for this server): no client that
+   * verifies certificates trusts it.
+   */
+  public static Upstream startTls() {
+    return started(new Upstream(Clock.systemUTC(), selfSignedKeystore()));
+  }
+
+  private static Path selfSignedKeystore() {
+    try {
+      Path dir = Files.createTempDirectory("upstream-tls");
+      Path keystore = dir.resolve("upstream.p12");
+      Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+      Process process =
+          new ProcessBuilder(
+                  keytool.toString(),
+                  "-genkeypair",
+                  "-alias",
+                  "upstream",
+                  "-keyalg",
+                  "EC",
+                  "-groupname",
+                  "secp256r1",
+                  "-dname",
+                  "CN=127.0.0.1",
+                  "-ext",
+                  "SAN=ip:127.0.0.1,dns:localhost",
+                  "-validity",
+                  "2",
+                  "-keystore",
+                  keystore.toString(),
+                  "-storetype",
+                  "PKCS12",
+                  "-storepass",
+                  KEYSTORE_PASSWORD,
+                  "-keypass",
+                  KEYSTORE_PASSWORD)
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException("keytool could not make a test certificate: " + output);
+      }
+      keystore.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      return keystore;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while making a test certificate", e);
+    }
+  }
+
+  private static Upstream started(Upstream upstream) {
     try {
       upstream.server.start();
     } catch (Exception e) {
@@ -155,9 +237,12 @@ public final class Upstream implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** {@code http://127.0.0.1:PORT} followed by {@code path} (which starts with a slash). */
+  /**
+   * {@code http://127.0.0.1:PORT} (or {@code https://} for {@link #startTls()}) followed by {@code
+   * path} (which starts with a slash).
+   */
   public String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return scheme + "://127.0.0.1:" + port() + path;
   }
 
   /** Every request so far, oldest first. */
