@@ -172,7 +172,8 @@ public final class Credflow implements AutoCloseable {
       TokenLifecycle lifecycle =
           new OAuthLifecycle(authorizations, refresher, schedule, providers, events, clock);
       RequestAuthorities requestAuthorities =
-          new RequestAuthorities(credentialRepository, authClients, tenancy, lifecycle, clock);
+          new RequestAuthorities(
+              credentialRepository, authClients, tenancy, lifecycle, audit, clock);
       CredentialService credentials =
           new CredentialService(
               credentialRepository,
@@ -289,6 +290,7 @@ public final class Credflow implements AutoCloseable {
   public void close() {
     scheduler.close();
     server.close();
+    services.requestAuthorities().close();
     services.outbound().close();
     database.close();
   }

@@ -24,6 +24,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -71,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+              config.router.javaLangErrorHandler(ApiServer::javaLangError);
               config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JettyErrors()));
               var routes = config.routes;
               routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
@@ -198,15 +200,16 @@ public final class ApiServer implements AutoCloseable {
         c.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
         writeErrors(ctx, 409, error);
       }
-      case OutboundRefusedException o ->
-          writeErrors(
-              ctx,
-              OutboundRefusedException.STATUS,
-              JsonApi.error(
-                  OutboundRefusedException.STATUS,
-                  o.code(),
-                  title(OutboundRefusedException.STATUS),
-                  o.getMessage()));
+      case OutboundRefusedException o -> {
+        ObjectNode error =
+            JsonApi.error(
+                OutboundRefusedException.STATUS,
+                o.code(),
+                title(OutboundRefusedException.STATUS),
+                o.getMessage());
+        o.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
+        writeErrors(ctx, OutboundRefusedException.STATUS, error);
+      }
       case UpstreamException u ->
           writeErrors(ctx, 502, JsonApi.error(502, u.code(), title(502), u.getMessage()));
       case ReboundException r ->
@@ -237,6 +240,55 @@ public final class ApiServer implements AutoCloseable {
             "internal_error",
             title(500),
             "Credflow could not complete the request; it has been logged. Try again later."));
+  }
+
+  /**
+   * An {@link Error} that escaped a route (out of memory, out of stack): a JSON:API error like
+   * every other failure, never Javalin's bare 500. Out of memory is a 503, since trying again later
+   * may well work.
+   */
+  private static void javaLangError(HttpServletResponse response, Error e) {
+    LOG.error("a request failed with {}", e.getClass().getName(), e);
+    if (response.isCommitted()) {
+      return;
+    }
+    int status = errorStatus(e);
+    try {
+      response.setStatus(status);
+      response.setContentType(JsonApi.MEDIA_TYPE);
+      response.getOutputStream().write(errorDocument(e));
+    } catch (java.io.IOException | RuntimeException written) {
+      // The client went away or the answer was started: nothing more to say to it.
+    }
+  }
+
+  static int errorStatus(Error e) {
+    return e instanceof OutOfMemoryError ? 503 : 500;
+  }
+
+  /** The JSON:API document answering {@code e}; it names no detail of the error itself. */
+  static byte[] errorDocument(Error e) {
+    int status = errorStatus(e);
+    ObjectNode error =
+        status == 503
+            ? JsonApi.error(
+                503,
+                "insufficient_memory",
+                title(503),
+                "Credflow ran out of memory while answering; try again later, or with a smaller"
+                    + " request")
+            : JsonApi.error(
+                500,
+                "internal_error",
+                title(500),
+                "Credflow could not complete the request; it has been logged. Try again later.");
+    ArrayNode errors = JsonApi.array();
+    errors.add(error);
+    try {
+      return JsonApi.MAPPER.writeValueAsBytes(JsonApi.errors(errors));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException failed) {
+      throw new IllegalStateException("cannot serialize an error document", failed);
+    }
   }
 
   private static void writeErrors(Context ctx, int status, ObjectNode error) {

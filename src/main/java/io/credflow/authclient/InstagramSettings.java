@@ -20,7 +20,8 @@ public record InstagramSettings(
     URI exchangeUri,
     URI refreshUri,
     long tokenExpiresIn,
-    Optional<List<String>> scopes)
+    Optional<List<String>> scopes,
+    Optional<TokenExpiredWhen> tokenExpiredWhen)
     implements OAuthSettings {
   public static final URI DEFAULT_AUTH_URI =
       URI.create("https://api.instagram.com/oauth/authorize");
@@ -36,6 +37,28 @@ public record InstagramSettings(
 
   public InstagramSettings {
     scopes = scopes.map(List::copyOf);
+  }
+
+  /** Settings without {@code token_expired_when}. */
+  public InstagramSettings(
+      String clientId,
+      Secret clientSecret,
+      URI authUri,
+      URI tokenUri,
+      URI exchangeUri,
+      URI refreshUri,
+      long tokenExpiresIn,
+      Optional<List<String>> scopes) {
+    this(
+        clientId,
+        clientSecret,
+        authUri,
+        tokenUri,
+        exchangeUri,
+        refreshUri,
+        tokenExpiresIn,
+        scopes,
+        Optional.empty());
   }
 
   @Override
@@ -54,6 +77,7 @@ public record InstagramSettings(
     m.put("refresh_uri", refreshUri.toString());
     m.put("token_expires_in", tokenExpiresIn);
     scopes.ifPresent(s -> m.put("scopes", s));
+    tokenExpiredWhen.ifPresent(t -> m.put("token_expired_when", t.members()));
     return m;
   }
 }

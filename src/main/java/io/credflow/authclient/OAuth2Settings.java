@@ -20,7 +20,8 @@ public record OAuth2Settings(
     ClientAuth clientAuth,
     boolean pkce,
     Optional<List<String>> scopes,
-    Map<String, String> extraAuthParams)
+    Map<String, String> extraAuthParams,
+    Optional<TokenExpiredWhen> tokenExpiredWhen)
     implements OAuthSettings {
   /** Used when a token response has no {@code expires_in} and the auth-client sets none. */
   public static final long DEFAULT_TOKEN_EXPIRES_IN = 3600;
@@ -28,6 +29,34 @@ public record OAuth2Settings(
   public OAuth2Settings {
     extraAuthParams = Map.copyOf(extraAuthParams);
     scopes = scopes.map(List::copyOf);
+  }
+
+  /** Settings without {@code token_expired_when}. */
+  public OAuth2Settings(
+      String clientId,
+      Secret clientSecret,
+      URI authUri,
+      URI tokenUri,
+      Optional<URI> refreshTokenUri,
+      long tokenExpiresIn,
+      Optional<URI> revocationUri,
+      ClientAuth clientAuth,
+      boolean pkce,
+      Optional<List<String>> scopes,
+      Map<String, String> extraAuthParams) {
+    this(
+        clientId,
+        clientSecret,
+        authUri,
+        tokenUri,
+        refreshTokenUri,
+        tokenExpiresIn,
+        revocationUri,
+        clientAuth,
+        pkce,
+        scopes,
+        extraAuthParams,
+        Optional.empty());
   }
 
   /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
@@ -72,6 +101,7 @@ public record OAuth2Settings(
     if (!extraAuthParams.isEmpty()) {
       m.put("extra_auth_params", new LinkedHashMap<>(extraAuthParams));
     }
+    tokenExpiredWhen.ifPresent(t -> m.put("token_expired_when", t.members()));
     return m;
   }
 }

@@ -1,10 +1,14 @@
 package io.credflow.authclient;
 
+import com.dashjoin.jsonata.Jsonata;
+import io.credflow.common.Field;
 import io.credflow.common.Members;
 import io.credflow.common.Secret;
 import io.credflow.common.ValidationException;
+import io.credflow.common.Violation;
 import io.credflow.component.AuthClientType;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +22,7 @@ public final class SettingsParser {
   /** The longest token lifetime accepted in {@code token_expires_in}: ten years, in seconds. */
   public static final long MAX_TOKEN_EXPIRES_IN = 10L * 366 * 24 * 3600;
 
+  static final String TOKEN_EXPIRED_WHEN = "token_expired_when";
   static final Set<String> BASIC_MEMBERS = Set.of("name");
   static final Set<String> API_KEY_MEMBERS = Set.of("name", "value", "in");
   static final Set<String> OAUTH2_MEMBERS =
@@ -32,7 +37,8 @@ public final class SettingsParser {
           "client_auth",
           "pkce",
           "scopes",
-          "extra_auth_params");
+          "extra_auth_params",
+          "token_expired_when");
   static final Set<String> INSTAGRAM_MEMBERS =
       Set.of(
           "client_id",
@@ -42,7 +48,8 @@ public final class SettingsParser {
           "exchange_uri",
           "refresh_uri",
           "token_expires_in",
-          "scopes");
+          "scopes",
+          "token_expired_when");
 
   private SettingsParser() {}
 
@@ -68,15 +75,20 @@ public final class SettingsParser {
    */
   public static AuthClientSettings parse(AuthClientType type, Object tree, String base) {
     Members m = Members.of(tree, base, type.wireName() + " credentials");
+    List<Violation> nested = new ArrayList<>();
     AuthClientSettings settings =
         switch (type) {
           case NOAUTH -> noauth(m);
           case BASIC -> basic(m);
           case API_KEY -> apiKey(m);
-          case OAUTH2 -> oauth2(m);
-          case OAUTH2_INSTAGRAM -> instagram(m);
+          case OAUTH2 -> oauth2(m, nested);
+          case OAUTH2_INSTAGRAM -> instagram(m, nested);
         };
-    m.finish();
+    List<Violation> all = new ArrayList<>(m.violations());
+    all.addAll(nested);
+    if (!all.isEmpty()) {
+      throw new ValidationException(all);
+    }
     return settings;
   }
 
@@ -113,7 +125,7 @@ public final class SettingsParser {
     return new ApiKeySettings(name.orElse("X-Api-Key"), value, in);
   }
 
-  private static AuthClientSettings oauth2(Members m) {
+  private static AuthClientSettings oauth2(Members m, List<Violation> nested) {
     m.allowOnly(OAUTH2_MEMBERS);
     String clientId = m.string("client_id", true).orElse("");
     Secret secret = m.secret("client_secret", true).orElse(Secret.of(""));
@@ -158,10 +170,11 @@ public final class SettingsParser {
         clientAuth,
         pkce,
         scopes,
-        extra);
+        extra,
+        tokenExpiredWhen(m, nested));
   }
 
-  private static AuthClientSettings instagram(Members m) {
+  private static AuthClientSettings instagram(Members m, List<Violation> nested) {
     m.allowOnly(INSTAGRAM_MEMBERS);
     String clientId = m.string("client_id", true).orElse("");
     Secret secret = m.secret("client_secret", true).orElse(Secret.of(""));
@@ -174,7 +187,88 @@ public final class SettingsParser {
         m.url("refresh_uri", false).orElse(InstagramSettings.DEFAULT_REFRESH_URI),
         m.longInRange("token_expires_in", 1, MAX_TOKEN_EXPIRES_IN)
             .orElse(InstagramSettings.DEFAULT_TOKEN_EXPIRES_IN),
-        scopes(m));
+        scopes(m),
+        tokenExpiredWhen(m, nested));
+  }
+
+  /**
+   * {@code token_expired_when}: {@code status}, a list of statuses, and {@code body}, a JSONata
+   * predicate; at least one of them. The predicate is compiled here so that a bad one is refused
+   * when the auth-client is written, not found out by the first request that meets it.
+   */
+  private static Optional<TokenExpiredWhen> tokenExpiredWhen(
+      Members m, List<Violation> violations) {
+    if (!m.has(TOKEN_EXPIRED_WHEN)) {
+      return Optional.empty();
+    }
+    Members t =
+        Members.of(m.get(TOKEN_EXPIRED_WHEN), m.field(TOKEN_EXPIRED_WHEN), "expiry signals");
+    t.allowOnly(Set.of("status", "body"));
+    if (t.violations().isEmpty() && !t.has("status") && !t.has("body")) {
+      m.violation(
+          TOKEN_EXPIRED_WHEN,
+          "missing_member",
+          "token_expired_when needs \"status\" (a list of statuses), \"body\" (a JSONata"
+              + " predicate over {status, headers, body}), or both");
+    }
+    List<Integer> statuses = expiryStatuses(t, violations);
+    Optional<String> body = t.string("body", false);
+    body.ifPresent(text -> checkPredicate(t, text));
+    violations.addAll(t.violations());
+    return violations.isEmpty()
+        ? Optional.of(new TokenExpiredWhen(statuses, body))
+        : Optional.empty();
+  }
+
+  private static List<Integer> expiryStatuses(Members t, List<Violation> violations) {
+    if (!t.has("status")) {
+      return List.of();
+    }
+    if (!(t.get("status") instanceof List<?> items)
+        || items.isEmpty()
+        || items.size() > TokenExpiredWhen.MAX_STATUSES) {
+      t.violation(
+          "status",
+          "invalid_type",
+          "status must be a list of 1 to "
+              + TokenExpiredWhen.MAX_STATUSES
+              + " HTTP statuses, e.g. [401, 403]");
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      boolean whole = item instanceof Integer || item instanceof Long;
+      long code = whole ? ((Number) item).longValue() : -1;
+      if (code < 100 || code > 599) {
+        violations.add(
+            new Violation(
+                Field.item(t.field("status"), i),
+                "invalid_status",
+                "each status must be a whole number from 100 to 599, was " + item));
+      } else if (!out.contains((int) code)) {
+        out.add((int) code);
+      }
+    }
+    return out;
+  }
+
+  private static void checkPredicate(Members t, String text) {
+    if (text.isBlank()) {
+      t.violation("body", "invalid_expression", "body must be a JSONata predicate, was empty");
+      return;
+    }
+    try {
+      Jsonata.jsonata(text);
+    } catch (RuntimeException | StackOverflowError e) {
+      String why = e instanceof StackOverflowError ? "it nests too deeply" : e.getMessage();
+      t.violation(
+          "body",
+          "invalid_expression",
+          "body must be a JSONata predicate over {status, headers, body}, e.g. \"body.error.code"
+              + " = 190\": "
+              + why);
+    }
   }
 
   private static Optional<List<String>> scopes(Members m) {
