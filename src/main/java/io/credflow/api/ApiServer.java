@@ -74,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JettyErrors()));
               var routes = config.routes;
               routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+              routes.before(ctx -> SecurityHeaders.apply(ctx::header));
               routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy()));
               routes.before("/v2/*", ApiServer::negotiate);
               routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
