@@ -50,7 +50,7 @@ public final class AuthClientService {
     this.transactions = transactions;
     this.clock = clock;
     this.links = new ComponentLinks(repository, components);
-    this.duplicates = new DuplicateSecrets(repository, components);
+    this.duplicates = new DuplicateSecrets(repository, components, this::mayManage);
   }
 
   /**
@@ -110,7 +110,7 @@ public final class AuthClientService {
             now,
             now,
             0);
-    List<Warning> warnings = duplicates.of(authClient);
+    List<Warning> warnings = duplicates.of(caller, authClient);
     repository.insert(authClient);
     return new Created(repository.find(authClient.id()).orElseThrow(), warnings);
   }
@@ -289,13 +289,26 @@ public final class AuthClientService {
       Access.requireAdmin(caller, a.owner().get(), "the owner of auth-client " + a.id());
       return;
     }
-    for (String componentId : a.componentIds()) {
-      components
-          .findUnchecked(componentId)
-          .ifPresent(
-              c ->
-                  Access.requireAdmin(
-                      caller, c.deployedAt(), "the deployment of component " + c.id()));
+    for (Component c : linkedComponents(a)) {
+      Access.requireAdmin(caller, c.deployedAt(), "the deployment of component " + c.id());
     }
+  }
+
+  /**
+   * Whether the caller may change (and so set the secret of) the auth-client: an admin of its
+   * owner, or of every linked component's deployment when it has no owner.
+   */
+  private boolean mayManage(Caller caller, AuthClient a) {
+    if (a.owner().isPresent()) {
+      return caller.isAdminAt(a.owner().get());
+    }
+    return linkedComponents(a).stream().allMatch(c -> caller.isAdminAt(c.deployedAt()));
+  }
+
+  private List<Component> linkedComponents(AuthClient a) {
+    return a.componentIds().stream()
+        .map(components::findUnchecked)
+        .flatMap(Optional::stream)
+        .toList();
   }
 }
