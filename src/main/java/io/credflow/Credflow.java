@@ -1,6 +1,7 @@
 package io.credflow;
 
 import io.credflow.api.ApiServer;
+import io.credflow.api.RateLimits;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.common.Secret;
 import io.credflow.common.Timing;
@@ -207,7 +208,8 @@ public final class Credflow implements AutoCloseable {
                   authorizations,
                   requests,
                   database::isHealthy,
-                  metrics));
+                  metrics),
+              new RateLimits(config.rateLimits(), clock));
       if (!config.publicUrlSet()) {
         publicUrl.set(URI.create("http://localhost:" + server.port()));
       }
