@@ -81,11 +81,15 @@ public final class ApiServer implements AutoCloseable {
               routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.before("/v2/*", ApiServer::negotiate);
               routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
+              routes.beforeMatched(
+                  "/metrics", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.get(
                   "/metrics",
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(services.metrics().scrape()));
+                  ctx -> {
+                    requireGlobalAdmin(ctx);
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(services.metrics().scrape());
+                  });
               new TenancyRoutes(services.tenancy()).register(routes);
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
@@ -213,6 +217,16 @@ public final class ApiServer implements AutoCloseable {
     }
     return tenancy.authenticate(
         Optional.of(decoded.substring(0, colon)), Secret.of(decoded.substring(colon + 1)));
+  }
+
+  /**
+   * Metrics tell how busy every route is and how the process does: for the operators (the global
+   * admin's key, as a Prometheus scrape sends it in {@code authorization}), not for every tenant.
+   */
+  private static void requireGlobalAdmin(Context ctx) {
+    if (!Requests.caller(ctx).globalAdmin()) {
+      throw new ForbiddenException("metrics are served to a global admin's API key only");
+    }
   }
 
   private static void health(Context ctx, BooleanSupplier databaseHealthy) {
