@@ -69,7 +69,7 @@ final class DataDirectory {
     }
     if (!current.equals(wanted)) {
       Files.setPosixFilePermissions(path, wanted);
-      LOG.info(
+      LOG.debug(
           "set {} to {} (was {})",
           path.toAbsolutePath(),
           PosixFilePermissions.toString(wanted),
