@@ -60,8 +60,11 @@ public final class ApiServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Starts listening on {@code host:port} (port 0 picks a free one). */
-  public static ApiServer start(String host, int port, Services services) {
+  /**
+   * Starts listening on {@code host:port} (port 0 picks a free one), with {@code limits} on failed
+   * authentications and requests per API key.
+   */
+  public static ApiServer start(String host, int port, Services services, RateLimits limits) {
     Javalin app =
         Javalin.create(
             config -> {
@@ -76,14 +79,19 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JettyErrors()));
               var routes = config.routes;
               routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-              routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy()));
+              routes.before(ctx -> SecurityHeaders.apply(ctx::header));
+              routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.before("/v2/*", ApiServer::negotiate);
               routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
+              routes.beforeMatched(
+                  "/metrics", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.get(
                   "/metrics",
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(services.metrics().scrape()));
+                  ctx -> {
+                    requireGlobalAdmin(ctx);
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(services.metrics().scrape());
+                  });
               new TenancyRoutes(services.tenancy()).register(routes);
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
@@ -122,7 +130,7 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void authenticate(Context ctx, TenancyService tenancy) {
+  private static void authenticate(Context ctx, TenancyService tenancy, RateLimits limits) {
     String header = ctx.header("Authorization");
     Optional<Caller> caller = Optional.empty();
     if (header != null) {
@@ -137,6 +145,30 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     if (caller.isEmpty()) {
+      // A key that was sent and is wrong counts against the address; a request without any key
+      // guesses nothing. A valid key from a limited address still passes (above): only guessing
+      // is slowed down.
+      if (header != null) {
+        String address =
+            limits.clientAddress(
+                ctx.req().getRemoteAddr(),
+                java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        limits
+            .failedAuthentication(address)
+            .ifPresent(
+                wait -> {
+                  throw tooManyRequests(
+                      ctx,
+                      wait,
+                      "too_many_failed_authentications",
+                      "more than "
+                          + limits.settings().authFailuresPerAddressPerMinute()
+                          + " failed authentications from your address in a minute: check the"
+                          + " API key and try again in "
+                          + seconds(wait)
+                          + " s");
+                });
+      }
       ctx.header("WWW-Authenticate", WWW_AUTHENTICATE);
       throw ApiException.of(
           401,
@@ -145,7 +177,33 @@ public final class ApiServer implements AutoCloseable {
               ? "send your API key as Authorization: Bearer KEY or Basic base64(EMAIL:KEY)"
               : "the API key (or email and key) in the Authorization header is not valid");
     }
+    limits
+        .request(caller.get().user().id())
+        .ifPresent(
+            wait -> {
+              throw tooManyRequests(
+                  ctx,
+                  wait,
+                  "rate_limited",
+                  "this API key made more than "
+                      + limits.settings().requestsPerKeyPerMinute()
+                      + " requests in a minute: slow down and try again in "
+                      + seconds(wait)
+                      + " s");
+            });
     ctx.attribute(Requests.CALLER, caller.get());
+  }
+
+  /** Whole seconds to wait, rounded up, at least one (as {@code Retry-After} says it). */
+  private static long seconds(java.time.Duration wait) {
+    long s = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+    return Math.max(1, s);
+  }
+
+  private static ApiException tooManyRequests(
+      Context ctx, java.time.Duration wait, String code, String detail) {
+    ctx.header("Retry-After", Long.toString(seconds(wait)));
+    return ApiException.of(429, code, detail);
   }
 
   private static Optional<Caller> basic(String encoded, TenancyService tenancy) {
@@ -161,6 +219,16 @@ public final class ApiServer implements AutoCloseable {
     }
     return tenancy.authenticate(
         Optional.of(decoded.substring(0, colon)), Secret.of(decoded.substring(colon + 1)));
+  }
+
+  /**
+   * Metrics tell how busy every route is and how the process does: for the operators (the global
+   * admin's key, as a Prometheus scrape sends it in {@code authorization}), not for every tenant.
+   */
+  private static void requireGlobalAdmin(Context ctx) {
+    if (!Requests.caller(ctx).globalAdmin()) {
+      throw new ForbiddenException("metrics are served to a global admin's API key only");
+    }
   }
 
   private static void health(Context ctx, BooleanSupplier databaseHealthy) {

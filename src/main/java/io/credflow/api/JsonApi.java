@@ -14,6 +14,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** JSON:API plumbing in one place: media types, body reading, writing documents and errors. */
@@ -92,8 +98,9 @@ public final class JsonApi {
     if (body.length == 0) {
       throw ApiException.of(400, "empty_body", "the request needs a JSON:API document body");
     }
+    String text = strictUtf8(body);
     try {
-      JsonNode node = MAPPER.readTree(body);
+      JsonNode node = MAPPER.readTree(text);
       if (node == null || node.isMissingNode()) {
         throw ApiException.of(400, "empty_body", "the request needs a JSON:API document body");
       }
@@ -101,9 +108,41 @@ public final class JsonApi {
       return node;
     } catch (JsonProcessingException e) {
       throw ApiException.of(400, "malformed_json", "the body is not valid JSON: " + describe(e));
-    } catch (IOException e) {
-      throw ApiException.of(400, "malformed_json", "the body could not be read");
     }
+  }
+
+  /**
+   * The body as text, refusing anything that is not well-formed UTF-8 (RFC 3629): overlong forms (a
+   * {@code /} sent as {@code C0 AF}), encoded surrogates, truncated sequences and stray bytes.
+   * Jackson's own decoder reads some of these leniently, which would let a value pass a check in
+   * one form and be stored in another. A leading byte order mark is dropped, as Jackson would.
+   */
+  private static String strictUtf8(byte[] body) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    // UTF-8 never decodes to more UTF-16 units than it has bytes.
+    CharBuffer out = CharBuffer.allocate(body.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw ApiException.of(
+          400,
+          "malformed_utf8",
+          "the body is not well-formed UTF-8 (byte "
+              + in.position()
+              + " starts an invalid, overlong or truncated sequence): send it encoded as UTF-8");
+    }
+    out.flip();
+    if (out.length() > 0 && out.charAt(0) == '\uFEFF') {
+      out.position(1);
+    }
+    return out.toString();
   }
 
   /**
