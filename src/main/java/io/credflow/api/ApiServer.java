@@ -106,7 +106,9 @@ public final class ApiServer implements AutoCloseable {
                   ctx ->
                       fallback(
                           ctx, 405, "method_not_allowed", ctx.method() + " is not allowed here"));
-              routes.after(ctx -> record(ctx, services.metrics()));
+              // Routes are templates and statuses few: the timers stay few, looked up, not rebuilt.
+              var timers = new io.credflow.common.BoundedCache<TimerKey, Timer>(10_000);
+              routes.after(ctx -> record(ctx, services.metrics(), timers));
             });
     app.start();
     return new ApiServer(app);
@@ -373,7 +375,10 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void record(Context ctx, PrometheusMeterRegistry metrics) {
+  private static void record(
+      Context ctx,
+      PrometheusMeterRegistry metrics,
+      io.credflow.common.BoundedCache<TimerKey, Timer> timers) {
     Long started = ctx.attribute(STARTED);
     if (started == null) {
       return;
@@ -382,13 +387,22 @@ public final class ApiServer implements AutoCloseable {
     // number of series, and paths can carry anything a client sends).
     io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
     String route = matched == null ? "unmatched" : matched.path;
-    Timer.builder("credflow.http.requests")
-        .tag("method", ctx.method().name())
-        .tag("route", route)
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .register(metrics)
-        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    TimerKey key = new TimerKey(ctx.method().name(), route, ctx.statusCode());
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer =
+          Timer.builder("credflow.http.requests")
+              .tag("method", key.method())
+              .tag("route", key.route())
+              .tag("status", Integer.toString(key.status()))
+              .register(metrics);
+      timers.put(key, timer);
+    }
+    timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
+
+  /** A request timer's tags; the timers are looked up once, not built again per request. */
+  private record TimerKey(String method, String route, int status) {}
 
   static String title(int status) {
     return switch (status) {
