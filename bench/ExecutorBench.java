@@ -155,6 +155,8 @@ public class ExecutorBench {
                 .dataDir(data.toString())
                 .allowPrivateNetwork(true)
                 .adminApiKey(ADMIN_KEY)
+                // One key sends every request: the per-key limit would throttle the load itself.
+                .rateLimit("0")
                 .build(),
             Clock.systemUTC());
     var s = credflow.services();

@@ -285,6 +285,8 @@ bench_db() {
   local env_args=(-u CREDFLOW_DB_URL -u CREDFLOW_DB_USER -u CREDFLOW_DB_PASSWORD -u CREDFLOW_PORT
     -u CREDFLOW_HOST -u CREDFLOW_DATA -u CREDFLOW_KEYSET -u CREDFLOW_PUBLIC_URL
     -u CREDFLOW_ALLOW_PRIVATE_NETWORK "CREDFLOW_ADMIN_API_KEY=$api_key"
+    # One key sends every request: the per-key rate limit would throttle the load itself.
+    "CREDFLOW_RATE_LIMIT=0"
     "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}")
   local db_args=()
   if [[ "$db" == "postgres" ]]; then

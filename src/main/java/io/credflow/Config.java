@@ -1,5 +1,7 @@
 package io.credflow;
 
+import io.credflow.api.ClientAddresses;
+import io.credflow.api.RateLimits;
 import io.credflow.common.Secret;
 import io.credflow.outbound.AllowedDestination;
 import io.credflow.outbound.HostResolver;
@@ -31,7 +33,8 @@ public record Config(
     boolean demo,
     boolean publicUrlSet,
     HostResolver hostResolver,
-    boolean refreshPoller) {
+    boolean refreshPoller,
+    RateLimits.Settings rateLimits) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -67,6 +70,9 @@ public record Config(
     private boolean demo;
     private HostResolver hostResolver = HostResolver.SYSTEM;
     private boolean refreshPoller = true;
+    private String rateLimit;
+    private String authFailureLimit;
+    private List<String> trustedProxies = List.of();
 
     public Builder host(String v) {
       host = v;
@@ -151,6 +157,27 @@ public record Config(
       return this;
     }
 
+    /** Requests per minute per API key ({@code 0} turns the limit off). */
+    public Builder rateLimit(String v) {
+      rateLimit = v;
+      return this;
+    }
+
+    /** Failed authentications per minute per client address ({@code 0} turns the limit off). */
+    public Builder authFailureLimit(String v) {
+      authFailureLimit = v;
+      return this;
+    }
+
+    /**
+     * Proxies (IP addresses or CIDR blocks) whose {@code X-Forwarded-For} names the client address;
+     * none by default, when the header is ignored.
+     */
+    public Builder trustedProxies(List<String> v) {
+      trustedProxies = List.copyOf(v);
+      return this;
+    }
+
     public Config build() {
       List<String> problems = new ArrayList<>();
       int p = DEFAULT_PORT;
@@ -224,6 +251,24 @@ public record Config(
           admin = Optional.of(Secret.of(adminApiKey));
         }
       }
+      int perKey =
+          perMinute(
+              rateLimit,
+              RateLimits.DEFAULT_REQUESTS_PER_MINUTE,
+              "--rate-limit/CREDFLOW_RATE_LIMIT",
+              problems);
+      int failures =
+          perMinute(
+              authFailureLimit,
+              RateLimits.DEFAULT_AUTH_FAILURES_PER_MINUTE,
+              "--auth-failure-limit/CREDFLOW_AUTH_FAILURE_LIMIT",
+              problems);
+      ClientAddresses clients = ClientAddresses.DIRECT;
+      try {
+        clients = ClientAddresses.trusting(trustedProxies);
+      } catch (IllegalArgumentException e) {
+        problems.add("--trusted-proxy/CREDFLOW_TRUSTED_PROXY: " + e.getMessage());
+      }
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
@@ -242,7 +287,29 @@ public record Config(
           demo,
           blank(publicUrl) != null,
           hostResolver,
-          refreshPoller);
+          refreshPoller,
+          new RateLimits.Settings(perKey, failures, clients));
+    }
+
+    /** A limit per minute: a whole number from 0 (off) up; {@code fallback} when not given. */
+    private static int perMinute(String value, int fallback, String name, List<String> problems) {
+      if (blank(value) == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(value.trim());
+        if (n >= 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      problems.add(
+          name
+              + " must be a whole number of requests per minute (0 turns it off), was \""
+              + value
+              + "\"");
+      return fallback;
     }
 
     private static String blank(String s) {
@@ -285,6 +352,8 @@ public record Config(
         + adminApiKey
         + ", demo="
         + demo
+        + ", rateLimits="
+        + rateLimits
         + "]";
   }
 }

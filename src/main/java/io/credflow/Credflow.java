@@ -1,6 +1,7 @@
 package io.credflow;
 
 import io.credflow.api.ApiServer;
+import io.credflow.api.RateLimits;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.common.Secret;
 import io.credflow.common.Timing;
@@ -37,10 +38,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -103,13 +101,15 @@ public final class Credflow implements AutoCloseable {
    */
   public static Credflow start(Config config, Timing timing) {
     Clock clock = timing.clock();
+    // The data directory holds the H2 database and, unless CREDFLOW_KEYSET points elsewhere, the
+    // keyset (with PostgreSQL too): only Credflow's user may enter it.
+    boolean dataDirUsed =
+        config.embeddedDatabase()
+            || config.keysetPath().toAbsolutePath().startsWith(config.dataDir().toAbsolutePath());
+    if (dataDirUsed) {
+      DataDirectory.prepare(config.dataDir());
+    }
     if (config.embeddedDatabase()) {
-      try {
-        Files.createDirectories(config.dataDir());
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot create the data directory " + config.dataDir().toAbsolutePath(), e);
-      }
       KeysetGuard.checkReadOnly(
           config.dbUrl(),
           config.dbUser().orElse(null),
@@ -125,6 +125,9 @@ public final class Credflow implements AutoCloseable {
     try {
       Keyring keyring = KeysetGuard.open(database, config.keysetPath());
       database.migrate();
+      if (dataDirUsed) {
+        DataDirectory.restrictFiles(config.dataDir());
+      }
       KeysetGuard.record(database, keyring, clock);
       Jdbc jdbc = database.jdbc();
       SecretColumns secrets = new SecretColumns(keyring);
@@ -180,7 +183,8 @@ public final class Credflow implements AutoCloseable {
       TokenLifecycle lifecycle =
           new OAuthLifecycle(authorizations, refresher, schedule, providers, events, clock);
       RequestAuthorities requestAuthorities =
-          new RequestAuthorities(credentialRepository, authClients, tenancy, lifecycle, clock);
+          new RequestAuthorities(
+              credentialRepository, authClients, tenancy, lifecycle, audit, clock);
       CredentialService credentials =
           new CredentialService(
               credentialRepository,
@@ -214,7 +218,8 @@ public final class Credflow implements AutoCloseable {
                   authorizations,
                   requests,
                   database::isHealthy,
-                  metrics));
+                  metrics),
+              new RateLimits(config.rateLimits(), clock));
       if (!config.publicUrlSet()) {
         publicUrl.set(URI.create("http://localhost:" + server.port()));
       }
@@ -298,6 +303,7 @@ public final class Credflow implements AutoCloseable {
   public void close() {
     scheduler.close();
     server.close();
+    services.requestAuthorities().close();
     services.outbound().close();
     database.close();
   }

@@ -24,6 +24,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -59,8 +60,11 @@ public final class ApiServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Starts listening on {@code host:port} (port 0 picks a free one). */
-  public static ApiServer start(String host, int port, Services services) {
+  /**
+   * Starts listening on {@code host:port} (port 0 picks a free one), with {@code limits} on failed
+   * authentications and requests per API key.
+   */
+  public static ApiServer start(String host, int port, Services services, RateLimits limits) {
     Javalin app =
         Javalin.create(
             config -> {
@@ -71,17 +75,23 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+              config.router.javaLangErrorHandler(ApiServer::javaLangError);
               config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JettyErrors()));
               var routes = config.routes;
               routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-              routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy()));
+              routes.before(ctx -> SecurityHeaders.apply(ctx::header));
+              routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.before("/v2/*", ApiServer::negotiate);
               routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
+              routes.beforeMatched(
+                  "/metrics", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.get(
                   "/metrics",
-                  ctx ->
-                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                          .result(services.metrics().scrape()));
+                  ctx -> {
+                    requireGlobalAdmin(ctx);
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(services.metrics().scrape());
+                  });
               new TenancyRoutes(services.tenancy()).register(routes);
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
@@ -96,7 +106,9 @@ public final class ApiServer implements AutoCloseable {
                   ctx ->
                       fallback(
                           ctx, 405, "method_not_allowed", ctx.method() + " is not allowed here"));
-              routes.after(ctx -> record(ctx, services.metrics()));
+              // Routes are templates and statuses few: the timers stay few, looked up, not rebuilt.
+              var timers = new io.credflow.common.BoundedCache<TimerKey, Timer>(10_000);
+              routes.after(ctx -> record(ctx, services.metrics(), timers));
             });
     app.start();
     return new ApiServer(app);
@@ -120,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void authenticate(Context ctx, TenancyService tenancy) {
+  private static void authenticate(Context ctx, TenancyService tenancy, RateLimits limits) {
     String header = ctx.header("Authorization");
     Optional<Caller> caller = Optional.empty();
     if (header != null) {
@@ -135,6 +147,30 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     if (caller.isEmpty()) {
+      // A key that was sent and is wrong counts against the address; a request without any key
+      // guesses nothing. A valid key from a limited address still passes (above): only guessing
+      // is slowed down.
+      if (header != null) {
+        String address =
+            limits.clientAddress(
+                ctx.req().getRemoteAddr(),
+                java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
+        limits
+            .failedAuthentication(address)
+            .ifPresent(
+                wait -> {
+                  throw tooManyRequests(
+                      ctx,
+                      wait,
+                      "too_many_failed_authentications",
+                      "more than "
+                          + limits.settings().authFailuresPerAddressPerMinute()
+                          + " failed authentications from your address in a minute: check the"
+                          + " API key and try again in "
+                          + seconds(wait)
+                          + " s");
+                });
+      }
       ctx.header("WWW-Authenticate", WWW_AUTHENTICATE);
       throw ApiException.of(
           401,
@@ -143,7 +179,33 @@ public final class ApiServer implements AutoCloseable {
               ? "send your API key as Authorization: Bearer KEY or Basic base64(EMAIL:KEY)"
               : "the API key (or email and key) in the Authorization header is not valid");
     }
+    limits
+        .request(caller.get().user().id())
+        .ifPresent(
+            wait -> {
+              throw tooManyRequests(
+                  ctx,
+                  wait,
+                  "rate_limited",
+                  "this API key made more than "
+                      + limits.settings().requestsPerKeyPerMinute()
+                      + " requests in a minute: slow down and try again in "
+                      + seconds(wait)
+                      + " s");
+            });
     ctx.attribute(Requests.CALLER, caller.get());
+  }
+
+  /** Whole seconds to wait, rounded up, at least one (as {@code Retry-After} says it). */
+  private static long seconds(java.time.Duration wait) {
+    long s = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+    return Math.max(1, s);
+  }
+
+  private static ApiException tooManyRequests(
+      Context ctx, java.time.Duration wait, String code, String detail) {
+    ctx.header("Retry-After", Long.toString(seconds(wait)));
+    return ApiException.of(429, code, detail);
   }
 
   private static Optional<Caller> basic(String encoded, TenancyService tenancy) {
@@ -159,6 +221,16 @@ public final class ApiServer implements AutoCloseable {
     }
     return tenancy.authenticate(
         Optional.of(decoded.substring(0, colon)), Secret.of(decoded.substring(colon + 1)));
+  }
+
+  /**
+   * Metrics tell how busy every route is and how the process does: for the operators (the global
+   * admin's key, as a Prometheus scrape sends it in {@code authorization}), not for every tenant.
+   */
+  private static void requireGlobalAdmin(Context ctx) {
+    if (!Requests.caller(ctx).globalAdmin()) {
+      throw new ForbiddenException("metrics are served to a global admin's API key only");
+    }
   }
 
   private static void health(Context ctx, BooleanSupplier databaseHealthy) {
@@ -198,15 +270,16 @@ public final class ApiServer implements AutoCloseable {
         c.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
         writeErrors(ctx, 409, error);
       }
-      case OutboundRefusedException o ->
-          writeErrors(
-              ctx,
-              OutboundRefusedException.STATUS,
-              JsonApi.error(
-                  OutboundRefusedException.STATUS,
-                  o.code(),
-                  title(OutboundRefusedException.STATUS),
-                  o.getMessage()));
+      case OutboundRefusedException o -> {
+        ObjectNode error =
+            JsonApi.error(
+                OutboundRefusedException.STATUS,
+                o.code(),
+                title(OutboundRefusedException.STATUS),
+                o.getMessage());
+        o.field().ifPresent(f -> error.putObject("source").put("pointer", Pointers.of(ctx, f)));
+        writeErrors(ctx, OutboundRefusedException.STATUS, error);
+      }
       case UpstreamException u ->
           writeErrors(ctx, 502, JsonApi.error(502, u.code(), title(502), u.getMessage()));
       case ReboundException r ->
@@ -239,6 +312,55 @@ public final class ApiServer implements AutoCloseable {
             "Credflow could not complete the request; it has been logged. Try again later."));
   }
 
+  /**
+   * An {@link Error} that escaped a route (out of memory, out of stack): a JSON:API error like
+   * every other failure, never Javalin's bare 500. Out of memory is a 503, since trying again later
+   * may well work.
+   */
+  private static void javaLangError(HttpServletResponse response, Error e) {
+    LOG.error("a request failed with {}", e.getClass().getName(), e);
+    if (response.isCommitted()) {
+      return;
+    }
+    int status = errorStatus(e);
+    try {
+      response.setStatus(status);
+      response.setContentType(JsonApi.MEDIA_TYPE);
+      response.getOutputStream().write(errorDocument(e));
+    } catch (java.io.IOException | RuntimeException written) {
+      // The client went away or the answer was started: nothing more to say to it.
+    }
+  }
+
+  static int errorStatus(Error e) {
+    return e instanceof OutOfMemoryError ? 503 : 500;
+  }
+
+  /** The JSON:API document answering {@code e}; it names no detail of the error itself. */
+  static byte[] errorDocument(Error e) {
+    int status = errorStatus(e);
+    ObjectNode error =
+        status == 503
+            ? JsonApi.error(
+                503,
+                "insufficient_memory",
+                title(503),
+                "Credflow ran out of memory while answering; try again later, or with a smaller"
+                    + " request")
+            : JsonApi.error(
+                500,
+                "internal_error",
+                title(500),
+                "Credflow could not complete the request; it has been logged. Try again later.");
+    ArrayNode errors = JsonApi.array();
+    errors.add(error);
+    try {
+      return JsonApi.MAPPER.writeValueAsBytes(JsonApi.errors(errors));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException failed) {
+      throw new IllegalStateException("cannot serialize an error document", failed);
+    }
+  }
+
   private static void writeErrors(Context ctx, int status, ObjectNode error) {
     ArrayNode errors = JsonApi.array();
     errors.add(error);
@@ -253,7 +375,10 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void record(Context ctx, PrometheusMeterRegistry metrics) {
+  private static void record(
+      Context ctx,
+      PrometheusMeterRegistry metrics,
+      io.credflow.common.BoundedCache<TimerKey, Timer> timers) {
     Long started = ctx.attribute(STARTED);
     if (started == null) {
       return;
@@ -262,13 +387,22 @@ public final class ApiServer implements AutoCloseable {
     // number of series, and paths can carry anything a client sends).
     io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
     String route = matched == null ? "unmatched" : matched.path;
-    Timer.builder("credflow.http.requests")
-        .tag("method", ctx.method().name())
-        .tag("route", route)
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .register(metrics)
-        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    TimerKey key = new TimerKey(ctx.method().name(), route, ctx.statusCode());
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer =
+          Timer.builder("credflow.http.requests")
+              .tag("method", key.method())
+              .tag("route", key.route())
+              .tag("status", Integer.toString(key.status()))
+              .register(metrics);
+      timers.put(key, timer);
+    }
+    timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
+
+  /** A request timer's tags; the timers are looked up once, not built again per request. */
+  private record TimerKey(String method, String route, int status) {}
 
   static String title(int status) {
     return switch (status) {

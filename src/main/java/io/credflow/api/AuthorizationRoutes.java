@@ -7,6 +7,8 @@ import io.credflow.oauth.AuthorizationService;
 import io.credflow.outbound.OutboundRefusedException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,6 +17,8 @@ final class AuthorizationRoutes {
   /** Callback outcomes that are the provider's or the auth-client's fault, not the browser's. */
   private static final Set<String> UPSTREAM_FAILURES =
       Set.of("provider_unavailable", "auth_client_misconfigured");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final AuthorizationService authorizations;
 
@@ -87,11 +91,26 @@ final class AuthorizationRoutes {
       ctx.status(status).contentType("application/json").result(body.toString());
       return;
     }
-    ctx.header("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'");
-    ctx.status(status).contentType("text/html; charset=utf-8").result(page(result));
+    String nonce = nonce();
+    ctx.header(SecurityHeaders.CONTENT_SECURITY_POLICY, SecurityHeaders.pagePolicy(nonce));
+    ctx.status(status)
+        .contentType("text/html; charset=utf-8")
+        .result(page(result, nonce, SecurityHeaders.origin(authorizations.redirectUri())));
   }
 
-  private static String page(AuthorizationService.CallbackResult result) {
+  private static String nonce() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /**
+   * The page tells the window that opened it how the authorization ended, and only if that window
+   * shows Credflow's own origin ({@code opener}): a page of any other site that opened the flow
+   * learns nothing.
+   */
+  private static String page(
+      AuthorizationService.CallbackResult result, String nonce, String opener) {
     String message = html(result.message());
     String code = html(result.code());
     return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Credflow authorization</title>"
@@ -99,12 +118,16 @@ final class AuthorizationRoutes {
         + (result.ok() ? "Authorization complete" : "Authorization not completed")
         + "</h1><p>"
         + message
-        + "</p><p>You can close this window.</p><script>"
+        + "</p><p>You can close this window.</p><script nonce=\""
+        + nonce
+        + "\">"
         + "if (window.opener) { window.opener.postMessage({type: 'credflow.authorization', status: '"
         + (result.ok() ? "ok" : "error")
         + "', code: '"
         + code
-        + "'}, '*'); }"
+        + "'}, '"
+        + html(opener)
+        + "'); }"
         + "</script></body></html>";
   }
 

@@ -30,6 +30,7 @@ final class JettyErrors extends ErrorHandler {
       Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonApi.MEDIA_TYPE);
+    SecurityHeaders.apply(response.getHeaders()::put);
     // A request line Jetty cannot parse (too long, not HTTP) is answered as HTTP/1.0, where closing
     // goes without saying, under an HTTP/1.1 status line: without the header a client keeps the
     // connection Jetty is about to close and loses its next request on it.

@@ -14,7 +14,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** JSON:API plumbing in one place: media types, body reading, writing documents and errors. */
 public final class JsonApi {
@@ -60,13 +70,59 @@ public final class JsonApi {
     return JsonNodeFactory.instance.arrayNode();
   }
 
-  /** Converts a parsed member to plain Java values (maps, lists, strings, numbers, booleans). */
+  /**
+   * Converts a parsed member to plain Java values (maps, lists, strings, numbers, booleans, null),
+   * by walking the tree: Jackson's own conversion goes through a token buffer, which costs more
+   * than the parse on this path.
+   */
   static Object toPlain(JsonNode node) {
-    return MAPPER.convertValue(node, Object.class);
+    return switch (node.getNodeType()) {
+      case OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>(Math.max(4, node.size() * 4 / 3 + 1));
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+          map.put(e.getKey(), toPlain(e.getValue()));
+        }
+        yield map;
+      }
+      case ARRAY -> {
+        List<Object> list = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+          list.add(toPlain(item));
+        }
+        yield list;
+      }
+      case STRING -> node.textValue();
+      case BOOLEAN -> node.booleanValue();
+      case NUMBER -> node.numberValue();
+      case NULL, MISSING -> null;
+      case BINARY, POJO -> MAPPER.convertValue(node, Object.class);
+    };
   }
 
+  /** The JSON tree of plain Java values (as {@link #toPlain} makes them, or a result's). */
   static JsonNode fromPlain(Object value) {
-    return MAPPER.valueToTree(value);
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    return switch (value) {
+      case null -> f.nullNode();
+      case String s -> f.textNode(s);
+      case Boolean b -> f.booleanNode(b);
+      case Integer i -> f.numberNode(i);
+      case Long l -> f.numberNode(l);
+      case Double d -> f.numberNode(d);
+      case java.math.BigDecimal d -> f.numberNode(d);
+      case java.math.BigInteger i -> f.numberNode(i);
+      case Map<?, ?> map -> {
+        ObjectNode o = f.objectNode();
+        map.forEach((k, v) -> o.set(String.valueOf(k), fromPlain(v)));
+        yield o;
+      }
+      case List<?> list -> {
+        ArrayNode a = f.arrayNode(list.size());
+        list.forEach(v -> a.add(fromPlain(v)));
+        yield a;
+      }
+      default -> MAPPER.valueToTree(value);
+    };
   }
 
   /**
@@ -92,8 +148,9 @@ public final class JsonApi {
     if (body.length == 0) {
       throw ApiException.of(400, "empty_body", "the request needs a JSON:API document body");
     }
+    String text = strictUtf8(body);
     try {
-      JsonNode node = MAPPER.readTree(body);
+      JsonNode node = MAPPER.readTree(text);
       if (node == null || node.isMissingNode()) {
         throw ApiException.of(400, "empty_body", "the request needs a JSON:API document body");
       }
@@ -101,9 +158,41 @@ public final class JsonApi {
       return node;
     } catch (JsonProcessingException e) {
       throw ApiException.of(400, "malformed_json", "the body is not valid JSON: " + describe(e));
-    } catch (IOException e) {
-      throw ApiException.of(400, "malformed_json", "the body could not be read");
     }
+  }
+
+  /**
+   * The body as text, refusing anything that is not well-formed UTF-8 (RFC 3629): overlong forms (a
+   * {@code /} sent as {@code C0 AF}), encoded surrogates, truncated sequences and stray bytes.
+   * Jackson's own decoder reads some of these leniently, which would let a value pass a check in
+   * one form and be stored in another. A leading byte order mark is dropped, as Jackson would.
+   */
+  private static String strictUtf8(byte[] body) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    // UTF-8 never decodes to more UTF-16 units than it has bytes.
+    CharBuffer out = CharBuffer.allocate(body.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw ApiException.of(
+          400,
+          "malformed_utf8",
+          "the body is not well-formed UTF-8 (byte "
+              + in.position()
+              + " starts an invalid, overlong or truncated sequence): send it encoded as UTF-8");
+    }
+    out.flip();
+    if (out.length() > 0 && out.charAt(0) == '\uFEFF') {
+      out.position(1);
+    }
+    return out.toString();
   }
 
   /**
@@ -149,7 +238,21 @@ public final class JsonApi {
   }
 
   private static byte[] readLimited(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_BODY_BYTES) {
+      throw tooLarge();
+    }
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared >= 0) {
+        // The length is known: read into an array of that size, not in growing chunks.
+        byte[] bytes = new byte[(int) declared];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        if (read < bytes.length) {
+          throw ApiException.of(
+              400, "unreadable_body", "the request body ended before its Content-Length");
+        }
+        return bytes;
+      }
       byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
       if (bytes.length > MAX_BODY_BYTES) {
         throw tooLarge();
@@ -208,9 +311,16 @@ public final class JsonApi {
   /** Writes a document with its status. */
   static void write(Context ctx, int status, JsonNode document) {
     try {
-      ctx.status(status).contentType(MEDIA_TYPE).result(MAPPER.writeValueAsBytes(document));
+      byte[] bytes = MAPPER.writeValueAsBytes(document);
+      // Written straight to the response: a result Javalin copies through an 8 KiB buffer per
+      // answer. Its compression still applies (the output stream is Javalin's).
+      ctx.status(status).contentType(MEDIA_TYPE);
+      ctx.outputStream().write(bytes);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize a response document", e);
+    } catch (IOException e) {
+      // The client went away while the answer was written: nothing is left to tell it.
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

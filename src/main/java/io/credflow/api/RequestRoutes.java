@@ -53,6 +53,9 @@ final class RequestRoutes {
     attributes.put("statusCode", result.statusCode());
     attributes.set("HTTPHeaders", JsonApi.fromPlain(result.headers()));
     attributes.set("responseBody", JsonApi.fromPlain(result.responseBody()));
+    if (!result.certificateVerified()) {
+      attributes.put("certificateVerified", false); // noStrictSSL: the caller must know
+    }
     return doc;
   }
 }

@@ -15,11 +15,16 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Tenants, contracts, workspaces, users and members. */
 final class TenancyRoutes {
   private static final Set<String> NAME_ONLY = Set.of("name");
+
+  /** The relationships naming where a new user joins, at most one of them. */
+  private static final List<String> NODES =
+      java.util.Arrays.stream(Level.values()).map(Level::wireName).toList();
 
   private final TenancyService tenancy;
 
@@ -100,14 +105,52 @@ final class TenancyRoutes {
   }
 
   private void createUser(Context ctx) {
-    Document doc = Document.read(ctx, "user", Set.of("email"), Set.of());
+    Document doc = Document.read(ctx, "user", Set.of("email", "role"), Set.copyOf(NODES));
     doc.refuseClientId();
-    var created = tenancy.createUser(Requests.caller(ctx), doc.string("email", true).orElseThrow());
+    Caller caller = Requests.caller(ctx);
+    String email = doc.string("email", true).orElseThrow();
+    List<String> nodes = doc.presentRelationships(NODES);
+    if (nodes.size() > 1) {
+      throw ApiException.atPointer(
+          422,
+          "conflicting_relationships",
+          "name one tenant, contract or workspace the new user joins; got " + nodes,
+          Pointers.relationship(nodes.get(1)));
+    }
+    Optional<Level> level = nodes.stream().findFirst().flatMap(Level::fromWireName);
+    Optional<Location> at =
+        level.map(
+            l ->
+                tenancy.locate(
+                    caller,
+                    l,
+                    doc.toOne(l.wireName(), l.wireName(), true).orElseThrow(),
+                    l.wireName()));
+    Role role = doc.string("role", false).map(TenancyRoutes::role).orElse(Role.MEMBER);
+    if (at.isEmpty() && doc.string("role", false).isPresent()) {
+      throw ApiException.atPointer(
+          422,
+          "role_without_node",
+          "a role needs the tenant, contract or workspace where it applies (relationships)",
+          Pointers.attribute("role"));
+    }
+    var created = tenancy.createUser(caller, email, at, role);
     ObjectNode document = single(Representations.user(created.user()));
     document.putObject("meta").put("api_key", created.apiKey().reveal());
     ctx.header("Location", "/v2/users/" + created.user().id());
     ctx.header("Cache-Control", "no-store");
     JsonApi.write(ctx, 201, document);
+  }
+
+  private static Role role(String name) {
+    return Role.fromWireName(name)
+        .orElseThrow(
+            () ->
+                ApiException.atPointer(
+                    422,
+                    "invalid_role",
+                    "role must be \"admin\" or \"member\", was \"" + name + "\"",
+                    Pointers.attribute("role")));
   }
 
   private void getUser(Context ctx) {
@@ -121,16 +164,7 @@ final class TenancyRoutes {
     Location at = tenancy.locate(caller, level, Requests.id(ctx, "id", level.wireName()));
     Document doc = Document.read(ctx, "member", Set.of("role"), Set.of("user"));
     doc.refuseClientId();
-    String roleName = doc.string("role", true).orElseThrow();
-    Role role =
-        Role.fromWireName(roleName)
-            .orElseThrow(
-                () ->
-                    ApiException.atPointer(
-                        422,
-                        "invalid_role",
-                        "role must be \"admin\" or \"member\", was \"" + roleName + "\"",
-                        Pointers.attribute("role")));
+    Role role = role(doc.string("role", true).orElseThrow());
     String userId = doc.toOne("user", "user", true).orElseThrow();
     Membership m = tenancy.addMember(caller, at, userId, role);
     ctx.header("Location", ctx.path() + "/" + m.userId());

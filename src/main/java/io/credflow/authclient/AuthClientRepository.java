@@ -1,5 +1,6 @@
 package io.credflow.authclient;
 
+import io.credflow.tenancy.Location;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -9,6 +10,12 @@ public interface AuthClientRepository {
   void insert(AuthClient authClient);
 
   Optional<AuthClient> find(String id);
+
+  /**
+   * Where auth-client {@code id} is seen and used from, read in one query without its settings or
+   * secrets: what an access check needs, at the same cost whether the auth-client exists or not.
+   */
+  Optional<Reach> findReach(String id);
 
   /** Auth-clients in creation order after {@code after}; only of {@code tenantIds} if present. */
   List<AuthClient> list(Optional<Set<String>> tenantIds, long after, int limit);
@@ -25,4 +32,14 @@ public interface AuthClientRepository {
 
   /** How many credentials use the auth-client with this component. */
   int countCredentials(String authClientId, String componentId);
+
+  /**
+   * An auth-client's owner (none at component level) and the deployments of the components it links
+   * (those that still exist).
+   */
+  record Reach(Optional<Location> owner, List<Location> deployments) {
+    public Reach {
+      deployments = List.copyOf(deployments);
+    }
+  }
 }

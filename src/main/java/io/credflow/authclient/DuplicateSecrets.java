@@ -3,30 +3,43 @@ package io.credflow.authclient;
 import io.credflow.common.Secret;
 import io.credflow.component.Component;
 import io.credflow.component.ComponentService;
+import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Location;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Finds OAuth auth-clients that already hold a new one's client id and secret where the same
  * workspaces can see them. Two clients with one secret let the provider revoke one's tokens when
  * the other refreshes, so a create warns (and still succeeds: the two may be meant).
+ *
+ * <p>Only auth-clients the caller may manage (and so may set the secret of) are compared: a warning
+ * about one whose secret the caller sees only as {@code ********} would confirm a guess of it.
  */
 final class DuplicateSecrets {
   static final String CODE = "duplicate_client_secret";
 
   private final AuthClientRepository repository;
   private final ComponentService components;
+  private final BiPredicate<Caller, AuthClient> mayManage;
 
-  DuplicateSecrets(AuthClientRepository repository, ComponentService components) {
+  DuplicateSecrets(
+      AuthClientRepository repository,
+      ComponentService components,
+      BiPredicate<Caller, AuthClient> mayManage) {
     this.repository = repository;
     this.components = components;
+    this.mayManage = mayManage;
   }
 
-  /** A warning for every other auth-client with {@code created}'s client id and secret. */
-  List<AuthClientService.Warning> of(AuthClient created) {
+  /**
+   * A warning for every other auth-client with {@code created}'s client id and secret that {@code
+   * caller} may manage.
+   */
+  List<AuthClientService.Warning> of(Caller caller, AuthClient created) {
     Optional<Map.Entry<String, Secret>> pair = clientIdAndSecret(created.settings());
     if (pair.isEmpty()) {
       return List.of();
@@ -35,7 +48,8 @@ final class DuplicateSecrets {
     for (AuthClient other :
         repository.findOAuthByClientId(created.tenantId(), pair.get().getKey())) {
       Optional<Map.Entry<String, Secret>> theirs = clientIdAndSecret(other.settings());
-      if (theirs.isPresent()
+      if (mayManage.test(caller, other)
+          && theirs.isPresent()
           && theirs.get().getValue().sameAs(pair.get().getValue())
           && shareAWorkspace(created, other)) {
         warnings.add(

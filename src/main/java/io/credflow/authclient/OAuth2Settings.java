@@ -21,6 +21,7 @@ public record OAuth2Settings(
     boolean pkce,
     Optional<List<String>> scopes,
     Map<String, String> extraAuthParams,
+    Optional<TokenExpiredWhen> tokenExpiredWhen,
     Optional<VerifyRequest> verifyRequest)
     implements OAuthSettings {
   /** Used when a token response has no {@code expires_in} and the auth-client sets none. */
@@ -31,7 +32,7 @@ public record OAuth2Settings(
     scopes = scopes.map(List::copyOf);
   }
 
-  /** Without a verify request. */
+  /** Settings without {@code token_expired_when} or a verify request. */
   public OAuth2Settings(
       String clientId,
       Secret clientSecret,
@@ -56,6 +57,7 @@ public record OAuth2Settings(
         pkce,
         scopes,
         extraAuthParams,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -101,6 +103,7 @@ public record OAuth2Settings(
     if (!extraAuthParams.isEmpty()) {
       m.put("extra_auth_params", new LinkedHashMap<>(extraAuthParams));
     }
+    tokenExpiredWhen.ifPresent(t -> m.put("token_expired_when", t.members()));
     verifyRequest.ifPresent(v -> m.put(SettingsParser.VERIFY_REQUEST, v.reader()));
     return m;
   }

@@ -27,4 +27,10 @@ public sealed interface OAuthSettings extends AuthClientSettings
 
   /** The auth-client's own scopes; empty means the component's. */
   Optional<List<String>> scopes();
+
+  /**
+   * How its APIs signal an expired token besides a {@code 401} ({@code token_expired_when}); empty
+   * when they do not.
+   */
+  Optional<TokenExpiredWhen> tokenExpiredWhen();
 }

@@ -13,13 +13,21 @@ import java.util.Set;
 
 /**
  * Applies a {@link SettingsPatch} to stored settings. For OAuth types only the client secret, the
- * token lifetime and the scopes may change: a new client id or endpoint means a new auth-client,
- * whose tokens the provider issued to someone else.
+ * token lifetime, the scopes and the expiry signals ({@code token_expired_when}) may change: a new
+ * client id or endpoint means a new auth-client, whose tokens the provider issued to someone else.
  */
 final class SettingsMerge {
-  /** Members an oauth2/oauth2_instagram PATCH may change; any other change means a new client. */
+  /**
+   * Members an oauth2/oauth2_instagram PATCH may change; any other change means a new client. A
+   * {@code token_expired_when} is replaced whole (or removed with {@code null}), never merged.
+   */
   private static final Set<String> OAUTH_MUTABLE =
-      Set.of("client_secret", "token_expires_in", "scopes", SettingsParser.VERIFY_REQUEST);
+      Set.of(
+          "client_secret",
+          "token_expires_in",
+          "scopes",
+          "token_expired_when",
+          SettingsParser.VERIFY_REQUEST);
 
   private SettingsMerge() {}
 

@@ -1,10 +1,14 @@
 package io.credflow.authclient;
 
+import com.dashjoin.jsonata.Jsonata;
+import io.credflow.common.Field;
 import io.credflow.common.Members;
 import io.credflow.common.Secret;
 import io.credflow.common.ValidationException;
+import io.credflow.common.Violation;
 import io.credflow.component.AuthClientType;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +21,8 @@ import java.util.Set;
 public final class SettingsParser {
   /** The longest token lifetime accepted in {@code token_expires_in}: ten years, in seconds. */
   public static final long MAX_TOKEN_EXPIRES_IN = 10L * 366 * 24 * 3600;
+
+  static final String TOKEN_EXPIRED_WHEN = "token_expired_when";
 
   /** The optional request that checks an auth-client's credentials, for every type but noauth. */
   public static final String VERIFY_REQUEST = "verify_request";
@@ -36,6 +42,7 @@ public final class SettingsParser {
           "pkce",
           "scopes",
           "extra_auth_params",
+          "token_expired_when",
           VERIFY_REQUEST);
   static final Set<String> INSTAGRAM_MEMBERS =
       Set.of(
@@ -47,6 +54,7 @@ public final class SettingsParser {
           "refresh_uri",
           "token_expires_in",
           "scopes",
+          "token_expired_when",
           VERIFY_REQUEST);
 
   private SettingsParser() {}
@@ -73,15 +81,20 @@ public final class SettingsParser {
    */
   public static AuthClientSettings parse(AuthClientType type, Object tree, String base) {
     Members m = Members.of(tree, base, type.wireName() + " credentials");
+    List<Violation> nested = new ArrayList<>();
     AuthClientSettings settings =
         switch (type) {
           case NOAUTH -> noauth(m);
           case BASIC -> basic(m);
           case API_KEY -> apiKey(m);
-          case OAUTH2 -> oauth2(m);
-          case OAUTH2_INSTAGRAM -> instagram(m);
+          case OAUTH2 -> oauth2(m, nested);
+          case OAUTH2_INSTAGRAM -> instagram(m, nested);
         };
-    m.finish();
+    List<Violation> all = new ArrayList<>(m.violations());
+    all.addAll(nested);
+    if (!all.isEmpty()) {
+      throw new ValidationException(all);
+    }
     return settings;
   }
 
@@ -118,7 +131,7 @@ public final class SettingsParser {
     return new ApiKeySettings(name.orElse("X-Api-Key"), value, in, verifyRequest(m));
   }
 
-  private static AuthClientSettings oauth2(Members m) {
+  private static AuthClientSettings oauth2(Members m, List<Violation> nested) {
     m.allowOnly(OAUTH2_MEMBERS);
     String clientId = m.string("client_id", true).orElse("");
     Secret secret = m.secret("client_secret", true).orElse(Secret.of(""));
@@ -164,10 +177,11 @@ public final class SettingsParser {
         pkce,
         scopes,
         extra,
+        tokenExpiredWhen(m, nested),
         verifyRequest(m));
   }
 
-  private static AuthClientSettings instagram(Members m) {
+  private static AuthClientSettings instagram(Members m, List<Violation> nested) {
     m.allowOnly(INSTAGRAM_MEMBERS);
     String clientId = m.string("client_id", true).orElse("");
     Secret secret = m.secret("client_secret", true).orElse(Secret.of(""));
@@ -181,7 +195,88 @@ public final class SettingsParser {
         m.longInRange("token_expires_in", 1, MAX_TOKEN_EXPIRES_IN)
             .orElse(InstagramSettings.DEFAULT_TOKEN_EXPIRES_IN),
         scopes(m),
+        tokenExpiredWhen(m, nested),
         verifyRequest(m));
+  }
+
+  /**
+   * {@code token_expired_when}: {@code status}, a list of statuses, and {@code body}, a JSONata
+   * predicate; at least one of them. The predicate is compiled here so that a bad one is refused
+   * when the auth-client is written, not found out by the first request that meets it.
+   */
+  private static Optional<TokenExpiredWhen> tokenExpiredWhen(
+      Members m, List<Violation> violations) {
+    if (!m.has(TOKEN_EXPIRED_WHEN)) {
+      return Optional.empty();
+    }
+    Members t =
+        Members.of(m.get(TOKEN_EXPIRED_WHEN), m.field(TOKEN_EXPIRED_WHEN), "expiry signals");
+    t.allowOnly(Set.of("status", "body"));
+    if (t.violations().isEmpty() && !t.has("status") && !t.has("body")) {
+      m.violation(
+          TOKEN_EXPIRED_WHEN,
+          "missing_member",
+          "token_expired_when needs \"status\" (a list of statuses), \"body\" (a JSONata"
+              + " predicate over {status, headers, body}), or both");
+    }
+    List<Integer> statuses = expiryStatuses(t, violations);
+    Optional<String> body = t.string("body", false);
+    body.ifPresent(text -> checkPredicate(t, text));
+    violations.addAll(t.violations());
+    return violations.isEmpty()
+        ? Optional.of(new TokenExpiredWhen(statuses, body))
+        : Optional.empty();
+  }
+
+  private static List<Integer> expiryStatuses(Members t, List<Violation> violations) {
+    if (!t.has("status")) {
+      return List.of();
+    }
+    if (!(t.get("status") instanceof List<?> items)
+        || items.isEmpty()
+        || items.size() > TokenExpiredWhen.MAX_STATUSES) {
+      t.violation(
+          "status",
+          "invalid_type",
+          "status must be a list of 1 to "
+              + TokenExpiredWhen.MAX_STATUSES
+              + " HTTP statuses, e.g. [401, 403]");
+      return List.of();
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      boolean whole = item instanceof Integer || item instanceof Long;
+      long code = whole ? ((Number) item).longValue() : -1;
+      if (code < 100 || code > 599) {
+        violations.add(
+            new Violation(
+                Field.item(t.field("status"), i),
+                "invalid_status",
+                "each status must be a whole number from 100 to 599, was " + item));
+      } else if (!out.contains((int) code)) {
+        out.add((int) code);
+      }
+    }
+    return out;
+  }
+
+  private static void checkPredicate(Members t, String text) {
+    if (text.isBlank()) {
+      t.violation("body", "invalid_expression", "body must be a JSONata predicate, was empty");
+      return;
+    }
+    try {
+      Jsonata.jsonata(text);
+    } catch (RuntimeException | StackOverflowError e) {
+      String why = e instanceof StackOverflowError ? "it nests too deeply" : e.getMessage();
+      t.violation(
+          "body",
+          "invalid_expression",
+          "body must be a JSONata predicate over {status, headers, body}, e.g. \"body.error.code"
+              + " = 190\": "
+              + why);
+    }
   }
 
   /**

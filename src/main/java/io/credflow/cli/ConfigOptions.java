@@ -41,6 +41,29 @@ final class ConfigOptions {
               + " (repeatable; CREDFLOW_ALLOW_OUTBOUND, comma-separated)")
   List<String> allowOutbound = new ArrayList<>();
 
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "N",
+      description =
+          "Requests per minute per API key (CREDFLOW_RATE_LIMIT; default 60000, 0 = no limit)")
+  String rateLimit;
+
+  @Option(
+      names = "--auth-failure-limit",
+      paramLabel = "N",
+      description =
+          "Failed authentications per minute per client address before 429"
+              + " (CREDFLOW_AUTH_FAILURE_LIMIT; default 20, 0 = no limit)")
+  String authFailureLimit;
+
+  @Option(
+      names = "--trusted-proxy",
+      paramLabel = "IP[/BITS]",
+      description =
+          "A load balancer or proxy whose X-Forwarded-For names the client address (repeatable;"
+              + " CREDFLOW_TRUSTED_PROXY, comma-separated; default none: the header is ignored)")
+  List<String> trustedProxies = new ArrayList<>();
+
   Config toConfig(Map<String, String> env, boolean demo) {
     return Config.builder()
         .port(first(port, env.get("CREDFLOW_PORT")))
@@ -57,6 +80,10 @@ final class ConfigOptions {
         .allowOutbound(
             allowOutbound.isEmpty() ? list(env.get("CREDFLOW_ALLOW_OUTBOUND")) : allowOutbound)
         .adminApiKey(env.get("CREDFLOW_ADMIN_API_KEY"))
+        .rateLimit(first(rateLimit, env.get("CREDFLOW_RATE_LIMIT")))
+        .authFailureLimit(first(authFailureLimit, env.get("CREDFLOW_AUTH_FAILURE_LIMIT")))
+        .trustedProxies(
+            trustedProxies.isEmpty() ? list(env.get("CREDFLOW_TRUSTED_PROXY")) : trustedProxies)
         .demo(demo)
         .build();
   }

@@ -18,9 +18,13 @@ import java.util.Optional;
  * injected clock, and rebuilds when the credential or its auth-client changed. Changes made through
  * this process drop an entry at once ({@link #forget}, and every auth-client update); a change made
  * by another process is seen within that interval, and an OAuth2 401 re-reads at once ({@link
- * #afterUnauthorized}). Secrets never leave the process here, so nothing is audited.
+ * #afterUnauthorized}). Each authority carries the mask of its secret, built once with it.
+ *
+ * <p>Every authorization handed to a request is audited: counted per credential, caller and minute
+ * ({@link RequestAudit}), since an upstream may hand back whatever a request carried. {@link
+ * #close()} writes what is still counted.
  */
-public final class RequestAuthorities {
+public final class RequestAuthorities implements AutoCloseable {
   /** How long a request trusts a stamp it compared. */
   public static final Duration STAMP_RECHECK = Duration.ofSeconds(1);
 
@@ -32,6 +36,7 @@ public final class RequestAuthorities {
   private final TokenLifecycle lifecycle;
   private final CredentialLookup lookup;
   private final Clock clock;
+  private final RequestAudit audit;
   private final BoundedCache<String, Known> known = new BoundedCache<>(KNOWN_LIMIT);
 
   public RequestAuthorities(
@@ -39,12 +44,14 @@ public final class RequestAuthorities {
       AuthClientService authClients,
       TenancyService tenancy,
       TokenLifecycle lifecycle,
+      AuditLog audit,
       Clock clock) {
     this.repository = repository;
     this.tenancy = tenancy;
     this.lifecycle = lifecycle;
     this.lookup = new CredentialLookup(repository, authClients, tenancy, lifecycle);
     this.clock = clock;
+    this.audit = RequestAudit.start(audit, clock);
     authClients.onChange(this::forgetAuthClient);
   }
 
@@ -79,13 +86,28 @@ public final class RequestAuthorities {
     Known k = current(caller, ws, id);
     Credential credential = k.authority().credential();
     Credential fresh = lookup.freshened(credential, k.authClient());
+    Authority authority;
     if (fresh != credential) {
       known.remove(id);
       CredentialLookup.requireReady(fresh);
-      return Authority.of(fresh, k.authClient());
+      authority = Authority.of(fresh, k.authClient());
+    } else {
+      CredentialLookup.requireReady(credential);
+      authority = k.authority();
     }
-    CredentialLookup.requireReady(credential);
-    return k.authority();
+    audit.count(caller.user().id(), ws.id(), id);
+    return authority;
+  }
+
+  /** Writes the request uses counted so far to the audit log (the current minute's too). */
+  public void flushAudit() {
+    audit.flush();
+  }
+
+  /** Stops counting in the background and writes what is counted. */
+  @Override
+  public void close() {
+    audit.close();
   }
 
   /** What is known of credential {@code id}, compared with its stamp when due. */

@@ -25,6 +25,12 @@ public final class Expression {
 
   static final int DEPTH_LIMIT = 200;
 
+  /**
+   * Most characters and items a single evaluation may make, added up over its steps (see {@link
+   * EvaluationBudget}): a few times any body a request sends, far less than a heap.
+   */
+  static final long MADE_LIMIT = 8_000_000;
+
   private static final String TOO_DEEP =
       "the JSONata expression nests too deeply: use fewer levels of parentheses, brackets and"
           + " operators";
@@ -87,7 +93,7 @@ public final class Expression {
     try {
       Jsonata.Frame frame = compiled.createFrame();
       frame.bind("getPassthrough", (Jsonata.Fn0<Object>) () -> passthrough);
-      EvaluationBudget.install(frame, STEP_LIMIT, DEPTH_LIMIT);
+      EvaluationBudget.install(frame, STEP_LIMIT, DEPTH_LIMIT, MADE_LIMIT);
       Object result = compiled.evaluate(input, frame);
       return result == Jsonata.NULL_VALUE ? null : result;
     } catch (RuntimeException e) {
@@ -97,6 +103,13 @@ public final class Expression {
           "the JSONata expression failed on this message: " + e.getMessage());
     } catch (StackOverflowError e) {
       throw new ValidationException(pointer, "expression_failed", TOO_DEEP + " on this message");
+    } catch (OutOfMemoryError e) {
+      // The budget stops growth between steps; one step can still ask for more than the heap has.
+      // What it made is garbage once the stack has unwound to here.
+      throw new ValidationException(
+          pointer,
+          "expression_failed",
+          "the JSONata expression needed more memory than Credflow has for it on this message");
     }
   }
 
@@ -106,6 +119,17 @@ public final class Expression {
 
   static int cached() {
     return CACHE.size();
+  }
+
+  /** Expressions of the same text are equal, so that equal specs are equal (one flow step). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Expression other && text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
   }
 
   @Override

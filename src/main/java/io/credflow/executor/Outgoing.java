@@ -186,17 +186,12 @@ record Outgoing(
         nextMethod, next, List.copyOf(nextHeaders), nextPayload, authorization, credentialApplied);
   }
 
-  /** Secret values this request carries, to scrub from any error message. */
-  List<String> secrets() {
-    return switch (authorization) {
-      case Authorization.None none -> List.of();
-      case Authorization.Header h -> {
-        String v = h.value().reveal();
-        int space = v.indexOf(' ');
-        yield space > 0 ? List.of(v, v.substring(space + 1)) : List.of(v);
-      }
-      case Authorization.QueryParameter q ->
-          List.of(q.value().reveal(), encode(q.value().reveal()));
+  /** The bytes of the body (for multipart, the parts' values), as {@code maxBodyLength} counts. */
+  long bodyLength() {
+    return switch (payload) {
+      case Payload.None none -> 0;
+      case Payload.Bytes b -> b.bytes().length;
+      case Payload.Multipart m -> m.parts().stream().mapToLong(p -> p.bytes().length).sum();
     };
   }
 

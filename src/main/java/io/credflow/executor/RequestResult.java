@@ -6,9 +6,16 @@ import java.util.Map;
 /**
  * What the request action returns: the upstream's status, its headers as received (a value, or a
  * list of values for a repeated header), and the decoded body (JSON value, XML as JSON, text, or
- * base64).
+ * base64). {@code certificateVerified} is false when the spec asked not to verify TLS certificates
+ * ({@code noStrictSSL}).
  */
-public record RequestResult(int statusCode, Map<String, Object> headers, Object responseBody) {
+public record RequestResult(
+    int statusCode, Map<String, Object> headers, Object responseBody, boolean certificateVerified) {
+  /** A result whose TLS certificates, if any, were verified. */
+  public RequestResult(int statusCode, Map<String, Object> headers, Object responseBody) {
+    this(statusCode, headers, responseBody, true);
+  }
+
   /**
    * The status, header names and the body's shape, never values: an upstream may echo the request's
    * credential, and bodies carry other people's data.
@@ -21,6 +28,7 @@ public record RequestResult(int statusCode, Map<String, Object> headers, Object 
         + headers.keySet()
         + ", responseBody="
         + shape(responseBody)
+        + (certificateVerified ? "" : ", certificateVerified=false")
         + "]";
   }
 

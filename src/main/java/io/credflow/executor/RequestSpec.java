@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * A validated REST API V2 request configuration: what to send ({@code reader}) and what to do with
- * errors, retries, redirects, time and the response. Parse one with {@link SpecParser}; a spec is
- * immutable and safe to share between calls and threads. {@code pointer} is where the configuration
- * sat in the request it came from, so that an expression failing on a message names its member.
+ * errors, retries, redirects, time, sizes, TLS and the response. Parse one with {@link SpecParser};
+ * a spec is immutable and safe to share between calls and threads. {@code pointer} is where the
+ * configuration sat in the request it came from, so that an expression failing on a message names
+ * its member.
  */
 public record RequestSpec(
     Method method,
@@ -23,14 +24,30 @@ public record RequestSpec(
     Duration requestTimeout,
     Duration delay,
     ResponseEncoding responseEncoding,
+    int maxContentLength,
+    long maxBodyLength,
+    boolean noStrictSsl,
     String pointer) {
 
-  public static final int DEFAULT_MAX_RETRIES = 3;
+  /**
+   * Attempts in all under {@code byComponent} when the spec does not say: the component's default
+   * and maximum of {@code maxRetries}.
+   */
+  public static final int DEFAULT_MAX_RETRIES = 10;
+
+  /** {@link #maxBodyLength} when the spec sets none. */
+  public static final long UNLIMITED_BODY = Long.MAX_VALUE;
+
   public static final int DEFAULT_MAX_REDIRECTS = 5;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(60_000);
 
   public RequestSpec {
     headers = List.copyOf(headers);
+  }
+
+  /** Attempts in all under {@code byComponent}: {@code maxRetries}, and at least one. */
+  public int attempts() {
+    return Math.max(1, maxRetries);
   }
 
   /** The HTTP methods the component offers. */

@@ -2,6 +2,7 @@ package io.credflow.executor;
 
 import io.credflow.common.Timing;
 import io.credflow.common.UpstreamException;
+import io.credflow.common.ValidationException;
 import io.credflow.credential.Authority;
 import io.credflow.credential.RequestAuthorities;
 import io.credflow.outbound.OutboundHttp;
@@ -13,9 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +48,10 @@ import org.eclipse.jetty.http.MultiPart;
  * Retry-After} is read against its clock. Only the per-attempt {@code requestTimeoutPeriod} runs on
  * real time: it bounds I/O, which the HTTP client enforces itself.
  *
- * <p>Order of handling, as the component specifies: an OAuth2 401 refreshes the token once and
- * retries once; a status in {@code ignoreErrorCodes} is a result; a status in {@code errorCodes}, a
- * timeout or a lost connection goes to the {@code errorPolicy}; any other status of 400 or more
- * fails the call.
+ * <p>Order of handling, as the component specifies: an OAuth2 401 (or another answer that says the
+ * token expired, see {@link ExpirySignals}) refreshes the token once and retries once; a status in
+ * {@code ignoreErrorCodes} is a result; a status in {@code errorCodes}, a timeout or a lost
+ * connection goes to the {@code errorPolicy}; any other status of 400 or more fails the call.
  */
 public final class RestApiAction {
   /** Limits of the action itself (not of one spec). */
@@ -67,6 +71,7 @@ public final class RestApiAction {
   private final Settings settings;
   private final Timing timing;
   private final Backoff backoff;
+  private final Pacer pacer = new Pacer();
 
   public RestApiAction(
       RequestAuthorities credentials, OutboundHttp outbound, Settings settings, Timing timing) {
@@ -92,12 +97,14 @@ public final class RestApiAction {
       Caller caller, String workspaceId, String credentialId, RequestSpec spec, Message message) {
     Authority authority = credentials.forRequest(caller, workspaceId, credentialId);
     Outgoing request = Outgoing.prepare(spec, message, authority.authorization());
-    pause(spec.delay());
+    requireBodyWithin(request, spec);
+    Masks masks = Masks.of(authority.mask());
+    pause(pacer.reserve(credentialId, spec, timing.clock().instant()));
     boolean reauthorized = false;
     int attempt = 1;
-    Exchange exchange = sendFollowingRedirects(request, spec);
+    Exchange exchange = sendFollowingRedirects(request, spec, masks);
     while (true) {
-      switch (followUp(exchange, spec, request, authority, !reauthorized, attempt)) {
+      switch (followUp(exchange, spec, request, authority, !reauthorized, attempt, masks)) {
         case FollowUp.Done done -> {
           return done.result();
         }
@@ -109,6 +116,7 @@ public final class RestApiAction {
             continue; // no newer token: the same answer again, under the remaining rules
           }
           authority = fresh.get();
+          masks = masks.and(authority.mask());
           request = request.reauthorized(authority.authorization());
         }
         case FollowUp.Retry retry -> {
@@ -116,7 +124,22 @@ public final class RestApiAction {
           attempt++;
         }
       }
-      exchange = sendFollowingRedirects(request, spec);
+      exchange = sendFollowingRedirects(request, spec, masks);
+    }
+  }
+
+  /** {@code maxBodyLength}: a larger body is refused before anything is sent. */
+  private static void requireBodyWithin(Outgoing request, RequestSpec spec) {
+    long length = request.bodyLength();
+    if (length > spec.maxBodyLength()) {
+      throw new ValidationException(
+          spec.pointer() + "/reader/body",
+          "request_too_large",
+          "the request body is "
+              + length
+              + " bytes, more than the "
+              + spec.maxBodyLength()
+              + " bytes maxBodyLength allows; nothing was sent");
     }
   }
 
@@ -131,39 +154,39 @@ public final class RestApiAction {
       Outgoing request,
       Authority authority,
       boolean mayReauthorize,
-      int attempt) {
+      int attempt,
+      Masks masks) {
     if (exchange instanceof Exchange.Received r
-        && r.status() == 401
         && mayReauthorize
         && request.carriesCredential()
-        && authority.credential().type().isOAuth()) {
+        && authority.credential().type().isOAuth()
+        && ExpirySignals.expired(authority, r.status(), r.headers(), r.body())) {
       return new FollowUp.Reauthorize();
     }
     if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
-      return new FollowUp.Done(result(r, spec));
+      return new FollowUp.Done(result(r, spec, masks));
     }
     if (exchange instanceof Exchange.Received r && !spec.errorCodes().contains(r.status())) {
       return r.status() >= 400
-          ? new FollowUp.Fail(new UpstreamException("upstream_error", describe(r, spec, request)))
-          : new FollowUp.Done(result(r, spec));
+          ? new FollowUp.Fail(new UpstreamException("upstream_error", describe(r, masks)))
+          : new FollowUp.Done(result(r, spec, masks));
     }
     return switch (spec.errorPolicy()) {
-      case EMIT -> new FollowUp.Done(result(exchange, spec));
-      case REBOUND -> new FollowUp.Fail(new ReboundException(describe(exchange, spec, request)));
+      case EMIT -> new FollowUp.Done(result(exchange, spec, masks));
+      case REBOUND -> new FollowUp.Fail(new ReboundException(describe(exchange, masks)));
       case THROW_ERROR ->
-          new FollowUp.Fail(
-              new UpstreamException("upstream_error", describe(exchange, spec, request)));
-      case BY_COMPONENT -> retryOrFail(exchange, spec, request, attempt);
+          new FollowUp.Fail(new UpstreamException("upstream_error", describe(exchange, masks)));
+      case BY_COMPONENT -> retryOrFail(exchange, spec, attempt, masks);
     };
   }
 
   /** The {@code byComponent} policy: wait and try again, unless attempts or patience ran out. */
-  private FollowUp retryOrFail(Exchange exchange, RequestSpec spec, Outgoing request, int attempt) {
-    if (attempt >= spec.maxRetries()) {
+  private FollowUp retryOrFail(Exchange exchange, RequestSpec spec, int attempt, Masks masks) {
+    if (attempt >= spec.attempts()) {
       return new FollowUp.Fail(
           new UpstreamException(
               "upstream_error",
-              describe(exchange, spec, request)
+              describe(exchange, masks)
                   + " (after "
                   + attempt
                   + (attempt == 1 ? " attempt)" : " attempts)")));
@@ -173,7 +196,7 @@ public final class RestApiAction {
       return new FollowUp.Fail(
           new UpstreamException(
               "upstream_error",
-              describe(exchange, spec, request)
+              describe(exchange, masks)
                   + " (the server asked to wait "
                   + wait.toSeconds()
                   + " s before trying again, longer than the "
@@ -197,10 +220,25 @@ public final class RestApiAction {
     return backoff.before(attempt);
   }
 
-  private Exchange sendFollowingRedirects(Outgoing request, RequestSpec spec) {
+  private Exchange sendFollowingRedirects(Outgoing request, RequestSpec spec, Masks masks) {
+    String urlField = spec.pointer() + "/reader/url";
     Outgoing current = request;
     for (int hop = 0; ; hop++) {
-      Exchange exchange = send(current, spec);
+      Exchange exchange;
+      try {
+        exchange = send(current, spec, masks);
+      } catch (OutboundRefusedException refused) {
+        // The url named the address, directly or through the redirects its server answered.
+        throw (hop == 0
+                ? refused
+                : refused.about(
+                    "the url redirected ("
+                        + hop
+                        + (hop == 1 ? " redirect" : " redirects")
+                        + ") to "
+                        + OutboundHttp.describe(current.uri())))
+            .at(urlField);
+      }
       if (!(exchange instanceof Exchange.Received r)
           || spec.maxRedirects() == 0
           || !isRedirect(r.status())) {
@@ -210,16 +248,17 @@ public final class RestApiAction {
       if (location == null) {
         return exchange;
       }
-      URI next = resolve(current, location);
+      URI next = resolve(current, location, masks);
       if (hop >= spec.maxRedirects()) {
         throw new UpstreamException(
             "too_many_redirects",
-            "stopped after "
-                + spec.maxRedirects()
-                + " redirects (maxRedirects); the last answer ("
-                + r.status()
-                + ") pointed to "
-                + OutboundHttp.describe(next));
+            masks.text(
+                "stopped after "
+                    + spec.maxRedirects()
+                    + " redirects (maxRedirects); the last answer ("
+                    + r.status()
+                    + ") pointed to "
+                    + OutboundHttp.describe(next)));
       }
       current = current.redirectedTo(next, r.status());
     }
@@ -229,7 +268,7 @@ public final class RestApiAction {
    * The redirect's target. An invalid Location is quoted up to its query only: an upstream may copy
    * the request's query, credential included, into it.
    */
-  private static URI resolve(Outgoing current, String location) {
+  private static URI resolve(Outgoing current, String location, Masks masks) {
     try {
       return current.uri().resolve(location.strip());
     } catch (IllegalArgumentException e) {
@@ -241,7 +280,7 @@ public final class RestApiAction {
       String shown = query < 0 ? location.strip() : location.substring(0, query).strip() + "?…";
       throw new UpstreamException(
           "upstream_error",
-          scrub("the upstream redirected to an invalid Location (" + why + "): " + shown, current));
+          masks.text("the upstream redirected to an invalid Location (" + why + "): " + shown));
     }
   }
 
@@ -250,18 +289,25 @@ public final class RestApiAction {
   }
 
   /** One HTTP exchange: a response, or why there was none. */
-  private Exchange send(Outgoing outgoing, RequestSpec spec) {
+  private Exchange send(Outgoing outgoing, RequestSpec spec, Masks masks) {
     // Every hop is checked: the URL here, the resolved address when the connection opens.
     Request request =
         outbound
-            .newRequest(outgoing.uri())
+            .newRequest(outgoing.uri(), !spec.noStrictSsl())
             .method(outgoing.method())
             .timeout(spec.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .followRedirects(false)
             .headers(
                 h -> {
+                  // The first header of a name replaces what the client set by default
+                  // (User-Agent, Accept-Encoding); repeats of it in the spec are kept.
+                  Set<String> set = new HashSet<>();
                   for (Map.Entry<String, String> e : outgoing.headers()) {
-                    h.add(e.getKey(), e.getValue());
+                    if (set.add(e.getKey().toLowerCase(Locale.ROOT))) {
+                      h.put(e.getKey(), e.getValue());
+                    } else {
+                      h.add(e.getKey(), e.getValue());
+                    }
                   }
                 });
     boolean userContentType =
@@ -274,7 +320,7 @@ public final class RestApiAction {
       case Outgoing.Payload.Multipart m -> request.body(multipart(m));
     }
     CompletableFuture<ContentResponse> future =
-        new CompletableResponseListener(request, settings.maxResponseBytes()).send();
+        new CompletableResponseListener(request, maxResponseBytes(spec)).send();
     try {
       ContentResponse response = future.get();
       return new Exchange.Received(
@@ -284,11 +330,16 @@ public final class RestApiAction {
       Thread.currentThread().interrupt();
       throw new UpstreamException("upstream_error", "the request was interrupted");
     } catch (ExecutionException e) {
-      return failure(e.getCause(), outgoing, spec);
+      return failure(e.getCause(), outgoing, spec, masks);
     }
   }
 
-  private Exchange failure(Throwable cause, Outgoing outgoing, RequestSpec spec) {
+  /** {@code maxContentLength}, within what the action reads at most. */
+  private int maxResponseBytes(RequestSpec spec) {
+    return Math.min(spec.maxContentLength(), settings.maxResponseBytes());
+  }
+
+  private Exchange failure(Throwable cause, Outgoing outgoing, RequestSpec spec, Masks masks) {
     Optional<OutboundRefusedException> refused = OutboundHttp.refusal(cause);
     if (refused.isPresent()) {
       throw refused.get();
@@ -309,8 +360,8 @@ public final class RestApiAction {
             "the response of "
                 + OutboundHttp.describe(outgoing.uri())
                 + " is larger than "
-                + settings.maxResponseBytes()
-                + " bytes, the most Credflow reads");
+                + maxResponseBytes(spec)
+                + " bytes, the limit (maxContentLength)");
       }
     }
     String reason =
@@ -318,10 +369,7 @@ public final class RestApiAction {
             ? cause == null ? "unknown" : cause.getClass().getSimpleName()
             : cause.getMessage();
     return new Exchange.Lost(
-        "could not reach "
-            + OutboundHttp.describe(outgoing.uri())
-            + ": "
-            + scrub(reason, outgoing));
+        "could not reach " + OutboundHttp.describe(outgoing.uri()) + ": " + masks.text(reason));
   }
 
   private static MultiPartRequestContent multipart(Outgoing.Payload.Multipart m) {
@@ -337,26 +385,31 @@ public final class RestApiAction {
     return content;
   }
 
-  private RequestResult result(Exchange exchange, RequestSpec spec) {
+  private static RequestResult result(Exchange exchange, RequestSpec spec, Masks masks) {
+    boolean verified = !spec.noStrictSsl();
     return switch (exchange) {
       case Exchange.Received r ->
           new RequestResult(
               r.status(),
-              ReceivedHeaders.asReceived(fields(r.headers())),
-              ResponseDecoder.decode(
-                  r.body(), r.headers().get(HttpHeader.CONTENT_TYPE), spec.responseEncoding()));
+              ReceivedHeaders.asReceived(fields(r.headers(), masks)),
+              masks.value(
+                  ResponseDecoder.decode(
+                      r.body(), r.headers().get(HttpHeader.CONTENT_TYPE), spec.responseEncoding())),
+              verified);
       // No response to return: the result says what happened, as a gateway would.
       case Exchange.TimedOut t ->
-          new RequestResult(504, Map.of(), Map.of("error", "timeout", "message", t.message()));
+          new RequestResult(
+              504, Map.of(), Map.of("error", "timeout", "message", t.message()), verified);
       case Exchange.Lost l ->
-          new RequestResult(502, Map.of(), Map.of("error", "connection", "message", l.message()));
+          new RequestResult(
+              502, Map.of(), Map.of("error", "connection", "message", l.message()), verified);
     };
   }
 
-  private static List<Map.Entry<String, String>> fields(HttpFields headers) {
+  private static List<Map.Entry<String, String>> fields(HttpFields headers, Masks masks) {
     List<Map.Entry<String, String>> out = new ArrayList<>(headers.size());
     for (HttpField f : headers) {
-      out.add(Map.entry(f.getName(), f.getValue() == null ? "" : f.getValue()));
+      out.add(Map.entry(f.getName(), masks.text(f.getValue() == null ? "" : f.getValue())));
     }
     return out;
   }
@@ -364,7 +417,7 @@ public final class RestApiAction {
   /**
    * The component's error message: {@code Got error "<statusText>", status - "<status>", body: …}.
    */
-  private String describe(Exchange exchange, RequestSpec spec, Outgoing request) {
+  private static String describe(Exchange exchange, Masks masks) {
     return switch (exchange) {
       case Exchange.Received r -> {
         String reason =
@@ -372,28 +425,16 @@ public final class RestApiAction {
                 ? HttpStatus.getMessage(r.status())
                 : r.reason();
         // Masked before it is cut: a cut through a secret would leave its start unmasked.
-        String body = scrub(new String(r.body(), StandardCharsets.UTF_8), request);
+        String body = masks.text(new String(r.body(), StandardCharsets.UTF_8));
         if (body.length() > QUOTED_BODY) {
           body = body.substring(0, QUOTED_BODY) + "…";
         }
-        yield scrub(
-            "Got error \"" + reason + "\", status - \"" + r.status() + "\", body: " + body,
-            request);
+        yield masks.text(
+            "Got error \"" + reason + "\", status - \"" + r.status() + "\", body: " + body);
       }
-      case Exchange.TimedOut t -> t.message();
+      case Exchange.TimedOut t -> masks.text(t.message());
       case Exchange.Lost l -> l.message();
     };
-  }
-
-  /** Removes the credential's secret values from a message (an upstream may echo them). */
-  private static String scrub(String message, Outgoing request) {
-    String out = message;
-    for (String secret : request.secrets()) {
-      if (secret.length() >= 4) {
-        out = out.replace(secret, io.credflow.common.Secret.MASK);
-      }
-    }
-    return out;
   }
 
   /** Waits through the timing's sleeper; a wait of zero is no wait and asks it for nothing. */

@@ -27,6 +27,15 @@ public final class SpecParser {
   public static final int MAX_HEADERS = 100;
   public static final int MAX_FIELDS = 1_000;
 
+  /** The largest {@code maxContentLength} (and its default): 20 MiB, as the component's. */
+  public static final long MAX_CONTENT_LENGTH = 20L * 1024 * 1024;
+
+  /** The largest {@code maxBodyLength}; without one a request body is not limited. */
+  public static final long MAX_BODY_LENGTH = Integer.MAX_VALUE;
+
+  /** A number the component's text fields send as a string: digits, an optional sign. */
+  private static final Pattern NUMERIC = Pattern.compile("[+-]?[0-9]{1,18}");
+
   /** Longest expression accepted; a raw body expression may be a whole JSON template. */
   static final int MAX_EXPRESSION = 256 * 1024;
 
@@ -40,7 +49,10 @@ public final class SpecParser {
           "maxRedirects",
           "requestTimeoutPeriod",
           "delay",
-          "responseEncoding");
+          "responseEncoding",
+          "noStrictSSL",
+          "maxContentLength",
+          "maxBodyLength");
   private static final Set<String> READER_MEMBERS = Set.of("method", "url", "headers", "body");
   private static final Set<String> BODY_MEMBERS =
       Set.of("contentType", "raw", "urlencoded", "formData", "encoding");
@@ -51,7 +63,10 @@ public final class SpecParser {
   /** RFC 9110 token characters: what a header name may be made of. */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
 
-  /** Headers the transport owns; a spec that sets them would break the request framing. */
+  /**
+   * Headers the transport owns; a spec that sets them would break the request framing ({@code
+   * Expect: 100-continue} would make the client wait for an interim answer it no longer handles).
+   */
   private static final Set<String> TRANSPORT_HEADERS =
       Set.of(
           "host",
@@ -62,7 +77,8 @@ public final class SpecParser {
           "te",
           "trailer",
           "keep-alive",
-          "proxy-connection");
+          "proxy-connection",
+          "expect");
 
   private SpecParser() {}
 
@@ -125,19 +141,26 @@ public final class SpecParser {
     StatusCodes errorCodes = codes(m, "errorCodes", StatusCodes.DEFAULT_ERRORS, violations);
     StatusCodes ignoreCodes = codes(m, "ignoreErrorCodes", StatusCodes.NONE, violations);
     int maxRetries =
-        m.longInRange("maxRetries", 1, MAX_RETRIES)
+        number(m, "maxRetries", 0, MAX_RETRIES)
             .map(Long::intValue)
             .orElse(RequestSpec.DEFAULT_MAX_RETRIES);
     int maxRedirects =
-        m.longInRange("maxRedirects", 0, MAX_REDIRECTS)
+        number(m, "maxRedirects", 0, MAX_REDIRECTS)
             .map(Long::intValue)
             .orElse(RequestSpec.DEFAULT_MAX_REDIRECTS);
     Duration timeout =
-        m.longInRange("requestTimeoutPeriod", 1, MAX_TIMEOUT_MS)
+        number(m, "requestTimeoutPeriod", 1, MAX_TIMEOUT_MS)
             .map(Duration::ofMillis)
             .orElse(RequestSpec.DEFAULT_TIMEOUT);
     Duration delay =
-        m.longInRange("delay", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis).orElse(Duration.ZERO);
+        number(m, "delay", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis).orElse(Duration.ZERO);
+    int maxContentLength =
+        number(m, "maxContentLength", 1, MAX_CONTENT_LENGTH)
+            .map(Long::intValue)
+            .orElse((int) MAX_CONTENT_LENGTH);
+    long maxBodyLength =
+        number(m, "maxBodyLength", 1, MAX_BODY_LENGTH).orElse(RequestSpec.UNLIMITED_BODY);
+    boolean noStrictSsl = flag(m, "noStrictSSL");
     ResponseEncoding encoding = ResponseEncoding.UTF8;
     if (m.has("responseEncoding")) {
       try {
@@ -168,7 +191,55 @@ public final class SpecParser {
         timeout,
         delay,
         encoding,
+        maxContentLength,
+        maxBodyLength,
+        noStrictSsl,
         base);
+  }
+
+  /**
+   * A whole number in {@code [min, max]}, given as a JSON number or, as the component's text fields
+   * send it, a string of digits ({@code "3"}).
+   */
+  private static Optional<Long> number(Members m, String name, long min, long max) {
+    if (!(m.get(name) instanceof String text)) {
+      return m.longInRange(name, min, max);
+    }
+    String digits = text.strip();
+    if (!NUMERIC.matcher(digits).matches()) {
+      m.violation(
+          name,
+          "invalid_type",
+          name
+              + " must be a whole number from "
+              + min
+              + " to "
+              + max
+              + " (a number, or digits in a string), was \""
+              + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
+              + "\"");
+      return Optional.empty();
+    }
+    long n = Long.parseLong(digits);
+    if (n < min || n > max) {
+      m.violation(
+          name, "out_of_range", name + " must be from " + min + " to " + max + ", was " + n);
+      return Optional.empty();
+    }
+    return Optional.of(n);
+  }
+
+  /** A checkbox: {@code true} or {@code false}, also as the strings a form sends; off if absent. */
+  private static boolean flag(Members m, String name) {
+    Object v = m.get(name);
+    if (v == null || Boolean.FALSE.equals(v) || "false".equals(v)) {
+      return false;
+    }
+    if (Boolean.TRUE.equals(v) || "true".equals(v)) {
+      return true;
+    }
+    m.violation(name, "invalid_type", name + " must be true or false");
+    return false;
   }
 
   private static StatusCodes codes(

@@ -32,7 +32,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,15 +50,7 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
 
   @Override
   public URI authorizeUrl(AuthorizeRequest request) {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("response_type", "code");
-    params.put("client_id", settings.clientId());
-    params.put("redirect_uri", request.redirectUri().toString());
-    List<String> scopes = settings.scopes().orElse(request.componentScopes());
-    if (!scopes.isEmpty()) {
-      params.put("scope", String.join(" ", scopes));
-    }
-    params.put("state", request.state().reveal());
+    Map<String, String> params = AuthorizeUrls.common(settings, request, " ");
     request
         .codeVerifier()
         .ifPresent(

@@ -36,15 +36,7 @@ public record InstagramProvider(InstagramSettings settings, TokenHttp http)
 
   @Override
   public URI authorizeUrl(AuthorizeRequest request) {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("response_type", "code");
-    params.put("client_id", settings.clientId());
-    params.put("redirect_uri", request.redirectUri().toString());
-    List<String> scopes = settings.scopes().orElse(request.componentScopes());
-    if (!scopes.isEmpty()) {
-      params.put("scope", String.join(",", scopes));
-    }
-    params.put("state", request.state().reveal());
+    Map<String, String> params = AuthorizeUrls.common(settings, request, ",");
     return AuthorizeUrls.withQuery(settings.authUri(), params);
   }
 

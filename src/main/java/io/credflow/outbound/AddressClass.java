@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * What kind of address an IP is, as far as outbound calls care, and whether it may be called. IPv6
- * forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4) are classed by that address.
+ * forms that carry an IPv4 address (mapped, translated, compatible, NAT64, 6to4) are classed by
+ * that address.
  */
 enum AddressClass {
   PUBLIC("public", Rule.ALLOWED),
@@ -102,10 +103,13 @@ enum AddressClass {
       return b[15] == 0 ? UNSPECIFIED : b[15] == 1 ? LOOPBACK : ofV4(toInt(b, 12));
     }
     boolean mapped = zeros(b, 0, 10) && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    // IPv4-translated, ::ffff:0:a.b.c.d (RFC 2765, SIIT): routed to a.b.c.d by a translator.
+    boolean translated =
+        zeros(b, 0, 8) && b[8] == (byte) 0xff && b[9] == (byte) 0xff && zeros(b, 10, 12);
     boolean compatible = zeros(b, 0, 12);
     boolean nat64 =
         b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && zeros(b, 4, 12);
-    if (mapped || compatible || nat64) {
+    if (mapped || translated || compatible || nat64) {
       return ofV4(toInt(b, 12));
     }
     if (b[0] == 0x20 && b[1] == 0x02) {

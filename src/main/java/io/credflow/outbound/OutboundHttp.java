@@ -6,7 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
@@ -20,8 +22,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 /**
  * The one HTTP client Credflow calls other companies with, started once per process: every new
  * connection goes through the {@link GuardedSocketAddressResolver}, TLS verifies the host name,
- * redirects are returned to the caller (who checks the next hop before following it), and nothing
- * is remembered between calls (no cookies).
+ * every answer (a redirect, a 401 with or without a challenge, a 407) is returned to the caller,
+ * who decides what follows, and nothing is remembered between calls (no cookies, no authentication
+ * results). What the client still does by itself: it sends {@code User-Agent: Credflow} unless the
+ * request sets one, asks for and decodes gzip (as the REST API component does; the response limit
+ * counts decoded bytes) and skips interim 1xx answers.
  *
  * <p>{@code java.net.http.HttpClient} cannot do this: it has no resolver hook, so it would look the
  * name up again after the check.
@@ -44,6 +49,9 @@ public final class OutboundHttp implements AutoCloseable {
   private final OutboundPolicy policy;
   private final HttpClient client;
   private final CompletableFuture<Void> started;
+  private final Object lock = new Object();
+  private HttpClient unverified; // guarded by lock
+  private boolean closed; // guarded by lock
 
   private OutboundHttp(OutboundPolicy policy, HttpClient client, CompletableFuture<Void> started) {
     this.policy = policy;
@@ -58,15 +66,40 @@ public final class OutboundHttp implements AutoCloseable {
    */
   public static OutboundHttp start(OutboundPolicy policy) {
     Objects.requireNonNull(policy, "policy");
+    HttpClient client = client(policy, true);
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name(THREAD_NAME + "-start")
+        .start(
+            () -> {
+              try {
+                client.start();
+                onlyInterimHandlers(client);
+                started.complete(null);
+              } catch (Throwable e) {
+                started.completeExceptionally(e);
+              }
+            });
+    return new OutboundHttp(policy, client, started);
+  }
+
+  /**
+   * A client whose connections go through the guard. With {@code verifyCertificates} false it
+   * trusts any certificate for any host: a separate client with its own connections, so that a
+   * connection opened without verification is never reused by a request that asked for it.
+   */
+  private static HttpClient client(OutboundPolicy policy, boolean verifyCertificates) {
+    String name = verifyCertificates ? THREAD_NAME : THREAD_NAME + "-unverified";
     QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName(THREAD_NAME);
+    threads.setName(name);
     threads.setDaemon(true);
-    SslContextFactory.Client tls = new SslContextFactory.Client();
+    SslContextFactory.Client tls = new SslContextFactory.Client(!verifyCertificates);
     // The default, stated: the certificate must name the host of the URL.
-    tls.setEndpointIdentificationAlgorithm("HTTPS");
+    tls.setEndpointIdentificationAlgorithm(verifyCertificates ? "HTTPS" : null);
     ClientConnector connector = new ClientConnector();
     connector.setExecutor(threads);
-    connector.setScheduler(new ScheduledExecutorScheduler(THREAD_NAME + "-scheduler", true));
+    connector.setScheduler(new ScheduledExecutorScheduler(name + "-scheduler", true));
     connector.setSslContextFactory(tls);
     connector.setConnectTimeout(CONNECT_TIMEOUT);
     HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
@@ -81,20 +114,23 @@ public final class OutboundHttp implements AutoCloseable {
     client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
     // Calls go to many hosts: forget a host's (empty) pool a minute after its last request.
     client.setDestinationIdleTimeout(Duration.ofMinutes(1).toMillis());
-    CompletableFuture<Void> started = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .daemon()
-        .name(THREAD_NAME + "-start")
-        .start(
-            () -> {
-              try {
-                client.start();
-                started.complete(null);
-              } catch (Throwable e) {
-                started.completeExceptionally(e);
-              }
-            });
-    return new OutboundHttp(policy, client, started);
+    return client;
+  }
+
+  /**
+   * Leaves the client only the handlers that skip interim answers (102 Processing, 103 Early
+   * Hints), which are never the answer to a request. Starting adds more that act on their own: on
+   * every 401 and 407 an authentication handler (which fails a 401 without {@code WWW-Authenticate}
+   * as a protocol violation, and would answer a challenge from its own store), a redirect follower,
+   * a 100-continue handler and a protocol upgrader. Credflow decides each of these itself: a 401 is
+   * an answer like any other (the executor refreshes an expired token), redirects are followed hop
+   * by hop through the guard, and a request configuration cannot ask for {@code Expect} or {@code
+   * Upgrade}.
+   */
+  private static void onlyInterimHandlers(HttpClient client) {
+    client.getProtocolHandlers().clear();
+    client.getProtocolHandlers().put(new ProcessingProtocolHandler());
+    client.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
   }
 
   /** The client once started (at once, after the first call). */
@@ -127,8 +163,39 @@ public final class OutboundHttp implements AutoCloseable {
    * @throws OutboundRefusedException when the URL cannot be called
    */
   public Request newRequest(URI uri) {
+    return newRequest(uri, true);
+  }
+
+  /**
+   * {@link #newRequest(URI)}, on a client that verifies no TLS certificate when {@code
+   * verifyCertificates} is false (the REST API component's {@code noStrictSSL}, for this request
+   * only). The guard applies all the same. That client starts with its first request.
+   *
+   * @throws OutboundRefusedException when the URL cannot be called
+   */
+  public Request newRequest(URI uri, boolean verifyCertificates) {
     policy.checkUrl(uri);
-    return ready().newRequest(uri);
+    return (verifyCertificates ? ready() : unverified()).newRequest(uri);
+  }
+
+  /** The client that verifies no certificate, started on first use. */
+  private HttpClient unverified() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("the outbound HTTP client is closed");
+      }
+      if (unverified == null) {
+        HttpClient made = client(policy, false);
+        try {
+          made.start();
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot start the outbound HTTP client", e);
+        }
+        onlyInterimHandlers(made);
+        unverified = made;
+      }
+      return unverified;
+    }
   }
 
   /**
@@ -165,6 +232,12 @@ public final class OutboundHttp implements AutoCloseable {
     try {
       started.handle((ok, failed) -> null).join();
       client.stop();
+      synchronized (lock) {
+        closed = true;
+        if (unverified != null) {
+          unverified.stop();
+        }
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop the outbound HTTP client", e);
     }

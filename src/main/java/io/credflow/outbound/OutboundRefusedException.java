@@ -18,8 +18,15 @@ public final class OutboundRefusedException extends CredflowException {
   /** The HTTP status the API answers with. */
   public static final int STATUS = 422;
 
+  private final String field;
+
   private OutboundRefusedException(String code, String message) {
+    this(code, message, null);
+  }
+
+  private OutboundRefusedException(String code, String message, String field) {
     super(code, message);
+    this.field = field;
   }
 
   static OutboundRefusedException refused(String message) {
@@ -39,7 +46,20 @@ public final class OutboundRefusedException extends CredflowException {
    * auth-client ac_1}), so a person knows which setting to change.
    */
   public OutboundRefusedException about(String what) {
-    return new OutboundRefusedException(code(), what + ": " + getMessage());
+    return new OutboundRefusedException(code(), what + ": " + getMessage(), field);
+  }
+
+  /**
+   * The same refusal, about the command's {@code field} (see {@link io.credflow.common.Field}) that
+   * named the address, e.g. a request configuration's {@code config/reader/url}.
+   */
+  public OutboundRefusedException at(String field) {
+    return new OutboundRefusedException(code(), getMessage(), field);
+  }
+
+  /** The field of the command that named the refused address, when one did. */
+  public java.util.Optional<String> field() {
+    return java.util.Optional.ofNullable(field);
   }
 
   /** Whether the host did not resolve (which may pass), rather than being refused for good. */

@@ -6,10 +6,10 @@ import java.util.List;
 /** The audit trail of secret releases, in its own table. */
 public final class JdbcAuditLog implements AuditLog {
   private static final String INSERT =
-      "INSERT INTO audit_records (at, user_id, workspace_id, credential_id, action, reason)"
-          + " VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO audit_records (at, user_id, workspace_id, credential_id, action, reason, uses)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String BY_CREDENTIAL =
-      "SELECT at, user_id, workspace_id, credential_id, action, reason FROM audit_records"
+      "SELECT at, user_id, workspace_id, credential_id, action, reason, uses FROM audit_records"
           + " WHERE credential_id = ? ORDER BY seq";
 
   private final Jdbc jdbc;
@@ -21,7 +21,14 @@ public final class JdbcAuditLog implements AuditLog {
   @Override
   public void record(AuditRecord r) {
     jdbc.update(
-        INSERT, r.at(), r.userId(), r.workspaceId(), r.credentialId(), r.action(), r.reason());
+        INSERT,
+        r.at(),
+        r.userId(),
+        r.workspaceId(),
+        r.credentialId(),
+        r.action(),
+        r.reason(),
+        r.uses());
   }
 
   /** The records of one credential, oldest first. */
@@ -35,7 +42,8 @@ public final class JdbcAuditLog implements AuditLog {
                 rs.getString("workspace_id"),
                 rs.getString("credential_id"),
                 rs.getString("action"),
-                rs.getString("reason")),
+                rs.getString("reason"),
+                rs.getLong("uses")),
         credentialId);
   }
 }

@@ -35,6 +35,11 @@ public final class JdbcAuthClientRepository implements AuthClientRepository {
       "UPDATE auth_clients SET name = ?, settings = ?, secrets = ?, updated_at = ? WHERE id = ?";
   private static final String LINKS =
       "SELECT component_id FROM auth_client_components WHERE auth_client_id = ? ORDER BY position";
+  private static final String REACH =
+      "SELECT a.owner_path, c.deployed_path FROM auth_clients a"
+          + " LEFT JOIN auth_client_components l ON l.auth_client_id = a.id"
+          + " LEFT JOIN components c ON c.id = l.component_id"
+          + " WHERE a.id = ? ORDER BY l.position";
   private static final String INSERT_LINK =
       "INSERT INTO auth_client_components (auth_client_id, component_id, position)"
           + " VALUES (?, ?, ?)";
@@ -74,6 +79,23 @@ public final class JdbcAuthClientRepository implements AuthClientRepository {
   public Optional<AuthClient> find(String id) {
     return jdbc.queryOne(COLUMNS + "WHERE id = ?", JdbcAuthClientRepository::row, id)
         .map(this::authClient);
+  }
+
+  @Override
+  public Optional<Reach> findReach(String id) {
+    List<String[]> rows =
+        jdbc.query(
+            REACH,
+            rs -> new String[] {rs.getString("owner_path"), rs.getString("deployed_path")},
+            id);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    List<io.credflow.tenancy.Location> deployments = new ArrayList<>();
+    for (String[] row : rows) {
+      Paths.parseOptional(row[1]).ifPresent(deployments::add);
+    }
+    return Optional.of(new Reach(Paths.parseOptional(rows.get(0)[0]), deployments));
   }
 
   @Override

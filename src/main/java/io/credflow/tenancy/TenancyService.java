@@ -214,8 +214,20 @@ public final class TenancyService {
     return Page.of(fetched, page.size(), Workspace::seq);
   }
 
-  /** A new user with a new API key; the key is in the result and nowhere else, ever. */
-  public NewUser createUser(Caller caller, String email) {
+  /**
+   * A new user with a new API key; the key is in the result and nowhere else, ever.
+   *
+   * <p>A user is created at a node ({@code at}: a tenant, contract or workspace where the caller is
+   * an admin) and gets {@code role} there in the same transaction, so that it is never without a
+   * place: it is seen by the admins of that node, and by no one of another tenant. Only a global
+   * admin may create a user without a node (seen by global admins only until it is added
+   * somewhere).
+   *
+   * <p>Emails are unique in the installation. One taken by a user the caller can see answers 409
+   * naming it; one taken outside the caller's reach answers a 422 that says only that the address
+   * cannot be used, never whose it is, where, or the user's id.
+   */
+  public NewUser createUser(Caller caller, String email, Optional<Location> at, Role role) {
     if (!caller.isAnyAdmin()) {
       throw new ForbiddenException("only admins create users");
     }
@@ -224,17 +236,59 @@ public final class TenancyService {
       throw new ValidationException(
           "email", "invalid_email", "email must be an address like ada@example.com");
     }
+    if (at.isPresent()) {
+      requireAdmin(caller, at.get(), at.get().level().wireName() + " " + at.get().id());
+    } else if (!caller.globalAdmin()) {
+      throw new ValidationException(
+          Level.TENANT.wireName(),
+          "missing_relationship",
+          "name the tenant, contract or workspace the new user joins (relationships.tenant,"
+              + " contract or workspace), a node where you are an admin");
+    }
     Secret key = ApiKeys.generate();
     User user = new User(Ids.newId(), normalized, false, clock.instant(), 0);
-    transactions.inTransaction(
-        () -> {
-          if (repository.findUserByEmail(normalized).isPresent()) {
-            throw new ConflictException(
-                "email_taken", "a user with email " + normalized + " already exists", "email");
-          }
-          repository.insertUser(user, ApiKeys.digest(key));
-        });
+    try {
+      transactions.inTransaction(
+          () -> {
+            Optional<User> taken = repository.findUserByEmail(normalized);
+            if (taken.isPresent()) {
+              throw emailTaken(caller, taken.get());
+            }
+            repository.insertUser(user, ApiKeys.digest(key));
+            at.ifPresent(
+                node ->
+                    repository.upsertMembership(
+                        new Membership(user.id(), node, role, clock.instant(), 0)));
+          });
+    } catch (ConflictException e) {
+      if (e.code().equals(EMAIL_TAKEN)) {
+        throw e;
+      }
+      // Another create of the same email won the race: its user is not one this caller knows of.
+      throw emailUnavailable();
+    }
+    callers.clear();
     return new NewUser(repository.findUser(user.id()).orElseThrow(), key);
+  }
+
+  private static final String EMAIL_TAKEN = "email_taken";
+
+  private RuntimeException emailTaken(Caller caller, User existing) {
+    if (visibleTo(caller, existing)) {
+      return new ConflictException(
+          EMAIL_TAKEN,
+          "user " + existing.id() + " already has the email " + existing.email(),
+          "email");
+    }
+    return emailUnavailable();
+  }
+
+  private static ValidationException emailUnavailable() {
+    return new ValidationException(
+        "email",
+        "email_unavailable",
+        "this email cannot be used for a new user; choose another address, or ask a global admin"
+            + " to add the person's existing user where you need it");
   }
 
   /** A user, as seen by the user itself or an admin who may manage its memberships. */
@@ -247,9 +301,9 @@ public final class TenancyService {
 
   /**
    * Whether the caller may know that {@code user} exists: it is the caller, the caller is a global
-   * admin, or an admin of a node where the user has a role. A user with no role anywhere yet (just
-   * created) is visible to every admin, so that it can be added somewhere; a user of another tenant
-   * is not, exactly as an unknown one.
+   * admin, or an admin of a node where the user has a role. A user with no role anywhere (created
+   * by a global admin, or whose last membership ended) is seen by global admins only: an admin of
+   * one tenant never sees, nor claims, a user of another, exactly as an unknown one.
    */
   private boolean visibleTo(Caller caller, User user) {
     if (caller.globalAdmin() || user.id().equals(caller.user().id())) {
@@ -258,8 +312,7 @@ public final class TenancyService {
     if (!caller.isAnyAdmin()) {
       return false;
     }
-    List<Membership> memberships = repository.membershipsOf(user.id());
-    return memberships.isEmpty() || memberships.stream().anyMatch(m -> caller.isAdminAt(m.at()));
+    return repository.membershipsOf(user.id()).stream().anyMatch(m -> caller.isAdminAt(m.at()));
   }
 
   public Membership addMember(Caller caller, Location at, String userId, Role role) {

@@ -578,6 +578,55 @@ class AuthClientApiTest {
   }
 
   @Test
+  void createWhenTheSameSecretIsHeldByAnAuthClientTheCallerCannotManageThenNoWarningConfirmsIt() {
+    World.Tenancy t = world.tenancy(unique("guess"));
+    String clientId = unique("guess");
+    Api.Response tenantWide =
+        AuthClients.oauth2()
+            .clientId(clientId)
+            .clientSecret("the-tenant-secret")
+            .name("tenant-wide")
+            .in(t)
+            .post(server.as(t.adminKey()));
+    assertThat(tenantWide.status()).as(tenantWide.text()).isEqualTo(201);
+    // A workspace admin sees the tenant's auth-client (its secret masked) but may not change it.
+    Api.Response wsAdmin = world.user(unique("ws-admin") + "@example.com");
+    World.member(admin(), "workspaces", t.workspace(), wsAdmin.id(), "admin");
+    Api workspaceAdmin = server.as(World.apiKey(wsAdmin));
+    assertThat(workspaceAdmin.get("/v2/auth-clients/" + tenantWide.id()).status()).isEqualTo(200);
+
+    for (String guess : List.of("a-wrong-guess", "the-tenant-secret")) {
+      Api.Response mine =
+          AuthClients.oauth2()
+              .clientId(clientId)
+              .clientSecret(guess)
+              .name("guess " + guess)
+              .components(t.component())
+              .workspace(t.workspace())
+              .post(workspaceAdmin);
+
+      assertThat(mine.status()).as(mine.text()).isEqualTo(201);
+      assertNoWarnings(mine);
+      assertThat(mine.text()).doesNotContain(tenantWide.id());
+    }
+  }
+
+  @Test
+  void createWhenTheCallerManagesTheAuthClientWithTheSameSecretThenWarning() {
+    World.Tenancy t = world.tenancy(unique("own-dup"));
+    String clientId = unique("own-dup");
+    Api tenantAdmin = server.as(t.adminKey());
+    AuthClients.Builder same = AuthClients.oauth2().clientId(clientId).clientSecret("ours");
+    Api.Response first = same.name("first").in(t).post(tenantAdmin);
+
+    Api.Response second =
+        same.name("second").components(t.component()).workspace(t.workspace()).post(tenantAdmin);
+
+    assertThat(second.status()).as(second.text()).isEqualTo(201);
+    assertThat(second.body().at("/meta/warnings/0/auth_client").asText()).isEqualTo(first.id());
+  }
+
+  @Test
   void createWhenSameIdAndSecretInAnotherTenantThenNoWarning() {
     World.Tenancy t1 = world.tenancy(unique("tenant-a"));
     World.Tenancy t2 = world.tenancy(unique("tenant-b"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credflow.testing.Api;
 import io.credflow.testing.TestServer;
+import io.credflow.testing.World;
 import java.net.http.HttpRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ class OperationsTest {
   void metricsWhenRequestsWereServedThenPrometheusTextCountsThemByRouteAndStatus() {
     server.admin().get("/v2/workspaces");
     server.as("wrong-key-0123456789").get("/v2/workspaces");
-    Api.Response r = new Api(server.baseUrl(), null).get("/metrics");
+    Api.Response r = server.admin().get("/metrics");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type").orElse("")).startsWith("text/plain");
     assertThat(r.text())
@@ -44,6 +45,27 @@ class OperationsTest {
         .contains("status=\"401\"")
         .contains("jvm_memory_used_bytes");
     assertThat(r.text()).doesNotContain(TestServer.ADMIN_KEY, "wrong-key-0123456789");
+  }
+
+  @Test
+  void metricsWhenNoApiKeyIsSentThen401AndNothingOfTheMetrics() {
+    Api.Response r = new Api(server.baseUrl(), null).get("/metrics");
+
+    assertThat(r.status()).as(r.text()).isEqualTo(401);
+    assertThat(r.header("WWW-Authenticate")).isPresent();
+    assertThat(r.error().path("code").asText()).isEqualTo("unauthenticated");
+    assertThat(r.text()).doesNotContain("credflow_http_requests", "jvm_");
+  }
+
+  @Test
+  void metricsWhenTheKeyIsNotAGlobalAdminsThen403AndNothingOfTheMetrics() {
+    World.Tenancy t = new World(server).tenancy("metrics");
+    for (String key : new String[] {t.adminKey(), t.memberKey()}) {
+      Api.Response r = server.as(key).get("/metrics");
+
+      assertThat(r.status()).as(r.text()).isEqualTo(403);
+      assertThat(r.text()).doesNotContain("credflow_http_requests", "jvm_");
+    }
   }
 
   @Test

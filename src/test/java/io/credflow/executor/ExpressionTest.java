@@ -33,7 +33,7 @@ class ExpressionTest {
     // Recursion in tail position: the depth never grows, only the count of steps.
     Jsonata loop = Jsonata.jsonata("($loop := function($n){ $loop($n + 1) }; $loop(0))");
     Jsonata.Frame frame = loop.createFrame();
-    EvaluationBudget.install(frame, 10_000, Expression.DEPTH_LIMIT);
+    EvaluationBudget.install(frame, 10_000, Expression.DEPTH_LIMIT, Expression.MADE_LIMIT);
     assertThatThrownBy(() -> loop.evaluate(null, frame))
         .isInstanceOf(EvaluationBudget.Exceeded.class)
         .hasMessage(
@@ -80,7 +80,7 @@ class ExpressionTest {
 
   private static boolean completes(Jsonata expression, Object input, long steps) {
     Jsonata.Frame frame = expression.createFrame();
-    EvaluationBudget.install(frame, steps, Expression.DEPTH_LIMIT);
+    EvaluationBudget.install(frame, steps, Expression.DEPTH_LIMIT, Expression.MADE_LIMIT);
     try {
       assertThat(expression.evaluate(input, frame)).isEqualTo("1-X");
       return true;

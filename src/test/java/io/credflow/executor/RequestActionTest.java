@@ -169,6 +169,33 @@ class RequestActionTest {
   }
 
   @Test
+  void headersTheSpecSetsReplaceTheClientDefaultsInsteadOfDuplicatingThem() {
+    Map<String, Object> config = get(upstream.url("/echo/agent"));
+    reader(config)
+        .put(
+            "headers",
+            List.of(
+                Map.of("key", "user-agent", "value", lit("flow/1")),
+                Map.of("key", "Accept-Encoding", "value", lit("identity")),
+                Map.of("key", "X-Twice", "value", lit("1")),
+                Map.of("key", "X-Twice", "value", lit("2"))));
+    ok(send(config, null, noauth));
+    assertThat(upstream.last().header("User-Agent")).containsExactly("flow/1");
+    assertThat(upstream.last().header("Accept-Encoding")).containsExactly("identity");
+    assertThat(upstream.last().header("X-Twice")).containsExactly("1", "2");
+  }
+
+  @Test
+  void anExpectHeaderIsRefusedBecauseTheTransportOwnsIt() {
+    Map<String, Object> config = get(upstream.url("/echo/expect"));
+    reader(config).put("headers", List.of(Map.of("key", "Expect", "value", lit("100-continue"))));
+    Api.Response r = send(config, null, noauth);
+    assertThat(r.status()).as(r.text()).isEqualTo(422);
+    assertThat(r.error().path("code").asText()).isEqualTo("reserved_header");
+    assertThat(upstream.count("/echo/expect")).isZero();
+  }
+
+  @Test
   void instagramAddsAccessTokenQueryUnlessTheSpecSetsIt() {
     ok(send(get(upstream.url("/echo/me?fields=id")), null, instagram));
     assertThat(upstream.last().queryParam("access_token")).contains("IGlongLivedToken123");
@@ -468,12 +495,12 @@ class RequestActionTest {
   }
 
   @Test
-  void theDelayIsWaitedOnceBeforeTheFirstCall() {
+  void theDelayDoesNotHoldTheFirstRequestOfAStepNorItsRetries() {
     Map<String, Object> config =
         policy(upstream.url("/flaky/delay?fail=1&code=503&retryAfter=2"), "byComponent", 2);
     config.put("delay", 1_500);
     ok(send(config, null, noauth));
-    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(1_500), Duration.ofSeconds(2));
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(2));
   }
 
   @Test

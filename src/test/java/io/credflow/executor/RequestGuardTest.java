@@ -101,6 +101,18 @@ class RequestGuardTest {
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(r.error().path("code").asText()).as(r.text()).isEqualTo("outbound_refused");
     assertThat(r.error().path("detail").asText()).contains(inDetail);
+    // The member that named the address: the url, directly or through a redirect it led to.
+    assertThat(r.error().path("source").path("pointer").asText())
+        .isEqualTo("/data/attributes/config/reader/url");
+  }
+
+  @Test
+  void aRequestThatDoesNotVerifyCertificatesIsGuardedAllTheSame() {
+    Map<String, Object> config = get("https://127.0.0.1:" + internal.port() + "/echo/tls");
+    config.put("noStrictSSL", true);
+    assertRefused(
+        onGuarded.send(config, null, onGuarded.noauth()), "refused to connect to 127.0.0.1");
+    assertThat(internal.requests()).isEmpty();
   }
 
   @ParameterizedTest
@@ -177,7 +189,8 @@ class RequestGuardTest {
 
     Api.Response r = onGuarded.send(get(url), null, onGuarded.basic());
 
-    assertRefused(r, "refused to connect to 127.0.0.1 (loopback)");
+    assertRefused(
+        r, "the url redirected (1 redirect) to http://127.0.0.1:", "to 127.0.0.1 (loopback)");
     assertThat(partner.requests()).hasSize(1);
     assertThat(internal.requests()).isEmpty();
   }

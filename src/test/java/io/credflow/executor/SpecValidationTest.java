@@ -79,9 +79,9 @@ class SpecValidationTest {
 
   static Stream<Arguments> badSpecs() {
     return Stream.of(
-        bad("maxRetries 0", c -> c.put("maxRetries", 0), "/maxRetries"),
+        bad("maxRetries -1", c -> c.put("maxRetries", -1), "/maxRetries"),
         bad("maxRetries 11", c -> c.put("maxRetries", 11), "/maxRetries"),
-        bad("maxRetries text", c -> c.put("maxRetries", "3"), "/maxRetries"),
+        bad("maxRetries text", c -> c.put("maxRetries", "three"), "/maxRetries"),
         bad("maxRedirects -1", c -> c.put("maxRedirects", -1), "/maxRedirects"),
         bad("maxRedirects 11", c -> c.put("maxRedirects", 11), "/maxRedirects"),
         bad("timeout 0", c -> c.put("requestTimeoutPeriod", 0), "/requestTimeoutPeriod"),
@@ -163,7 +163,7 @@ class SpecValidationTest {
   @Test
   void allProblemsAreReportedTogether() {
     Map<String, Object> config = valid();
-    config.put("maxRetries", 0);
+    config.put("maxRetries", -1);
     config.put("maxRedirects", 99);
     config.put("errorPolicy", "nope");
     assertThatThrownBy(() -> SpecParser.parse(config, BASE))

@@ -85,6 +85,8 @@ class OutboundPolicyTest {
           [::127.0.0.1]              | ::7f00:1         | loopback          | refused | allowed
           [64:ff9b::127.0.0.1]       | 64:ff9b::7f00:1  | loopback          | refused | allowed
           [2002:7f00:1::1]           | 2002:7f00:1::1   | loopback          | refused | allowed
+          [::ffff:0:127.0.0.1]       | ::ffff:0:7f00:1  | loopback          | refused | allowed
+          [::ffff:0:7f00:1]          | ::ffff:0:7f00:1  | loopback          | refused | allowed
           10.0.0.7                   | 10.0.0.7         | private           | refused | allowed
           10.255.255.255             | 10.255.255.255   | private           | refused | allowed
           167772167                  | 10.0.0.7         | private           | refused | allowed
@@ -93,6 +95,7 @@ class OutboundPolicyTest {
           192.168.1.1                | 192.168.1.1      | private           | refused | allowed
           0xc0.0xa8.1.1              | 192.168.1.1      | private           | refused | allowed
           [::ffff:10.0.0.7]          | 10.0.0.7         | private           | refused | allowed
+          [::ffff:0:10.0.0.7]        | ::ffff:0:a00:7   | private           | refused | allowed
           [64:ff9b::10.0.0.7]        | 64:ff9b::a00:7   | private           | refused | allowed
           [64:ff9b:1::1]             | 64:ff9b:1::1     | private           | refused | allowed
           [fec0::1]                  | fec0::1          | private           | refused | allowed
@@ -105,6 +108,7 @@ class OutboundPolicyTest {
           2852039166                 | 169.254.169.254  | cloud metadata    | refused | refused
           0251.0376.0251.0376        | 169.254.169.254  | cloud metadata    | refused | refused
           [::ffff:169.254.169.254]   | 169.254.169.254  | cloud metadata    | refused | refused
+          [::ffff:0:169.254.169.254] | ::ffff:0:a9fe:a9fe | cloud metadata  | refused | refused
           [64:ff9b::a9fe:a9fe]       | 64:ff9b::a9fe:a9fe | cloud metadata  | refused | refused
           [fd00:ec2::254]            | fd00:ec2::254    | cloud metadata    | refused | refused
           100.100.100.200            | 100.100.100.200  | cloud metadata    | refused | refused
@@ -132,6 +136,7 @@ class OutboundPolicyTest {
           169.255.0.1                | 169.255.0.1      | public            | allowed | allowed
           [2606:4700:4700::1111]     | 2606:4700:4700::1111 | public        | allowed | allowed
           [::ffff:8.8.8.8]           | 8.8.8.8          | public            | allowed | allowed
+          [::ffff:0:8.8.8.8]         | ::ffff:0:808:808 | public            | allowed | allowed
           """)
   void checkWhenHostIsAnAddressThenItIsClassedAndRefusedAsItsClassRequires(
       String host, String address, String kind, String byDefault, String withPrivate)

@@ -240,6 +240,66 @@ class ExecutorSecretsTest {
   }
 
   @Test
+  void aResultThatEchoesTheRequestIsReturnedMaskedOnSuccessAndOnAnEmittedError() {
+    for (Carried c : carried) {
+      Api.Response echoed = w.send(get(upstream.url("/echo/result?x=1")), null, c.credential());
+      assertThat(echoed.status()).as(echoed.text()).isEqualTo(200);
+      assertThat(echoed.attributes().path("responseBody").toString())
+          .as(c.label())
+          .contains(Secret.MASK);
+      assertNoSecret(c, echoed.text(), "the 200 result");
+
+      Map<String, Object> emit = get(upstream.url("/echo/emitted?status=500"));
+      emit.put("errorPolicy", "emit");
+      Api.Response emitted = w.send(emit, null, c.credential());
+      assertThat(emitted.attributes().path("statusCode").asInt()).as(emitted.text()).isEqualTo(500);
+      assertNoSecret(c, emitted.text(), "the emitted result");
+
+      Map<String, Object> ignored = get(upstream.url("/echo/ignored?status=404"));
+      ignored.put("ignoreErrorCodes", "404");
+      assertNoSecret(c, w.send(ignored, null, c.credential()).text(), "the ignored error");
+    }
+  }
+
+  @Test
+  void aSecretInAResponseHeaderIsMaskedInAnyCase() {
+    for (Carried c : carried) {
+      for (String form :
+          List.of(
+              c.secrets().get(0).toLowerCase(java.util.Locale.ROOT),
+              c.secrets().get(0).toUpperCase(java.util.Locale.ROOT),
+              URLEncoder.encode(c.secrets().get(0), StandardCharsets.UTF_8))) {
+        String url =
+            upstream.url("/headers?X-Seen=" + URLEncoder.encode(form, StandardCharsets.UTF_8));
+        Api.Response r = w.send(get(url), null, c.credential());
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.attributes().path("HTTPHeaders").path("X-Seen").asText())
+            .as(c.label())
+            .isEqualTo(Secret.MASK);
+      }
+    }
+  }
+
+  @Test
+  void anErrorThatQuotesTheDecodedBasicPairIsReportedMasked() {
+    Carried basic = carried.get(0);
+    String pair = ExecutorWorkspace.BASIC_USER + ":" + ExecutorWorkspace.BASIC_PASSWORD;
+    for (String said :
+        List.of(
+            "user " + pair + " is locked", "password " + pair.toUpperCase(java.util.Locale.ROOT))) {
+      String url =
+          upstream.url(
+              "/status/403?type=text/plain&body="
+                  + URLEncoder.encode(said, StandardCharsets.UTF_8));
+      Api.Response r = w.send(throwError(url), null, basic.credential());
+      assertThat(r.status()).as(r.text()).isEqualTo(502);
+      assertThat(r.error().path("detail").asText()).contains(Secret.MASK);
+      assertNoSecret(basic, r.text(), "the 502");
+      assertThat(r.text()).doesNotContain(ExecutorWorkspace.BASIC_PASSWORD);
+    }
+  }
+
+  @Test
   void theValuesOfACallPrintWithoutTheSecret() {
     RestApiAction action = server.credflow().services().requests();
     RequestAuthorities credentials = server.credflow().services().requestAuthorities();
@@ -250,8 +310,8 @@ class ExecutorSecretsTest {
       RequestResult result = action.execute(admin, w.workspace(), c.credential(), spec, message);
       assertThat(result.statusCode()).isEqualTo(200);
       assertThat(result.responseBody().toString())
-          .as("the upstream really echoed the %s credential", c.label())
-          .contains(c.secrets().get(0));
+          .as("the upstream really echoed the %s credential, masked", c.label())
+          .contains(Secret.MASK);
       Authority authority = credentials.forRequest(admin, w.workspace(), c.credential());
       String printed =
           String.join(

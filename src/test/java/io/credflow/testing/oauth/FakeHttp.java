@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.credflow.common.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -306,12 +307,13 @@ final class FakeHttp {
     return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  static void pause(Duration delay) {
+  /** Waits {@code delay} on {@code sleeper} (a fake's simulated latency). */
+  static void pause(Sleeper sleeper, Duration delay) {
     if (delay.isZero() || delay.isNegative()) {
       return;
     }
     try {
-      Thread.sleep(delay);
+      sleeper.sleep(delay);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -2,6 +2,7 @@ package io.credflow.testing.oauth;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.credflow.common.Sleeper;
 import io.credflow.testing.oauth.FakeHttp.Incoming;
 import io.credflow.testing.oauth.FakeHttp.Reply;
 import java.io.IOException;
@@ -131,6 +132,7 @@ public final class FakeInstagram implements AutoCloseable {
   private final Map<Endpoint, List<RecordedRequest>> requests = new EnumMap<>(Endpoint.class);
   private final Deque<Failure> failures = new ArrayDeque<>();
   private Duration responseDelay = Duration.ZERO;
+  private Sleeper sleeper = Sleeper.system();
   private boolean denyAuthorizations;
   private String lastIssuedCode;
   private int earlyRefreshAttempts;
@@ -218,6 +220,17 @@ public final class FakeInstagram implements AutoCloseable {
   public FakeInstagram responseDelay(Duration delay) {
     synchronized (lock) {
       this.responseDelay = delay;
+    }
+    return this;
+  }
+
+  /**
+   * What the response delay waits on: real time by default; a test that checks the delay itself
+   * passes one that records it.
+   */
+  public FakeInstagram sleeper(Sleeper newSleeper) {
+    synchronized (lock) {
+      this.sleeper = newSleeper;
     }
     return this;
   }
@@ -388,7 +401,11 @@ public final class FakeInstagram implements AutoCloseable {
         Failure failure = failures.pollFirst();
         reply = failure != null ? failureReply(failure) : logic.apply(in);
       }
-      FakeHttp.pause(delay);
+      Sleeper waiting;
+      synchronized (lock) {
+        waiting = sleeper;
+      }
+      FakeHttp.pause(waiting, delay);
       reply.send(exchange);
     };
   }

@@ -1,6 +1,7 @@
 package io.credflow.testing.oauth;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.credflow.common.Sleeper;
 import io.credflow.testing.oauth.FakeHttp.Incoming;
 import io.credflow.testing.oauth.FakeHttp.Reply;
 import io.credflow.testing.oauth.OAuthRules.OAuthFailure;
@@ -133,6 +134,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
   private boolean requirePkce = true;
   private boolean denyAuthorizations;
   private Duration responseDelay = Duration.ZERO;
+  private Sleeper sleeper = Sleeper.system();
   private int reuseDetected;
   private int codeReuseDetected;
 
@@ -287,6 +289,17 @@ public final class FakeOAuthProvider implements AutoCloseable {
   public FakeOAuthProvider responseDelay(Duration delay) {
     synchronized (lock) {
       this.responseDelay = delay;
+    }
+    return this;
+  }
+
+  /**
+   * What the response delay waits on: real time by default; a test that checks the delay itself
+   * passes one that records it.
+   */
+  public FakeOAuthProvider sleeper(Sleeper newSleeper) {
+    synchronized (lock) {
+      this.sleeper = newSleeper;
     }
     return this;
   }
@@ -497,7 +510,11 @@ public final class FakeOAuthProvider implements AutoCloseable {
       TokenFailure failure = failures.pollFirst();
       reply = failure != null ? failureReply(failure, in) : tokenReply(in);
     }
-    FakeHttp.pause(delay);
+    Sleeper waiting;
+    synchronized (lock) {
+      waiting = sleeper;
+    }
+    FakeHttp.pause(waiting, delay);
     reply.send(exchange);
   }
 

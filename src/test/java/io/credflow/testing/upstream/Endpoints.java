@@ -108,6 +108,7 @@ final class Endpoints extends Handler.Abstract {
       case "/xml" -> document(r, Upstream.XML_DOCUMENT, "application/xml");
       case "/json" -> document(r, Upstream.JSON_DOCUMENT, "application/json");
       case "/nocontent" -> Reply.noContent(204);
+      case "/gzip" -> gzip(r);
       case "/headers" -> headers(r);
       default -> error(404, "no endpoint at " + path + "; the endpoints are listed on Upstream");
     };
@@ -271,6 +272,19 @@ final class Endpoints extends Handler.Abstract {
     return r.queryParam("chunked").filter("true"::equals).isPresent() ? reply.inChunks() : reply;
   }
 
+  private static Reply gzip(Received r) {
+    int size = intParam(r, "size", 100, 2, MAX_BYTES);
+    byte[] text = ("\"" + "a".repeat(size - 2) + "\"").getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+      zip.write(text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return Reply.bytes(200, "application/json", out.toByteArray())
+        .header("Content-Encoding", "gzip");
+  }
+
   private static Reply document(Received r, String document, String defaultType) {
     return Reply.bytes(
         200,
@@ -308,8 +322,17 @@ final class Endpoints extends Handler.Abstract {
         return Reply.json(200, echo(r));
       }
     }
-    return Reply.json(401, JSON.createObjectNode().put("error", "invalid_token"))
-        .header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    int status = intParam(r, "status", 401, 200, 599);
+    String body =
+        r.queryParam("body")
+            .orElse(JSON.createObjectNode().put("error", "invalid_token").toString());
+    Reply reply = Reply.bytes(status, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    return switch (r.queryParam("challenge").orElse("bearer")) {
+      case "bearer" -> reply.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      case "basic" -> reply.header("WWW-Authenticate", "Basic realm=\"upstream\"");
+      case "none" -> reply;
+      default -> throw new BadRequest("challenge must be bearer, basic or none");
+    };
   }
 
   private static Reply error(int status, String message) {

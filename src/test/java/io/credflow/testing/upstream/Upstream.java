@@ -1,5 +1,7 @@
 package io.credflow.testing.upstream;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +23,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
@@ -59,13 +67,18 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *       parameter.
  *   <li>{@code /bytes?size=N&type=application/octet-stream}: N bytes (default 1024), byte i being
  *       {@code i % 251}; {@code chunked=true} sends them chunked without {@code Content-Length}.
+ *   <li>{@code /gzip?size=N}: 200 with {@code Content-Encoding: gzip}, the body N bytes of JSON
+ *       text (default 100) compressed.
  *   <li>{@code /xml}, {@code /json}: {@link #XML_DOCUMENT}, {@link #JSON_DOCUMENT} ({@code type}
  *       overrides the content type); {@code /nocontent}: 204.
  *   <li>{@code /headers?Name=value&Name=value2}: 200 with those response headers added, repeats
  *       kept ({@code Content-Type} may be one of them).
  *   <li>{@code /protected/*}: an echo when the only {@code Authorization} is {@code Bearer T} with
- *       T {@linkplain #acceptBearer accepted}, else 401 with {@code WWW-Authenticate: Bearer
- *       error="invalid_token"}.
+ *       T {@linkplain #acceptBearer accepted}, else {@code status} (default 401) with {@code body}
+ *       (default {@code {"error":"invalid_token"}}, as JSON) and the {@code challenge}: {@code
+ *       bearer} (the default) sends {@code WWW-Authenticate: Bearer error="invalid_token"}, {@code
+ *       basic} sends {@code WWW-Authenticate: Basic realm="upstream"}, {@code none} no challenge at
+ *       all (as many real APIs answer an expired token).
  * </ul>
  *
  * <p>Anything else is a 404, and a knob that does not parse a 400 naming it, both with {@code
@@ -96,16 +109,21 @@ public final class Upstream implements AutoCloseable {
   /** How long {@link #awaitRequests} waits: a bound for a broken test, never a pace. */
   public static final Duration ARRIVAL_BOUND = Duration.ofSeconds(30);
 
+  /** The password of the self-signed keystore {@link #startTls()} makes. */
+  private static final String KEYSTORE_PASSWORD = "upstream-test";
+
   private final Server server;
   private final ServerConnector connector;
+  private final String scheme;
   private final Clock clock;
   private final Object lock = new Object();
   private final List<Received> received = new ArrayList<>(); // guarded by lock
   private final Map<String, List<Instant>> attempts = new HashMap<>(); // guarded by lock
-  private volatile Set<String> bearerTokens = Set.of();
+  private volatile Predicate<String> bearerTokens = token -> false;
 
-  private Upstream(Clock clock) {
+  private Upstream(Clock clock, Path keystore) {
     this.clock = clock;
+    this.scheme = keystore == null ? "http" : "https";
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("upstream");
     VirtualThreadPool virtualThreads = new VirtualThreadPool();
@@ -118,7 +136,19 @@ public final class Upstream implements AutoCloseable {
     http.setRequestHeaderSize(64 * 1024);
     http.setResponseHeaderSize(64 * 1024);
     http.setUriCompliance(UriCompliance.UNSAFE);
-    connector = new ServerConnector(server, new RawHeadConnectionFactory(http));
+    if (keystore == null) {
+      connector = new ServerConnector(server, new RawHeadConnectionFactory(http));
+    } else {
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setKeyStorePath(keystore.toString());
+      tls.setKeyStoreType("PKCS12");
+      tls.setKeyStorePassword(KEYSTORE_PASSWORD);
+      connector =
+          new ServerConnector(
+              server,
+              new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+              new RawHeadConnectionFactory(http));
+    }
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
@@ -136,7 +166,65 @@ public final class Upstream implements AutoCloseable {
    * Credflow's clock hands the same one here, so both sides agree on the time.
    */
   public static Upstream start(Clock clock) {
-    Upstream upstream = new Upstream(clock);
+    return started(new Upstream(clock, null));
+  }
+
+  /**
+   * Starts a server on {@code https://127.0.0.1} and a free port, with a certificate for 127.0.0.1
+   * that it signed itself (made by the JDK's {@code keytool} for this server): no client that
+   * verifies certificates trusts it.
+   */
+  public static Upstream startTls() {
+    return started(new Upstream(Clock.systemUTC(), selfSignedKeystore()));
+  }
+
+  private static Path selfSignedKeystore() {
+    try {
+      Path dir = Files.createTempDirectory("upstream-tls");
+      Path keystore = dir.resolve("upstream.p12");
+      Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+      Process process =
+          new ProcessBuilder(
+                  keytool.toString(),
+                  "-genkeypair",
+                  "-alias",
+                  "upstream",
+                  "-keyalg",
+                  "EC",
+                  "-groupname",
+                  "secp256r1",
+                  "-dname",
+                  "CN=127.0.0.1",
+                  "-ext",
+                  "SAN=ip:127.0.0.1,dns:localhost",
+                  "-validity",
+                  "2",
+                  "-keystore",
+                  keystore.toString(),
+                  "-storetype",
+                  "PKCS12",
+                  "-storepass",
+                  KEYSTORE_PASSWORD,
+                  "-keypass",
+                  KEYSTORE_PASSWORD)
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException("keytool could not make a test certificate: " + output);
+      }
+      keystore.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      return keystore;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while making a test certificate", e);
+    }
+  }
+
+  private static Upstream started(Upstream upstream) {
     try {
       upstream.server.start();
     } catch (Exception e) {
@@ -149,9 +237,12 @@ public final class Upstream implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** {@code http://127.0.0.1:PORT} followed by {@code path} (which starts with a slash). */
+  /**
+   * {@code http://127.0.0.1:PORT} (or {@code https://} for {@link #startTls()}) followed by {@code
+   * path} (which starts with a slash).
+   */
   public String url(String path) {
-    return "http://127.0.0.1:" + port() + path;
+    return scheme + "://127.0.0.1:" + port() + path;
   }
 
   /** Every request so far, oldest first. */
@@ -225,7 +316,17 @@ public final class Upstream implements AutoCloseable {
 
   /** Replaces the bearer tokens {@code /protected/*} accepts (none at start). */
   public Upstream acceptBearer(String... tokens) {
-    bearerTokens = Set.of(tokens);
+    Set<String> accepted = Set.of(tokens);
+    bearerTokens = accepted::contains;
+    return this;
+  }
+
+  /**
+   * Makes {@code /protected/*} accept the bearer tokens {@code valid} accepts, e.g. those a fake
+   * provider says are valid: a revoked token is refused, a refreshed one accepted.
+   */
+  public Upstream acceptBearerWhen(Predicate<String> valid) {
+    bearerTokens = valid;
     return this;
   }
 
@@ -271,7 +372,7 @@ public final class Upstream implements AutoCloseable {
   }
 
   boolean acceptsBearer(String token) {
-    return bearerTokens.contains(token);
+    return bearerTokens.test(token);
   }
 
   /**

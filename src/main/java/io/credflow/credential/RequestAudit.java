@@ -1,0 +1,109 @@
+package io.credflow.credential;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The audit of the requests Credflow sends with a credential's secret ({@code POST …/requests}):
+ * every use is counted in memory, by credential, caller and minute of the injected clock, and each
+ * count goes to the {@link AuditLog} as one record ({@value #ACTION}, with its {@code uses}) once
+ * its minute is over. Counting is a map update, cheap enough for the executor's hot path; the
+ * writes happen on a background thread every {@link #FLUSH_EVERY}, and whatever is left when the
+ * process closes. A process that dies loses at most the counts not yet written (the current minute
+ * and the last {@link #FLUSH_EVERY}).
+ */
+public final class RequestAudit implements AutoCloseable {
+  /** The audit action of request uses. */
+  public static final String ACTION = "credential.request";
+
+  /** How often finished minutes are written. */
+  public static final Duration FLUSH_EVERY = Duration.ofSeconds(10);
+
+  private static final String REASON = "requests sent by Credflow with the credential";
+
+  private record Key(long minute, String userId, String workspaceId, String credentialId) {}
+
+  private final AuditLog audit;
+  private final Clock clock;
+  private final ConcurrentHashMap<Key, Long> counts = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService flusher;
+
+  private RequestAudit(AuditLog audit, Clock clock) {
+    this.audit = audit;
+    this.clock = clock;
+    this.flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("credflow-request-audit").factory());
+  }
+
+  /** Counts uses into {@code audit} and writes finished minutes every {@link #FLUSH_EVERY}. */
+  public static RequestAudit start(AuditLog audit, Clock clock) {
+    RequestAudit made = new RequestAudit(audit, clock);
+    long every = FLUSH_EVERY.toMillis();
+    made.flusher.scheduleWithFixedDelay(made::flushFinished, every, every, TimeUnit.MILLISECONDS);
+    return made;
+  }
+
+  /** One request by {@code userId} in {@code workspaceId} with {@code credentialId}. */
+  void count(String userId, String workspaceId, String credentialId) {
+    long minute = Math.floorDiv(clock.millis(), 60_000L);
+    counts.merge(new Key(minute, userId, workspaceId, credentialId), 1L, Long::sum);
+  }
+
+  /** Writes every count, the current minute's too. */
+  public void flush() {
+    write(Long.MAX_VALUE);
+  }
+
+  private void flushFinished() {
+    try {
+      write(Math.floorDiv(clock.millis(), 60_000L));
+    } catch (RuntimeException e) {
+      // The counts went back to the map; the next flush tries again.
+    }
+  }
+
+  /** Writes the counts of minutes before {@code before}; a failed write keeps its count. */
+  private void write(long before) {
+    for (Key key : counts.keySet()) {
+      if (key.minute() >= before) {
+        continue;
+      }
+      Long uses = counts.remove(key);
+      if (uses == null) {
+        continue;
+      }
+      try {
+        audit.record(
+            new AuditLog.AuditRecord(
+                Instant.ofEpochMilli(key.minute() * 60_000L),
+                key.userId(),
+                key.workspaceId(),
+                key.credentialId(),
+                ACTION,
+                REASON,
+                uses));
+      } catch (RuntimeException e) {
+        counts.merge(key, uses, Long::sum);
+        throw e;
+      }
+    }
+  }
+
+  /** Stops the background writes and writes what is left. */
+  @Override
+  public void close() {
+    flusher.shutdownNow();
+    try {
+      flusher.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flush();
+  }
+}
