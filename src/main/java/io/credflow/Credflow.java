@@ -11,6 +11,7 @@ import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
 import io.credflow.executor.RestApiAction;
+import io.credflow.executor.VerifyService;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.oauth.OAuthLifecycle;
 import io.credflow.oauth.OAuthProviders;
@@ -133,20 +134,27 @@ public final class Credflow implements AutoCloseable {
       TenancyService tenancy = new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock);
       ComponentService components =
           new ComponentService(new JdbcComponentRepository(jdbc, clock), tenancy, clock);
+      // One guard for every call to another company (token endpoints and the executor), and for
+      // the endpoints auth-clients are written with.
+      OutboundPolicy policy =
+          new OutboundPolicy(
+              config.allowPrivateNetwork(),
+              config.hostResolver(),
+              Set.copyOf(config.allowOutbound()));
       AuthClientService authClients =
           new AuthClientService(
-              new JdbcAuthClientRepository(jdbc, secrets, clock), components, tenancy, jdbc, clock);
+              new JdbcAuthClientRepository(jdbc, secrets, clock),
+              components,
+              tenancy,
+              jdbc,
+              clock,
+              policy,
+              VerifyService::check);
       JdbcAuditLog audit = new JdbcAuditLog(jdbc);
       JdbcEventLog events = new JdbcEventLog(jdbc);
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
-      // One guarded client for every call to another company: token endpoints and the executor.
-      outbound =
-          OutboundHttp.start(
-              new OutboundPolicy(
-                  config.allowPrivateNetwork(),
-                  config.hostResolver(),
-                  Set.copyOf(config.allowOutbound())));
+      outbound = OutboundHttp.start(policy);
       OAuthProviders providers =
           new OAuthProviders(TokenHttp.create(outbound, TokenHttp.DEFAULT_TIMEOUT));
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
@@ -187,7 +195,8 @@ public final class Credflow implements AutoCloseable {
               lifecycle,
               requestAuthorities,
               jdbc,
-              clock);
+              clock,
+              VerifyService::check);
       credentialsRef.set(credentials);
       refresher.onChange(requestAuthorities::forget);
       RestApiAction requests =

@@ -95,7 +95,7 @@ public final class ApiServer implements AutoCloseable {
               new TenancyRoutes(services.tenancy()).register(routes);
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
-              new CredentialRoutes(services.credentials()).register(routes);
+              new CredentialRoutes(services.credentials(), services.requests()).register(routes);
               new AuthorizationRoutes(services.authorizations()).register(routes);
               new RequestRoutes(services.requests()).register(routes);
               routes.exception(Exception.class, ApiServer::handle);

@@ -3,11 +3,16 @@ package io.credflow.api;
 import static io.credflow.api.Representations.single;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.authclient.VerifyRequest;
+import io.credflow.common.ValidationException;
 import io.credflow.credential.CredentialInput;
 import io.credflow.credential.CredentialInputParser;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.CredentialState;
+import io.credflow.credential.RefreshResult;
+import io.credflow.executor.RestApiAction;
+import io.credflow.executor.VerifyService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Map;
@@ -17,13 +22,16 @@ import java.util.Set;
 /** Credentials under a workspace, and the audited release of their real authorization. */
 final class CredentialRoutes {
   private static final String BASE = "/v2/workspaces/{ws}/credentials";
-  private static final Set<String> ATTRIBUTES = Set.of("name", "credentials");
+  private static final Set<String> ATTRIBUTES =
+      Set.of("name", "credentials", CredentialService.VERIFY_REQUEST);
   private static final int MAX_REASON = 500;
 
   private final CredentialService credentials;
+  private final VerifyService verifications;
 
-  CredentialRoutes(CredentialService credentials) {
+  CredentialRoutes(CredentialService credentials, RestApiAction requests) {
     this.credentials = credentials;
+    this.verifications = new VerifyService(credentials, requests);
   }
 
   void register(RoutesConfig routes) {
@@ -34,17 +42,38 @@ final class CredentialRoutes {
     routes.delete(BASE + "/{id}", this::delete);
     routes.post(BASE + "/{id}/access", this::access);
     routes.post(BASE + "/{id}/refresh", this::refresh);
+    routes.post(BASE + "/{id}/verify", this::verify);
     routes.get("/v2/workspaces/{ws}/events", this::events);
   }
 
+  /**
+   * {@code POST …/{id}/refresh}: the credential, with {@code meta.refresh} saying whether new
+   * tokens came or none were needed; a refused grant, a refresh not possible yet and a provider
+   * failure are errors that say so.
+   */
   private void refresh(Context ctx) {
     Requests.allowQuery(ctx, Set.of());
-    var view =
+    var refreshed =
         credentials.refresh(
             Requests.caller(ctx),
             Requests.id(ctx, "ws", "workspace"),
             Requests.id(ctx, "id", "credential"));
-    JsonApi.write(ctx, 200, single(Representations.credential(view)));
+    ObjectNode doc = single(Representations.credential(refreshed.view()));
+    ObjectNode refresh =
+        doc.putObject("meta").putObject("refresh").put("outcome", refreshed.outcome().wireName());
+    if (refreshed.outcome() instanceof RefreshResult.Outcome.NotNeeded n) {
+      refresh.put("detail", "no refresh was needed: " + n.detail());
+    }
+    JsonApi.write(ctx, 200, doc);
+  }
+
+  /** {@code POST …/{id}/verify}: checks the credential works and answers how it went. */
+  private void verify(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    String id = Requests.id(ctx, "id", "credential");
+    var verified =
+        verifications.verify(Requests.caller(ctx), Requests.id(ctx, "ws", "workspace"), id);
+    JsonApi.write(ctx, 200, single(Representations.verification(id, verified.verification())));
   }
 
   private void events(Context ctx) {
@@ -76,7 +105,9 @@ final class CredentialRoutes {
             doc.string("name", true).orElseThrow(),
             doc.toOne("auth_client", "auth-client", true).orElseThrow(),
             doc.toOne("component", "component", false),
-            reading(secrets));
+            reading(secrets),
+            doc.value(CredentialService.VERIFY_REQUEST, false)
+                .map(CredentialRoutes::verifyRequest));
     var view = credentials.create(Requests.caller(ctx), ws, request);
     TenancyRoutes.created(
         ctx,
@@ -138,10 +169,34 @@ final class CredentialRoutes {
         doc.hasAttribute("credentials")
             ? doc.value("credentials", true).map(CredentialRoutes::reading)
             : Optional.empty();
+    Optional<CredentialService.VerifyRequestEdit> verifyRequest =
+        doc.hasAttribute(CredentialService.VERIFY_REQUEST)
+            ? Optional.of(
+                new CredentialService.VerifyRequestEdit(
+                    doc.value(CredentialService.VERIFY_REQUEST, false)
+                        .map(CredentialRoutes::verifyRequest)))
+            : Optional.empty();
     var view =
         credentials.update(
-            Requests.caller(ctx), ws, id, new CredentialService.Change(name, secrets));
+            Requests.caller(ctx),
+            ws,
+            id,
+            new CredentialService.Change(name, secrets, verifyRequest));
     JsonApi.write(ctx, 200, single(Representations.credential(view)));
+  }
+
+  /** The {@code verify_request} attribute: a request's reader, checked by the service. */
+  private static VerifyRequest verifyRequest(Object value) {
+    if (!(value instanceof Map<?, ?> reader)) {
+      throw new ValidationException(
+          CredentialService.VERIFY_REQUEST,
+          "invalid_type",
+          "verify_request must be an object (a request's reader, e.g. {\"method\":\"GET\","
+              + "\"url\":\"https://api.example.com/me\"}), or null for the auth-client's");
+    }
+    Map<String, Object> members = new java.util.LinkedHashMap<>();
+    reader.forEach((k, v) -> members.put(String.valueOf(k), v));
+    return new VerifyRequest(members);
   }
 
   /** The {@code credentials} attribute, read when the service knows its auth-client's type. */

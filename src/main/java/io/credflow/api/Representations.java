@@ -10,6 +10,7 @@ import io.credflow.credential.Authorization;
 import io.credflow.credential.Credential;
 import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialService;
+import io.credflow.credential.Verification;
 import io.credflow.tenancy.Contract;
 import io.credflow.tenancy.Location;
 import io.credflow.tenancy.Membership;
@@ -162,11 +163,39 @@ final class Representations {
     }
     attrs.put("has_refresh_token", c.hasRefreshToken());
     authorization(attrs, view.authorization(), false);
+    if (c.verifyRequest().isPresent()) {
+      attrs.set("verify_request", JsonApi.fromPlain(c.verifyRequest().get().reader()));
+    } else {
+      attrs.putNull("verify_request");
+    }
+    if (c.lastVerification().isPresent()) {
+      verificationAttributes(attrs.putObject("verification"), c.lastVerification().get());
+    } else {
+      attrs.putNull("verification");
+    }
     attrs.put("created_at", c.createdAt().toString()).put("updated_at", c.updatedAt().toString());
     relate(r, "auth_client", "auth-client", c.authClientId());
     relate(r, "component", "component", c.componentId());
     relate(r, "workspace", "workspace", c.workspaceId());
     return r;
+  }
+
+  /** How the check of credential {@code credentialId} went, as its own resource. */
+  static ObjectNode verification(String credentialId, Verification v) {
+    ObjectNode r = resource("credential-verification", credentialId);
+    verificationAttributes(attributes(r), v);
+    relate(r, "credential", "credential", credentialId);
+    return r;
+  }
+
+  private static void verificationAttributes(ObjectNode node, Verification v) {
+    node.put("ok", v.ok()).put("checked_at", v.checkedAt().toString()).put("network", v.network());
+    if (v.status().isPresent()) {
+      node.put("status", v.status().get());
+    } else {
+      node.putNull("status");
+    }
+    node.put("detail", v.detail());
   }
 
   /**

@@ -10,8 +10,14 @@ import java.util.Optional;
  * {@code api_key}: the header (or query parameter) that carries the key, and optionally a key
  * shared by every credential that brings none of its own.
  */
-public record ApiKeySettings(String name, Optional<Secret> value, Placement in)
+public record ApiKeySettings(
+    String name, Optional<Secret> value, Placement in, Optional<VerifyRequest> verifyRequest)
     implements AuthClientSettings {
+  /** Without a verify request. */
+  public ApiKeySettings(String name, Optional<Secret> value, Placement in) {
+    this(name, value, in, Optional.empty());
+  }
+
   /** Where the key travels. */
   public enum Placement {
     HEADER("header"),
@@ -39,6 +45,7 @@ public record ApiKeySettings(String name, Optional<Secret> value, Placement in)
     m.put("name", name);
     value.ifPresent(v -> m.put("value", v));
     m.put("in", in.wireName());
+    verifyRequest.ifPresent(v -> m.put(SettingsParser.VERIFY_REQUEST, v.reader()));
     return m;
   }
 }

@@ -12,6 +12,7 @@ import io.credflow.common.ValidationException;
 import io.credflow.component.AuthClientType;
 import io.credflow.component.Component;
 import io.credflow.component.ComponentService;
+import io.credflow.outbound.OutboundPolicy;
 import io.credflow.tenancy.Access;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Level;
@@ -21,6 +22,7 @@ import io.credflow.tenancy.Workspace;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,6 +37,8 @@ public final class AuthClientService {
   private final Clock clock;
   private final ComponentLinks links;
   private final DuplicateSecrets duplicates;
+  private final OutboundPolicy outbound;
+  private final VerifyRequest.Check verifyRequests;
   private final List<java.util.function.Consumer<String>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -43,7 +47,9 @@ public final class AuthClientService {
       ComponentService components,
       TenancyService tenancy,
       Transactions transactions,
-      Clock clock) {
+      Clock clock,
+      OutboundPolicy outbound,
+      VerifyRequest.Check verifyRequests) {
     this.repository = repository;
     this.components = components;
     this.tenancy = tenancy;
@@ -51,6 +57,8 @@ public final class AuthClientService {
     this.clock = clock;
     this.links = new ComponentLinks(repository, components);
     this.duplicates = new DuplicateSecrets(repository, components, this::mayManage);
+    this.outbound = outbound;
+    this.verifyRequests = verifyRequests;
   }
 
   /**
@@ -73,6 +81,8 @@ public final class AuthClientService {
   public Created create(Caller caller, NewAuthClient request) {
     String name = TenancyService.checkName(request.name());
     AuthClientSettings settings = request.settings();
+    EndpointCheck.check(outbound, settings, Map.of(), CREDENTIALS);
+    checkVerifyRequest(settings);
     AuthClientType type = settings.type();
     List<Component> linked = links.resolve(caller, request.componentIds(), type);
     String tenantId = linked.get(0).deployedAt().tenantId();
@@ -183,6 +193,9 @@ public final class AuthClientService {
     AuthClientSettings settings = current.settings();
     if (change.settings().isPresent()) {
       settings = SettingsMerge.apply(current.settings(), change.settings().get(), CREDENTIALS);
+      EndpointCheck.check(
+          outbound, settings, EndpointCheck.endpoints(current.settings()), CREDENTIALS);
+      checkVerifyRequest(settings);
       requireSharedKeyKept(current, settings);
     }
     List<String> componentIds =
@@ -194,6 +207,13 @@ public final class AuthClientService {
     repository.update(updated);
     changeListeners.forEach(l -> l.accept(id));
     return repository.find(id).orElseThrow();
+  }
+
+  private void checkVerifyRequest(AuthClientSettings settings) {
+    settings
+        .verifyRequest()
+        .ifPresent(
+            v -> verifyRequests.check(v, Field.child(CREDENTIALS, SettingsParser.VERIFY_REQUEST)));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.credflow.authclient;
 
 import io.credflow.component.AuthClientType;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code credentials} attribute of an auth-client, one record per type. {@link #members()} is
@@ -13,4 +14,9 @@ public sealed interface AuthClientSettings
   AuthClientType type();
 
   Map<String, Object> members();
+
+  /** The request that checks its credentials work, if it has one. */
+  default Optional<VerifyRequest> verifyRequest() {
+    return Optional.empty();
+  }
 }

@@ -21,7 +21,8 @@ public record InstagramSettings(
     URI refreshUri,
     long tokenExpiresIn,
     Optional<List<String>> scopes,
-    Optional<TokenExpiredWhen> tokenExpiredWhen)
+    Optional<TokenExpiredWhen> tokenExpiredWhen,
+    Optional<VerifyRequest> verifyRequest)
     implements OAuthSettings {
   public static final URI DEFAULT_AUTH_URI =
       URI.create("https://api.instagram.com/oauth/authorize");
@@ -39,7 +40,7 @@ public record InstagramSettings(
     scopes = scopes.map(List::copyOf);
   }
 
-  /** Settings without {@code token_expired_when}. */
+  /** Settings without {@code token_expired_when} or a verify request. */
   public InstagramSettings(
       String clientId,
       Secret clientSecret,
@@ -58,6 +59,7 @@ public record InstagramSettings(
         refreshUri,
         tokenExpiresIn,
         scopes,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -78,6 +80,7 @@ public record InstagramSettings(
     m.put("token_expires_in", tokenExpiresIn);
     scopes.ifPresent(s -> m.put("scopes", s));
     tokenExpiredWhen.ifPresent(t -> m.put("token_expired_when", t.members()));
+    verifyRequest.ifPresent(v -> m.put(SettingsParser.VERIFY_REQUEST, v.reader()));
     return m;
   }
 }

@@ -21,7 +21,8 @@ public record OAuth2Settings(
     boolean pkce,
     Optional<List<String>> scopes,
     Map<String, String> extraAuthParams,
-    Optional<TokenExpiredWhen> tokenExpiredWhen)
+    Optional<TokenExpiredWhen> tokenExpiredWhen,
+    Optional<VerifyRequest> verifyRequest)
     implements OAuthSettings {
   /** Used when a token response has no {@code expires_in} and the auth-client sets none. */
   public static final long DEFAULT_TOKEN_EXPIRES_IN = 3600;
@@ -31,7 +32,7 @@ public record OAuth2Settings(
     scopes = scopes.map(List::copyOf);
   }
 
-  /** Settings without {@code token_expired_when}. */
+  /** Settings without {@code token_expired_when} or a verify request. */
   public OAuth2Settings(
       String clientId,
       Secret clientSecret,
@@ -56,6 +57,7 @@ public record OAuth2Settings(
         pkce,
         scopes,
         extraAuthParams,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -102,6 +104,7 @@ public record OAuth2Settings(
       m.put("extra_auth_params", new LinkedHashMap<>(extraAuthParams));
     }
     tokenExpiredWhen.ifPresent(t -> m.put("token_expired_when", t.members()));
+    verifyRequest.ifPresent(v -> m.put(SettingsParser.VERIFY_REQUEST, v.reader()));
     return m;
   }
 }

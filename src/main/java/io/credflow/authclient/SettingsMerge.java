@@ -22,7 +22,12 @@ final class SettingsMerge {
    * {@code token_expired_when} is replaced whole (or removed with {@code null}), never merged.
    */
   private static final Set<String> OAUTH_MUTABLE =
-      Set.of("client_secret", "token_expires_in", "scopes", "token_expired_when");
+      Set.of(
+          "client_secret",
+          "token_expires_in",
+          "scopes",
+          "token_expired_when",
+          SettingsParser.VERIFY_REQUEST);
 
   private SettingsMerge() {}
 

@@ -23,8 +23,12 @@ public final class SettingsParser {
   public static final long MAX_TOKEN_EXPIRES_IN = 10L * 366 * 24 * 3600;
 
   static final String TOKEN_EXPIRED_WHEN = "token_expired_when";
-  static final Set<String> BASIC_MEMBERS = Set.of("name");
-  static final Set<String> API_KEY_MEMBERS = Set.of("name", "value", "in");
+
+  /** The optional request that checks an auth-client's credentials, for every type but noauth. */
+  public static final String VERIFY_REQUEST = "verify_request";
+
+  static final Set<String> BASIC_MEMBERS = Set.of("name", VERIFY_REQUEST);
+  static final Set<String> API_KEY_MEMBERS = Set.of("name", "value", "in", VERIFY_REQUEST);
   static final Set<String> OAUTH2_MEMBERS =
       Set.of(
           "client_id",
@@ -38,7 +42,8 @@ public final class SettingsParser {
           "pkce",
           "scopes",
           "extra_auth_params",
-          "token_expired_when");
+          "token_expired_when",
+          VERIFY_REQUEST);
   static final Set<String> INSTAGRAM_MEMBERS =
       Set.of(
           "client_id",
@@ -49,7 +54,8 @@ public final class SettingsParser {
           "refresh_uri",
           "token_expires_in",
           "scopes",
-          "token_expired_when");
+          "token_expired_when",
+          VERIFY_REQUEST);
 
   private SettingsParser() {}
 
@@ -99,7 +105,7 @@ public final class SettingsParser {
 
   private static AuthClientSettings basic(Members m) {
     m.allowOnly(BASIC_MEMBERS);
-    return new BasicSettings(m.string("name", false));
+    return new BasicSettings(m.string("name", false), verifyRequest(m));
   }
 
   private static AuthClientSettings apiKey(Members m) {
@@ -122,7 +128,7 @@ public final class SettingsParser {
       m.violation("name", "invalid_header_name", "the Host header cannot carry an API key");
     }
     Optional<Secret> value = m.secret("value", false);
-    return new ApiKeySettings(name.orElse("X-Api-Key"), value, in);
+    return new ApiKeySettings(name.orElse("X-Api-Key"), value, in, verifyRequest(m));
   }
 
   private static AuthClientSettings oauth2(Members m, List<Violation> nested) {
@@ -171,7 +177,8 @@ public final class SettingsParser {
         pkce,
         scopes,
         extra,
-        tokenExpiredWhen(m, nested));
+        tokenExpiredWhen(m, nested),
+        verifyRequest(m));
   }
 
   private static AuthClientSettings instagram(Members m, List<Violation> nested) {
@@ -188,7 +195,8 @@ public final class SettingsParser {
         m.longInRange("token_expires_in", 1, MAX_TOKEN_EXPIRES_IN)
             .orElse(InstagramSettings.DEFAULT_TOKEN_EXPIRES_IN),
         scopes(m),
-        tokenExpiredWhen(m, nested));
+        tokenExpiredWhen(m, nested),
+        verifyRequest(m));
   }
 
   /**
@@ -269,6 +277,28 @@ public final class SettingsParser {
               + " = 190\": "
               + why);
     }
+  }
+
+  /**
+   * The {@code verify_request} member: an object of the request spec's reader shape, whose rules
+   * the executor checks when the auth-client is written ({@link VerifyRequest.Check}).
+   */
+  private static Optional<VerifyRequest> verifyRequest(Members m) {
+    if (!m.has(VERIFY_REQUEST)) {
+      return Optional.empty();
+    }
+    if (!(m.get(VERIFY_REQUEST) instanceof Map<?, ?> reader)) {
+      m.violation(
+          VERIFY_REQUEST,
+          "invalid_type",
+          VERIFY_REQUEST
+              + " must be an object: a request's reader, e.g. {\"method\":\"GET\","
+              + "\"url\":\"https://api.example.com/me\"}");
+      return Optional.empty();
+    }
+    Map<String, Object> members = new java.util.LinkedHashMap<>();
+    reader.forEach((k, v) -> members.put(String.valueOf(k), v));
+    return Optional.of(new VerifyRequest(members));
   }
 
   private static Optional<List<String>> scopes(Members m) {

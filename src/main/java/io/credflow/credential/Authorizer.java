@@ -26,8 +26,16 @@ public interface Authorizer {
     };
   }
 
-  /** The authorization of {@code credential}, by its type. */
+  /**
+   * The authorization of {@code credential}, by its type.
+   *
+   * @throws io.credflow.common.ConflictException {@code credential_not_ready} when its secrets
+   *     cannot be read: there is nothing to authorize with
+   */
   static Authorization of(Credential credential, AuthClient authClient) {
+    if (credential.secretsUnreadable()) {
+      CredentialLookup.requireReady(credential);
+    }
     return forType(credential.type()).authorize(credential, authClient);
   }
 

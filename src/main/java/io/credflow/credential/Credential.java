@@ -1,5 +1,6 @@
 package io.credflow.credential;
 
+import io.credflow.authclient.VerifyRequest;
 import io.credflow.component.AuthClientType;
 import java.time.Instant;
 import java.util.Objects;
@@ -8,15 +9,21 @@ import java.util.Optional;
 /**
  * A credential, in four parts that each hold together on their own: where it belongs ({@link
  * Owner}), what it holds ({@link Grant}: its type, the secrets of that type, and for OAuth2 the
- * token's expiry and scope), whether it can be used ({@link Condition}), and its {@link Revision}.
- * A credential of one type with another type's secrets, an expiry on an API key, or a credential
- * that needs a person without saying why cannot be built.
+ * token's expiry and scope), whether it can be used ({@link Condition}), and its {@link Revision};
+ * and how it is checked ({@link Check}). A credential of one type with another type's secrets, an
+ * expiry on an API key, or a credential that needs a person without saying why cannot be built.
  *
  * <p>{@code version} grows with every write; every update is a compare-and-set on it, so two
  * writers never overwrite each other unseen.
  */
 public record Credential(
-    String id, Owner owner, String name, Grant grant, Condition condition, Revision revision) {
+    String id,
+    Owner owner,
+    String name,
+    Grant grant,
+    Condition condition,
+    Revision revision,
+    Check check) {
 
   public Credential {
     Objects.requireNonNull(id, "id");
@@ -25,6 +32,32 @@ public record Credential(
     Objects.requireNonNull(grant, "grant");
     Objects.requireNonNull(condition, "condition");
     Objects.requireNonNull(revision, "revision");
+    Objects.requireNonNull(check, "check");
+    if (grant.secrets() instanceof CredentialSecrets.Unreadable
+        && !(condition instanceof Condition.Failed)) {
+      throw new IllegalArgumentException(
+          "a credential whose secrets cannot be read is in error, not " + condition.state());
+    }
+  }
+
+  /** A credential with no verify request of its own, never verified. */
+  public Credential(
+      String id, Owner owner, String name, Grant grant, Condition condition, Revision revision) {
+    this(id, owner, name, grant, condition, revision, Check.NONE);
+  }
+
+  /**
+   * How a credential is checked: its own verify request (else its auth-client's, else offline), and
+   * how the last check went. The last check is written on its own, not as a new version: it changes
+   * nothing a use of the credential depends on.
+   */
+  public record Check(Optional<VerifyRequest> request, Optional<Verification> last) {
+    public static final Check NONE = new Check(Optional.empty(), Optional.empty());
+
+    public Check {
+      Objects.requireNonNull(request, "request");
+      Objects.requireNonNull(last, "last");
+    }
   }
 
   /** Where a credential belongs, and who made it. */
@@ -34,7 +67,8 @@ public record Credential(
   /**
    * What a credential holds. The secrets must be of the type's kind ({@code basic}: a user name and
    * password; {@code api_key}: a key or none; the OAuth2 types: tokens; {@code noauth}: nothing),
-   * and only the OAuth2 types have a token expiry and a granted scope.
+   * and only the OAuth2 types have a token expiry and a granted scope. Secrets that cannot be read
+   * ({@link CredentialSecrets.Unreadable}) fit every type.
    */
   public record Grant(
       AuthClientType type,
@@ -43,12 +77,13 @@ public record Credential(
       Optional<String> scope) {
     public Grant {
       boolean fits =
-          switch (type) {
-            case NOAUTH -> secrets instanceof CredentialSecrets.None;
-            case BASIC -> secrets instanceof CredentialSecrets.Basic;
-            case API_KEY -> secrets instanceof CredentialSecrets.ApiKey;
-            case OAUTH2, OAUTH2_INSTAGRAM -> secrets instanceof CredentialSecrets.Tokens;
-          };
+          secrets instanceof CredentialSecrets.Unreadable
+              || switch (type) {
+                case NOAUTH -> secrets instanceof CredentialSecrets.None;
+                case BASIC -> secrets instanceof CredentialSecrets.Basic;
+                case API_KEY -> secrets instanceof CredentialSecrets.ApiKey;
+                case OAUTH2, OAUTH2_INSTAGRAM -> secrets instanceof CredentialSecrets.Tokens;
+              };
       if (!fits) {
         throw new IllegalArgumentException(
             "a "
@@ -188,17 +223,37 @@ public record Credential(
     return revision.seq();
   }
 
+  /** Whether the stored secrets could not be decrypted (the credential is then in error). */
+  public boolean secretsUnreadable() {
+    return secrets() instanceof CredentialSecrets.Unreadable;
+  }
+
   public boolean hasRefreshToken() {
     return secrets() instanceof CredentialSecrets.Tokens t && t.refreshToken().isPresent();
   }
 
+  public Optional<VerifyRequest> verifyRequest() {
+    return check.request();
+  }
+
+  public Optional<Verification> lastVerification() {
+    return check.last();
+  }
+
   public Credential withName(String newName) {
-    return new Credential(id, owner, newName, grant, condition, revision);
+    return new Credential(id, owner, newName, grant, condition, revision, check);
+  }
+
+  /** The same credential with its own verify request, or none. */
+  public Credential withVerifyRequest(Optional<VerifyRequest> request) {
+    return new Credential(
+        id, owner, name, grant, condition, revision, new Check(request, check.last()));
   }
 
   /** The same credential in another state (an error explains every state but ready). */
   public Credential withState(CredentialState newState, Optional<CredentialError> newError) {
-    return new Credential(id, owner, name, grant, Condition.of(newState, newError), revision);
+    return new Credential(
+        id, owner, name, grant, Condition.of(newState, newError), revision, check);
   }
 
   /** The same credential as stored with another version (after a compare-and-set). */
@@ -209,7 +264,8 @@ public record Credential(
         name,
         grant,
         condition,
-        new Revision(newVersion, revision.createdAt(), revision.updatedAt(), revision.seq()));
+        new Revision(newVersion, revision.createdAt(), revision.updatedAt(), revision.seq()),
+        check);
   }
 
   /** Whether the access token expires before {@code instant} (never, when it has no expiry). */
@@ -226,7 +282,8 @@ public record Credential(
         name,
         grant.with(newSecrets, newExpiresAt, newScope),
         new Condition.Ready(),
-        revision);
+        revision,
+        check);
   }
 
   @Override

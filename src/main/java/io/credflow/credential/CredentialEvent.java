@@ -18,6 +18,8 @@ public record CredentialEvent(
   public static final String REVOKED = "credential.revoked";
   public static final String REVOCATION_FAILED = "credential.revocation_failed";
   public static final String DELETED = "credential.deleted";
+  public static final String VERIFIED = "credential.verified";
+  public static final String VERIFICATION_FAILED = "credential.verification_failed";
 
   /** An event to record now; the log assigns {@code seq}. */
   public static CredentialEvent of(Credential c, String type, String detail, Instant at) {

@@ -47,9 +47,12 @@ final class CredentialLookup {
         .orElseThrow(() -> new IllegalStateException("auth-client of credential " + c.id()));
   }
 
-  /** An OAuth2 credential whose token is within the refresh skew, refreshed; others as they are. */
+  /**
+   * An OAuth2 credential whose token is within the refresh skew, refreshed; others as they are. One
+   * whose secrets cannot be read has no refresh token to send.
+   */
   Credential freshened(Credential c, AuthClient authClient) {
-    return c.type().isOAuth() && c.state() != CredentialState.NEEDS_REAUTH
+    return c.type().isOAuth() && c.state() != CredentialState.NEEDS_REAUTH && !c.secretsUnreadable()
         ? lifecycle.fresh(c, authClient)
         : c;
   }

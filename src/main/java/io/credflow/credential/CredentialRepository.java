@@ -33,4 +33,11 @@ public interface CredentialRepository {
   boolean compareAndSet(Credential updated);
 
   void delete(String id);
+
+  /**
+   * Records how a check of credential {@code id} went, whatever its version: the only write that is
+   * no new version (a check changes nothing a use of the credential depends on). False when it is
+   * gone.
+   */
+  boolean recordVerification(String id, Verification verification);
 }

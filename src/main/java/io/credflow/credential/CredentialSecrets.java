@@ -16,4 +16,14 @@ public sealed interface CredentialSecrets {
 
   /** {@code oauth2} and {@code oauth2_instagram}: the tokens. */
   record Tokens(Secret accessToken, Optional<Secret> refreshToken) implements CredentialSecrets {}
+
+  /**
+   * Secrets stored for a credential of any type that this server cannot decrypt (another keyset, an
+   * altered ciphertext). Such a credential is in error and authorizes nothing; it can be renamed,
+   * deleted, or given new secrets, and its stored ciphertext is never overwritten otherwise.
+   */
+  record Unreadable() implements CredentialSecrets {
+    /** The code of the error such a credential is in. */
+    public static final String CODE = "secrets_unreadable";
+  }
 }

@@ -2,12 +2,15 @@ package io.credflow.credential;
 
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.VerifyRequest;
 import io.credflow.common.ConflictException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
+import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.common.PageRequest;
 import io.credflow.common.Transactions;
+import io.credflow.common.UpstreamException;
 import io.credflow.component.AuthClientType;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Role;
@@ -37,6 +40,8 @@ public final class CredentialService {
   private final Clock clock;
   private final CredentialLookup lookup;
   private final InputResolver inputs;
+  private final VerifyRequest.Check verifyRequests;
+  private final OfflineCheck offline;
 
   public CredentialService(
       CredentialRepository repository,
@@ -47,7 +52,8 @@ public final class CredentialService {
       TokenLifecycle lifecycle,
       RequestAuthorities requestAuthorities,
       Transactions transactions,
-      Clock clock) {
+      Clock clock,
+      VerifyRequest.Check verifyRequests) {
     this.repository = repository;
     this.authClients = authClients;
     this.tenancy = tenancy;
@@ -59,6 +65,8 @@ public final class CredentialService {
     this.clock = clock;
     this.lookup = new CredentialLookup(repository, authClients, tenancy, lifecycle);
     this.inputs = new InputResolver(lifecycle, clock);
+    this.verifyRequests = verifyRequests;
+    this.offline = new OfflineCheck(lookup, clock);
   }
 
   /**
@@ -67,19 +75,49 @@ public final class CredentialService {
    */
   public record View(Credential credential, Authorization authorization) {}
 
+  /** The field of a credential's own verify request. */
+  public static final String VERIFY_REQUEST = "verify_request";
+
   /**
    * A create: the name, the auth-client (visible to the workspace) and, when it serves several, the
    * component; {@code secrets} reads the input once the auth-client is known (see {@link
-   * CredentialInputParser}).
+   * CredentialInputParser}); the credential's own verify request, if any.
    */
   public record NewCredential(
       String name,
       String authClientId,
       Optional<String> componentId,
-      CredentialInput.Source secrets) {}
+      CredentialInput.Source secrets,
+      Optional<VerifyRequest> verifyRequest) {
+    /** Without a verify request. */
+    public NewCredential(
+        String name,
+        String authClientId,
+        Optional<String> componentId,
+        CredentialInput.Source secrets) {
+      this(name, authClientId, componentId, secrets, Optional.empty());
+    }
+  }
 
-  /** What a PATCH may carry: a new name, new secret inputs; what is absent stays. */
-  public record Change(Optional<String> name, Optional<CredentialInput.Source> secrets) {}
+  /**
+   * What a PATCH may carry: a new name, new secret inputs, a new verify request (or its removal);
+   * what is absent stays.
+   */
+  public record Change(
+      Optional<String> name,
+      Optional<CredentialInput.Source> secrets,
+      Optional<VerifyRequestEdit> verifyRequest) {
+    /** A change of name and secrets only. */
+    public Change(Optional<String> name, Optional<CredentialInput.Source> secrets) {
+      this(name, secrets, Optional.empty());
+    }
+  }
+
+  /** The credential's own verify request from now on: this one, or none (its auth-client's). */
+  public record VerifyRequestEdit(Optional<VerifyRequest> value) {}
+
+  /** A verification carried out and recorded: the credential as read after it, and its outcome. */
+  public record Verified(View view, Verification verification) {}
 
   /** A released authorization, for runtimes that make the call themselves. */
   public record Access(Authorization authorization, Optional<Instant> expiresAt) {}
@@ -87,11 +125,12 @@ public final class CredentialService {
   public View create(Caller caller, String workspaceId, NewCredential request) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     String name = TenancyService.checkName(request.name());
+    request.verifyRequest().ifPresent(v -> verifyRequests.check(v, VERIFY_REQUEST));
     AuthClient authClient = authClients.usableIn(ws, request.authClientId(), "auth_client");
     String componentId = authClients.componentFor(authClient, request.componentId(), ws);
     NewSecrets secrets =
         inputs.resolve(caller, ws, authClient, componentId, Optional.empty(), request.secrets());
-    return insert(caller, ws, authClient, componentId, name, secrets);
+    return insert(caller, ws, authClient, componentId, name, secrets, request.verifyRequest());
   }
 
   /**
@@ -113,7 +152,8 @@ public final class CredentialService {
         authClient,
         componentId,
         TenancyService.checkName(name),
-        NewSecrets.authenticated(tokens));
+        NewSecrets.authenticated(tokens),
+        Optional.empty());
   }
 
   private View insert(
@@ -122,7 +162,8 @@ public final class CredentialService {
       AuthClient authClient,
       String componentId,
       String name,
-      NewSecrets secrets) {
+      NewSecrets secrets,
+      Optional<VerifyRequest> verifyRequest) {
     Instant now = clock.instant();
     Credential credential =
         new Credential(
@@ -132,7 +173,8 @@ public final class CredentialService {
             new Credential.Grant(
                 authClient.type(), secrets.secrets(), secrets.expiresAt(), secrets.scope()),
             new Credential.Condition.Ready(),
-            Credential.Revision.first(now));
+            Credential.Revision.first(now),
+            new Credential.Check(verifyRequest, Optional.empty()));
     // The credential, its event and its refresh schedule land together: a process that dies
     // in between never leaves tokens that nothing will refresh.
     Credential stored =
@@ -172,6 +214,10 @@ public final class CredentialService {
    */
   public View update(Caller caller, String workspaceId, String id, Change change) {
     Optional<String> name = change.name().map(TenancyService::checkName);
+    change
+        .verifyRequest()
+        .flatMap(VerifyRequestEdit::value)
+        .ifPresent(v -> verifyRequests.check(v, VERIFY_REQUEST));
     Credential first = lookup.find(caller, workspaceId, id);
     requireWriter(caller, first);
     AuthClient authClient = lookup.authClientOf(first);
@@ -188,6 +234,9 @@ public final class CredentialService {
       Credential current = lookup.find(caller, workspaceId, id);
       requireWriter(caller, current);
       Credential updated = name.map(current::withName).orElse(current);
+      if (change.verifyRequest().isPresent()) {
+        updated = updated.withVerifyRequest(change.verifyRequest().get().value());
+      }
       if (secrets.isPresent()) {
         NewSecrets s = secrets.get();
         updated = updated.withSecrets(s.secrets(), s.expiresAt(), s.scope());
@@ -230,8 +279,25 @@ public final class CredentialService {
         });
   }
 
-  /** Refreshes an OAuth2 credential's tokens now (single flight with any other refresh of it). */
-  public View refresh(Caller caller, String workspaceId, String id) {
+  /**
+   * A refresh asked for and carried out, or found unnecessary: the credential as stored after it,
+   * and what happened ({@link RefreshResult.Outcome.Refreshed} or {@link
+   * RefreshResult.Outcome.NotNeeded}).
+   */
+  public record Refreshed(View view, RefreshResult.Outcome outcome) {}
+
+  /**
+   * Refreshes an OAuth2 credential's tokens now (single flight with any other refresh of it).
+   *
+   * @throws ConflictException {@code needs_reauth} when the provider refused the grant (the
+   *     credential now needs a person, the provider's reason in the message); {@code
+   *     not_refreshable_yet} when the provider must not be asked yet; {@code credential_not_ready}
+   *     when its secrets cannot be read
+   * @throws UpstreamException with the failure's code when the provider failed (unavailable,
+   *     refusing the client, unreachable): the credential keeps its token and the refresh is
+   *     retried with backoff
+   */
+  public Refreshed refresh(Caller caller, String workspaceId, String id) {
     Credential credential = lookup.find(caller, workspaceId, id);
     if (!credential.type().isOAuth()) {
       throw new ConflictException(
@@ -243,9 +309,84 @@ public final class CredentialService {
               + ": only OAuth2 credentials"
               + " have tokens to refresh");
     }
-    Credential refreshed = lifecycle.refreshNow(credential, lookup.authClientOf(credential));
+    if (credential.secretsUnreadable()) {
+      CredentialLookup.requireReady(credential);
+    }
+    RefreshResult result = lifecycle.refreshOnRequest(credential, lookup.authClientOf(credential));
     requestAuthorities.forget(id);
-    return view(refreshed);
+    Credential after = result.credential();
+    return switch (result.outcome()) {
+      case RefreshResult.Outcome.Refreshed r -> new Refreshed(view(after), r);
+      case RefreshResult.Outcome.NotNeeded n -> new Refreshed(view(after), n);
+      case RefreshResult.Outcome.NotYet n ->
+          throw new ConflictException(
+              "not_refreshable_yet", "credential " + id + " was not refreshed: " + n.detail());
+      case RefreshResult.Outcome.NeedsReauth n ->
+          throw new ConflictException(
+              "needs_reauth",
+              "credential "
+                  + id
+                  + " was not refreshed and now needs_reauth: "
+                  + n.reason().detail());
+      case RefreshResult.Outcome.Failed f ->
+          throw new UpstreamException(
+              f.code(),
+              "credential " + id + " was not refreshed: " + f.detail() + "; " + keeps(after));
+    };
+  }
+
+  /** What a credential whose refresh failed is left with, for the message that says so. */
+  private String keeps(Credential c) {
+    if (c.state() != CredentialState.READY) {
+      return "it is " + c.state().wireName() + " and the refresh is retried with backoff";
+    }
+    return "it keeps its current token"
+        + c.expiresAt().map(e -> ", which works until " + e).orElse("")
+        + ", and the refresh is retried with backoff";
+  }
+
+  /**
+   * Checks that the credential works, records how it went (not as a new version) and its event
+   * ({@code credential.verified} or {@code credential.verification_failed}). With a verify request
+   * (the credential's own, else its auth-client's) {@code sender} sends it with the credential's
+   * authorization and a 2xx answer means it works; without one, what can be checked offline is. Any
+   * member of the workspace may verify, as any member may use the credential.
+   */
+  public Verified verify(Caller caller, String workspaceId, String id, Verification.Sender sender) {
+    Credential c = lookup.find(caller, workspaceId, id);
+    AuthClient authClient = lookup.authClientOf(c);
+    Optional<VerifyRequest> own = c.verifyRequest();
+    Optional<VerifyRequest> request = own.or(() -> authClient.settings().verifyRequest());
+    Verification verification;
+    if (request.isPresent()) {
+      Verification.Answer answer = sender.send(caller, c, request.get());
+      String whose =
+          own.isPresent()
+              ? "its verify_request"
+              : "the verify_request of auth-client " + authClient.id();
+      verification =
+          new Verification(
+              answer.ok(), clock.instant(), true, answer.status(), whose + " " + answer.detail());
+    } else {
+      verification = offline.check(c, authClient);
+    }
+    Credential recorded =
+        transactions.inTransaction(
+            () -> {
+              if (!repository.recordVerification(id, verification)) {
+                throw new NotFoundException("credential", id);
+              }
+              events.record(
+                  CredentialEvent.of(
+                      c,
+                      verification.ok()
+                          ? CredentialEvent.VERIFIED
+                          : CredentialEvent.VERIFICATION_FAILED,
+                      "verified by user " + caller.user().id() + ": " + verification.detail(),
+                      verification.checkedAt()));
+              return repository.find(id).orElseThrow(() -> new NotFoundException("credential", id));
+            });
+    return new Verified(view(recorded), verification);
   }
 
   /** A workspace's credential events, of one credential when named. */

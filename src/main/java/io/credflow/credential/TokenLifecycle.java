@@ -28,7 +28,15 @@ public interface TokenLifecycle {
   Credential fresh(Credential credential, AuthClient authClient);
 
   /** Refreshes now, joining any refresh of the credential already under way. */
-  Credential refreshNow(Credential credential, AuthClient authClient);
+  default Credential refreshNow(Credential credential, AuthClient authClient) {
+    return refreshOnRequest(credential, authClient).credential();
+  }
+
+  /**
+   * {@link #refreshNow}, saying what happened: a person asked, and is told whether new tokens came,
+   * none were needed, the grant was refused or the provider failed.
+   */
+  RefreshResult refreshOnRequest(Credential credential, AuthClient authClient);
 
   /** After new tokens were stored: (re)schedules the proactive refresh. */
   void saved(Credential credential, AuthClient authClient);
@@ -60,8 +68,10 @@ public interface TokenLifecycle {
         }
 
         @Override
-        public Credential refreshNow(Credential credential, AuthClient authClient) {
-          return credential;
+        public RefreshResult refreshOnRequest(Credential credential, AuthClient authClient) {
+          return new RefreshResult(
+              credential,
+              new RefreshResult.Outcome.NotYet("this server has no OAuth2 refresh wired"));
         }
 
         @Override

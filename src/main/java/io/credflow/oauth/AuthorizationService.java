@@ -255,6 +255,13 @@ public final class AuthorizationService {
       // The browser lands here: it gets the callback's page (or JSON), never an API error body.
       return new CallbackResult.Refused(e.code(), e.getMessage());
     }
+    // The caller above was read before the provider answered: access lost meanwhile shows only
+    // when it is read again.
+    caller = tenancy.callerFor(p.userId()).filter(c -> mayUse(c, p));
+    if (caller.isEmpty()) {
+      revoke(authClient, tokens);
+      return accessLost(p);
+    }
     String credentialId;
     try {
       credentialId =

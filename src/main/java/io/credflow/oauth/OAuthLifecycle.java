@@ -7,6 +7,7 @@ import io.credflow.credential.CredentialEvent;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.EventLog;
 import io.credflow.credential.IssuedTokens;
+import io.credflow.credential.RefreshResult;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Workspace;
@@ -57,8 +58,8 @@ public final class OAuthLifecycle implements TokenLifecycle {
   }
 
   @Override
-  public Credential refreshNow(Credential credential, AuthClient authClient) {
-    return refresher.refresh(
+  public RefreshResult refreshOnRequest(Credential credential, AuthClient authClient) {
+    return refresher.attempt(
         credential.id(), new RefreshService.Trigger.Forced(credential.version()));
   }
 

@@ -9,6 +9,7 @@ import io.credflow.common.Secret;
 import io.credflow.common.SingleFlight;
 import io.credflow.common.Timing;
 import io.credflow.common.Transactions;
+import io.credflow.component.AuthClientType;
 import io.credflow.credential.Credential;
 import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialEvent;
@@ -17,6 +18,7 @@ import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
 import io.credflow.credential.CredentialUpdates;
 import io.credflow.credential.EventLog;
+import io.credflow.credential.RefreshResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +64,7 @@ public final class RefreshService {
   private final Transactions transactions;
   private final Clock clock;
   private final RefreshLease lease;
-  private final SingleFlight<String, Trigger, Credential> flights = new SingleFlight<>();
+  private final SingleFlight<String, Trigger, RefreshResult> flights = new SingleFlight<>();
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
   public RefreshService(
@@ -115,10 +117,19 @@ public final class RefreshService {
   /**
    * Runs (or joins) the refresh of credential {@code id}. Returns the credential as stored
    * afterwards: refreshed, unchanged (another process did it, or it was not needed), or marked
-   * {@code needs_reauth}/{@code error} with the reason.
+   * {@code needs_reauth}/{@code error} with the reason. {@link #attempt} also says which.
    */
   public Credential refresh(String id, Trigger trigger) {
-    SingleFlight.Outcome<Trigger, Credential> outcome =
+    return attempt(id, trigger).credential();
+  }
+
+  /**
+   * {@link #refresh}, with what happened: new tokens stored, nothing needed, not possible yet, a
+   * refused grant (now {@code needs_reauth}) or a failure retried later. A caller that joins a
+   * refresh in flight gets that refresh's outcome.
+   */
+  public RefreshResult attempt(String id, Trigger trigger) {
+    SingleFlight.Outcome<Trigger, RefreshResult> outcome =
         flights.run(id, trigger, () -> leased(id, trigger));
     // A scheduled run gives up at once when another process holds the lease, and returns the
     // credential as stored, before that process has stored its new tokens. A caller that needs a
@@ -127,8 +138,8 @@ public final class RefreshService {
         outcome.joined().filter(Trigger.Scheduled.class::isInstance).isPresent();
     if (joinedAScheduledRun
         && !(trigger instanceof Trigger.Scheduled)
-        && stillNeeded(outcome.value(), trigger)) {
-      return refresh(id, trigger);
+        && stillNeeded(outcome.value().credential(), trigger)) {
+      return attempt(id, trigger);
     }
     return outcome.value();
   }
@@ -138,20 +149,30 @@ public final class RefreshService {
     return flights.inFlight();
   }
 
-  private Credential leased(String id, Trigger trigger) {
+  private RefreshResult leased(String id, Trigger trigger) {
     if (trigger instanceof Trigger.Scheduled) {
       if (!lease.claimIfDue(id)) {
         // Another process has it, or it is no longer due: nothing to do here.
-        return reread(id);
+        return notNeeded(reread(id), "another process is refreshing it, or it is no longer due");
       }
     } else if (lease.acquire(id, () -> reread(id), c -> stillNeeded(c, trigger))
         instanceof RefreshLease.Acquired.Settled settled) {
-      return settled.current();
+      return notNeeded(settled.current(), "another process refreshed it meanwhile");
     }
     boolean released = false;
     try {
       // Read again under the lease: another process may have refreshed since we looked.
       Credential current = reread(id);
+      if (current.secretsUnreadable()) {
+        // No refresh token to send until the keyset is put right or new secrets come: look again
+        // with backoff rather than on every poll, and never give up on the schedule.
+        backOff(id, failuresSoFar(id) + 1, clock.instant());
+        return new RefreshResult(
+            current,
+            new RefreshResult.Outcome.Failed(
+                CredentialSecrets.Unreadable.CODE,
+                current.error().map(CredentialError::detail).orElse("its secrets are unreadable")));
+      }
       if (!stillNeeded(current, trigger)) {
         if (trigger instanceof Trigger.Scheduled
             && current.state() == CredentialState.NEEDS_REAUTH) {
@@ -159,11 +180,11 @@ public final class RefreshService {
           // row is due on every poll and, oldest first, crowds the due batch.
           stopSchedule(id, clock.instant());
         }
-        return current;
+        return notNeeded(current, whyNotNeeded(current, trigger));
       }
       Applied applied = refreshLeased(current, trigger);
       released = applied.leaseReleased();
-      return applied.credential();
+      return applied.result();
     } finally {
       if (!released) {
         lease.release(id);
@@ -171,8 +192,27 @@ public final class RefreshService {
     }
   }
 
-  /** A refresh's credential, and whether its last write already gave the lease back. */
-  private record Applied(Credential credential, boolean leaseReleased) {}
+  /** A refresh's result, and whether its last write already gave the lease back. */
+  private record Applied(RefreshResult result, boolean leaseReleased) {
+    Applied(Credential credential, RefreshResult.Outcome outcome, boolean leaseReleased) {
+      this(new RefreshResult(credential, outcome), leaseReleased);
+    }
+  }
+
+  private static RefreshResult notNeeded(Credential c, String why) {
+    return new RefreshResult(c, new RefreshResult.Outcome.NotNeeded(why));
+  }
+
+  private String whyNotNeeded(Credential c, Trigger trigger) {
+    if (c.state() == CredentialState.NEEDS_REAUTH && !(trigger instanceof Trigger.Forced)) {
+      return "it needs a person to authenticate it again";
+    }
+    return switch (trigger) {
+      case Trigger.OnUse u -> "its token outlives the refresh skew";
+      case Trigger.Forced f -> "it changed meanwhile (another refresh or a new authentication)";
+      case Trigger.Scheduled s -> "it is no longer due";
+    };
+  }
 
   private boolean stillNeeded(Credential c, Trigger trigger) {
     // A credential that needs a person is left alone unless a person asks; one in error (expired
@@ -208,13 +248,37 @@ public final class RefreshService {
           store(c, tokens, store.issued(), provider, now, trigger);
       case RefreshOutcomes.Decision.Reschedule r -> {
         schedule.schedule(c.id(), r.at(), issuedAt.get());
-        yield new Applied(c, false);
+        yield new Applied(c, new RefreshResult.Outcome.NotYet(notYet(c, r.at())), false);
       }
-      case RefreshOutcomes.Decision.NeedsReauth n ->
-          new Applied(needsReauth(c, n.code(), n.detail()), false);
+      case RefreshOutcomes.Decision.NeedsReauth n -> {
+        Credential marked = needsReauth(c, n.code(), n.detail());
+        yield new Applied(
+            marked,
+            new RefreshResult.Outcome.NeedsReauth(
+                marked.error().orElse(new CredentialError(n.code(), n.detail(), now))),
+            false);
+      }
       case RefreshOutcomes.Decision.Retry r ->
-          new Applied(failed(c, r.code(), r.detail(), now), false);
+          new Applied(
+              failed(c, r.code(), r.detail(), now),
+              new RefreshResult.Outcome.Failed(r.code(), r.detail()),
+              false);
     };
+  }
+
+  /** Why the provider was not asked: tokens it will not refresh before {@code at}, or at all. */
+  private static String notYet(Credential c, Optional<Instant> at) {
+    if (c.type() == AuthClientType.OAUTH2_INSTAGRAM) {
+      return "Instagram refreshes a long-lived token only once it is 24 hours old"
+          + at.map(a -> ": not before " + a).orElse("");
+    }
+    if (!c.hasRefreshToken()) {
+      return "the provider issued no refresh token: the access token works"
+          + at.map(a -> " until " + a).orElse("")
+          + ", then the credential needs a person to authenticate it again";
+    }
+    return "the provider does not refresh these tokens yet"
+        + at.map(a -> ": not before " + a).orElse("");
   }
 
   private static <T> Supplier<T> memoized(Supplier<T> supplier) {
@@ -284,10 +348,14 @@ public final class RefreshService {
     if (!written.written()) {
       LOG.info(
           "credential {} was re-authenticated during a refresh; the refresh is discarded", c.id());
-      return new Applied(written.credential(), false);
+      return new Applied(
+          written.credential(),
+          new RefreshResult.Outcome.NotNeeded(
+              "it was authenticated again while the refresh ran; the refresh is discarded"),
+          false);
     }
     changed(c.id());
-    return new Applied(written.credential(), true);
+    return new Applied(written.credential(), new RefreshResult.Outcome.Refreshed(), true);
   }
 
   private static boolean sameGrant(Credential c, CredentialSecrets.Tokens old) {
@@ -315,10 +383,20 @@ public final class RefreshService {
         schedule.find(id).map(RefreshSchedule.Entry::tokenIssuedAt).orElse(now));
   }
 
-  private Credential failed(Credential c, String code, String detail, Instant now) {
-    int failures = schedule.find(c.id()).map(RefreshSchedule.Entry::failures).orElse(0) + 1;
+  /** Counts a failed attempt and schedules the next one with backoff; returns when that is. */
+  private Instant backOff(String id, int failures, Instant now) {
     Instant retryAt = now.plus(policy.backoff(failures));
-    schedule.failed(c.id(), Optional.of(retryAt), failures);
+    schedule.failed(id, Optional.of(retryAt), failures);
+    return retryAt;
+  }
+
+  private int failuresSoFar(String id) {
+    return schedule.find(id).map(RefreshSchedule.Entry::failures).orElse(0);
+  }
+
+  private Credential failed(Credential c, String code, String detail, Instant now) {
+    int failures = failuresSoFar(c.id()) + 1;
+    Instant retryAt = backOff(c.id(), failures, now);
     events.record(
         CredentialEvent.of(
             c,

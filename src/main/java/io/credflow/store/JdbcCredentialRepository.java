@@ -1,5 +1,6 @@
 package io.credflow.store;
 
+import io.credflow.authclient.VerifyRequest;
 import io.credflow.common.Secret;
 import io.credflow.component.AuthClientType;
 import io.credflow.credential.Credential;
@@ -7,9 +8,12 @@ import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
+import io.credflow.credential.Verification;
+import io.credflow.crypto.CryptoException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,16 +31,24 @@ public final class JdbcCredentialRepository implements CredentialRepository {
   private static final String INSERT =
       "INSERT INTO credentials (id, workspace_id, auth_client_id, component_id, name, type, state,"
           + " error_code, error_detail, error_at, expires_at, scope, has_refresh_token, secrets,"
-          + " created_by, version, created_at, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " created_by, version, created_at, updated_at, verify_request, verified_at,"
+          + " verification)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String COLUMNS =
       "SELECT id, workspace_id, auth_client_id, component_id, name, type, state, error_code,"
           + " error_detail, error_at, expires_at, scope, secrets, created_by, version, created_at,"
-          + " updated_at, seq FROM credentials ";
+          + " updated_at, seq, verify_request, verified_at, verification FROM credentials ";
   private static final String COMPARE_AND_SET =
       "UPDATE credentials SET name = ?, state = ?, error_code = ?, error_detail = ?, error_at = ?,"
-          + " expires_at = ?, scope = ?, has_refresh_token = ?, secrets = ?, version = ?,"
-          + " updated_at = ? WHERE id = ? AND version = ?";
+          + " expires_at = ?, scope = ?, has_refresh_token = ?, secrets = ?, verify_request = ?,"
+          + " version = ?, updated_at = ? WHERE id = ? AND version = ?";
+  // A credential whose secrets cannot be read keeps its stored ciphertext, state and token
+  // columns as they are: a keyset restored later reads them as they were.
+  private static final String COMPARE_AND_SET_UNREADABLE =
+      "UPDATE credentials SET name = ?, verify_request = ?, version = ?, updated_at = ?"
+          + " WHERE id = ? AND version = ?";
+  private static final String RECORD_VERIFICATION =
+      "UPDATE credentials SET verified_at = ?, verification = ? WHERE id = ?";
 
   private final Jdbc jdbc;
   private final SecretColumns secrets;
@@ -69,7 +81,29 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         c.createdBy(),
         c.version(),
         c.createdAt(),
-        c.updatedAt());
+        c.updatedAt(),
+        verifyRequest(c),
+        c.lastVerification().map(Verification::checkedAt),
+        c.lastVerification().map(JdbcCredentialRepository::verification));
+  }
+
+  private static Optional<String> verifyRequest(Credential c) {
+    return c.verifyRequest().map(v -> Json.write(v.reader()));
+  }
+
+  /** A verification without its time, which has a column of its own. */
+  private static String verification(Verification v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ok", v.ok());
+    m.put("network", v.network());
+    m.put("status", v.status().orElse(null));
+    m.put("detail", v.detail());
+    return Json.write(m);
+  }
+
+  @Override
+  public boolean recordVerification(String id, Verification v) {
+    return jdbc.update(RECORD_VERIFICATION, v.checkedAt(), verification(v), id) == 1;
   }
 
   @Override
@@ -114,6 +148,17 @@ public final class JdbcCredentialRepository implements CredentialRepository {
 
   @Override
   public boolean compareAndSet(Credential c) {
+    if (c.secretsUnreadable()) {
+      return jdbc.update(
+              COMPARE_AND_SET_UNREADABLE,
+              c.name(),
+              verifyRequest(c),
+              c.version() + 1,
+              clock.instant(),
+              c.id(),
+              c.version())
+          == 1;
+    }
     return jdbc.update(
             COMPARE_AND_SET,
             c.name(),
@@ -125,6 +170,7 @@ public final class JdbcCredentialRepository implements CredentialRepository {
             c.scope(),
             c.hasRefreshToken(),
             secrets.seal(TABLE, c.id(), SECRETS, toMap(c.secrets())),
+            verifyRequest(c),
             c.version() + 1,
             clock.instant(),
             c.id(),
@@ -162,6 +208,28 @@ public final class JdbcCredentialRepository implements CredentialRepository {
                   "no reason was recorded for this state",
                   Jdbc.instant(rs, "updated_at")));
     }
+    CredentialSecrets secrets;
+    Credential.Condition condition =
+        Credential.Condition.of(state, state == CredentialState.READY ? Optional.empty() : error);
+    byte[] sealed = rs.getBytes("secrets");
+    try {
+      secrets = fromMap(type, this.secrets.open(TABLE, id, SECRETS, sealed));
+    } catch (CryptoException | StoreException e) {
+      // One credential this keyset cannot open must not take its whole workspace's list down:
+      // it reads as in error, saying why, and authorizes nothing.
+      secrets = new CredentialSecrets.Unreadable();
+      condition =
+          new Credential.Condition.Failed(
+              new CredentialError(
+                  CredentialSecrets.Unreadable.CODE,
+                  "the secrets of credential "
+                      + id
+                      + " cannot be decrypted: "
+                      + this.secrets.whyUnreadable(sealed)
+                      + ". Start Credflow with the keyset they were written under, or give the"
+                      + " credential new secrets or delete it",
+                  clock.instant()));
+    }
     return new Credential(
         id,
         new Credential.Owner(
@@ -172,15 +240,39 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         rs.getString("name"),
         new Credential.Grant(
             type,
-            fromMap(type, secrets.open(TABLE, id, SECRETS, rs.getBytes("secrets"))),
+            secrets,
             type.isOAuth() ? Jdbc.optionalInstant(rs, "expires_at") : Optional.empty(),
             type.isOAuth() ? Optional.ofNullable(rs.getString("scope")) : Optional.empty()),
-        Credential.Condition.of(state, state == CredentialState.READY ? Optional.empty() : error),
+        condition,
         new Credential.Revision(
             rs.getLong("version"),
             Jdbc.instant(rs, "created_at"),
             Jdbc.instant(rs, "updated_at"),
-            rs.getLong("seq")));
+            rs.getLong("seq")),
+        check(rs));
+  }
+
+  private static Credential.Check check(ResultSet rs) throws SQLException {
+    Optional<VerifyRequest> request =
+        Optional.ofNullable(rs.getString("verify_request"))
+            .map(j -> new VerifyRequest(Json.readMap(j)));
+    Optional<Instant> at = Jdbc.optionalInstant(rs, "verified_at");
+    String stored = rs.getString("verification");
+    Optional<Verification> last = Optional.empty();
+    if (at.isPresent() && stored != null) {
+      Map<String, Object> m = Json.readMap(stored);
+      last =
+          Optional.of(
+              new Verification(
+                  Boolean.TRUE.equals(m.get("ok")),
+                  at.get(),
+                  Boolean.TRUE.equals(m.get("network")),
+                  m.get("status") instanceof Number n
+                      ? Optional.of(n.intValue())
+                      : Optional.empty(),
+                  String.valueOf(m.getOrDefault("detail", ""))));
+    }
+    return new Credential.Check(request, last);
   }
 
   static Map<String, String> toMap(CredentialSecrets s) {
@@ -196,6 +288,8 @@ public final class JdbcCredentialRepository implements CredentialRepository {
         m.put("access_token", t.accessToken().reveal());
         t.refreshToken().ifPresent(r -> m.put("refresh_token", r.reveal()));
       }
+      case CredentialSecrets.Unreadable u ->
+          throw new IllegalStateException("secrets that could not be read are never written");
     }
     return m;
   }

@@ -53,6 +53,22 @@ public final class SecretColumns {
     return keyring.encrypt(keyring.decrypt(ciphertext, ad), ad);
   }
 
+  /**
+   * Why {@code ciphertext} does not open, as far as can be told without its key: the key id it
+   * names (Tink's prefix) and this server's keyset, by key ids only. Never quotes the ciphertext.
+   */
+  String whyUnreadable(byte[] ciphertext) {
+    String named =
+        ciphertext != null && ciphertext.length > 5 && ciphertext[0] == 0x01
+            ? "it names key "
+                + Integer.toUnsignedString(java.nio.ByteBuffer.wrap(ciphertext, 1, 4).getInt())
+            : "it names no key";
+    return named
+        + "; this server's keyset has "
+        + keyring.fingerprint()
+        + ". Either it was written under a key this keyset does not hold, or it was altered";
+  }
+
   boolean isCurrent(byte[] ciphertext) {
     return keyring.isUnderPrimaryKey(ciphertext);
   }

@@ -135,7 +135,13 @@ class AuthClientLookupCostTest {
         counting(ComponentRepository.class, new JdbcComponentRepository(jdbc, clock), "components");
     service =
         new AuthClientService(
-            authClients, new ComponentService(components, tenancy, clock), tenancy, jdbc, clock);
+            authClients,
+            new ComponentService(components, tenancy, clock),
+            tenancy,
+            jdbc,
+            clock,
+            running.services().outbound().policy(),
+            VerifyRequest.Check.ANY_OBJECT);
   }
 
   private static Caller caller(String userId) {

@@ -72,7 +72,11 @@ class RequestGuardTest {
             c ->
                 c.allowPrivateNetwork(false)
                     .hostResolver(resolver)
-                    .allowOutbound(List.of("127.0.0.1:" + partner.port())));
+                    // The provider's too: an auth-client's endpoints pass the guard when written.
+                    .allowOutbound(
+                        List.of(
+                            "127.0.0.1:" + partner.port(),
+                            "127.0.0.1:" + provider.baseUrl().getPort())));
     permissive = TestServer.h2();
     onGuarded = ExecutorWorkspace.create(guarded, provider, "guarded");
     onPermissive = ExecutorWorkspace.create(permissive, provider, "permissive");

@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Token calls under the outbound guard (docs/security.md, requirement 17), on a server that refuses
- * private networks as production does: a token endpoint on loopback, written as an address or as a
- * name that resolves there, is never called. Redeeming a code answers 422 {@code outbound_refused};
- * a refresh records the refusal as a problem of the auth-client's configuration.
+ * private networks as production does: a token endpoint on loopback is never called. Written as an
+ * address, the auth-client is refused when it is written; written as a name that resolves there
+ * ({@code idp.test}), it is refused when it is called: redeeming a code answers 422 {@code
+ * outbound_refused}, and a refresh records the refusal as a problem of the auth-client's
+ * configuration. The test's browser knows {@code idp.test} as 127.0.0.1 too.
  */
 class OutboundTokenCallTest {
   private static final long LIFETIME = 3600;
@@ -65,34 +67,41 @@ class OutboundTokenCallTest {
   }
 
   @Test
-  void saveWhenTheTokenEndpointIsOnLoopbackThen422OutboundRefusedAndNothingIsSent() {
-    String authClient = authClient(provider.tokenUri());
-    Api.Response started = startAuthorization(authClient, Map.of());
-    Api.Response landed = callback(provider.followAuthorization(authorizeUrl(started)));
-    assertThat(landed.status()).as(landed.text()).isEqualTo(200);
+  void writeWhenTheTokenEndpointIsALoopbackAddressThen422AtTheMemberAndNothingIsStored() {
+    Map<String, Object> settings = settings(provider.tokenUri());
+    settings.put("client_id", "refused-at-write");
+    settings.put("auth_uri", provider.authorizeUri().toString());
+    Api.Response created =
+        server
+            .admin()
+            .post(
+                "/v2/auth-clients",
+                World.authClientDoc(t.tenant(), t.component(), "oauth2", settings));
 
-    Api.Response saved = save(authClient, state(started));
-
-    assertThat(saved.status()).as(saved.text()).isEqualTo(422);
-    assertThat(saved.error().path("code").asText()).isEqualTo("outbound_refused");
-    assertThat(saved.error().path("detail").asText())
+    assertThat(created.status()).as(created.text()).isEqualTo(422);
+    assertThat(created.body().path("errors").findValuesAsText("pointer"))
+        .containsExactly(
+            "/data/attributes/credentials/auth_uri", "/data/attributes/credentials/token_uri");
+    JsonNode tokenUri = created.body().path("errors").get(1);
+    assertThat(tokenUri.path("code").asText()).isEqualTo("outbound_refused");
+    assertThat(tokenUri.path("detail").asText())
         .isEqualTo(
-            "the token endpoint of auth-client "
-                + authClient
-                + ": refused to connect to 127.0.0.1 (loopback): this server does not allow"
-                + " private networks; start it with --allow-private-network to allow them, or with"
-                + " --allow-outbound 127.0.0.1:"
+            "token_uri is refused: refused to connect to 127.0.0.1 (loopback): this server does not"
+                + " allow private networks; start it with --allow-private-network to allow them, or"
+                + " with --allow-outbound 127.0.0.1:"
                 + provider.tokenUri().getPort()
                 + " to allow this one");
+    Api.Response listed =
+        server.admin().get("/v2/auth-clients?filter%5Bcomponent%5D=" + t.component());
+    assertThat(listed.data().findValuesAsText("client_id")).doesNotContain("refused-at-write");
     assertThat(provider.tokenRequestCount()).isZero();
   }
 
   @Test
   void saveWhenTheTokenEndpointsNameResolvesToLoopbackThen422NamingTheName() {
-    URI tokenUri = URI.create("http://idp.test:" + provider.tokenUri().getPort() + "/token");
-    String authClient = authClient(tokenUri);
+    String authClient = authClient(named(provider.tokenUri()));
     Api.Response started = startAuthorization(authClient, Map.of());
-    callback(provider.followAuthorization(authorizeUrl(started)));
+    callback(signIn(started));
 
     Api.Response saved = save(authClient, state(started));
 
@@ -106,23 +115,24 @@ class OutboundTokenCallTest {
 
   @Test
   void callbackWhenItSavesTheCredentialThenItAnswersOutboundRefusedAndNothingIsSent() {
-    String authClient = authClient(provider.tokenUri());
+    String authClient = authClient(named(provider.tokenUri()));
     Api.Response started =
         startAuthorization(authClient, Map.of("credential_name", "saved at callback"));
 
-    Api.Response landed = callback(provider.followAuthorization(authorizeUrl(started)));
+    Api.Response landed = callback(signIn(started));
 
     assertThat(landed.status()).as(landed.text()).isEqualTo(422);
     assertThat(landed.body().path("status").asText()).isEqualTo("error");
     assertThat(landed.body().path("code").asText()).isEqualTo("outbound_refused");
-    assertThat(landed.body().path("detail").asText()).contains("127.0.0.1 (loopback)");
+    assertThat(landed.body().path("detail").asText())
+        .contains("127.0.0.1 (loopback, from \"idp.test\")");
     assertThat(landed.body().path("credential").isNull()).isTrue();
     assertThat(provider.tokenRequestCount()).isZero();
   }
 
   @Test
   void refreshWhenTheTokenEndpointIsRefusedThenTheAuthClientIsReportedMisconfigured() {
-    String authClient = authClient(provider.tokenUri());
+    String authClient = authClient(named(provider.tokenUri()));
     Instant imported = clock.instant();
     String id = importTokens(member, t, authClient, provider.issueTokens("read"), LIFETIME);
 
@@ -135,7 +145,8 @@ class OutboundTokenCallTest {
     assertThat(member.get(eventsPath(t, id)).text())
         .contains("credential.refresh_failed")
         .contains("the token endpoint of auth-client " + authClient + " (oauth2) was not called")
-        .contains("refused to connect to 127.0.0.1 (loopback)")
+        .contains("refused to connect to 127.0.0.1 (loopback, from")
+        .contains("idp.test")
         .contains("--allow-private-network");
 
     // Expired and still refused: the credential is in error, as for a wrong client secret.
@@ -146,19 +157,36 @@ class OutboundTokenCallTest {
     assertThat(attrs.path("error").path("code").asText()).isEqualTo("auth_client_misconfigured");
     assertThat(attrs.path("error").path("detail").asText())
         .contains("auth-client " + authClient)
-        .contains("127.0.0.1 (loopback)");
+        .contains("127.0.0.1 (loopback, from \"idp.test\")");
     assertThat(provider.tokenRequestCount()).isZero();
   }
 
   // ---- helpers ----
 
   private static String authClient(URI tokenUri) {
+    return world.authClient(
+        server.admin(), t.tenant(), t.component(), "oauth2", settings(tokenUri));
+  }
+
+  /** The provider's settings with this token endpoint, signing in at {@code idp.test}. */
+  private static Map<String, Object> settings(URI tokenUri) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("client_id", provider.clientId());
     settings.put("client_secret", provider.clientSecret());
-    settings.put("auth_uri", provider.authorizeUri().toString());
+    settings.put("auth_uri", named(provider.authorizeUri()).toString());
     settings.put("token_uri", tokenUri.toString());
-    return world.authClient(server.admin(), t.tenant(), t.component(), "oauth2", settings);
+    return settings;
+  }
+
+  /** The provider's {@code uri} under the name {@code idp.test}, which resolves to loopback. */
+  private static URI named(URI uri) {
+    return URI.create(uri.toString().replace("127.0.0.1", "idp.test"));
+  }
+
+  /** The test's browser at the provider: it resolves {@code idp.test} to loopback itself. */
+  private static URI signIn(Api.Response started) {
+    return provider.followAuthorization(
+        URI.create(authorizeUrl(started).toString().replace("idp.test", "127.0.0.1")));
   }
 
   private static Api.Response startAuthorization(String authClient, Map<String, Object> attrs) {

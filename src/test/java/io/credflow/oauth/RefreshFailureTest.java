@@ -82,7 +82,8 @@ class RefreshFailureTest {
     FakeOAuthProvider.Tokens dead = provider.issueTokens("read");
     String id = member.importTokens(credflow.oauth2Client(), dead, LIFETIME);
     provider.revokeToken(dead.refreshToken().orElseThrow());
-    assertThat(member.refresh(id).attributes().path("state").asText()).isEqualTo("needs_reauth");
+    assertThat(member.refresh(id).error().path("code").asText()).isEqualTo("needs_reauth");
+    assertThat(member.state(id)).isEqualTo("needs_reauth");
     assertThat(server.schedule(id).refreshAt()).isEmpty();
 
     // A person brings new tokens (as a re-authentication would).
@@ -109,8 +110,9 @@ class RefreshFailureTest {
     String id = member.importTokens(credflow.oauth2Client(), tokens, LIFETIME);
 
     Api.Response refreshed = member.refresh(id);
-    assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
-    assertThat(refreshed.attributes().path("state").asText()).isEqualTo("needs_reauth");
+    assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(409);
+    assertThat(refreshed.error().path("code").asText()).isEqualTo("needs_reauth");
+    assertThat(member.state(id)).isEqualTo("needs_reauth");
 
     Api.Response access = member.access(id);
     assertThat(access.status()).as(access.text()).isEqualTo(409);
@@ -366,9 +368,11 @@ class RefreshFailureTest {
       clock.advance(Duration.ofHours(25));
       server.runDueRefreshes();
       Api.Response refreshed = member.refresh(id);
-      assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
+      assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(409);
+      assertThat(refreshed.error().path("code").asText()).isEqualTo("needs_reauth");
+      assertThat(refreshed.error().path("detail").asText()).contains("graph_190");
       assertThat(instagram.requestCount(FakeInstagram.Endpoint.REFRESH)).isEqualTo(1);
-      JsonNode attrs = refreshed.attributes();
+      JsonNode attrs = member.attributes(id);
       assertThat(attrs.path("state").asText()).isEqualTo("needs_reauth");
       assertThat(attrs.path("error").path("code").asText()).isEqualTo("graph_190");
       assertThat(attrs.path("error").path("detail").asText())

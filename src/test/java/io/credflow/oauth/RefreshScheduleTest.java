@@ -260,7 +260,10 @@ class RefreshScheduleTest {
       Api.Response access = member.access(id);
       assertThat(access.status()).as(access.text()).isEqualTo(200);
       Api.Response forced = member.refresh(id);
-      assertThat(forced.status()).as(forced.text()).isEqualTo(200);
+      assertThat(forced.status()).as(forced.text()).isEqualTo(409);
+      assertThat(forced.error().path("code").asText()).isEqualTo("not_refreshable_yet");
+      assertThat(forced.error().path("detail").asText())
+          .contains("not before " + imported.plus(FakeInstagram.MIN_REFRESH_AGE));
       for (int hour = 2; hour < 24; hour += 3) {
         clock.set(imported.plus(Duration.ofHours(hour)));
         server.runDueRefreshes();

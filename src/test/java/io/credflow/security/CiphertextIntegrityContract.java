@@ -3,6 +3,9 @@ package io.credflow.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.credflow.credential.Credential;
+import io.credflow.credential.CredentialSecrets;
+import io.credflow.credential.CredentialState;
 import io.credflow.crypto.CryptoException;
 import io.credflow.security.SecretsFixture.Seeded;
 import io.credflow.store.Jdbc;
@@ -24,7 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Ciphertexts at rest are bound to their row and field and authenticated (docs/security.md 1, 3): a
  * ciphertext copied into another row, or altered in any bit, is refused when read, through the
- * repository and through the API; it never yields another row's secret or garbage.
+ * repository and through the API; it never yields another row's secret or garbage. A credential
+ * whose ciphertext does not open reads as in error and authorizes nothing; an auth-client's fails
+ * every read of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CiphertextIntegrityContract {
@@ -60,19 +65,21 @@ abstract class CiphertextIntegrityContract {
     String sourceSecret = s.canaries().credentialApiKey();
     copy("credentials", source, target);
 
-    assertThatThrownBy(() -> credentials.find(target))
-        .isInstanceOf(CryptoException.class)
-        .satisfies(e -> assertThat(((CryptoException) e).code()).isEqualTo("decryption_failed"))
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(sourceSecret));
+    assertUnreadable(credentials.find(target).orElseThrow());
+    assertThat(credentials.find(target).orElseThrow().error().orElseThrow().detail())
+        .doesNotContain(sourceSecret);
 
+    // The one credential is in error and authorizes nothing; reads of it and its list still work.
     Api member = server.as(s.memberKey());
     Api.Response access = access(member, s, target);
+    assertThat(access.status()).as(access.text()).isEqualTo(409);
+    assertThat(access.error().path("code").asText()).isEqualTo("credential_not_ready");
+    assertThat(access.text()).doesNotContain(sourceSecret).doesNotContain("X-Api-Key");
     Api.Response get = member.get(s.credentialPath(target));
     Api.Response list = member.get("/v2/workspaces/" + s.workspace() + "/credentials");
-    for (Api.Response r : List.of(access, get, list)) {
-      assertThat(r.status()).as(r.raw().uri() + ": " + r.text()).isGreaterThanOrEqualTo(500);
-      assertThat(r.error().path("code").asText()).isNotEmpty();
-      assertThat(r.text()).doesNotContain(sourceSecret).doesNotContain("X-Api-Key");
+    for (Api.Response r : List.of(get, list)) {
+      assertThat(r.status()).as(r.raw().uri() + ": " + r.text()).isEqualTo(200);
+      assertThat(r.text()).doesNotContain(sourceSecret).contains("secrets_unreadable");
     }
 
     // The row the ciphertext came from is untouched and still releases its own secret.
@@ -84,10 +91,9 @@ abstract class CiphertextIntegrityContract {
     Seeded s = SecretsFixture.seed(server.admin(), "copy-type");
     copy("credentials", s.oauth2Credential(), s.basicCredential());
 
-    assertThatThrownBy(() -> credentials.find(s.basicCredential()))
-        .isInstanceOf(CryptoException.class);
+    assertUnreadable(credentials.find(s.basicCredential()).orElseThrow());
     Api.Response access = access(server.as(s.memberKey()), s, s.basicCredential());
-    assertThat(access.status()).as(access.text()).isGreaterThanOrEqualTo(500);
+    assertThat(access.status()).as(access.text()).isEqualTo(409);
     assertThat(access.text())
         .doesNotContain(s.canaries().accessToken())
         .doesNotContain(s.canaries().refreshToken());
@@ -121,15 +127,14 @@ abstract class CiphertextIntegrityContract {
       byte[] tampered = original.clone();
       tampered[bit / 8] ^= (byte) (1 << (bit % 8));
       store("credentials", id, tampered);
-      int b = bit;
-      assertThatThrownBy(() -> credentials.find(id))
-          .as("bit %d of %d", b, original.length * 8)
-          .isInstanceOf(CryptoException.class);
+      assertThat(credentials.find(id).orElseThrow().secretsUnreadable())
+          .as("bit %d of %d", bit, original.length * 8)
+          .isTrue();
     }
     store("credentials", id, Arrays.copyOf(original, original.length - 1));
-    assertThatThrownBy(() -> credentials.find(id)).isInstanceOf(CryptoException.class);
+    assertUnreadable(credentials.find(id).orElseThrow());
     store("credentials", id, new byte[0]);
-    assertThatThrownBy(() -> credentials.find(id)).isInstanceOf(CryptoException.class);
+    assertUnreadable(credentials.find(id).orElseThrow());
 
     store("credentials", id, original);
     assertThat(credentials.find(id)).isPresent();
@@ -149,7 +154,7 @@ abstract class CiphertextIntegrityContract {
       store("credentials", id, tampered);
 
       Api.Response r = access(member, s, id);
-      assertThat(r.status()).as(r.text()).isGreaterThanOrEqualTo(500);
+      assertThat(r.status()).as(r.text()).isEqualTo(409);
       assertThat(r.body().path("data").isMissingNode()).isTrue();
       assertThat(r.text()).doesNotContain(expected.get(id).getValue());
       s.canaries().secrets().values().forEach(c -> assertThat(r.text()).doesNotContain(c));
@@ -176,6 +181,13 @@ abstract class CiphertextIntegrityContract {
     store("auth_clients", s.apiKeyClient(), original);
     assertThat(SecretsFixture.access(server.as(s.memberKey()), s, s.apiKeySharedCredential()))
         .isEqualTo(Map.entry("X-Api-Key", s.canaries().sharedApiKey()));
+  }
+
+  /** A credential read whose ciphertext did not open: in error, saying so, with no secrets. */
+  private static void assertUnreadable(Credential c) {
+    assertThat(c.secrets()).isEqualTo(new CredentialSecrets.Unreadable());
+    assertThat(c.state()).isEqualTo(CredentialState.ERROR);
+    assertThat(c.error().orElseThrow().code()).isEqualTo(CredentialSecrets.Unreadable.CODE);
   }
 
   private void copy(String table, String from, String to) {

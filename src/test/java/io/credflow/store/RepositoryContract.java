@@ -10,6 +10,7 @@ import io.credflow.authclient.BasicSettings;
 import io.credflow.authclient.InstagramSettings;
 import io.credflow.authclient.NoAuthSettings;
 import io.credflow.authclient.OAuth2Settings;
+import io.credflow.authclient.VerifyRequest;
 import io.credflow.common.ConflictException;
 import io.credflow.common.Ids;
 import io.credflow.common.Secret;
@@ -23,6 +24,7 @@ import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
+import io.credflow.credential.Verification;
 import io.credflow.crypto.Keyring;
 import io.credflow.tenancy.Contract;
 import io.credflow.tenancy.Location;
@@ -74,6 +76,7 @@ public abstract class RepositoryContract {
   private JdbcAuthClientRepository authClients;
   private JdbcCredentialRepository credentials;
   private JdbcAuditLog audit;
+  private Keyring keyring;
 
   /** A fresh, empty database for this class, opened with {@link Database#open}. */
   protected abstract Database openDatabase();
@@ -88,7 +91,8 @@ public abstract class RepositoryContract {
     clock = new SettableClock(T0.plus(1, ChronoUnit.DAYS));
     // Wired exactly as Credflow.start wires them.
     Jdbc jdbc = database.jdbc();
-    SecretColumns secrets = new SecretColumns(Keyring.generate());
+    keyring = Keyring.generate();
+    SecretColumns secrets = new SecretColumns(keyring);
     tenancy = new JdbcTenancyRepository(jdbc);
     components = new JdbcComponentRepository(jdbc, clock);
     authClients = new JdbcAuthClientRepository(jdbc, secrets, clock);
@@ -1030,6 +1034,96 @@ public abstract class RepositoryContract {
   }
 
   @Test
+  void
+      credentialWhenItsCiphertextCannotBeDecryptedThenItReadsInErrorNamingTheKeysetAndOthersAsStored() {
+    Scene s = scene();
+    Credential kept = credential(s, s.basic(), new CredentialSecrets.Basic("u", Secret.of("pw")));
+    Credential broken =
+        credential(
+            s,
+            s.oauth2(),
+            new CredentialSecrets.Tokens(Secret.of("at-x"), Optional.of(Secret.of("rt-x"))));
+    byte[] original = credentialCiphertext(broken.id());
+    byte[] altered = original.clone();
+    altered[altered.length - 1] ^= 0x01;
+    storeCredentialCiphertext(broken.id(), altered);
+
+    Credential found = credentials.find(broken.id()).orElseThrow();
+    assertThat(found.secrets()).isEqualTo(new CredentialSecrets.Unreadable());
+    assertThat(found.state()).isEqualTo(CredentialState.ERROR);
+    CredentialError error = found.error().orElseThrow();
+    assertThat(error.code()).isEqualTo(CredentialSecrets.Unreadable.CODE);
+    assertThat(error.detail())
+        .contains(broken.id())
+        .contains("keyset has " + keyring.fingerprint())
+        .contains("names key " + Integer.toUnsignedString(keyring.primaryKeyId()));
+    assertThat(found.expiresAt()).isEqualTo(broken.expiresAt());
+    assertThat(
+            credentials.list(
+                s.workspace().id(),
+                new CredentialRepository.Filter(
+                    Optional.empty(), Optional.empty(), Optional.empty()),
+                0,
+                100))
+        .extracting(Credential::id, Credential::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(kept.id(), CredentialState.READY),
+            org.assertj.core.groups.Tuple.tuple(broken.id(), CredentialState.ERROR));
+
+    // A rename is written; the ciphertext and the stored state are left for the right keyset.
+    assertThat(credentials.compareAndSet(found.withName("renamed"))).isTrue();
+    assertThat(credentialCiphertext(broken.id())).isEqualTo(altered);
+    storeCredentialCiphertext(broken.id(), original);
+    Credential restored = credentials.find(broken.id()).orElseThrow();
+    assertThat(restored.name()).isEqualTo("renamed");
+    assertThat(restored.state()).isEqualTo(CredentialState.READY);
+    assertThat(restored.secrets()).isEqualTo(broken.secrets());
+    assertThat(restored.version()).isEqualTo(broken.version() + 1);
+  }
+
+  @Test
+  void verificationWhenRecordedThenReadBackWithoutANewVersionAndKeptByLaterWrites() {
+    Scene s = scene();
+    VerifyRequest request =
+        new VerifyRequest(
+            Map.of(
+                "method",
+                "GET",
+                "url",
+                "\"https://api.example.com/me ✓\"",
+                "headers",
+                List.of(Map.of("key", "Accept", "value", "\"application/json\""))));
+    Credential c =
+        credential(s, s.basic(), new CredentialSecrets.Basic("u", Secret.of("pw")))
+            .withVerifyRequest(Optional.of(request));
+    assertThat(credentials.compareAndSet(c)).isTrue();
+    Credential withRequest = credentials.find(c.id()).orElseThrow();
+    assertThat(withRequest.verifyRequest()).contains(request);
+    assertThat(withRequest.lastVerification()).isEmpty();
+
+    Verification failed =
+        new Verification(false, T0.plusSeconds(5), true, Optional.of(403), "answered 403 ✓");
+    assertThat(credentials.recordVerification(c.id(), failed)).isTrue();
+    Credential verified = credentials.find(c.id()).orElseThrow();
+    assertThat(verified.lastVerification()).contains(failed);
+    assertThat(verified.version()).isEqualTo(withRequest.version());
+    assertThat(verified.updatedAt()).isEqualTo(withRequest.updatedAt());
+
+    // A write from a read made before the check keeps the check; so does a new verify request.
+    assertThat(credentials.compareAndSet(withRequest.withName("renamed"))).isTrue();
+    Credential renamed = credentials.find(c.id()).orElseThrow();
+    assertThat(renamed.lastVerification()).contains(failed);
+    Verification offline =
+        new Verification(true, T0.plusSeconds(9), false, Optional.empty(), "present");
+    assertThat(credentials.recordVerification(c.id(), offline)).isTrue();
+    assertThat(credentials.compareAndSet(renamed.withVerifyRequest(Optional.empty()))).isTrue();
+    Credential cleared = credentials.find(c.id()).orElseThrow();
+    assertThat(cleared.verifyRequest()).isEmpty();
+    assertThat(cleared.lastVerification()).contains(offline);
+    assertThat(credentials.recordVerification(Ids.newId(), offline)).isFalse();
+  }
+
+  @Test
   void compareAndSetWhenTheCredentialIsGoneThenFalse() {
     Scene s = scene();
     Credential c = credential(s, s.noauth(), new CredentialSecrets.None());
@@ -1458,6 +1552,21 @@ public abstract class RepositoryContract {
         .stream()
         .map(Credential::id)
         .toList();
+  }
+
+  private byte[] credentialCiphertext(String id) {
+    return database
+        .jdbc()
+        .queryOne("SELECT secrets FROM credentials WHERE id = ?", rs -> rs.getBytes(1), id)
+        .orElseThrow();
+  }
+
+  private void storeCredentialCiphertext(String id, byte[] ciphertext) {
+    assertThat(
+            database
+                .jdbc()
+                .update("UPDATE credentials SET secrets = ? WHERE id = ?", ciphertext, id))
+        .isEqualTo(1);
   }
 
   private record Row(String settings, byte[] secrets) {}

@@ -96,7 +96,13 @@ public final class FakeOAuthProvider implements AutoCloseable {
     /** 500 with an HTML body, as a proxy in front of a provider would answer. */
     HTTP_500,
     /** 503 with an empty body and no content type. */
-    HTTP_503_EMPTY
+    HTTP_503_EMPTY,
+    /**
+     * 400 {@code {"error":"invalid_grant"}} whose {@code error_description} quotes everything the
+     * request carried (its form, decoded too, and its Authorization header, decoded too), as a
+     * careless provider might: for tests that no secret travels on from there.
+     */
+    INVALID_GRANT_ECHOING_THE_REQUEST
   }
 
   /**
@@ -115,6 +121,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
   // Everything below is guarded by lock.
   private final TokenFamilies grants = new TokenFamilies();
   private final Deque<TokenFailure> failures = new ArrayDeque<>();
+  private final Deque<Runnable> beforeTokenAnswers = new ArrayDeque<>();
   private final List<RecordedRequest> authorizationRequests = new ArrayList<>();
   private final List<RecordedRequest> tokenRequests = new ArrayList<>();
   private final List<RecordedRequest> revocationRequests = new ArrayList<>();
@@ -262,6 +269,18 @@ public final class FakeOAuthProvider implements AutoCloseable {
       for (int i = 0; i < count; i++) {
         failures.addLast(failure);
       }
+    }
+    return this;
+  }
+
+  /**
+   * Runs {@code action} when the next token-endpoint request arrives, before it is answered (and
+   * before the answer is decided): e.g. a change the test makes while the client waits for tokens.
+   * Actions queue up, one per request.
+   */
+  public FakeOAuthProvider onNextTokenRequest(Runnable action) {
+    synchronized (lock) {
+      beforeTokenAnswers.addLast(Objects.requireNonNull(action));
     }
     return this;
   }
@@ -476,13 +495,20 @@ public final class FakeOAuthProvider implements AutoCloseable {
       return;
     }
     Incoming in = FakeHttp.receive(exchange, now(), true);
+    Runnable before;
+    synchronized (lock) {
+      tokenRequests.add(in.recorded());
+      before = beforeTokenAnswers.pollFirst();
+    }
+    if (before != null) {
+      before.run();
+    }
     Reply reply;
     Duration delay;
     synchronized (lock) {
-      tokenRequests.add(in.recorded());
       delay = responseDelay;
       TokenFailure failure = failures.pollFirst();
-      reply = failure != null ? failureReply(failure) : tokenReply(in);
+      reply = failure != null ? failureReply(failure, in) : tokenReply(in);
     }
     Sleeper waiting;
     synchronized (lock) {
@@ -603,7 +629,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
     return body;
   }
 
-  private static Reply failureReply(TokenFailure failure) {
+  private static Reply failureReply(TokenFailure failure, Incoming in) {
     return switch (failure) {
       case INVALID_GRANT -> new OAuthFailure(400, "invalid_grant", "forced by the test").reply();
       case INVALID_CLIENT -> new OAuthFailure(401, "invalid_client", "forced by the test").reply();
@@ -612,7 +638,43 @@ public final class FakeOAuthProvider implements AutoCloseable {
       case HTTP_500 ->
           Reply.html(500, "<html><body><h1>500 Internal Server Error</h1></body></html>");
       case HTTP_503_EMPTY -> Reply.empty(503);
+      case INVALID_GRANT_ECHOING_THE_REQUEST ->
+          new OAuthFailure(400, "invalid_grant", "rejected: " + echo(in.recorded())).reply();
     };
+  }
+
+  /** Everything a request carried, as received and decoded. */
+  private static String echo(RecordedRequest r) {
+    String authorization = r.authorization().orElse("");
+    String basic = "";
+    if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        basic =
+            new String(
+                java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+                java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        basic = "(not base64)";
+      }
+    }
+    return "body "
+        + r.body()
+        + " params "
+        + r.params()
+        + " authorization "
+        + authorization
+        + " basic "
+        + basic
+        + " decoded "
+        + formDecoded(basic);
+  }
+
+  private static String formDecoded(String s) {
+    try {
+      return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
   }
 
   private void revoke(HttpExchange exchange) throws IOException {
