@@ -27,8 +27,6 @@ import java.util.Optional;
  * RequestAuthorities}, which this service tells of every write.
  */
 public final class CredentialService {
-  private static final int CAS_ATTEMPTS = 5;
-
   private final CredentialRepository repository;
   private final AuthClientService authClients;
   private final TenancyService tenancy;
@@ -42,6 +40,7 @@ public final class CredentialService {
   private final InputResolver inputs;
   private final VerifyRequest.Check verifyRequests;
   private final OfflineCheck offline;
+  private final CredentialUpdates updates;
 
   public CredentialService(
       CredentialRepository repository,
@@ -67,6 +66,7 @@ public final class CredentialService {
     this.inputs = new InputResolver(lifecycle, clock);
     this.verifyRequests = verifyRequests;
     this.offline = new OfflineCheck(lookup, clock);
+    this.updates = new CredentialUpdates(repository);
   }
 
   /**
@@ -230,53 +230,49 @@ public final class CredentialService {
                 source ->
                     inputs.resolve(
                         caller, ws, authClient, first.componentId(), Optional.of(first), source));
-    for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      Credential current = lookup.find(caller, workspaceId, id);
-      requireWriter(caller, current);
-      Credential updated = name.map(current::withName).orElse(current);
-      if (change.verifyRequest().isPresent()) {
-        updated = updated.withVerifyRequest(change.verifyRequest().get().value());
-      }
-      if (secrets.isPresent()) {
-        NewSecrets s = secrets.get();
-        updated = updated.withSecrets(s.secrets(), s.expiresAt(), s.scope());
-      }
-      Optional<Credential> written = write(caller, updated, secrets, authClient);
-      if (written.isPresent()) {
-        requestAuthorities.forget(id);
-        return view(written.get());
-      }
-    }
-    throw new ConflictException(
-        "version_conflict",
-        "credential " + id + " kept changing while this update was applied; send it again");
-  }
-
-  /**
-   * Compares-and-sets {@code candidate}; with new secrets, their event and the new schedule land in
-   * the same transaction, or nothing does. Empty when the credential changed meanwhile.
-   */
-  private Optional<Credential> write(
-      Caller caller, Credential candidate, Optional<NewSecrets> secrets, AuthClient authClient) {
-    return transactions.inTransaction(
-        () -> {
-          if (!repository.compareAndSet(candidate)) {
-            return Optional.<Credential>empty();
-          }
-          Credential stored = repository.find(candidate.id()).orElseThrow();
-          if (secrets.isPresent()) {
-            boolean authenticated = secrets.get().authenticated();
-            events.record(
-                CredentialEvent.of(
-                    stored,
-                    authenticated ? CredentialEvent.AUTHENTICATED : CredentialEvent.UPDATED,
-                    (authenticated ? "authenticated again by user " : "secrets replaced by user ")
-                        + caller.user().id(),
-                    clock.instant()));
-            lifecycle.saved(stored, authClient);
-          }
-          return Optional.of(stored);
-        });
+    // The change, its event and the new schedule land together, or not at all; a concurrent
+    // writer makes the change apply again to what it wrote (compare-and-set on the version).
+    Credential stored =
+        transactions.inTransaction(
+            () -> {
+              CredentialUpdates.Updated written =
+                  updates.update(
+                      first,
+                      current -> {
+                        requireWriter(caller, current);
+                        Credential updated = name.map(current::withName).orElse(current);
+                        if (change.verifyRequest().isPresent()) {
+                          updated = updated.withVerifyRequest(change.verifyRequest().get().value());
+                        }
+                        if (secrets.isPresent()) {
+                          NewSecrets s = secrets.get();
+                          updated = updated.withSecrets(s.secrets(), s.expiresAt(), s.scope());
+                        }
+                        return updated;
+                      });
+              if (!written.written()) {
+                return written.credential();
+              }
+              Credential now = repository.find(id).orElseThrow();
+              secrets.ifPresent(
+                  s -> {
+                    events.record(
+                        CredentialEvent.of(
+                            now,
+                            s.authenticated()
+                                ? CredentialEvent.AUTHENTICATED
+                                : CredentialEvent.UPDATED,
+                            (s.authenticated()
+                                    ? "authenticated again by user "
+                                    : "secrets replaced by user ")
+                                + caller.user().id(),
+                            clock.instant()));
+                    lifecycle.saved(now, authClient);
+                  });
+              return now;
+            });
+    requestAuthorities.forget(id);
+    return view(stored);
   }
 
   /**
