@@ -2,7 +2,9 @@ package io.credflow;
 
 import io.credflow.api.ApiServer;
 import io.credflow.api.RateLimits;
+import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.common.RecentlyRead;
 import io.credflow.common.Secret;
 import io.credflow.common.Timing;
 import io.credflow.component.ComponentService;
@@ -40,6 +42,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -158,10 +161,15 @@ public final class Credflow implements AutoCloseable {
       OAuthProviders providers =
           new OAuthProviders(TokenHttp.create(outbound, TokenHttp.DEFAULT_TIMEOUT));
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
+      // A refresh storm reads the same few auth-clients for thousands of credentials: each is read
+      // once a second at most (a change through this process is seen at once).
+      RecentlyRead<String, Optional<AuthClient>> refreshedAuthClients =
+          new RecentlyRead<>(authClients::findUnchecked, Duration.ofSeconds(1), clock, 10_000);
+      authClients.onChange(refreshedAuthClients::forget);
       RefreshService refresher =
           new RefreshService(
               credentialRepository,
-              authClients::findUnchecked,
+              refreshedAuthClients::get,
               schedule,
               providers,
               events,
