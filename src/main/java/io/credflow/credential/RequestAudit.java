@@ -3,6 +3,8 @@ package io.credflow.credential;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +29,12 @@ public final class RequestAudit implements AutoCloseable {
   private static final String REASON = "requests sent by Credflow with the credential";
 
   private record Key(long minute, String userId, String workspaceId, String credentialId) {}
+
+  private static final Comparator<Key> WRITE_ORDER =
+      Comparator.comparingLong(Key::minute)
+          .thenComparing(Key::workspaceId)
+          .thenComparing(Key::credentialId)
+          .thenComparing(Key::userId);
 
   private final AuditLog audit;
   private final Clock clock;
@@ -68,9 +76,14 @@ public final class RequestAudit implements AutoCloseable {
     }
   }
 
-  /** Writes the counts of minutes before {@code before}; a failed write keeps its count. */
+  /**
+   * Writes the counts of minutes before {@code before}, oldest minute first, so the audit trail
+   * reads in time order; a failed write keeps its count.
+   */
   private void write(long before) {
-    for (Key key : counts.keySet()) {
+    List<Key> due =
+        counts.keySet().stream().filter(k -> k.minute() < before).sorted(WRITE_ORDER).toList();
+    for (Key key : due) {
       if (key.minute() >= before) {
         continue;
       }
