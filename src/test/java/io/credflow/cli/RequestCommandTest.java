@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.TestServer;
-import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.upstream.Upstream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -30,33 +28,20 @@ import picocli.CommandLine;
  * a failed request's JSON:API error on stderr and exit 1, wrong usage a one-line message and exit
  * 2; the API key is in no output of any run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private TestServer server;
-  private Upstream upstream;
-  private FakeOAuthProvider provider;
-  private ExecutorWorkspace w;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().upstreamServer().executorWorkspace("cli");
+
+  private final TestServer server = credflow.server();
+  private final Upstream upstream = credflow.upstream();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
   @TempDir Path dir;
 
   /** Every output of every run, searched for the API key after each test. */
   private final List<String> outputs = new ArrayList<>();
-
-  @BeforeAll
-  void start() {
-    server = TestServer.h2();
-    upstream = Upstream.start();
-    provider = FakeOAuthProvider.start();
-    w = ExecutorWorkspace.create(server, provider, "cli");
-  }
-
-  @AfterAll
-  void stop() {
-    upstream.close();
-    provider.close();
-    server.close();
-  }
 
   @AfterEach
   void noOutputShowsTheApiKey() {

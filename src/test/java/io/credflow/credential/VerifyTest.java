@@ -19,8 +19,6 @@ import io.credflow.testing.upstream.Upstream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,25 +35,18 @@ class VerifyTest {
 
   @RegisterExtension
   static final CredflowExtension credflow =
-      CredflowExtension.h2().manualTime().fakeOAuthProviderPerTest().tenancyPerTest("verify");
-
-  private static Upstream upstream;
+      CredflowExtension.h2()
+          .manualTime()
+          .fakeOAuthProviderPerTest()
+          .tenancyPerTest("verify")
+          .upstreamServer();
 
   private final TestServer server = credflow.server();
   private final SettableClock clock = credflow.clock();
   private final FakeOAuthProvider provider = credflow.provider();
   private final World.Tenancy tenancy = credflow.tenancy();
   private final WorkspaceApi member = credflow.member();
-
-  @BeforeAll
-  static void startUpstream() {
-    upstream = Upstream.start();
-  }
-
-  @AfterAll
-  static void stopUpstream() {
-    upstream.close();
-  }
+  private final Upstream upstream = credflow.upstream();
 
   // ---- with a verify request ----
 

@@ -6,19 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.ManualTime;
-import io.credflow.testing.TestServer;
-import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.upstream.Upstream;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The REST API component's fields beyond the reader, with the meaning and ranges of its {@code
@@ -27,38 +23,19 @@ import org.junit.jupiter.api.TestInstance;
  * delay} between the requests of one step, and numbers sent as strings. Time is manual: the tests
  * assert the waits asked for.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ComponentFieldsTest {
-  private final ManualTime time = ManualTime.startingNow();
-  private TestServer server;
-  private Upstream upstream;
-  private Upstream tls;
-  private FakeOAuthProvider provider;
-  private ExecutorWorkspace w;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2()
+          .manualTime()
+          .upstreamServer()
+          .tlsUpstreamServer()
+          .executorWorkspace("fields");
 
-  @BeforeAll
-  void start() {
-    server = TestServer.start(false, time.timing(), TestServer.DRIVEN_BY_HAND);
-    upstream = Upstream.start(time.clock());
-    tls = Upstream.startTls();
-    provider = FakeOAuthProvider.start();
-    w = ExecutorWorkspace.create(server, provider, "fields");
-  }
-
-  @AfterAll
-  void stop() {
-    tls.close();
-    upstream.close();
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void clear() {
-    upstream.clear();
-    tls.clear();
-    time.clearSleeps();
-  }
+  private final ManualTime time = credflow.time();
+  private final Upstream upstream = credflow.upstream();
+  private final Upstream tls = credflow.tlsUpstream();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
 
   private static JsonNode ok(Api.Response r) {
     assertThat(r.status()).as(r.text()).isEqualTo(200);

@@ -3,9 +3,9 @@ package io.credflow.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credflow.tenancy.Caller;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.SettableClock;
-import io.credflow.testing.TestServer;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.upstream.Received;
 import io.credflow.testing.upstream.Upstream;
@@ -23,55 +23,38 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The request action under concurrency, through the Java API an embedding runtime uses: one shared
  * spec, thousands of messages on virtual threads, and every result is its own message's (nothing
  * about one call leaks into another); many calls of one expired OAuth2 credential refresh it once.
- * The refresh scheduler is stopped, so every refresh here is one a call caused.
+ * No refresh poller runs, so every refresh here is one a call caused.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentRequestsTest {
   private static final int THREADS = 64;
   private static final int CALLS_PER_THREAD = 50;
   private static final long LIFETIME = 3600;
 
-  private SettableClock clock;
-  private TestServer server;
-  private Upstream upstream;
-  private FakeOAuthProvider provider;
-  private ExecutorWorkspace w;
-  private RestApiAction action;
-  private Caller admin;
+  // Real waits: the callers race for real.
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().settableClock().upstreamServer().executorWorkspace("concurrent");
+
+  private final SettableClock clock = credflow.clock();
+  private final Upstream upstream = credflow.upstream();
+  private final FakeOAuthProvider provider = credflow.provider();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
+  private final RestApiAction action = credflow.server().credflow().services().requests();
+  private final Caller admin =
+      credflow.server().credflow().services().tenancy().bootstrapAdminCaller();
 
   @BeforeAll
-  void start() {
-    clock = SettableClock.startingNow();
-    server = TestServer.start(false, clock);
-    server.credflow().services().scheduler().close();
-    upstream = Upstream.start();
+  static void slowTheTokenEndpoint() {
     // A slow token endpoint holds the refresh open while the other calls pile up behind it.
-    provider = FakeOAuthProvider.start().responseDelay(Duration.ofMillis(300));
-    w = ExecutorWorkspace.create(server, provider, "concurrent");
-    action = server.credflow().services().requests();
-    admin = server.credflow().services().tenancy().bootstrapAdminCaller();
-  }
-
-  @AfterAll
-  void stop() {
-    upstream.close();
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void clear() {
-    upstream.clear();
+    credflow.provider().responseDelay(Duration.ofMillis(300));
   }
 
   /** POSTs the message's id in the URL path and query, a header and the JSON body. */

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
-import io.credflow.testing.ManualTime;
-import io.credflow.testing.TestServer;
 import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.upstream.Upstream;
@@ -15,11 +14,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,34 +26,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * auth-client declares in {@code token_expired_when}. Each refreshes the token once and retries
  * once; nothing loops.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExpiredTokenTest {
-  private final ManualTime time = ManualTime.startingNow();
-  private TestServer server;
-  private Upstream upstream;
-  private FakeOAuthProvider provider;
-  private ExecutorWorkspace w;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().manualTime().upstreamServer().executorWorkspace("expiry");
+
+  private final Upstream upstream = credflow.upstream();
+  private final FakeOAuthProvider provider = credflow.provider();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
 
   @BeforeAll
-  void start() {
-    server = TestServer.start(false, time.timing(), TestServer.DRIVEN_BY_HAND);
-    upstream = Upstream.start(time.clock());
-    provider = FakeOAuthProvider.start();
-    upstream.acceptBearerWhen(provider::isAccessTokenValid);
-    w = ExecutorWorkspace.create(server, provider, "expiry");
-  }
-
-  @AfterAll
-  void stop() {
-    upstream.close();
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void clear() {
-    upstream.clear();
-    time.clearSleeps();
+  static void acceptOnlyTheTokensTheProviderHoldsValid() {
+    credflow.upstream().acceptBearerWhen(credflow.provider()::isAccessTokenValid);
   }
 
   /** A credential of {@code authClient} whose access token the provider no longer accepts. */

@@ -5,9 +5,8 @@ import static io.credflow.testing.ExecutorWorkspace.reader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
-import io.credflow.testing.TestServer;
-import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +14,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A JSONata expression cannot exhaust the heap: one that doubles a string until it would fill it is
  * stopped by its evaluation budget and answered {@code 422} at the member, alone or forty at once,
  * and Credflow goes on answering.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExpressionBudgetTest {
   /** "ab" doubled 26 times: 128 million characters, far beyond any budget. */
   private static final String DOUBLING =
@@ -33,25 +29,12 @@ class ExpressionBudgetTest {
 
   private static final String POINTER = "/data/attributes/config/reader/headers/0/value";
 
-  private TestServer server;
-  private Upstream upstream;
-  private FakeOAuthProvider provider;
-  private ExecutorWorkspace w;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().upstreamServer().executorWorkspace("budget");
 
-  @BeforeAll
-  void start() {
-    server = TestServer.h2();
-    upstream = Upstream.start();
-    provider = FakeOAuthProvider.start();
-    w = ExecutorWorkspace.create(server, provider, "budget");
-  }
-
-  @AfterAll
-  void stop() {
-    upstream.close();
-    provider.close();
-    server.close();
-  }
+  private final Upstream upstream = credflow.upstream();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
 
   private Map<String, Object> doubling() {
     Map<String, Object> config = get(upstream.url("/echo/doubled"));

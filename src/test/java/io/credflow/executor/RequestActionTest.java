@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.ManualTime;
 import io.credflow.testing.TestServer;
@@ -23,11 +24,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /v2/workspaces/{ws}/requests} against a real upstream HTTP server on port 0: every
@@ -36,41 +35,32 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Time is manual: the server and the upstream read one {@link ManualTime} clock, and every wait
  * (delay, {@code Retry-After}, backoff) returns at once after moving it, so the tests assert the
- * exact waits asked for instead of sleeping. The refresh scheduler is stopped, so every wait
- * recorded is one a request asked for. Only {@code requestTimeoutPeriod} is real time: it bounds
- * I/O.
+ * exact waits asked for instead of sleeping. No refresh poller runs, so every wait recorded is one
+ * a request asked for. Only {@code requestTimeoutPeriod} is real time: it bounds I/O.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestActionTest {
-  private final ManualTime time = ManualTime.startingNow();
-  private TestServer server;
-  private Upstream upstream;
-  private FakeOAuthProvider provider;
-  private Api admin;
-  private ExecutorWorkspace w;
-  private String noauth;
-  private String basic;
-  private String apiKeyHeader;
-  private String apiKeyQuery;
-  private String instagram;
-  private String tenantId;
-  private String componentId;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().manualTime().upstreamServer().executorWorkspace("exec");
+
+  /** An {@code oauth2_instagram} credential with a long-lived token, made once for the class. */
+  private static String instagram;
+
+  private final ManualTime time = credflow.time();
+  private final TestServer server = credflow.server();
+  private final Upstream upstream = credflow.upstream();
+  private final FakeOAuthProvider provider = credflow.provider();
+  private final Api admin = credflow.admin();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
+  private final String noauth = w.noauth();
+  private final String basic = w.basic();
+  private final String apiKeyHeader = w.apiKeyHeader();
+  private final String apiKeyQuery = w.apiKeyQuery();
 
   @BeforeAll
-  void start() {
-    server = TestServer.start(false, time.timing(), config -> {});
-    server.credflow().services().scheduler().close();
-    upstream = Upstream.start(time.clock());
-    provider = FakeOAuthProvider.start();
-    admin = server.admin();
-    w = ExecutorWorkspace.create(server, provider, "exec");
-    noauth = w.noauth();
-    basic = w.basic();
-    apiKeyHeader = w.apiKeyHeader();
-    apiKeyQuery = w.apiKeyQuery();
-    tenantId = w.tenant();
-    componentId = w.component();
-    String igComponent = new World(server).instagramComponent(w.tenant());
+  static void storeAnInstagramCredential() {
+    ExecutorWorkspace w = credflow.executorWorkspace();
+    String igComponent = credflow.world().instagramComponent(w.tenant());
     Map<String, Object> ig = new LinkedHashMap<>();
     ig.put("client_id", "ig-client");
     ig.put("client_secret", "ig-secret-value");
@@ -79,21 +69,10 @@ class RequestActionTest {
     instagram =
         w.credential(
             "instagram",
-            new World(server).authClient(admin, w.tenant(), igComponent, "oauth2_instagram", ig),
+            credflow
+                .world()
+                .authClient(credflow.admin(), w.tenant(), igComponent, "oauth2_instagram", ig),
             Map.of("access_token", "IGlongLivedToken123", "expires_in", 5_000_000));
-  }
-
-  @AfterAll
-  void stop() {
-    upstream.close();
-    provider.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void clear() {
-    upstream.clear();
-    time.clearSleeps();
   }
 
   private Api.Response send(Map<String, Object> config, Object message, String credential) {
@@ -283,7 +262,7 @@ class RequestActionTest {
             admin.post(
                 "/v2/auth-clients",
                 World.authClientDoc(
-                    tenantId, componentId, "api_key", Map.of("name", "X-Old-Key"))));
+                    w.tenant(), w.component(), "api_key", Map.of("name", "X-Old-Key"))));
     String credential = w.credential("changing", authClient, Map.of("value", "first-value"));
     ok(send(get(upstream.url("/echo/c1")), null, credential));
     assertThat(upstream.last().header("X-Old-Key")).containsExactly("first-value");

@@ -19,6 +19,7 @@ import io.credflow.executor.RestApiAction;
 import io.credflow.executor.SpecParser;
 import io.credflow.tenancy.Caller;
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.oauth.FakeOAuthProvider;
@@ -28,12 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,35 +42,34 @@ import org.slf4j.LoggerFactory;
  * not in a message about a redirect or a lost connection, not in a log line written during any of
  * these calls, and not in the text of the values a call is made of and returns.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecutorSecretsTest {
   /** Longest run of a secret's characters an output may contain by chance. */
   private static final int CHANCE = 5;
 
-  private TestServer server;
-  private Upstream upstream;
-  private FakeOAuthProvider provider;
-  private ExecutorWorkspace w;
-  private String bearer;
-  private String bearerToken;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2().upstreamServer().executorWorkspace("secrets");
 
   /** A credential and the secret values a request made with it carries. */
   private record Carried(String label, String credential, List<String> secrets) {}
 
-  private List<Carried> carried;
+  /** One credential of each kind that carries a secret, made once for the class. */
+  private static List<Carried> carried;
+
+  private final TestServer server = credflow.server();
+  private final Upstream upstream = credflow.upstream();
+  private final FakeOAuthProvider provider = credflow.provider();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-  private final Logger credflow = (Logger) LoggerFactory.getLogger("io.credflow");
+  private final Logger credflowLogger = (Logger) LoggerFactory.getLogger("io.credflow");
 
   @BeforeAll
-  void start() {
-    server = TestServer.h2();
-    upstream = Upstream.start();
-    provider = FakeOAuthProvider.start();
-    w = ExecutorWorkspace.create(server, provider, "secrets");
-    FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
-    bearerToken = tokens.accessToken();
-    bearer = w.oauthCredential(tokens, 3600);
+  static void storeTheCarriedCredentials() {
+    ExecutorWorkspace w = credflow.executorWorkspace();
+    FakeOAuthProvider.Tokens tokens = credflow.provider().issueTokens("read");
+    String bearerToken = tokens.accessToken();
+    String bearer = w.oauthCredential(tokens, 3600);
     String basicToken =
         Base64.getEncoder()
             .encodeToString(
@@ -84,25 +83,18 @@ class ExecutorSecretsTest {
             new Carried("api_key query", w.apiKeyQuery(), List.of(ExecutorWorkspace.QUERY_KEY)));
   }
 
-  @AfterAll
-  void stop() {
-    upstream.close();
-    provider.close();
-    server.close();
-  }
-
   @BeforeEach
   void captureLogs() {
     logs.list.clear();
     logs.start();
     root.addAppender(logs);
-    credflow.setLevel(Level.DEBUG);
+    credflowLogger.setLevel(Level.DEBUG);
     LoggerFactory.getLogger("io.credflow.executor").debug("log capture check");
   }
 
   @AfterEach
   void noLogLineHoldsASecret() {
-    credflow.setLevel(null);
+    credflowLogger.setLevel(null);
     root.detachAppender(logs);
     assertThat(logs.list)
         .as("the capture sees Credflow's loggers")

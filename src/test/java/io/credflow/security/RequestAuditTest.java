@@ -5,47 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credflow.credential.AuditLog.AuditRecord;
 import io.credflow.credential.RequestAudit;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.ManualTime;
 import io.credflow.testing.TestServer;
-import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.upstream.Upstream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Requests that Credflow sends with a credential are audited (docs/security.md 7): an upstream may
  * hand back what a request carried, so every use counts as a release. Uses are counted per
  * credential, caller and minute of Credflow's clock, one audit record each, without the secret.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestAuditTest {
-  private final ManualTime time = new ManualTime(Instant.now().truncatedTo(ChronoUnit.MINUTES));
-  private TestServer server;
-  private Upstream upstream;
-  private FakeOAuthProvider provider;
-  private ExecutorWorkspace w;
+  @RegisterExtension
+  static final CredflowExtension credflow =
+      CredflowExtension.h2()
+          .manualTime(ChronoUnit.MINUTES)
+          .upstreamServer()
+          .executorWorkspace("audit");
 
-  @BeforeAll
-  void start() {
-    server = TestServer.start(false, time.timing(), TestServer.DRIVEN_BY_HAND);
-    upstream = Upstream.start(time.clock());
-    provider = FakeOAuthProvider.start();
-    w = ExecutorWorkspace.create(server, provider, "audit");
-  }
-
-  @AfterAll
-  void stop() {
-    upstream.close();
-    provider.close();
-    server.close();
-  }
+  private final ManualTime time = credflow.time();
+  private final TestServer server = credflow.server();
+  private final Upstream upstream = credflow.upstream();
+  private final ExecutorWorkspace w = credflow.executorWorkspace();
 
   private List<AuditRecord> audited(String credential) {
     server.credflow().services().requestAuthorities().flushAudit();

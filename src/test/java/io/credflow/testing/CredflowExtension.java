@@ -7,8 +7,11 @@ import io.credflow.testing.documents.Components;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.MockOAuth2Provider;
+import io.credflow.testing.upstream.Upstream;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -54,11 +57,27 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@link ManualTime}; {@link #settableClock()} the same clock with real waits and random jitter.
  * Either way the clock moves only when the test moves it, and no refresh poller runs: due refreshes
  * run when the test calls {@link #runDueRefreshes()} (see {@link TestServer#DRIVEN_BY_HAND}).
+ * Before each test, the sleeps a {@link ManualTime} recorded are forgotten.
+ *
+ * <p>Request-executor tests also declare the real {@link Upstream} the requests go to ({@link
+ * #upstreamServer()}, and with {@link #tlsUpstreamServer()} one on HTTPS whose certificate nobody
+ * signed), both on the class's clock, and an {@link ExecutorWorkspace} built on the server with the
+ * class's provider; before each test, the upstreams forget what they received:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final CredflowExtension credflow =
+ *     CredflowExtension.h2().manualTime().upstreamServer().executorWorkspace("fields");
+ *
+ * private final ManualTime time = credflow.time();
+ * private final Upstream upstream = credflow.upstream();
+ * private final ExecutorWorkspace w = credflow.executorWorkspace();
+ * }</pre>
  *
  * <p>Test methods (and {@code @BeforeEach} methods) may also take a {@link TestServer}, {@link
  * ManualTime}, {@link SettableClock}, {@link World}, {@link World.Tenancy}, {@link WorkspaceApi}
- * (the member's), {@link FakeOAuthProvider}, {@link FakeInstagram} or {@link MockOAuth2Provider}
- * parameter.
+ * (the member's), {@link FakeOAuthProvider}, {@link FakeInstagram}, {@link MockOAuth2Provider},
+ * {@link Upstream} (the plain HTTP one) or {@link ExecutorWorkspace} parameter.
  */
 public final class CredflowExtension
     implements BeforeAllCallback,
@@ -78,6 +97,7 @@ public final class CredflowExtension
 
   private final boolean postgres;
   private Clocks clocks = Clocks.SYSTEM;
+  private TemporalUnit startOfTime = ChronoUnit.SECONDS;
   private Consumer<Config.Builder> configuration = c -> {};
   private boolean classProvider;
   private boolean testProvider;
@@ -85,6 +105,9 @@ public final class CredflowExtension
   private boolean classMock;
   private String classTenancyLabel;
   private String testTenancyLabel;
+  private boolean classUpstream;
+  private boolean classTlsUpstream;
+  private String workspaceLabel;
 
   // The server and what lives as long as it does.
   private TestServer server;
@@ -96,6 +119,9 @@ public final class CredflowExtension
   private FakeInstagram instagram;
   private MockOAuth2Provider mock;
   private World.Tenancy tenancy;
+  private Upstream upstream;
+  private Upstream tlsUpstream;
+  private ExecutorWorkspace executorWorkspace;
 
   // What one test asked for; closed after it.
   private FakeOAuthProvider testsProvider;
@@ -133,7 +159,16 @@ public final class CredflowExtension
    * fakes' clock. Due refreshes run only by {@link #runDueRefreshes()}.
    */
   public CredflowExtension manualTime() {
+    return manualTime(ChronoUnit.SECONDS);
+  }
+
+  /**
+   * {@link #manualTime()} starting at the current instant truncated to {@code unit}: e.g. {@link
+   * ChronoUnit#MINUTES} for a class that counts what happens per minute of the clock.
+   */
+  public CredflowExtension manualTime(TemporalUnit unit) {
     clocks = Clocks.MANUAL;
+    startOfTime = unit;
     return this;
   }
 
@@ -192,6 +227,35 @@ public final class CredflowExtension
     return this;
   }
 
+  /**
+   * One real {@link Upstream} on plain HTTP for the server's lifetime, on the server's clock; what
+   * it received is forgotten before each test.
+   */
+  public CredflowExtension upstreamServer() {
+    classUpstream = true;
+    return this;
+  }
+
+  /**
+   * One real {@link Upstream} on HTTPS ({@link Upstream#startTls(Clock)}: a certificate nobody
+   * signed) for the server's lifetime, on the server's clock; what it received is forgotten before
+   * each test.
+   */
+  public CredflowExtension tlsUpstreamServer() {
+    classTlsUpstream = true;
+    return this;
+  }
+
+  /**
+   * One {@link ExecutorWorkspace} whose tenant is named {@code label}, built on the server for the
+   * server's lifetime with the class's {@link #fakeOAuthProvider()} (which this declares too).
+   */
+  public CredflowExtension executorWorkspace(String label) {
+    workspaceLabel = label;
+    classProvider = true;
+    return this;
+  }
+
   // ---- lifecycle ----
 
   @Override
@@ -205,6 +269,7 @@ public final class CredflowExtension
       serverPerTest = true;
       start();
     }
+    forgetTheLastTest();
   }
 
   @Override
@@ -224,6 +289,11 @@ public final class CredflowExtension
   }
 
   private synchronized void start() {
+    if (workspaceLabel != null && testProvider) {
+      throw new IllegalStateException(
+          "an executor workspace is built with the class's provider: declare fakeOAuthProvider(),"
+              + " not fakeOAuthProviderPerTest()");
+    }
     timing =
         switch (clocks) {
           case SYSTEM -> Timing.system();
@@ -250,8 +320,20 @@ public final class CredflowExtension
             time == null ? FakeInstagram.start() : FakeInstagram.start(time.clock()::instant);
         opened.push(instagram);
       }
+      Clock upstreamClock = time == null ? Clock.systemUTC() : time.clock();
+      if (classUpstream) {
+        upstream = Upstream.start(upstreamClock);
+        opened.push(upstream);
+      }
+      if (classTlsUpstream) {
+        tlsUpstream = Upstream.startTls(upstreamClock);
+        opened.push(tlsUpstream);
+      }
       if (classTenancyLabel != null) {
         tenancy = world.tenancy(classTenancyLabel);
+      }
+      if (workspaceLabel != null) {
+        executorWorkspace = ExecutorWorkspace.create(server, provider, workspaceLabel);
       }
     } catch (RuntimeException | Error e) {
       closeAll(opened, e);
@@ -261,13 +343,26 @@ public final class CredflowExtension
   }
 
   private ManualTime manual() {
-    time = new ManualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    time = new ManualTime(Instant.now().truncatedTo(startOfTime));
     return time;
   }
 
   private FakeOAuthProvider newProvider() {
     FakeOAuthProvider p = FakeOAuthProvider.start();
     return time == null ? p : p.clock(time.clock()::instant);
+  }
+
+  /** What the upstreams received and the sleeps recorded so far belong to earlier tests. */
+  private synchronized void forgetTheLastTest() {
+    if (upstream != null) {
+      upstream.clear();
+    }
+    if (tlsUpstream != null) {
+      tlsUpstream.clear();
+    }
+    if (time != null) {
+      time.clearSleeps();
+    }
   }
 
   private synchronized void closeTestResources() {
@@ -286,7 +381,8 @@ public final class CredflowExtension
 
   private synchronized void stop() {
     Deque<AutoCloseable> toClose = new ArrayDeque<>();
-    for (AutoCloseable c : new AutoCloseable[] {server, mock, provider, instagram}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {server, mock, provider, instagram, upstream, tlsUpstream}) {
       if (c != null) {
         toClose.push(c);
       }
@@ -304,6 +400,9 @@ public final class CredflowExtension
     provider = null;
     instagram = null;
     tenancy = null;
+    upstream = null;
+    tlsUpstream = null;
+    executorWorkspace = null;
     serverPerTest = false;
   }
 
@@ -406,6 +505,21 @@ public final class CredflowExtension
     return required(tenancy, "a tenancy", "declare tenancy(label) or tenancyPerTest(label)");
   }
 
+  /** The plain HTTP upstream of {@link #upstreamServer()}. */
+  public synchronized Upstream upstream() {
+    return required(upstream, "an upstream", "declare upstreamServer()");
+  }
+
+  /** The HTTPS upstream of {@link #tlsUpstreamServer()}. */
+  public synchronized Upstream tlsUpstream() {
+    return required(tlsUpstream, "a TLS upstream", "declare tlsUpstreamServer()");
+  }
+
+  /** The workspace of {@link #executorWorkspace(String)}. */
+  public synchronized ExecutorWorkspace executorWorkspace() {
+    return required(executorWorkspace, "an executor workspace", "declare executorWorkspace(label)");
+  }
+
   /** The credentials and events of {@link #tenancy()}'s workspace, as its member. */
   public WorkspaceApi member() {
     return tenancy().member(server());
@@ -486,6 +600,10 @@ public final class CredflowExtension
     } else if (type == WorkspaceApi.class
         && (classTenancyLabel != null || testTenancyLabel != null)) {
       return this::member;
+    } else if (type == Upstream.class && classUpstream) {
+      return this::upstream;
+    } else if (type == ExecutorWorkspace.class && workspaceLabel != null) {
+      return this::executorWorkspace;
     }
     return null;
   }

@@ -172,10 +172,15 @@ public final class Upstream implements AutoCloseable {
   /**
    * Starts a server on {@code https://127.0.0.1} and a free port, with a certificate for 127.0.0.1
    * that it signed itself (made by the JDK's {@code keytool} for this server): no client that
-   * verifies certificates trusts it.
+   * verifies certificates trusts it. On the system clock.
    */
   public static Upstream startTls() {
-    return started(new Upstream(Clock.systemUTC(), selfSignedKeystore()));
+    return startTls(Clock.systemUTC());
+  }
+
+  /** {@link #startTls()} reading {@code clock}, as {@link #start(Clock)} does. */
+  public static Upstream startTls(Clock clock) {
+    return started(new Upstream(clock, selfSignedKeystore()));
   }
 
   private static Path selfSignedKeystore() {
