@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +33,9 @@ public final class SecretMask {
   private final List<String> secrets;
   private final Pattern pattern;
 
+  /** Every form, lower-cased: a cheap first look before the pattern runs. */
+  private final String[] lowerForms;
+
   private SecretMask(List<String> secrets) {
     this.secrets = List.copyOf(secrets);
     Set<String> forms = new LinkedHashSet<>();
@@ -44,6 +48,8 @@ public final class SecretMask {
             .filter(f -> f.length() >= MIN_LENGTH)
             .sorted(Comparator.comparingInt(String::length).reversed())
             .toList();
+    this.lowerForms =
+        ordered.stream().map(f -> f.toLowerCase(Locale.ROOT)).distinct().toArray(String[]::new);
     this.pattern =
         ordered.isEmpty()
             ? null
@@ -93,11 +99,31 @@ public final class SecretMask {
 
   /** {@code text} with every form of every secret replaced by {@value Secret#MASK}. */
   public String apply(String text) {
-    if (pattern == null || text == null || text.isEmpty()) {
+    if (pattern == null || text == null || text.isEmpty() || surelyAbsent(text)) {
       return text;
     }
     Matcher m = pattern.matcher(text);
     return m.find() ? m.replaceAll(Matcher.quoteReplacement(Secret.MASK)) : text;
+  }
+
+  /**
+   * Whether no form can be in {@code text}, told by plain searches in its lower-cased copy (fast,
+   * vectorized). Only for ASCII text, where lower-casing and the pattern's case folding agree; any
+   * other text goes to the pattern.
+   */
+  private boolean surelyAbsent(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String form : lowerForms) {
+      if (lower.contains(form)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static List<String> forms(String secret) {

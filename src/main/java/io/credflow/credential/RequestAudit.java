@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The audit of the requests Credflow sends with a credential's secret ({@code POST …/requests}):
@@ -38,7 +39,9 @@ public final class RequestAudit implements AutoCloseable {
 
   private final AuditLog audit;
   private final Clock clock;
-  private final ConcurrentHashMap<Key, Long> counts = new ConcurrentHashMap<>();
+  // Every request of a busy credential counts under the same key: an adder per key keeps them
+  // from queueing on one map bin.
+  private final ConcurrentHashMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher;
 
   private RequestAudit(AuditLog audit, Clock clock) {
@@ -60,7 +63,9 @@ public final class RequestAudit implements AutoCloseable {
   /** One request by {@code userId} in {@code workspaceId} with {@code credentialId}. */
   void count(String userId, String workspaceId, String credentialId) {
     long minute = Math.floorDiv(clock.millis(), 60_000L);
-    counts.merge(new Key(minute, userId, workspaceId, credentialId), 1L, Long::sum);
+    counts
+        .computeIfAbsent(new Key(minute, userId, workspaceId, credentialId), k -> new LongAdder())
+        .increment();
   }
 
   /** Writes every count, the current minute's too. */
@@ -87,10 +92,12 @@ public final class RequestAudit implements AutoCloseable {
       if (key.minute() >= before) {
         continue;
       }
-      Long uses = counts.remove(key);
-      if (uses == null) {
+      LongAdder adder = counts.remove(key);
+      if (adder == null) {
         continue;
       }
+      // A count that raced the removal lands in the removed adder; it is read after the removal.
+      long uses = adder.sum();
       try {
         audit.record(
             new AuditLog.AuditRecord(
@@ -102,7 +109,7 @@ public final class RequestAudit implements AutoCloseable {
                 REASON,
                 uses));
       } catch (RuntimeException e) {
-        counts.merge(key, uses, Long::sum);
+        counts.computeIfAbsent(key, k -> new LongAdder()).add(uses);
         throw e;
       }
     }

@@ -43,6 +43,9 @@ final class ExpirySignals {
   }
 
   private static boolean invalidTokenChallenge(HttpFields headers) {
+    if (!headers.contains(HttpHeader.WWW_AUTHENTICATE)) {
+      return false;
+    }
     for (HttpField f : headers.getFields(HttpHeader.WWW_AUTHENTICATE)) {
       if (f.getValue() != null && INVALID_TOKEN.matcher(f.getValue()).matches()) {
         return true;

@@ -45,25 +45,61 @@ final class Masks {
     return out;
   }
 
-  /** A decoded body (JSON values: maps, lists, strings, numbers) with every string masked. */
+  /**
+   * A decoded body (JSON values: maps, lists, strings, numbers) with every string masked. What no
+   * mask changed is returned as it is, not copied: nearly every body holds no secret.
+   */
   Object value(Object value) {
     if (masks.isEmpty()) {
       return value;
     }
     return switch (value) {
       case String s -> text(s);
-      case Map<?, ?> map -> {
-        Map<String, Object> out = new LinkedHashMap<>();
-        map.forEach((k, v) -> out.put(text(String.valueOf(k)), value(v)));
-        yield out;
-      }
-      case List<?> list -> {
-        List<Object> out = new ArrayList<>(list.size());
-        list.forEach(v -> out.add(value(v)));
-        yield out;
-      }
+      case Map<?, ?> map -> map(map);
+      case List<?> list -> list(list);
       case null -> null;
       default -> value;
     };
+  }
+
+  private Object map(Map<?, ?> map) {
+    Map<String, Object> out = null;
+    int seen = 0;
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      String maskedKey = text(key);
+      Object maskedValue = value(e.getValue());
+      if (out == null && (!maskedKey.equals(key) || maskedValue != e.getValue())) {
+        // The first change: copy what came before it, then go on copying.
+        out = new LinkedHashMap<>();
+        int i = 0;
+        for (Map.Entry<?, ?> before : map.entrySet()) {
+          if (i++ == seen) {
+            break;
+          }
+          out.put(String.valueOf(before.getKey()), before.getValue());
+        }
+      }
+      if (out != null) {
+        out.put(maskedKey, maskedValue);
+      }
+      seen++;
+    }
+    return out == null ? map : out;
+  }
+
+  private Object list(List<?> list) {
+    List<Object> out = null;
+    for (int i = 0; i < list.size(); i++) {
+      Object item = list.get(i);
+      Object masked = value(item);
+      if (out == null && masked != item) {
+        out = new ArrayList<>(list.subList(0, i));
+      }
+      if (out != null) {
+        out.add(masked);
+      }
+    }
+    return out == null ? list : out;
   }
 }

@@ -58,6 +58,16 @@ class SecretMaskTest {
   }
 
   @Test
+  void applyWhenTheTextHoldsNoSecretThenTheSameTextComesBackAndNonAsciiTextIsStillSearched() {
+    SecretMask mask = SecretMask.of(List.of(SECRET));
+    String plain = "{\"items\":[1,2,3],\"next\":null}";
+
+    assertThat(mask.apply(plain)).isSameAs(plain);
+    assertThat(mask.apply("Grüße " + SECRET.toUpperCase(java.util.Locale.ROOT) + " ✓"))
+        .isEqualTo("Grüße " + Secret.MASK + " ✓");
+  }
+
+  @Test
   void toStringWhenPrintedThenNoValueShows() {
     assertThat(SecretMask.of(List.of(SECRET)).toString()).doesNotContain(SECRET);
   }
