@@ -1,5 +1,6 @@
 package io.credflow.outbound;
 
+import io.credflow.common.BoundedCache;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -174,9 +175,31 @@ public final class OutboundHttp implements AutoCloseable {
    * @throws OutboundRefusedException when the URL cannot be called
    */
   public Request newRequest(URI uri, boolean verifyCertificates) {
-    policy.checkUrl(uri);
+    checkUrl(uri);
     return (verifyCertificates ? ready() : unverified()).newRequest(uri);
   }
+
+  /**
+   * The policy's URL check, remembered for origins it let through: its verdict depends only on the
+   * scheme and the authority (and the policy, fixed for this client's life), and a step calls the
+   * same origin again and again. Refusals are not remembered; addresses are checked again at every
+   * connection either way.
+   */
+  private void checkUrl(URI uri) {
+    String scheme = uri.getScheme();
+    String authority = uri.getRawAuthority();
+    if (scheme == null || authority == null || uri.isOpaque()) {
+      policy.checkUrl(uri);
+      return;
+    }
+    String origin = scheme + "://" + authority;
+    if (allowedOrigins.get(origin) == null) {
+      policy.checkUrl(uri);
+      allowedOrigins.put(origin, Boolean.TRUE);
+    }
+  }
+
+  private final BoundedCache<String, Boolean> allowedOrigins = new BoundedCache<>(10_000);
 
   /** The client that verifies no certificate, started on first use. */
   private HttpClient unverified() {
