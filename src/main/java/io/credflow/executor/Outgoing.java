@@ -1,7 +1,10 @@
 package io.credflow.executor;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.credflow.common.ValidationException;
 import io.credflow.credential.Authorization;
 import io.credflow.executor.RequestSpec.BodyTemplate;
@@ -33,7 +36,13 @@ record Outgoing(
     Authorization authorization,
     boolean credentialApplied) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Shared buffers: see ResponseDecoder.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                  .build())
+          .build();
 
   /** What a request carries, as bytes. */
   sealed interface Payload {

@@ -3,6 +3,7 @@ package io.credflow.executor;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -77,9 +78,12 @@ public final class ResponseDecoder {
    */
   public static final int MAX_XML_DEPTH = MAX_JSON_DEPTH / 2 - 1;
 
+  // Calls run on virtual threads, for which Jackson's default thread-local buffer pool keeps
+  // nothing: a shared pool lets them reuse the parser's buffers.
   private static final ObjectMapper JSON =
       JsonMapper.builder(
               JsonFactory.builder()
+                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
                   .streamReadConstraints(
                       StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
                   .build())
