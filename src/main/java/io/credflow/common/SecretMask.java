@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * Values shorter than {@link #MIN_LENGTH} are left alone: masking them would garble ordinary text
  * without protecting anything.
  *
- * <p>Immutable and thread-safe; build one per exchange (it compiles one pattern).
+ * <p>Immutable and thread-safe. Its pattern is compiled the first time text may hold a secret.
  */
 public final class SecretMask {
   /** Shorter values are not masked. */
@@ -31,7 +31,10 @@ public final class SecretMask {
   private static final SecretMask NONE = new SecretMask(List.of());
 
   private final List<String> secrets;
-  private final Pattern pattern;
+  private final List<String> orderedForms;
+
+  /** Compiled on first need: most masks never meet text that holds a secret. */
+  private volatile Pattern pattern;
 
   /** Every form, lower-cased: a cheap first look before the pattern runs. */
   private final String[] lowerForms;
@@ -50,12 +53,7 @@ public final class SecretMask {
             .toList();
     this.lowerForms =
         ordered.stream().map(f -> f.toLowerCase(Locale.ROOT)).distinct().toArray(String[]::new);
-    this.pattern =
-        ordered.isEmpty()
-            ? null
-            : Pattern.compile(
-                ordered.stream().map(Pattern::quote).collect(Collectors.joining("|")),
-                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    this.orderedForms = ordered;
   }
 
   /** A mask that masks nothing. */
@@ -94,16 +92,28 @@ public final class SecretMask {
 
   /** Whether this mask masks anything at all. */
   public boolean isEmpty() {
-    return pattern == null;
+    return orderedForms.isEmpty();
   }
 
   /** {@code text} with every form of every secret replaced by {@value Secret#MASK}. */
   public String apply(String text) {
-    if (pattern == null || text == null || text.isEmpty() || surelyAbsent(text)) {
+    if (orderedForms.isEmpty() || text == null || text.isEmpty() || surelyAbsent(text)) {
       return text;
     }
-    Matcher m = pattern.matcher(text);
+    Matcher m = pattern().matcher(text);
     return m.find() ? m.replaceAll(Matcher.quoteReplacement(Secret.MASK)) : text;
+  }
+
+  private Pattern pattern() {
+    Pattern p = pattern;
+    if (p == null) {
+      p =
+          Pattern.compile(
+              orderedForms.stream().map(Pattern::quote).collect(Collectors.joining("|")),
+              Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      pattern = p;
+    }
+    return p;
   }
 
   /**

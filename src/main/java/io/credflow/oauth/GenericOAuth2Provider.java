@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A standard OAuth2 provider (RFC 6749 with PKCE, RFC 7009 revocation): Nimbus builds and parses
@@ -69,10 +70,11 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
             new AuthorizationCode(code.reveal()),
             redirectUri,
             codeVerifier.map(v -> new CodeVerifier(v.reveal())).orElse(null));
-    SecretMask mask =
-        knownSecrets()
-            .and(List.of(code.reveal()))
-            .and(codeVerifier.map(v -> List.of(v.reveal())).orElse(List.of()));
+    Supplier<SecretMask> mask =
+        () ->
+            knownSecrets()
+                .and(List.of(code.reveal()))
+                .and(codeVerifier.map(v -> List.of(v.reveal())).orElse(List.of()));
     return token(
         new TokenRequest.Builder(settings.tokenUri(), authentication(), grant).build(), mask);
   }
@@ -99,9 +101,10 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
                 authentication(),
                 new RefreshTokenGrant(new RefreshToken(refreshToken.get().reveal())))
             .build();
-    SecretMask mask =
-        knownSecrets()
-            .and(List.of(refreshToken.get().reveal(), request.tokens().accessToken().reveal()));
+    Supplier<SecretMask> mask =
+        () ->
+            knownSecrets()
+                .and(List.of(refreshToken.get().reveal(), request.tokens().accessToken().reveal()));
     return new RefreshAttempt.Called(token(token, mask));
   }
 
@@ -150,7 +153,11 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
         .andBasicPair(id, Secret.of(secret));
   }
 
-  private TokenOutcome token(TokenRequest request, SecretMask mask) {
+  /**
+   * Calls the token endpoint. {@code mask} is built only when the answer is an error, the one case
+   * with provider text to clean: building it compiles a pattern, which every refresh would pay.
+   */
+  private TokenOutcome token(TokenRequest request, Supplier<SecretMask> mask) {
     HTTPRequest nimbus = request.toHTTPRequest();
     String endpoint = "the token endpoint " + OutboundHttp.describe(nimbus.getURI());
     TokenHttp.Answered response;
@@ -167,7 +174,7 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
       parsed.setBody(response.body());
       TokenResponse tokenResponse = TokenResponse.parse(parsed);
       if (tokenResponse instanceof TokenErrorResponse error) {
-        return refusal(error.getErrorObject(), status, mask);
+        return refusal(error.getErrorObject(), status, mask.get());
       }
       Tokens tokens = ((AccessTokenResponse) tokenResponse).getTokens();
       if (!AccessTokenType.BEARER.equals(tokens.getAccessToken().getType())) {
