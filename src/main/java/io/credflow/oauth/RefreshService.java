@@ -150,8 +150,15 @@ public final class RefreshService {
   }
 
   private RefreshResult leased(String id, Trigger trigger) {
+    Optional<Credential> readUnderLease = Optional.empty();
     if (trigger instanceof Trigger.Scheduled) {
-      if (!lease.claimIfDue(id)) {
+      // The claim and the read under it share one connection and one commit: a storm of due
+      // refreshes takes a pooled connection twice per refresh (here and to store), not per
+      // statement.
+      readUnderLease =
+          transactions.inTransaction(
+              () -> lease.claimIfDue(id) ? Optional.of(reread(id)) : Optional.<Credential>empty());
+      if (readUnderLease.isEmpty()) {
         // Another process has it, or it is no longer due: nothing to do here.
         return notNeeded(reread(id), "another process is refreshing it, or it is no longer due");
       }
@@ -162,7 +169,7 @@ public final class RefreshService {
     boolean released = false;
     try {
       // Read again under the lease: another process may have refreshed since we looked.
-      Credential current = reread(id);
+      Credential current = readUnderLease.isPresent() ? readUnderLease.get() : reread(id);
       if (current.secretsUnreadable()) {
         // No refresh token to send until the keyset is put right or new secrets come: look again
         // with backoff rather than on every poll, and never give up on the schedule.
