@@ -1,5 +1,3 @@
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.credflow.Config;
 import io.credflow.Credflow;
 import io.credflow.authclient.AuthClientService;
@@ -11,9 +9,11 @@ import io.credflow.credential.CredentialInput;
 import io.credflow.credential.CredentialService;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Level;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import java.nio.ByteBuffer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,44 +53,61 @@ public class RefreshBench {
     List<Hit> hits = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger requests = new AtomicInteger();
     AtomicInteger reuse = new AtomicInteger();
-    HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-    fake.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    fake.createContext(
-        "/token",
-        exchange -> {
-          Map<String, String> form = form(exchange);
-          requests.incrementAndGet();
-          String[] parts = form.getOrDefault("refresh_token", "rt-0-0").split("-");
-          int id = Integer.parseInt(parts[1]);
-          int gen = Integer.parseInt(parts[2]);
-          try {
-            Thread.sleep(delayMs);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    // On Jetty (as Credflow's own server), the delay scheduled rather than slept: the endpoint
+    // stands for a remote provider and must not be what limits the rate measured here.
+    org.eclipse.jetty.server.Server fake = new org.eclipse.jetty.server.Server();
+    org.eclipse.jetty.server.ServerConnector connector =
+        new org.eclipse.jetty.server.ServerConnector(fake);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    connector.setAcceptQueueSize(1024);
+    fake.addConnector(connector);
+    fake.setHandler(
+        new org.eclipse.jetty.server.Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
+            Map<String, String> form = form(Content.Source.asString(request, StandardCharsets.UTF_8));
+            requests.incrementAndGet();
+            String[] parts = form.getOrDefault("refresh_token", "rt-0-0").split("-");
+            int id = Integer.parseInt(parts[1]);
+            int gen = Integer.parseInt(parts[2]);
+            Runnable answer =
+                () -> {
+                  synchronized (generation) {
+                    int current = generation.getOrDefault(id, 0);
+                    if (current != gen) {
+                      reuse.incrementAndGet();
+                      send(response, callback, 400, "{\"error\":\"invalid_grant\"}");
+                      return;
+                    }
+                    generation.put(id, gen + 1);
+                  }
+                  hits.add(new Hit(id, System.currentTimeMillis()));
+                  send(
+                      response,
+                      callback,
+                      200,
+                      "{\"access_token\":\"at-"
+                          + id
+                          + "-"
+                          + (gen + 1)
+                          + "\",\"token_type\":\"Bearer\",\"expires_in\":86400,\"refresh_token\":\"rt-"
+                          + id
+                          + "-"
+                          + (gen + 1)
+                          + "\"}");
+                };
+            if (delayMs > 0) {
+              fake.getScheduler().schedule(answer, delayMs, TimeUnit.MILLISECONDS);
+            } else {
+              answer.run();
+            }
+            return true;
           }
-          int current = generation.getOrDefault(id, 0);
-          if (current != gen) {
-            reuse.incrementAndGet();
-            send(exchange, 400, "{\"error\":\"invalid_grant\"}");
-            return;
-          }
-          generation.put(id, gen + 1);
-          hits.add(new Hit(id, System.currentTimeMillis()));
-          send(
-              exchange,
-              200,
-              "{\"access_token\":\"at-"
-                  + id
-                  + "-"
-                  + (gen + 1)
-                  + "\",\"token_type\":\"Bearer\",\"expires_in\":86400,\"refresh_token\":\"rt-"
-                  + id
-                  + "-"
-                  + (gen + 1)
-                  + "\"}");
         });
     fake.start();
-    String tokenUri = "http://127.0.0.1:" + fake.getAddress().getPort() + "/token";
+    String tokenUri = "http://127.0.0.1:" + connector.getLocalPort() + "/token";
 
     Path data = Files.createTempDirectory("credflow-refresh-bench");
     Config.Builder cb =
@@ -254,7 +271,7 @@ public class RefreshBench {
         ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).minus(cpuBefore);
     status = Files.readString(Path.of("/proc/self/status"));
     System.out.printf(
-        "backlog of %d due at once:  %d refreshed in %.1f s = %.0f refreshes/s (target > 1000),"
+        "backlog of %d due at once:  %d refreshed in %.1f s = %.0f refreshes/s (target >= 2000),"
             + " %d token requests%n",
         n, burst.size(), burstSeconds, capacity, requests.get() - requestsBefore);
     System.out.printf(
@@ -267,11 +284,11 @@ public class RefreshBench {
         requests.get() == 2 * n
             && beforeExpiry == n
             && reuse.get() == 0
-            && capacity > 1000
+            && capacity >= 2000
             && kb(status, "VmHWM:") / 1024 < 512;
     System.out.println(ok ? "RESULT: all targets met" : "RESULT: a target was missed");
     credflow.close();
-    fake.stop(0);
+    fake.stop();
     System.exit(0);
   }
 
@@ -302,8 +319,7 @@ public class RefreshBench {
     return -1;
   }
 
-  private static Map<String, String> form(HttpExchange exchange) throws IOException {
-    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+  private static Map<String, String> form(String body) {
     Map<String, String> out = new HashMap<>();
     for (String pair : body.split("&")) {
       int eq = pair.indexOf('=');
@@ -316,12 +332,10 @@ public class RefreshBench {
     return out;
   }
 
-  private static void send(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static void send(Response response, Callback callback, int status, String json) {
+    response.setStatus(status);
+    response.getHeaders().put("Content-Type", "application/json");
+    response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
   }
+
 }

@@ -4,6 +4,7 @@ import io.credflow.common.Sleeper;
 import io.credflow.common.Timing;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +38,7 @@ public final class RefreshScheduler implements AutoCloseable {
   private final Duration poll;
   private final int batch;
   private final Semaphore permits;
-  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService workers;
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private volatile Thread poller;
   private volatile boolean running;
@@ -59,6 +60,12 @@ public final class RefreshScheduler implements AutoCloseable {
     this.poll = poll;
     this.batch = batch;
     this.permits = new Semaphore(concurrency);
+    // As many virtual threads as refreshes may run, kept between refreshes: Tink's ciphers and
+    // random sources live in thread locals, which a fresh thread per refresh would build anew for
+    // every one (a tenth of a refresh's CPU in a storm).
+    this.workers =
+        Executors.newFixedThreadPool(
+            concurrency, Thread.ofVirtual().name("credflow-refresh-", 0).factory());
   }
 
   /** Starts polling in the background. */
@@ -71,10 +78,12 @@ public final class RefreshScheduler implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        // A full batch means more may be due already: poll again at once instead of sleeping,
-        // so a backlog is worked off at the speed of the refreshes, not one batch a poll.
-        if (submitDue().size() < batch) {
-          sleeper.sleep(poll);
+        Instant began = clock.instant();
+        Polled polled = pollOnce();
+        Duration wait =
+            waitAfter(polled.found(), polled.started().size(), batch, poll, elapsed(began));
+        if (wait.isPositive()) {
+          sleeper.sleep(wait);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -91,10 +100,42 @@ public final class RefreshScheduler implements AutoCloseable {
     }
   }
 
+  private Duration elapsed(Instant since) {
+    return Duration.between(since, clock.instant());
+  }
+
+  /**
+   * How long the poller waits after a poll that found {@code found} due rows (at most {@code
+   * batch}), started {@code started} refreshes and took {@code spent}. A full batch means more may
+   * be due already: poll again at once, so a backlog is worked off at the speed of the refreshes,
+   * not one batch a poll. Found, not started, decides: a row whose refresh was submitted but has
+   * not claimed its lease yet is found again and skipped, and must not make a backlog wait a whole
+   * poll; only a poll that started nothing does. Otherwise polls keep their cadence: the time spent
+   * submitting counts towards the wait.
+   */
+  static Duration waitAfter(int found, int started, int batch, Duration poll, Duration spent) {
+    if (started == 0) {
+      return poll;
+    }
+    if (found >= batch) {
+      return Duration.ZERO;
+    }
+    Duration rest = poll.minus(spent);
+    return rest.isNegative() ? Duration.ZERO : rest;
+  }
+
   /** Submits every credential due now; returns the futures of the refreshes it started. */
   public List<Future<?>> submitDue() throws InterruptedException {
+    return pollOnce().started();
+  }
+
+  /** One poll: how many due rows it found, and the refreshes it started for them. */
+  private record Polled(int found, List<Future<?>> started) {}
+
+  private Polled pollOnce() throws InterruptedException {
     List<Future<?>> started = new ArrayList<>();
-    for (String id : schedule.due(clock.instant(), batch)) {
+    List<String> due = schedule.due(clock.instant(), batch);
+    for (String id : due) {
       if (!queued.add(id)) {
         continue;
       }
@@ -112,7 +153,7 @@ public final class RefreshScheduler implements AutoCloseable {
                 }
               }));
     }
-    return started;
+    return new Polled(due.size(), started);
   }
 
   /** Refreshes everything due now and waits for it: for tests that move a clock. */
