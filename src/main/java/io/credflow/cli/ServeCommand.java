@@ -3,7 +3,12 @@ package io.credflow.cli;
 import io.credflow.Config;
 import io.credflow.Credflow;
 import io.credflow.common.CredflowException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +25,11 @@ final class ServeCommand implements Callable<Integer> {
       names = "--demo",
       description = "Seed a demo tenant, workspace, REST API V2 component and auth-clients")
   boolean demo;
+
+  // For the launcher's training run (the JDK's ahead-of-time cache records the classes a start
+  // and a first request load): start, answer one request, stop.
+  @Option(names = "--exit-when-ready", hidden = true)
+  boolean exitWhenReady;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -42,7 +52,9 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("credflow: cannot start: " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(credflow::close, "credflow-shutdown"));
+    if (!exitWhenReady) {
+      Runtime.getRuntime().addShutdownHook(new Thread(credflow::close, "credflow-shutdown"));
+    }
     out.printf(
         "Credflow listening on %s (started in %d ms)%n",
         credflow.localUrl(), (System.nanoTime() - started) / 1_000_000);
@@ -65,7 +77,23 @@ final class ServeCommand implements Callable<Integer> {
       new Demo(credflow, out).seed();
     }
     out.flush();
+    if (exitWhenReady) {
+      try (credflow) {
+        return answersHealth(credflow) ? 0 : 1;
+      }
+    }
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  private static boolean answersHealth(Credflow credflow) throws InterruptedException {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpRequest health =
+          HttpRequest.newBuilder(URI.create(credflow.localUrl() + "/health")).build();
+      return client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      System.err.println("credflow: the server did not answer on /health: " + e.getMessage());
+      return false;
+    }
   }
 }
