@@ -45,7 +45,9 @@ bench_jar="$root/target/bench-executor.jar"
 rm -rf "$classes"
 
 # The launcher's JVM options, for both JVMs, without its class-data archive
-# (-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=target/credflow.jsa): the archive only
+# (-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=target/credflow.jsa) or its ahead-of-time
+# cache (-XX:AOTCache=target/credflow-jdk25.aot, trained on a start, whose method profiles would
+# steer the JIT for a workload it did not see): the archive only
 # shortens class loading at startup, is tied to the class path (which here also holds the bench
 # jar, so the JVM would rewrite it at every exit and print warnings into the report), and must not
 # overwrite the launcher's own archive.
@@ -56,7 +58,7 @@ java_opts=()
 dropped=()
 for o in "${raw[@]}"; do
   case "$o" in
-    -XX:SharedArchiveFile=* | -XX:+AutoCreateSharedArchive) dropped+=("$o") ;;
+    -XX:SharedArchiveFile=* | -XX:+AutoCreateSharedArchive | -XX:AOTCache=*) dropped+=("$o") ;;
     *) java_opts+=("$o") ;;
   esac
 done
