@@ -3,15 +3,12 @@ package io.credflow.cli;
 import io.credflow.Config;
 import io.credflow.Credflow;
 import io.credflow.common.CredflowException;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.component.LifeCycle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -86,14 +83,23 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * One GET of /health, on Jetty's client: Credflow's own outbound client is Jetty's too, so the
+   * training run loads no HTTP client classes a normal start would not (the cache loads every class
+   * it holds at each start).
+   */
   private static boolean answersHealth(Credflow credflow) throws InterruptedException {
-    try (HttpClient client = HttpClient.newHttpClient()) {
-      HttpRequest health =
-          HttpRequest.newBuilder(URI.create(credflow.localUrl() + "/health")).build();
-      return client.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
+    HttpClient client = new HttpClient();
+    try {
+      client.start();
+      return client.GET(credflow.localUrl() + "/health").getStatus() == 200;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
       System.err.println("credflow: the server did not answer on /health: " + e.getMessage());
       return false;
+    } finally {
+      LifeCycle.stop(client);
     }
   }
 }
