@@ -38,6 +38,10 @@ class LayerRulesTest {
         .definedBy("io.credflow.cli..")
         .layer("Api")
         .definedBy("io.credflow.api..")
+        .layer("Console")
+        .definedBy("io.credflow.console..")
+        .layer("Demo")
+        .definedBy("io.credflow.demo..")
         .layer("Executor")
         .definedBy("io.credflow.executor..")
         .layer("OAuth")
@@ -48,6 +52,8 @@ class LayerRulesTest {
         .definedBy("io.credflow.authclient..")
         .layer("Component")
         .definedBy("io.credflow.component..")
+        .layer("Account")
+        .definedBy("io.credflow.account..")
         .layer("Tenancy")
         .definedBy("io.credflow.tenancy..")
         .layer("Store")
@@ -64,24 +70,41 @@ class LayerRulesTest {
         .mayOnlyBeAccessedByLayers("Cli")
         .whereLayer("Api")
         .mayOnlyBeAccessedByLayers("Root", "Cli")
+        .whereLayer("Console")
+        .mayOnlyBeAccessedByLayers("Root")
+        .whereLayer("Demo")
+        .mayOnlyBeAccessedByLayers("Root", "Cli")
+        .whereLayer("Account")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
         .whereLayer("Executor")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console")
         .whereLayer("OAuth")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "Store")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Executor", "Store")
         .whereLayer("Store")
         .mayOnlyBeAccessedByLayers("Root", "Cli")
         .whereLayer("Credential")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "OAuth", "Store")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Executor", "OAuth", "Store")
         .whereLayer("AuthClient")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Executor", "OAuth", "Store", "Credential")
+        .mayOnlyBeAccessedByLayers(
+            "Root", "Cli", "Api", "Console", "Executor", "OAuth", "Store", "Credential")
         .whereLayer("Component")
         .mayOnlyBeAccessedByLayers(
-            "Root", "Cli", "Api", "Executor", "OAuth", "Store", "Credential", "AuthClient")
+            "Root",
+            "Cli",
+            "Api",
+            "Console",
+            "Executor",
+            "OAuth",
+            "Store",
+            "Credential",
+            "AuthClient")
         .whereLayer("Tenancy")
         .mayOnlyBeAccessedByLayers(
             "Root",
             "Cli",
             "Api",
+            "Console",
+            "Account",
             "Executor",
             "OAuth",
             "Store",
