@@ -1,5 +1,7 @@
 package io.credflow.store;
 
+import io.credflow.common.Ids;
+import io.credflow.tenancy.ApiKey;
 import io.credflow.tenancy.Contract;
 import io.credflow.tenancy.Location;
 import io.credflow.tenancy.Membership;
@@ -10,6 +12,7 @@ import io.credflow.tenancy.User;
 import io.credflow.tenancy.Workspace;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +34,21 @@ public final class JdbcTenancyRepository implements TenancyRepository {
   private static final String INSERT_USER =
       "INSERT INTO users (id, email, key_digest, global_admin, created_at) VALUES (?, ?, ?, ?, ?)";
   private static final String USER_COLUMNS =
-      "SELECT id, email, global_admin, created_at, seq, key_digest FROM users ";
+      "SELECT id, email, global_admin, created_at, seq FROM users ";
+  private static final String INSERT_API_KEY =
+      "INSERT INTO api_keys (id, user_id, name, key_digest, created_at) VALUES (?, ?, ?, ?, ?)";
+  private static final String API_KEYS_OF =
+      "SELECT id, name, created_at, revoked_at FROM api_keys WHERE user_id = ? ORDER BY seq DESC";
+  private static final String FIND_API_KEY_DIGEST =
+      "SELECT key_digest FROM api_keys WHERE id = ? AND user_id = ?";
+  private static final String REVOKE_API_KEY =
+      "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL";
+  // The column a process of the previous version still reads keys from (see V5__accounts.sql).
+  private static final String FORGET_LEGACY_KEY =
+      "UPDATE users SET key_digest = NULL WHERE id = ? AND key_digest = ?";
+  private static final String USER_BY_KEY =
+      "SELECT u.id, u.email, u.global_admin, u.created_at, u.seq, k.key_digest FROM api_keys k"
+          + " JOIN users u ON u.id = k.user_id WHERE k.key_digest = ? AND k.revoked_at IS NULL";
   private static final String MEMBERSHIP_COLUMNS =
       "SELECT user_id, at_path, role, created_at, seq FROM memberships ";
   private static final String UPDATE_MEMBERSHIP =
@@ -122,7 +139,54 @@ public final class JdbcTenancyRepository implements TenancyRepository {
 
   @Override
   public void insertUser(User u, byte[] apiKeyDigest) {
-    jdbc.update(INSERT_USER, u.id(), u.email(), apiKeyDigest, u.globalAdmin(), u.createdAt());
+    jdbc.inTransaction(
+        () -> {
+          // The digest goes to users.key_digest as well, so that a process of the previous version
+          // still running during an upgrade lets the new user in.
+          jdbc.update(INSERT_USER, u.id(), u.email(), apiKeyDigest, u.globalAdmin(), u.createdAt());
+          insertApiKey(
+              u.id(),
+              new ApiKey(Ids.newId(), ApiKey.FIRST_KEY_NAME, u.createdAt(), Optional.empty()),
+              apiKeyDigest);
+        });
+  }
+
+  @Override
+  public void insertUser(User u) {
+    jdbc.update(INSERT_USER, u.id(), u.email(), null, u.globalAdmin(), u.createdAt());
+  }
+
+  @Override
+  public void insertApiKey(String userId, ApiKey key, byte[] apiKeyDigest) {
+    jdbc.update(INSERT_API_KEY, key.id(), userId, key.name(), apiKeyDigest, key.createdAt());
+  }
+
+  @Override
+  public List<ApiKey> apiKeysOf(String userId) {
+    return jdbc.query(
+        API_KEYS_OF,
+        rs ->
+            new ApiKey(
+                rs.getString("id"),
+                rs.getString("name"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.optionalInstant(rs, "revoked_at")),
+        userId);
+  }
+
+  @Override
+  public Optional<byte[]> revokeApiKey(String userId, String keyId, Instant at) {
+    return jdbc.inTransaction(
+        () -> {
+          Optional<byte[]> digest =
+              jdbc.queryOne(FIND_API_KEY_DIGEST, rs -> rs.getBytes("key_digest"), keyId, userId);
+          digest.ifPresent(
+              d -> {
+                jdbc.update(REVOKE_API_KEY, at, keyId, userId);
+                jdbc.update(FORGET_LEGACY_KEY, userId, d);
+              });
+          return digest;
+        });
   }
 
   @Override
@@ -138,15 +202,14 @@ public final class JdbcTenancyRepository implements TenancyRepository {
   @Override
   public Optional<UserKey> findUserByKeyDigest(byte[] digest) {
     return jdbc.queryOne(
-        USER_COLUMNS + "WHERE key_digest = ?",
-        rs -> new UserKey(user(rs), rs.getBytes("key_digest")),
-        (Object) digest);
+        USER_BY_KEY, rs -> new UserKey(user(rs), rs.getBytes("key_digest")), (Object) digest);
   }
 
   private static final String PRINCIPAL =
-      "SELECT u.id, u.email, u.global_admin, u.created_at, u.seq, u.key_digest, m.at_path,"
-          + " m.role, m.created_at AS m_created_at, m.seq AS m_seq FROM users u"
-          + " LEFT JOIN memberships m ON m.user_id = u.id WHERE u.key_digest = ? ORDER BY m.seq";
+      "SELECT u.id, u.email, u.global_admin, u.created_at, u.seq, k.key_digest, m.at_path,"
+          + " m.role, m.created_at AS m_created_at, m.seq AS m_seq FROM api_keys k"
+          + " JOIN users u ON u.id = k.user_id LEFT JOIN memberships m ON m.user_id = u.id"
+          + " WHERE k.key_digest = ? AND k.revoked_at IS NULL ORDER BY m.seq";
 
   @Override
   public Optional<Principal> findPrincipalByKeyDigest(byte[] digest) {

@@ -228,10 +228,26 @@ public final class TenancyService {
    * cannot be used, never whose it is, where, or the user's id.
    */
   public NewUser createUser(Caller caller, String email, Optional<Location> at, Role role) {
+    Secret key = ApiKeys.generate();
+    User user = createUser(caller, email, at, role, Optional.of(key));
+    return new NewUser(user, key);
+  }
+
+  /**
+   * A new user without any API key, by the rules of {@link #createUser}: one who signs in with a
+   * password and makes its own keys.
+   */
+  public User createUserWithoutApiKey(
+      Caller caller, String email, Optional<Location> at, Role role) {
+    return createUser(caller, email, at, role, Optional.empty());
+  }
+
+  private User createUser(
+      Caller caller, String email, Optional<Location> at, Role role, Optional<Secret> key) {
     if (!caller.isAnyAdmin()) {
       throw new ForbiddenException("only admins create users");
     }
-    String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+    String normalized = normalizeEmail(email);
     if (!EMAIL.matcher(normalized).matches()) {
       throw new ValidationException(
           "email", "invalid_email", "email must be an address like ada@example.com");
@@ -245,7 +261,6 @@ public final class TenancyService {
           "name the tenant, contract or workspace the new user joins (relationships.tenant,"
               + " contract or workspace), a node where you are an admin");
     }
-    Secret key = ApiKeys.generate();
     User user = new User(Ids.newId(), normalized, false, clock.instant(), 0);
     try {
       transactions.inTransaction(
@@ -254,7 +269,9 @@ public final class TenancyService {
             if (taken.isPresent()) {
               throw emailTaken(caller, taken.get());
             }
-            repository.insertUser(user, ApiKeys.digest(key));
+            key.ifPresentOrElse(
+                k -> repository.insertUser(user, ApiKeys.digest(k)),
+                () -> repository.insertUser(user));
             at.ifPresent(
                 node ->
                     repository.upsertMembership(
@@ -268,7 +285,42 @@ public final class TenancyService {
       throw emailUnavailable();
     }
     callers.clear();
-    return new NewUser(repository.findUser(user.id()).orElseThrow(), key);
+    return repository.findUser(user.id()).orElseThrow();
+  }
+
+  /** An email as users are stored and looked up by: trimmed, lower case. */
+  public static String normalizeEmail(String email) {
+    return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** The caller's own API keys, newest first, revoked ones included. */
+  public List<ApiKey> apiKeys(Caller caller) {
+    return repository.apiKeysOf(caller.user().id());
+  }
+
+  /**
+   * A new API key of the caller's own, named {@code name} (checked as {@link #checkName}); the key
+   * is in the result and nowhere else, ever.
+   */
+  public NewApiKey createApiKey(Caller caller, String name) {
+    String checked = checkName(name);
+    Secret secret = ApiKeys.generate();
+    ApiKey key = new ApiKey(Ids.newId(), checked, clock.instant(), Optional.empty());
+    repository.insertApiKey(caller.user().id(), key, ApiKeys.digest(secret));
+    return new NewApiKey(key, secret);
+  }
+
+  /**
+   * Revokes one of the caller's own API keys: from now on it authenticates nowhere in this process,
+   * and in other processes within {@link #CALLER_RECHECK}. Revoking a revoked key changes nothing.
+   * A key of another user answers the same as an unknown one.
+   */
+  public void revokeApiKey(Caller caller, String keyId) {
+    byte[] digest =
+        repository
+            .revokeApiKey(caller.user().id(), keyId, clock.instant())
+            .orElseThrow(() -> new NotFoundException("API key", keyId));
+    callers.remove(java.nio.ByteBuffer.wrap(digest));
   }
 
   private static final String EMAIL_TAKEN = "email_taken";
@@ -388,4 +440,7 @@ public final class TenancyService {
 
   /** A newly created user with its API key, the only time the key exists outside a digest. */
   public record NewUser(User user, Secret apiKey) {}
+
+  /** A newly created API key with the key itself, the only time it exists outside a digest. */
+  public record NewApiKey(ApiKey key, Secret secret) {}
 }
