@@ -15,8 +15,20 @@ public final class NotFoundException extends CredflowException {
 
   /** A related resource, named by the command's {@code field} (see {@link Field}), not found. */
   public NotFoundException(String kind, String id, String field) {
-    super("not_found", kind + " " + id + " was not found");
-    this.field = field;
+    this(Optional.ofNullable(field), kind + " " + id + " was not found");
+  }
+
+  private NotFoundException(Optional<String> field, String message) {
+    super("not_found", message);
+    this.field = field.orElse(null);
+  }
+
+  /**
+   * Not found, said in {@code message}: for things named by a secret (a one-time link's token) that
+   * no message may repeat.
+   */
+  public static NotFoundException because(String message) {
+    return new NotFoundException(Optional.empty(), message);
   }
 
   /** The field of the command that named the missing resource, when one did. */
