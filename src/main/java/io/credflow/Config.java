@@ -1,8 +1,10 @@
 package io.credflow;
 
+import io.credflow.account.Passwords;
 import io.credflow.api.ClientAddresses;
 import io.credflow.api.RateLimits;
 import io.credflow.common.Secret;
+import io.credflow.common.ValidationException;
 import io.credflow.outbound.AllowedDestination;
 import io.credflow.outbound.HostResolver;
 import io.credflow.tenancy.ApiKeys;
@@ -34,7 +36,8 @@ public record Config(
     boolean publicUrlSet,
     HostResolver hostResolver,
     boolean refreshPoller,
-    RateLimits.Settings rateLimits) {
+    RateLimits.Settings rateLimits,
+    Optional<Secret> adminPassword) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -67,6 +70,7 @@ public record Config(
     private boolean allowPrivateNetwork;
     private List<String> allowOutbound = List.of();
     private String adminApiKey;
+    private String adminPassword;
     private boolean demo;
     private HostResolver hostResolver = HostResolver.SYSTEM;
     private boolean refreshPoller = true;
@@ -130,6 +134,15 @@ public record Config(
 
     public Builder adminApiKey(String v) {
       adminApiKey = v;
+      return this;
+    }
+
+    /**
+     * The bootstrap admin's console password, set at start when the admin has none yet (instead of
+     * a one-time setup link).
+     */
+    public Builder adminPassword(String v) {
+      adminPassword = v;
       return this;
     }
 
@@ -251,6 +264,15 @@ public record Config(
           admin = Optional.of(Secret.of(adminApiKey));
         }
       }
+      Optional<Secret> password = Optional.empty();
+      if (adminPassword != null && !adminPassword.isEmpty()) {
+        try {
+          Passwords.checkPolicy(Secret.of(adminPassword));
+          password = Optional.of(Secret.of(adminPassword));
+        } catch (ValidationException e) {
+          problems.add("CREDFLOW_ADMIN_PASSWORD: " + e.getMessage());
+        }
+      }
       int perKey =
           perMinute(
               rateLimit,
@@ -288,7 +310,8 @@ public record Config(
           blank(publicUrl) != null,
           hostResolver,
           refreshPoller,
-          new RateLimits.Settings(perKey, failures, clients));
+          new RateLimits.Settings(perKey, failures, clients),
+          password);
     }
 
     /** A limit per minute: a whole number from 0 (off) up; {@code fallback} when not given. */
@@ -350,6 +373,8 @@ public record Config(
         + allowOutbound
         + ", adminApiKey="
         + adminApiKey
+        + ", adminPassword="
+        + adminPassword
         + ", demo="
         + demo
         + ", rateLimits="

@@ -1,5 +1,6 @@
 package io.credflow;
 
+import io.credflow.account.AccountService;
 import io.credflow.api.ApiServer;
 import io.credflow.api.RateLimits;
 import io.credflow.authclient.AuthClient;
@@ -25,6 +26,7 @@ import io.credflow.outbound.OutboundHttp;
 import io.credflow.outbound.OutboundPolicy;
 import io.credflow.store.Database;
 import io.credflow.store.Jdbc;
+import io.credflow.store.JdbcAccountRepository;
 import io.credflow.store.JdbcAuditLog;
 import io.credflow.store.JdbcAuthClientRepository;
 import io.credflow.store.JdbcAuthorizationRepository;
@@ -58,6 +60,8 @@ public final class Credflow implements AutoCloseable {
   private final RefreshScheduler scheduler;
   private final Services services;
   private final Optional<Secret> newAdminKey;
+  private final Optional<Secret> adminSetupToken;
+  private final AtomicReference<URI> publicUrl;
   private final Timing timing;
 
   /** The domain services, for the CLI's demo seeding and for tests that drive them directly. */
@@ -74,7 +78,8 @@ public final class Credflow implements AutoCloseable {
       JdbcEventLog events,
       Keyring keyring,
       OutboundHttp outbound,
-      RestApiAction requests) {}
+      RestApiAction requests,
+      AccountService accounts) {}
 
   private Credflow(
       Config config,
@@ -83,8 +88,12 @@ public final class Credflow implements AutoCloseable {
       RefreshScheduler scheduler,
       Services services,
       Optional<Secret> newAdminKey,
+      Optional<Secret> adminSetupToken,
+      AtomicReference<URI> publicUrl,
       Timing timing) {
     this.config = config;
+    this.adminSetupToken = adminSetupToken;
+    this.publicUrl = publicUrl;
     this.timing = timing;
     this.database = database;
     this.server = server;
@@ -135,6 +144,8 @@ public final class Credflow implements AutoCloseable {
       Jdbc jdbc = database.jdbc();
       SecretColumns secrets = new SecretColumns(keyring);
       TenancyService tenancy = new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock);
+      AccountService accounts =
+          new AccountService(new JdbcAccountRepository(jdbc), tenancy, jdbc, clock);
       ComponentService components =
           new ComponentService(new JdbcComponentRepository(jdbc, clock), tenancy, clock);
       // One guard for every call to another company (token endpoints and the executor), and for
@@ -211,6 +222,8 @@ public final class Credflow implements AutoCloseable {
           new RestApiAction(
               requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
+      Optional<Secret> adminSetupToken = accounts.prepareAdmin(config.adminPassword());
+      accounts.sweep();
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       new JvmThreadMetrics().bindTo(metrics);
@@ -260,8 +273,11 @@ public final class Credflow implements AutoCloseable {
               events,
               keyring,
               outbound,
-              requests),
+              requests,
+              accounts),
           adminKey,
+          adminSetupToken,
+          publicUrl,
           timing);
     } catch (RuntimeException e) {
       if (outbound != null) {
@@ -305,6 +321,23 @@ public final class Credflow implements AutoCloseable {
   /** The bootstrap admin's key when this start created the admin; shown once, never stored. */
   public Optional<Secret> newAdminKey() {
     return newAdminKey;
+  }
+
+  /**
+   * The one-time token that sets the bootstrap admin's password (at {@link #publicUrl()} + {@link
+   * AccountService#SETUP_PATH} + token) when the admin has none and no CREDFLOW_ADMIN_PASSWORD gave
+   * one; shown once, stored only as a digest. Empty once the admin has a password.
+   */
+  public Optional<Secret> adminSetupToken() {
+    return adminSetupToken;
+  }
+
+  /**
+   * The URL users reach this process at: the configured public URL, or this process's local one
+   * (with the port it listens on) when none is configured.
+   */
+  public URI publicUrl() {
+    return publicUrl.get();
   }
 
   @Override

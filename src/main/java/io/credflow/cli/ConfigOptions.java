@@ -80,6 +80,7 @@ final class ConfigOptions {
         .allowOutbound(
             allowOutbound.isEmpty() ? list(env.get("CREDFLOW_ALLOW_OUTBOUND")) : allowOutbound)
         .adminApiKey(env.get("CREDFLOW_ADMIN_API_KEY"))
+        .adminPassword(env.get("CREDFLOW_ADMIN_PASSWORD"))
         .rateLimit(first(rateLimit, env.get("CREDFLOW_RATE_LIMIT")))
         .authFailureLimit(first(authFailureLimit, env.get("CREDFLOW_AUTH_FAILURE_LIMIT")))
         .trustedProxies(

@@ -2,6 +2,7 @@ package io.credflow.cli;
 
 import io.credflow.Config;
 import io.credflow.Credflow;
+import io.credflow.account.AccountService;
 import io.credflow.common.CredflowException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -69,6 +70,18 @@ final class ServeCommand implements Callable<Integer> {
               } else {
                 out.println("  Its API key is the one in CREDFLOW_ADMIN_API_KEY.");
               }
+            });
+    credflow
+        .adminSetupToken()
+        .ifPresent(
+            token -> {
+              out.println();
+              out.println("  The global admin admin@localhost has no console password yet.");
+              out.println(
+                  "  Set the admin's password (valid 24 h, once): "
+                      + credflow.publicUrl()
+                      + AccountService.SETUP_PATH
+                      + token.reveal());
             });
     if (config.demo()) {
       new Demo(credflow, out).seed();
