@@ -9,6 +9,7 @@ import io.credflow.common.RecentlyRead;
 import io.credflow.common.Secret;
 import io.credflow.common.Timing;
 import io.credflow.component.ComponentService;
+import io.credflow.console.Console;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
@@ -45,6 +46,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -227,6 +229,22 @@ public final class Credflow implements AutoCloseable {
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       new JvmThreadMetrics().bindTo(metrics);
+      RateLimits limits = new RateLimits(config.rateLimits(), clock);
+      Console console =
+          Console.create(
+              new Console.Services(
+                  tenancy,
+                  accounts,
+                  components,
+                  authClients,
+                  credentials,
+                  authorizations,
+                  new VerifyService(credentials, requests),
+                  audit::ofCredential,
+                  (remote, forwarded) ->
+                      limits.failedAuthentication(limits.clientAddress(remote, forwarded)),
+                  publicUrl::get,
+                  clock));
       ApiServer server =
           ApiServer.start(
               config.host(),
@@ -240,7 +258,8 @@ public final class Credflow implements AutoCloseable {
                   requests,
                   database::isHealthy,
                   metrics),
-              new RateLimits(config.rateLimits(), clock));
+              limits,
+              new ApiServer.Edges(List.of(console::register), Optional.of(console.pageNotFound())));
       if (!config.publicUrlSet()) {
         publicUrl.set(URI.create("http://localhost:" + server.port()));
       }

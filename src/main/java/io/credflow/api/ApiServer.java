@@ -20,15 +20,19 @@ import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.TenancyService;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +58,20 @@ public final class ApiServer implements AutoCloseable {
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics) {}
 
+  /**
+   * Other edges served by the same server (the browser console, the demo provider): their routes,
+   * and how they answer a browser that asked for a page outside {@code /v2} that does not exist.
+   */
+  public record Edges(List<Consumer<RoutesConfig>> routes, Optional<Handler> pageNotFound) {
+    public Edges {
+      routes = List.copyOf(routes);
+    }
+
+    public static Edges none() {
+      return new Edges(List.of(), Optional.empty());
+    }
+  }
+
   private final Javalin app;
 
   private ApiServer(Javalin app) {
@@ -65,6 +83,12 @@ public final class ApiServer implements AutoCloseable {
    * authentications and requests per API key.
    */
   public static ApiServer start(String host, int port, Services services, RateLimits limits) {
+    return start(host, port, services, limits, Edges.none());
+  }
+
+  /** Starts as {@link #start(String, int, Services, RateLimits)}, serving {@code edges} too. */
+  public static ApiServer start(
+      String host, int port, Services services, RateLimits limits, Edges edges) {
     Javalin app =
         Javalin.create(
             config -> {
@@ -98,9 +122,17 @@ public final class ApiServer implements AutoCloseable {
               new CredentialRoutes(services.credentials(), services.requests()).register(routes);
               new AuthorizationRoutes(services.authorizations()).register(routes);
               new RequestRoutes(services.requests()).register(routes);
+              edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(
-                  404, ctx -> fallback(ctx, 404, "not_found", "no such resource or route"));
+                  404,
+                  ctx -> {
+                    if (edges.pageNotFound().isPresent() && wantsPage(ctx)) {
+                      edges.pageNotFound().get().handle(ctx);
+                    } else {
+                      fallback(ctx, 404, "not_found", "no such resource or route");
+                    }
+                  });
               routes.error(
                   405,
                   ctx ->
@@ -121,6 +153,15 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+  }
+
+  /** A browser asking for a page: not the API, and HTML accepted. */
+  private static boolean wantsPage(Context ctx) {
+    String accept = ctx.header("Accept");
+    return !ctx.path().startsWith("/v2/")
+        && ctx.attribute(ERROR_WRITTEN) == null
+        && accept != null
+        && accept.contains("text/html");
   }
 
   private static void negotiate(Context ctx) {

@@ -95,7 +95,12 @@ final class AuthorizationRoutes {
     ctx.header(SecurityHeaders.CONTENT_SECURITY_POLICY, SecurityHeaders.pagePolicy(nonce));
     ctx.status(status)
         .contentType("text/html; charset=utf-8")
-        .result(page(result, nonce, SecurityHeaders.origin(authorizations.redirectUri())));
+        .result(
+            page(
+                result,
+                nonce,
+                SecurityHeaders.origin(authorizations.redirectUri()),
+                Optional.ofNullable(ctx.queryParam("state")).orElse("")));
   }
 
   private static String nonce() {
@@ -110,7 +115,7 @@ final class AuthorizationRoutes {
    * learns nothing.
    */
   private static String page(
-      AuthorizationService.CallbackResult result, String nonce, String opener) {
+      AuthorizationService.CallbackResult result, String nonce, String opener, String state) {
     String message = html(result.message());
     String code = html(result.code());
     return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Credflow authorization</title>"
@@ -118,13 +123,17 @@ final class AuthorizationRoutes {
         + (result.ok() ? "Authorization complete" : "Authorization not completed")
         + "</h1><p>"
         + message
-        + "</p><p>You can close this window.</p><script nonce=\""
+        + "</p><p>You can close this window, or <a href=\"/authenticated?state="
+        + html(java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8))
+        + "\">go back to Credflow</a>.</p><script nonce=\""
         + nonce
         + "\">"
         + "if (window.opener) { window.opener.postMessage({type: 'credflow.authorization', status: '"
         + (result.ok() ? "ok" : "error")
         + "', code: '"
         + code
+        + "', state: '"
+        + html(state)
         + "'}, '"
         + html(opener)
         + "'); }"

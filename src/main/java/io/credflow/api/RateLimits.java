@@ -55,14 +55,14 @@ public final class RateLimits {
   }
 
   /** The client address of a request, as the failure limit counts it. */
-  String clientAddress(String peer, java.util.List<String> forwardedFor) {
+  public String clientAddress(String peer, java.util.List<String> forwardedFor) {
     return settings.clients().of(peer, forwardedFor);
   }
 
   /**
    * Counts a failed authentication from {@code address}; how long to wait when it is one too many.
    */
-  Optional<Duration> failedAuthentication(String address) {
+  public Optional<Duration> failedAuthentication(String address) {
     return failuresPerAddress.take(address);
   }
 

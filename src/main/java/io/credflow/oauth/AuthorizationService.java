@@ -139,6 +139,61 @@ public final class AuthorizationService {
     return new Started(authorizeUrl, state, pending.expiresAt());
   }
 
+  /** Where a round trip stands, as the page that started it polls for it. */
+  public sealed interface Progress {
+    /** The provider has not redirected back yet. */
+    record Waiting(Instant expiresAt) implements Progress {}
+
+    /** The callback recorded a code; saving the credential (with the state) redeems it. */
+    record CodeReceived(Optional<String> credentialId) implements Progress {}
+
+    /** The callback saved (or re-authenticated) the credential. */
+    record Saved(String credentialId) implements Progress {}
+
+    /** The code is being redeemed, or was redeemed for a credential saved elsewhere. */
+    record Redeemed() implements Progress {}
+
+    /** The provider refused, or the round trip expired before it came back. */
+    record Failed(String code, String detail) implements Progress {}
+  }
+
+  /** A round trip as its starter sees it: where it was started, for what, and how it stands. */
+  public record Tracked(
+      String workspaceId,
+      String authClientId,
+      String componentId,
+      Optional<String> credentialId,
+      Progress progress) {}
+
+  /**
+   * How the round trip named by {@code state} stands, for the user who started it only: anyone
+   * else, and an unknown state, get a 404.
+   */
+  public Tracked progress(Caller caller, Secret state) {
+    PendingAuthorization p =
+        repository
+            .find(digest(state.reveal()))
+            .filter(a -> a.userId().equals(caller.user().id()))
+            .orElseThrow(() -> new NotFoundException("authorization", "with this state"));
+    return new Tracked(
+        p.workspaceId(), p.authClientId(), p.componentId(), p.credentialId(), progressOf(p));
+  }
+
+  private Progress progressOf(PendingAuthorization p) {
+    return switch (p.stage()) {
+      case PendingAuthorization.Stage.Pending w ->
+          clock.instant().isBefore(p.expiresAt())
+              ? new Progress.Waiting(p.expiresAt())
+              : new Progress.Failed(
+                  "expired_state",
+                  "the provider did not send you back within 10 minutes: start again");
+      case PendingAuthorization.Stage.CodeReceived c -> new Progress.CodeReceived(p.credentialId());
+      case PendingAuthorization.Stage.Failed f -> new Progress.Failed(f.errorCode(), f.detail());
+      case PendingAuthorization.Stage.Redeemed r ->
+          r.credentialId().<Progress>map(Progress.Saved::new).orElseGet(Progress.Redeemed::new);
+    };
+  }
+
   /** What the callback found. Only {@link Refused} leaves everything as it was. */
   public sealed interface CallbackResult {
     /** The code is recorded; saving the credential in Credflow redeems it. */

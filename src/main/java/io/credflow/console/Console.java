@@ -1,0 +1,95 @@
+package io.credflow.console;
+
+import io.credflow.account.AccountService;
+import io.credflow.authclient.AuthClientService;
+import io.credflow.component.ComponentService;
+import io.credflow.credential.AuditLog;
+import io.credflow.credential.CredentialService;
+import io.credflow.executor.VerifyService;
+import io.credflow.oauth.AuthorizationService;
+import io.credflow.tenancy.TenancyService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The browser console, served by the API's server at {@code /}: built once with {@link #create} and
+ * registered with {@link #register}. Every page calls the same services as its API twin, so it has
+ * the same access rules, and a resource the user cannot see is a 404 as it is there.
+ */
+public final class Console {
+  /** What the console serves; {@code auditOf} lists a credential's audited releases. */
+  public record Services(
+      TenancyService tenancy,
+      AccountService accounts,
+      ComponentService components,
+      AuthClientService authClients,
+      CredentialService credentials,
+      AuthorizationService authorizations,
+      VerifyService verifications,
+      Function<String, List<AuditLog.AuditRecord>> auditOf,
+      SignInLimit signInLimit,
+      Supplier<URI> publicUrl,
+      Clock clock) {}
+
+  /**
+   * Counts a failed sign-in from a client (its address, and the {@code X-Forwarded-For} values it
+   * came with) against the failed-authentication limit: how long to wait when past it.
+   */
+  @FunctionalInterface
+  public interface SignInLimit {
+    Optional<Duration> failed(String remoteAddress, List<String> forwardedFor);
+  }
+
+  private final Web web;
+  private final List<Registrar> pages;
+
+  private interface Registrar {
+    void register(RoutesConfig routes);
+  }
+
+  private Console(Web web, List<Registrar> pages) {
+    this.web = web;
+    this.pages = pages;
+  }
+
+  public static Console create(Services services) {
+    Web web =
+        new Web(
+            services.accounts(),
+            new Templates(),
+            () -> "https".equalsIgnoreCase(services.publicUrl().get().getScheme()));
+    ConsolePages pages = new ConsolePages(services, web);
+    CredentialPages credentials = new CredentialPages(pages);
+    return new Console(
+        web,
+        List.of(
+            new Assets()::register,
+            new SignInPages(pages)::register,
+            credentials::register,
+            new AuthenticatePages(pages, credentials)::register,
+            new AuthClientPages(pages)::register,
+            new ComponentPages(pages)::register,
+            new WorkspacePages(pages)::register,
+            new EventPages(pages)::register,
+            new KeyPages(pages)::register));
+  }
+
+  public void register(RoutesConfig routes) {
+    pages.forEach(p -> p.register(routes));
+  }
+
+  /** The page a browser gets for a path that does not exist. */
+  public Handler pageNotFound() {
+    return ctx -> {
+      Web.pageHeaders(ctx);
+      web.error(ctx, 404, "Not found", "There is no page at " + ctx.path() + ".");
+    };
+  }
+}

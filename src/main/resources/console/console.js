@@ -1,0 +1,170 @@
+// Credflow console: the little script the pages need. No inline script runs (the content policy
+// allows only this file and htmx): htmx's requests carry the CSRF token, selects submit their
+// form, Copy buttons copy, Delete asks first, and Authenticate opens the provider's popup.
+(function () {
+  "use strict";
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
+
+  document.addEventListener("htmx:configRequest", function (e) {
+    e.detail.headers["X-CSRF-Token"] = csrf;
+  });
+
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("select[data-autosubmit]")) {
+      e.target.form.submit();
+    }
+  });
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      e.preventDefault();
+    }
+  }, true);
+
+  document.addEventListener("click", function (e) {
+    var copy = e.target.closest && e.target.closest("[data-copy]");
+    if (copy) {
+      var source = document.querySelector(copy.getAttribute("data-copy"));
+      if (source && navigator.clipboard) {
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          copy.textContent = "Copied";
+        }, function () {
+          copy.textContent = "Select and copy";
+        });
+      }
+      return;
+    }
+    var button = e.target.closest && e.target.closest("[data-authenticate]");
+    if (button) {
+      e.preventDefault();
+      authenticate(button);
+    }
+  });
+
+  // The provider's sign-in window is opened now, on the click, so that popup blockers allow it;
+  // it is pointed at the provider once Credflow has started the round trip.
+  function authenticate(button) {
+    var form = button.form;
+    var popup = window.open("", "credflow-authenticate", "popup,width=520,height=700");
+    var result = document.getElementById("form-result");
+    clearErrors(form);
+    if (result) { result.textContent = ""; }
+    var body = new URLSearchParams(new FormData(form));
+    fetch(button.getAttribute("data-authenticate"), {
+      method: "POST",
+      headers: {"Accept": "application/json", "X-CSRF-Token": csrf},
+      body: body,
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (json) { return {ok: response.ok, json: json}; });
+    }).then(function (answer) {
+      if (!answer.ok) {
+        if (popup) { popup.close(); }
+        showErrors(form, answer.json.errors || {}, result);
+        return;
+      }
+      wait(answer.json, popup);
+    }).catch(function () {
+      if (popup) { popup.close(); }
+      problem(result, "Credflow could not be reached: check your connection and try again.");
+    });
+  }
+
+  function wait(started, popup) {
+    var panel = document.getElementById("auth-wait");
+    var blocked = document.getElementById("auth-blocked");
+    var result = document.getElementById("form-result");
+    var text = panel.querySelector("[data-wait-text]");
+    var deadline = Date.now() + 5 * 60 * 1000;
+    var timer = null;
+    var finished = false;
+    blocked.hidden = true;
+    if (!popup || popup.closed) {
+      // Blocked: the same round trip goes on in this tab, and comes back through the callback.
+      var link = blocked.querySelector("[data-same-tab]");
+      link.setAttribute("href", started.authorize_url);
+      blocked.hidden = false;
+    } else {
+      popup.location.href = started.authorize_url;
+    }
+    text.textContent = "Waiting for " + started.provider + "…";
+    panel.hidden = false;
+
+    function stop() {
+      finished = true;
+      if (timer) { clearTimeout(timer); }
+      window.removeEventListener("message", onMessage);
+      panel.hidden = true;
+    }
+    function poll() {
+      if (finished) { return; }
+      if (Date.now() > deadline) {
+        stop();
+        problem(result, "Gave up after 5 minutes without an answer from " + started.provider +
+          ". Start again when you are ready.");
+        return;
+      }
+      fetch(started.progress + "?state=" + encodeURIComponent(started.state), {
+        headers: {"Accept": "application/json"}, credentials: "same-origin"
+      }).then(function (r) { return r.json(); }).then(function (p) {
+        if (finished) { return; }
+        if (p.status === "done") {
+          stop();
+          if (popup && !popup.closed) { popup.close(); }
+          window.location.href = p.href;
+        } else if (p.status === "failed") {
+          stop();
+          problem(result, started.provider + " did not authorize: " + (p.detail || p.code));
+        } else {
+          timer = setTimeout(poll, 1000);
+        }
+      }).catch(function () { timer = setTimeout(poll, 2000); });
+    }
+    // The callback page tells its opener at once; the poll stays the source of truth (a popup
+    // that reads as closed, or a message lost, is not a failure).
+    function onMessage(event) {
+      if (event.origin !== window.location.origin) { return; }
+      var data = event.data || {};
+      if (data.type !== "credflow.authorization" || data.state !== started.state) { return; }
+      if (timer) { clearTimeout(timer); }
+      poll();
+    }
+    window.addEventListener("message", onMessage);
+    panel.querySelector("[data-reopen]").onclick = function () {
+      popup = window.open(started.authorize_url, "credflow-authenticate", "popup,width=520,height=700");
+      if (!popup) { blocked.hidden = false; }
+    };
+    panel.querySelector("[data-cancel]").onclick = function () {
+      stop();
+      if (popup && !popup.closed) { popup.close(); }
+      problem(result, "Cancelled: nothing was saved.");
+    };
+    timer = setTimeout(poll, 1000);
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".field-error").forEach(function (el) { el.textContent = ""; });
+  }
+
+  function showErrors(form, errors, result) {
+    var unplaced = [];
+    Object.keys(errors).forEach(function (field) {
+      var el = document.getElementById("f-" + field.replace(/[^A-Za-z0-9_-]/g, "-") + "-error");
+      if (el) { el.textContent = errors[field]; } else { unplaced.push(errors[field]); }
+    });
+    problem(result, unplaced.length ? unplaced.join("; ") : "Please fix the fields marked below.");
+  }
+
+  function problem(result, message) {
+    if (!result) { window.alert(message); return; }
+    var p = document.createElement("p");
+    p.className = "problem";
+    p.setAttribute("role", "alert");
+    p.textContent = message;
+    result.textContent = "";
+    result.appendChild(p);
+  }
+})();
