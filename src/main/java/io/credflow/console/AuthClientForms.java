@@ -31,6 +31,8 @@ final class AuthClientForms {
           "credentials/auth_uri",
           "credentials/token_uri",
           "credentials/refresh_token_uri",
+          "credentials/exchange_uri",
+          "credentials/refresh_uri",
           "credentials/scopes",
           "credentials/extra_auth_params",
           "credentials/verify_request/url",
@@ -111,6 +113,9 @@ final class AuthClientForms {
         put(s, "token_uri", ctx.formParam("credentials/token_uri"));
         if (type == AuthClientType.OAUTH2) {
           put(s, "refresh_token_uri", ctx.formParam("credentials/refresh_token_uri"));
+        } else {
+          put(s, "exchange_uri", ctx.formParam("credentials/exchange_uri"));
+          put(s, "refresh_uri", ctx.formParam("credentials/refresh_uri"));
         }
         String scopes = Optional.ofNullable(ctx.formParam("credentials/scopes")).orElse("").trim();
         if (!scopes.isEmpty()) {

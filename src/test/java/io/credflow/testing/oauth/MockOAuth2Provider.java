@@ -60,20 +60,31 @@ public final class MockOAuth2Provider implements AutoCloseable {
 
   private final MockOAuth2Server server;
 
-  private MockOAuth2Provider(boolean rotateRefreshTokens) {
-    // interactiveLogin=false, no login page or static assets, refresh-token rotation as asked.
-    server = new MockOAuth2Server(new OAuth2Config(false, null, null, rotateRefreshTokens));
+  private MockOAuth2Provider(boolean interactiveLogin, boolean rotateRefreshTokens) {
+    // No static assets; its login page (a form asking for a subject) only when interactive.
+    server =
+        new MockOAuth2Server(
+            new OAuth2Config(interactiveLogin, null, null, rotateRefreshTokens));
     server.start(InetAddress.getLoopbackAddress(), 0);
   }
 
   /** Starts a server that returns the same refresh token on every refresh (the default). */
   public static MockOAuth2Provider start() {
-    return new MockOAuth2Provider(false);
+    return new MockOAuth2Provider(false, false);
+  }
+
+  /**
+   * Starts a server whose authorize endpoint shows its login page (a {@code username} field and a
+   * {@code Sign-in} button) instead of redirecting at once: for browser tests, where a person signs
+   * in at the provider.
+   */
+  public static MockOAuth2Provider startInteractive() {
+    return new MockOAuth2Provider(true, true);
   }
 
   /** Starts a server that returns a new refresh token on every refresh. */
   public static MockOAuth2Provider startWithRefreshTokenRotation() {
-    return new MockOAuth2Provider(true);
+    return new MockOAuth2Provider(false, true);
   }
 
   public URI authorizeUri() {
@@ -86,6 +97,11 @@ public final class MockOAuth2Provider implements AutoCloseable {
 
   public URI revocationUri() {
     return endpoint("revoke");
+  }
+
+  /** OpenID Connect userinfo: 200 with the claims for a valid bearer token, else 401. */
+  public URI userinfoUri() {
+    return endpoint("userinfo");
   }
 
   public URI jwksUri() {
