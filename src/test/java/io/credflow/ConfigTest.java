@@ -62,6 +62,31 @@ class ConfigTest {
   }
 
   @Test
+  void buildWhenTheAdminPasswordIsTooShortThenReportedWithTheOtherProblemsWithoutIt() {
+    assertThatThrownBy(() -> Config.builder().port("eighty").adminPassword("hunter2").build())
+        .isInstanceOfSatisfying(
+            Config.InvalidConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(2)
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("CREDFLOW_ADMIN_PASSWORD: ")
+                                .contains("at least 12 characters")))
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void buildWhenTheAdminPasswordIsGivenThenItIsKeptAndPrintedMasked() {
+    Config c = Config.builder().adminPassword("admin-password-canary").build();
+    assertThat(c.adminPassword()).contains(io.credflow.common.Secret.of("admin-password-canary"));
+    assertThat(c.toString()).doesNotContain("admin-password-canary").contains("adminPassword=");
+    assertThat(Config.builder().build().adminPassword()).isEmpty();
+    assertThat(Config.builder().adminPassword("").build().adminPassword()).isEmpty();
+  }
+
+  @Test
   void buildWhenDbUrlCarriesAPasswordThenTheErrorDoesNotEchoIt() {
     assertThatThrownBy(() -> Config.builder().dbUrl("jdbc:oracle:x?password=hunter2").build())
         .hasMessageNotContaining("hunter2");

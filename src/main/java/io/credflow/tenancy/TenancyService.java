@@ -307,7 +307,13 @@ public final class TenancyService {
     Secret secret = ApiKeys.generate();
     ApiKey key = new ApiKey(Ids.newId(), checked, clock.instant(), Optional.empty());
     repository.insertApiKey(caller.user().id(), key, ApiKeys.digest(secret));
-    return new NewApiKey(key, secret);
+    // As stored (times to the microsecond), so that it equals the key as listed later.
+    ApiKey stored =
+        repository.apiKeysOf(caller.user().id()).stream()
+            .filter(k -> k.id().equals(key.id()))
+            .findFirst()
+            .orElseThrow();
+    return new NewApiKey(stored, secret);
   }
 
   /**

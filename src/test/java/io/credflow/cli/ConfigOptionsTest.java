@@ -44,4 +44,14 @@ class ConfigOptionsTest {
         .hasMessageContaining("--allow-outbound/CREDFLOW_ALLOW_OUTBOUND")
         .hasMessageContaining("names a host, not an address");
   }
+
+  @Test
+  void toConfigWhenTheAdminPasswordVariableIsSetThenItIsTheAdminPassword() {
+    Config c = serve(Map.of("CREDFLOW_ADMIN_PASSWORD", "a long admin password"));
+    assertThat(c.adminPassword().orElseThrow().reveal()).isEqualTo("a long admin password");
+    assertThatThrownBy(() -> serve(Map.of("CREDFLOW_ADMIN_PASSWORD", "short")))
+        .isInstanceOf(Config.InvalidConfigException.class)
+        .hasMessageContaining("CREDFLOW_ADMIN_PASSWORD")
+        .hasMessageNotContaining("short\"");
+  }
 }

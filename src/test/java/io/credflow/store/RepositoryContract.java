@@ -26,6 +26,7 @@ import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
 import io.credflow.credential.Verification;
 import io.credflow.crypto.Keyring;
+import io.credflow.tenancy.ApiKey;
 import io.credflow.tenancy.Contract;
 import io.credflow.tenancy.Location;
 import io.credflow.tenancy.Membership;
@@ -303,6 +304,114 @@ public abstract class RepositoryContract {
         .extracting(Membership::role)
         .containsExactly(Role.MEMBER, Role.ADMIN);
     assertThat(tenancy.findPrincipalByKeyDigest(sha256(Ids.newId()))).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- api keys
+
+  @Test
+  void insertUserWhenGivenAKeyThenItIsTheUsersFirstKeyAndTheOldColumnHoldsItToo() {
+    byte[] digest = sha256("first-" + Ids.newId());
+    User u = new User(Ids.newId(), Ids.newId() + "@example.com", false, T0, 0);
+    tenancy.insertUser(u, digest);
+
+    List<ApiKey> keys = tenancy.apiKeysOf(u.id());
+    assertThat(keys).hasSize(1);
+    assertThat(keys.get(0).name()).isEqualTo(ApiKey.FIRST_KEY_NAME);
+    assertThat(keys.get(0).createdAt()).isEqualTo(T0);
+    assertThat(keys.get(0).revokedAt()).isEmpty();
+    assertThat(Ids.looksLikeId(keys.get(0).id())).isTrue();
+    assertThat(legacyKeyDigest(u.id())).hasValueSatisfying(d -> assertThat(d).isEqualTo(digest));
+  }
+
+  @Test
+  void insertUserWhenWithoutAKeyThenItHasNoKeysAndManyMayBeInserted() {
+    User a = new User(Ids.newId(), Ids.newId() + "@example.com", false, T0, 0);
+    User b = new User(Ids.newId(), Ids.newId() + "@example.com", false, T0, 0);
+    tenancy.insertUser(a);
+    tenancy.insertUser(b);
+
+    assertThat(tenancy.findUser(a.id())).isPresent();
+    assertThat(tenancy.findUser(b.id())).isPresent();
+    assertThat(tenancy.apiKeysOf(a.id())).isEmpty();
+    assertThat(legacyKeyDigest(a.id())).isEmpty();
+  }
+
+  @Test
+  void insertApiKeyWhenAUserHasSeveralThenEachFindsItAndTheyListNewestFirst() {
+    User u = user();
+    byte[] second = sha256("second-" + Ids.newId());
+    byte[] third = sha256("third-" + Ids.newId());
+    ApiKey k2 = new ApiKey(Ids.newId(), "ci ✓", T0.plusSeconds(10), Optional.empty());
+    ApiKey k3 = new ApiKey(Ids.newId(), "laptop", T0.plusSeconds(20), Optional.empty());
+    tenancy.insertApiKey(u.id(), k2, second);
+    tenancy.insertApiKey(u.id(), k3, third);
+
+    List<ApiKey> keys = tenancy.apiKeysOf(u.id());
+    assertThat(keys).hasSize(3);
+    assertThat(keys.subList(0, 2)).containsExactly(k3, k2);
+    assertThat(keys.get(2).name()).isEqualTo(ApiKey.FIRST_KEY_NAME);
+    for (byte[] digest : List.of(sha256(u.id()), second, third)) {
+      assertThat(tenancy.findUserByKeyDigest(digest).orElseThrow().user()).isEqualTo(u);
+      assertThat(tenancy.findPrincipalByKeyDigest(digest).orElseThrow().key().digest())
+          .isEqualTo(digest);
+    }
+  }
+
+  @Test
+  void insertApiKeyWhenTheDigestIsTakenOrTheUserMissingThenConflict() {
+    User u = user();
+    User v = user();
+    assertThatThrownBy(
+            () ->
+                tenancy.insertApiKey(
+                    v.id(), new ApiKey(Ids.newId(), "copy", T0, Optional.empty()), sha256(u.id())))
+        .isInstanceOf(ConflictException.class);
+    assertThatThrownBy(
+            () ->
+                tenancy.insertApiKey(
+                    Ids.newId(),
+                    new ApiKey(Ids.newId(), "orphan", T0, Optional.empty()),
+                    sha256(Ids.newId())))
+        .isInstanceOf(ConflictException.class);
+    assertThat(tenancy.apiKeysOf(v.id())).hasSize(1);
+  }
+
+  @Test
+  void revokeApiKeyWhenTheUsersOwnThenItNoLongerFindsTheUserAndListsAsRevokedOnce() {
+    User u = user();
+    byte[] digest = sha256("other-" + Ids.newId());
+    ApiKey other = new ApiKey(Ids.newId(), "other", T0, Optional.empty());
+    tenancy.insertApiKey(u.id(), other, digest);
+    String first = tenancy.apiKeysOf(u.id()).get(1).id();
+
+    assertThat(tenancy.revokeApiKey(u.id(), first, T0.plusSeconds(5)))
+        .hasValueSatisfying(d -> assertThat(d).isEqualTo(sha256(u.id())));
+    assertThat(tenancy.revokeApiKey(u.id(), first, T0.plusSeconds(9)))
+        .as("revoked before: the first revocation stays")
+        .hasValueSatisfying(d -> assertThat(d).isEqualTo(sha256(u.id())));
+
+    assertThat(tenancy.findUserByKeyDigest(sha256(u.id()))).isEmpty();
+    assertThat(tenancy.findPrincipalByKeyDigest(sha256(u.id()))).isEmpty();
+    assertThat(tenancy.findPrincipalByKeyDigest(digest)).isPresent();
+    assertThat(tenancy.apiKeysOf(u.id()))
+        .extracting(ApiKey::revokedAt)
+        .containsExactly(Optional.empty(), Optional.of(T0.plusSeconds(5)));
+    assertThat(legacyKeyDigest(u.id())).as("the previous version's column").isEmpty();
+  }
+
+  @Test
+  void revokeApiKeyWhenTheKeyIsAnotherUsersOrUnknownThenEmptyAndNothingChanges() {
+    User u = user();
+    User v = user();
+    String vKey = tenancy.apiKeysOf(v.id()).get(0).id();
+
+    assertThat(tenancy.revokeApiKey(u.id(), vKey, T0)).isEmpty();
+    assertThat(tenancy.revokeApiKey(u.id(), Ids.newId(), T0)).isEmpty();
+
+    assertThat(tenancy.apiKeysOf(v.id()).get(0).revokedAt()).isEmpty();
+    assertThat(tenancy.findPrincipalByKeyDigest(sha256(v.id()))).isPresent();
+    assertThat(legacyKeyDigest(v.id()))
+        .hasValueSatisfying(d -> assertThat(d).isEqualTo(sha256(v.id())));
   }
 
   @Test
@@ -1371,6 +1480,17 @@ public abstract class RepositoryContract {
                 InstagramSettings.DEFAULT_REFRESH_URI,
                 InstagramSettings.DEFAULT_TOKEN_EXPIRES_IN,
                 Optional.empty())));
+  }
+
+  /** What {@code users.key_digest}, read only by the previous version, holds for the user. */
+  private Optional<byte[]> legacyKeyDigest(String userId) {
+    return database
+        .jdbc()
+        .queryOne(
+            "SELECT key_digest FROM users WHERE id = ?",
+            rs -> Optional.ofNullable(rs.getBytes("key_digest")),
+            userId)
+        .flatMap(d -> d);
   }
 
   /** The highest sequence number in use in {@code table}: rows made after this list after it. */
