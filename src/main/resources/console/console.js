@@ -6,6 +6,13 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
 
+  // A notice shown once after a redirect is not shown again by a reload.
+  if (window.location.search.indexOf("notice=") >= 0 && window.history.replaceState) {
+    var url = new URL(window.location.href);
+    url.searchParams.delete("notice");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+
   document.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = csrf;
   });

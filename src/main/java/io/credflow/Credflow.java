@@ -14,6 +14,7 @@ import io.credflow.credential.CredentialService;
 import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
+import io.credflow.demo.DemoProvider;
 import io.credflow.executor.RestApiAction;
 import io.credflow.executor.VerifyService;
 import io.credflow.oauth.AuthorizationService;
@@ -63,6 +64,7 @@ public final class Credflow implements AutoCloseable {
   private final Services services;
   private final Optional<Secret> newAdminKey;
   private final Optional<Secret> adminSetupToken;
+  private final Optional<DemoProvider> demoProvider;
   private final AtomicReference<URI> publicUrl;
   private final Timing timing;
 
@@ -91,9 +93,11 @@ public final class Credflow implements AutoCloseable {
       Services services,
       Optional<Secret> newAdminKey,
       Optional<Secret> adminSetupToken,
+      Optional<DemoProvider> demoProvider,
       AtomicReference<URI> publicUrl,
       Timing timing) {
     this.config = config;
+    this.demoProvider = demoProvider;
     this.adminSetupToken = adminSetupToken;
     this.publicUrl = publicUrl;
     this.timing = timing;
@@ -245,6 +249,17 @@ public final class Credflow implements AutoCloseable {
                       limits.failedAuthentication(limits.clientAddress(remote, forwarded)),
                   publicUrl::get,
                   clock));
+      // With --demo, a small OAuth2 provider inside Credflow, so that Authenticate can be tried
+      // offline (its pages and endpoints under /demo/oauth2/).
+      Optional<DemoProvider> demoProvider =
+          config.demo()
+              ? Optional.of(
+                  DemoProvider.create(clock, publicUrl::get, DemoProvider.Settings.defaults()))
+              : Optional.empty();
+      List<java.util.function.Consumer<io.javalin.config.RoutesConfig>> edges =
+          new java.util.ArrayList<>();
+      edges.add(console::register);
+      demoProvider.ifPresent(d -> edges.add(d::register));
       ApiServer server =
           ApiServer.start(
               config.host(),
@@ -259,7 +274,7 @@ public final class Credflow implements AutoCloseable {
                   database::isHealthy,
                   metrics),
               limits,
-              new ApiServer.Edges(List.of(console::register), Optional.of(console.pageNotFound())));
+              new ApiServer.Edges(edges, Optional.of(console.pageNotFound())));
       if (!config.publicUrlSet()) {
         publicUrl.set(URI.create("http://localhost:" + server.port()));
       }
@@ -296,6 +311,7 @@ public final class Credflow implements AutoCloseable {
               accounts),
           adminKey,
           adminSetupToken,
+          demoProvider,
           publicUrl,
           timing);
     } catch (RuntimeException e) {
@@ -340,6 +356,11 @@ public final class Credflow implements AutoCloseable {
   /** The bootstrap admin's key when this start created the admin; shown once, never stored. */
   public Optional<Secret> newAdminKey() {
     return newAdminKey;
+  }
+
+  /** The demo OAuth2 provider, when started with {@code --demo}. */
+  public Optional<DemoProvider> demoProvider() {
+    return demoProvider;
   }
 
   /**

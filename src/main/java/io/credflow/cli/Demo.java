@@ -3,10 +3,13 @@ package io.credflow.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.credflow.Credflow;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.OAuthSettings;
 import io.credflow.authclient.SettingsParser;
 import io.credflow.common.Secret;
+import io.credflow.component.AuthClientType;
 import io.credflow.component.Component;
 import io.credflow.component.DescriptorParser;
+import io.credflow.demo.DemoProvider;
 import io.credflow.tenancy.Caller;
 import io.credflow.tenancy.Contract;
 import io.credflow.tenancy.Level;
@@ -42,6 +45,12 @@ final class Demo {
   void seed() {
     Path marker = credflow.config().dataDir().resolve("demo.json");
     Map<String, String> ids = Files.exists(marker) ? read(marker) : create(marker);
+    if (pointsElsewhere(ids.get("auth_client_oauth2"))) {
+      // An earlier start served the demo provider at another address (another port): a new
+      // auth-client for this one, since an auth-client's endpoints never change.
+      ids.put("auth_client_oauth2", demoOAuth2Client(ids.get("tenant"), ids.get("component")));
+      write(marker, ids);
+    }
     print(ids);
   }
 
@@ -72,19 +81,14 @@ final class Demo {
     ids.put("component", component.id());
     Map<String, Object> settings =
         Map.of(
-            "oauth2",
-            Map.of(
-                "client_id", "demo-client-id",
-                "client_secret", "demo-client-secret",
-                "auth_uri", "https://provider.example.com/oauth/authorize",
-                "token_uri", "https://provider.example.com/oauth/token"),
             "basic",
             Map.of("name", "demo-user"),
             "api_key",
             Map.of("name", "X-Api-Key"),
             "noauth",
             Map.of());
-    for (String type : TYPES) {
+    ids.put("auth_client_oauth2", demoOAuth2Client(tenant.id(), component.id()));
+    for (String type : TYPES.subList(1, TYPES.size())) {
       var created =
           s.authClients()
               .create(
@@ -98,13 +102,52 @@ final class Demo {
                       Optional.of(tenant.id())));
       ids.put("auth_client_" + type, created.authClient().id());
     }
+    write(marker, ids);
+    return ids;
+  }
+
+  private static void write(Path marker, Map<String, String> ids) {
     try {
       Files.createDirectories(marker.getParent());
       JSON.writerWithDefaultPrettyPrinter().writeValue(marker.toFile(), ids);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + marker, e);
     }
-    return ids;
+  }
+
+  /** An oauth2 auth-client of the tenant for the demo provider this start serves. */
+  private String demoOAuth2Client(String tenantId, String componentId) {
+    var s = credflow.services();
+    DemoProvider provider = credflow.demoProvider().orElseThrow();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("client_id", provider.clientId());
+    settings.put("client_secret", provider.clientSecret().reveal());
+    settings.put("auth_uri", provider.authorizationEndpoint().toString());
+    settings.put("token_uri", provider.tokenEndpoint().toString());
+    settings.put("scopes", List.of("profile", "read"));
+    settings.put(
+        "verify_request", Map.of("method", "GET", "url", provider.userinfoEndpoint().toString()));
+    return s.authClients()
+        .create(
+            s.tenancy().bootstrapAdminCaller(),
+            new AuthClientService.NewAuthClient(
+                "Demo provider",
+                SettingsParser.parse(AuthClientType.OAUTH2, settings, "credentials"),
+                List.of(componentId),
+                Optional.of(Level.TENANT),
+                Optional.of(tenantId)))
+        .authClient()
+        .id();
+  }
+
+  /** Whether the demo oauth2 auth-client is missing or was made for another address. */
+  private boolean pointsElsewhere(String authClientId) {
+    DemoProvider provider = credflow.demoProvider().orElseThrow();
+    return Optional.ofNullable(authClientId)
+        .flatMap(id -> credflow.services().authClients().findUnchecked(id))
+        .map(a -> a.settings() instanceof OAuthSettings o ? o.tokenUri() : null)
+        .filter(uri -> uri.equals(provider.tokenEndpoint()))
+        .isEmpty();
   }
 
   private static Map<String, String> read(Path marker) {
@@ -128,6 +171,12 @@ final class Demo {
             .map(Secret::reveal)
             .orElse("$CREDFLOW_API_KEY");
     String ws = ids.get("workspace");
+    out.println();
+    out.println("Console: " + credflow.publicUrl() + "/ (sign in as admin@localhost)");
+    out.println(
+        "Demo OAuth2 provider: "
+            + credflow.demoProvider().map(p -> p.authorizationEndpoint().toString()).orElse("")
+            + " (auth-client \"Demo provider\": add an OAuth2 credential and Authenticate)");
     out.println();
     out.println("Demo data:");
     ids.forEach((k, v) -> out.printf("  %-20s %s%n", k, v));

@@ -5,6 +5,7 @@ import static io.credflow.console.Web.params;
 import io.credflow.authclient.ApiKeySettings;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.OAuthSettings;
 import io.credflow.authclient.SettingsParser;
 import io.credflow.common.PageRequest;
 import io.credflow.common.ValidationException;
@@ -517,7 +518,24 @@ final class CredentialPages {
                 c.authClientId(),
                 client.map(AuthClient::name).orElse(c.authClientId()),
                 header(view.authorization()),
-                c.scope(),
+                c.scope()
+                    .or(
+                        () ->
+                            client
+                                .filter(a -> a.settings() instanceof OAuthSettings)
+                                .map(
+                                    a ->
+                                        ((OAuthSettings) a.settings())
+                                            .scopes()
+                                            .orElse(
+                                                component
+                                                    .map(x -> x.descriptor().scopes())
+                                                    .orElse(List.of())))
+                                .filter(l -> !l.isEmpty())
+                                .map(
+                                    l ->
+                                        String.join(" ", l)
+                                            + " (as requested: the provider named none)")),
                 c.hasRefreshToken(),
                 c.type() == AuthClientType.OAUTH2 || c.type() == AuthClientType.OAUTH2_INSTAGRAM,
                 last.map(v -> Labels.when(v.checkedAt()) + ": " + v.detail()),

@@ -190,7 +190,13 @@ public final class AuthorizationService {
       case PendingAuthorization.Stage.CodeReceived c -> new Progress.CodeReceived(p.credentialId());
       case PendingAuthorization.Stage.Failed f -> new Progress.Failed(f.errorCode(), f.detail());
       case PendingAuthorization.Stage.Redeemed r ->
-          r.credentialId().<Progress>map(Progress.Saved::new).orElseGet(Progress.Redeemed::new);
+          r.credentialId()
+              .<Progress>map(Progress.Saved::new)
+              .orElseGet(
+                  () ->
+                      p.credentialName().isPresent()
+                          ? new Progress.Waiting(p.expiresAt())
+                          : new Progress.Redeemed());
     };
   }
 
@@ -300,7 +306,7 @@ public final class AuthorizationService {
     Optional<Caller> caller = tenancy.callerFor(p.userId()).filter(c -> mayUse(c, p));
     Optional<AuthClient> found = authClients.findUnchecked(p.authClientId());
     if (caller.isEmpty() || found.isEmpty()) {
-      return accessLost(p);
+      return failedAtCallback(p, accessLost(p));
     }
     AuthClient authClient = found.get();
     IssuedTokens tokens;
@@ -308,14 +314,14 @@ public final class AuthorizationService {
       tokens = exchange(authClient, code, p);
     } catch (ValidationException | UpstreamException | OutboundRefusedException e) {
       // The browser lands here: it gets the callback's page (or JSON), never an API error body.
-      return new CallbackResult.Refused(e.code(), e.getMessage());
+      return failedAtCallback(p, new CallbackResult.Refused(e.code(), e.getMessage()));
     }
     // The caller above was read before the provider answered: access lost meanwhile shows only
     // when it is read again.
     caller = tenancy.callerFor(p.userId()).filter(c -> mayUse(c, p));
     if (caller.isEmpty()) {
       revoke(authClient, tokens);
-      return accessLost(p);
+      return failedAtCallback(p, accessLost(p));
     }
     String credentialId;
     try {
@@ -334,7 +340,7 @@ public final class AuthorizationService {
     } catch (NotFoundException | ForbiddenException e) {
       // Access was lost while the code was redeemed: tokens nobody may keep are given back.
       revoke(authClient, tokens);
-      return accessLost(p);
+      return failedAtCallback(p, accessLost(p));
     }
     repository.transition(
         PendingAuthorization.Status.REDEEMED,
@@ -352,7 +358,20 @@ public final class AuthorizationService {
     }
   }
 
-  private static CallbackResult accessLost(PendingAuthorization p) {
+  /**
+   * Records that saving at the callback failed, so that the page waiting for this round trip learns
+   * why instead of waiting for a credential that will not come.
+   */
+  private CallbackResult failedAtCallback(PendingAuthorization p, CallbackResult.Refused refused) {
+    repository.transition(
+        PendingAuthorization.Status.REDEEMED,
+        p.at(
+            new PendingAuthorization.Stage.Failed(refused.code(), refused.message()),
+            clock.instant()));
+    return refused;
+  }
+
+  private static CallbackResult.Refused accessLost(PendingAuthorization p) {
     return new CallbackResult.Refused(
         "access_lost",
         "the user who started this authorization can no longer use workspace "

@@ -524,7 +524,11 @@ public final class Browser
   }
 
   private WebDriverWait waiting(Duration timeout) {
-    return new WebDriverWait(driver(), timeout, POLL);
+    // A condition read while the page is being replaced (a navigation, an htmx swap) meets
+    // elements that are gone: that is "not yet", not a failure.
+    WebDriverWait wait = new WebDriverWait(driver(), timeout, POLL);
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   /**

@@ -43,6 +43,11 @@ public record Form(Map<String, String> values, Map<String, String> errors, List<
 
   /** A form id for {@code aria-describedby}: the field name with its separators replaced. */
   public static String id(String field) {
-    return "f-" + field.replaceAll("[^A-Za-z0-9_-]", "-");
+    return id("f-", field);
+  }
+
+  /** As {@link #id(String)}, with {@code prefix} instead of {@code f-}: two forms on one page. */
+  public static String id(String prefix, String field) {
+    return prefix + field.replaceAll("[^A-Za-z0-9_-]", "-");
   }
 }
