@@ -13,6 +13,17 @@
     window.history.replaceState(null, "", url.pathname + url.search + url.hash);
   }
 
+  // What the previous page learned just before it moved here (e.g. an Authenticate's outcome).
+  var flash = window.sessionStorage && window.sessionStorage.getItem("credflow.flash");
+  var flashBox = document.getElementById("flash");
+  if (flash && flashBox) {
+    window.sessionStorage.removeItem("credflow.flash");
+    flashBox.textContent = flash;
+    flashBox.hidden = false;
+    // The flash says more than the page's own notice of the same event.
+    document.querySelectorAll("[data-notice]").forEach(function (n) { n.hidden = true; });
+  }
+
   document.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = csrf;
   });
@@ -121,6 +132,9 @@
         if (p.status === "done") {
           stop();
           if (popup && !popup.closed) { popup.close(); }
+          if (p.message && window.sessionStorage) {
+            window.sessionStorage.setItem("credflow.flash", p.message);
+          }
           window.location.href = p.href;
         } else if (p.status === "failed") {
           stop();

@@ -127,6 +127,14 @@ final class AuthenticatePages {
       case Progress.Saved s -> {
         body.put("status", "done");
         body.put("href", base + s.credentialId() + "?notice=authenticated");
+        Credential saved =
+            pages.services().credentials().get(visit.caller(), ws.id(), s.credentialId()).credential();
+        body.put(
+            "message",
+            "Connected. Granted scopes: "
+                + saved.scope().orElse("none named by the provider")
+                + "."
+                + checked(visit, ws, s.credentialId()));
       }
       case Progress.CodeReceived c when c.credentialId().isPresent() -> {
         String id = c.credentialId().get();
@@ -147,7 +155,12 @@ final class AuthenticatePages {
                   .credential();
           body.put("status", "done");
           body.put("href", base + id + "?notice=reconnected");
-          body.put("scopes", scopeChange(before, after.scope()));
+          body.put(
+              "message",
+              "Reconnected: "
+                  + scopeChange(before, after.scope())
+                  + "."
+                  + checked(visit, ws, id));
         } catch (ValidationException | io.credflow.common.UpstreamException e) {
           body.put("status", "failed");
           body.put("detail", e.getMessage());
@@ -168,6 +181,29 @@ final class AuthenticatePages {
       }
     }
     return body;
+  }
+
+  /**
+   * Checks a credential that just authenticated when it has a verify request (its own or its
+   * auth-client's), so that the person sees at once whether it works, and for which account.
+   */
+  private String checked(Visit visit, Workspace ws, String credentialId) {
+    CredentialService.View view =
+        pages.services().credentials().get(visit.caller(), ws.id(), credentialId);
+    boolean hasRequest =
+        view.credential().verifyRequest().isPresent()
+            || pages
+                .services()
+                .authClients()
+                .findUnchecked(view.credential().authClientId())
+                .flatMap(a -> a.settings().verifyRequest())
+                .isPresent();
+    if (!hasRequest) {
+      return "";
+    }
+    var v =
+        pages.services().verifications().verify(visit.caller(), ws.id(), credentialId).verification();
+    return (v.ok() ? " Verified: " : " The check failed: ") + v.detail() + ".";
   }
 
   /** Which scopes a re-authentication added and removed, in words. */

@@ -66,7 +66,14 @@ public final class VerifyService {
               caller, credential.workspaceId(), credential.id(), spec, Message.of(null, null));
       int status = result.statusCode();
       return new Verification.Answer(
-          Optional.of(status), "answered " + status + " " + HttpStatus.getMessage(status));
+          Optional.of(status),
+          "answered "
+              + status
+              + " "
+              + HttpStatus.getMessage(status)
+              + (status >= 200 && status < 300
+                  ? account(result.responseBody()).map(a -> " for account " + a).orElse("")
+                  : ""));
     } catch (NotFoundException e) {
       throw e;
     } catch (UpstreamException | ReboundException e) {
@@ -76,6 +83,36 @@ public final class VerifyService {
       // Refused by the guard, an expression that fails, a credential that is not ready.
       return new Verification.Answer(Optional.empty(), "was not sent: " + e.getMessage());
     }
+  }
+
+  /** Members that name the account a token acts for, in the order providers commonly use them. */
+  private static final List<String> ACCOUNT_MEMBERS =
+      List.of("email", "username", "login", "name", "preferred_username", "sub", "id");
+
+  private static final int MAX_ACCOUNT = 120;
+
+  /**
+   * The account a verify answer names (e.g. a userinfo or "me" endpoint's {@code email} or {@code
+   * username}), so that a person sees which account a credential is connected to. Only short,
+   * printable strings or numbers are taken.
+   */
+  static Optional<String> account(Object body) {
+    if (!(body instanceof Map<?, ?> members)) {
+      return Optional.empty();
+    }
+    for (String name : ACCOUNT_MEMBERS) {
+      Object value = members.get(name);
+      if (value instanceof String text
+          && !text.isBlank()
+          && text.length() <= MAX_ACCOUNT
+          && text.chars().noneMatch(Character::isISOControl)) {
+        return Optional.of(text);
+      }
+      if (value instanceof Number n) {
+        return Optional.of(n.toString());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The spec that sends {@code request}, or every problem of it under {@code field}. */

@@ -32,6 +32,7 @@ class ConsoleStoryTest {
   private static MockOAuth2Provider provider;
   private static FakeInstagram instagram;
   private static String workspace;
+  private static String component;
 
   @BeforeAll
   static void start() {
@@ -44,7 +45,7 @@ class ConsoleStoryTest {
     String contract = World.contract(admin, tenant, "Acme contract");
     workspace = World.workspace(admin, contract, "Integrations");
     World world = new World(server);
-    world.component(tenant, World.REST_API_TYPES);
+    component = world.component(tenant, World.REST_API_TYPES);
     world.instagramComponent(tenant);
   }
 
@@ -55,8 +56,13 @@ class ConsoleStoryTest {
     server.close();
   }
 
+  /** The public URL: where the provider sends the browser back to, so the same origin. */
+  private static String base() {
+    return server.credflow().publicUrl().toString();
+  }
+
   private static void signIn() {
-    browser.open(server.baseUrl() + "/");
+    browser.open(base() + "/");
     browser.waitFor(() -> browser.text().contains("Sign in"));
     browser.screenshot("sign-in");
     browser.type("Email", "admin@localhost");
@@ -97,7 +103,7 @@ class ConsoleStoryTest {
     browser.screenshot("basic-credential");
 
     // OAuth2: the seed's Auth-client form, then Authenticate in the popup.
-    browser.open(server.baseUrl() + "/w/" + workspace + "/credentials");
+    browser.open(base() + "/w/" + workspace + "/credentials");
     browser.link("REST API V2").click();
     waitForText("Billing basic");
     browser.link("Add New Credential").click();
@@ -129,6 +135,8 @@ class ConsoleStoryTest {
     browser.switchToWindow(main);
     waitForText("Authenticated: the credential is saved and ready.");
     assertThat(browser.text()).contains("Mock account", "OAuth2", "Authorization: Bearer ********");
+    // Checked at once with the auth-client's Verify URL (the provider's userinfo): the account.
+    assertThat(browser.text()).contains("Connected. Granted scopes:", "for account ada");
     browser.screenshot("oauth2-credential");
 
     // An expiry forced: the scheduler refreshes it, and the page shows so.
@@ -149,6 +157,7 @@ class ConsoleStoryTest {
     browser.click("Sign-in");
     browser.switchToWindow(main);
     waitForText("Reconnected: the credential has new tokens.");
+    assertThat(browser.text()).contains("Reconnected: granted scopes unchanged");
     browser.screenshot("oauth2-reconnected");
 
     browser.click("Delete");
@@ -167,7 +176,7 @@ class ConsoleStoryTest {
    */
   private static java.util.List<String> credflowErrors() {
     return browser.consoleErrors().stream()
-        .filter(e -> !e.startsWith("http") || e.startsWith(server.baseUrl()))
+        .filter(e -> !e.startsWith("http") || e.startsWith(base()))
         .toList();
   }
 
@@ -201,5 +210,71 @@ class ConsoleStoryTest {
     assertThat(browser.text()).contains("Brand account", "OAuth2", "Refresh now", "Reconnect");
     browser.screenshot("instagram-credential");
     assertThat(credflowErrors()).isEmpty();
+  }
+
+  @Test
+  void addAuthClientWhenItsSecretDuplicatesAnotherThenTheWarningIsShown() {
+    signIn();
+    browser.link("REST API V2").click();
+    browser.link("Add New Credential").click();
+    browser.link("OAuth2").click();
+    waitForText("Choose Auth Client");
+    for (String name : java.util.List.of("First copy", "Second copy")) {
+      browser.driver().navigate().refresh();
+      browser.driver().findElement(By.cssSelector("#add-client summary")).click();
+      waitForText("Authorization Endpoint");
+      browser.type("Name", name);
+      browser.type("Client ID", "shared-client-id");
+      browser.type("Client Secret", "shared-SECRET");
+      browser.type("Authorization Endpoint", "https://provider.example.com/authorize");
+      browser.type("Token Endpoint", "https://provider.example.com/token");
+      browser.click("Save Auth Client");
+      waitForText("“" + name + "” saved and chosen");
+    }
+    assertThat(browser.text()).contains("Warning (duplicate_client_secret)");
+    browser.screenshot("duplicate-client-secret");
+    // Both are offered, and can be told apart by name.
+    assertThat(browser.field("Choose Auth Client").getText()).contains("First copy", "Second copy");
+  }
+
+  @Test
+  void saveWhenTheCheckFailsThenTheReasonIsShownAndWhatWasTypedStays() {
+    // An API key auth-client whose Verify URL refuses every key: the provider's userinfo.
+    Api.Response created =
+        server
+            .admin()
+            .post(
+                "/v2/auth-clients",
+                """
+                {"data":{"type":"auth-client","attributes":{"name":"Checked key","type":"api_key",
+                 "credentials":{"name":"X-Checked-Key","verify_request":{"method":"GET","url":"%s"}}},
+                 "relationships":{"components":{"data":[{"type":"component","id":"%s"}]},
+                  "workspace":{"data":{"type":"workspace","id":"%s"}}}}}
+                """
+                    .formatted(provider.userinfoUri(), component, workspace));
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    signIn();
+    browser.link("REST API V2").click();
+    browser.link("Add New Credential").click();
+    browser.link("API Key Auth").click();
+    waitForText("Header Name");
+    browser.type("Name Your Credential", "Key that fails");
+    browser.type("Header Name", "X-Checked-Key");
+    browser.type("Header Value", "wrong-key-SECRET");
+    // An empty name is refused next to its field, before anything is sent.
+    browser.field("Name Your Credential").clear();
+    browser.click("Save");
+    waitForText("Please fix the fields marked below.");
+    assertThat(browser.driver().findElement(By.id("f-name-error")).getText()).isNotBlank();
+    browser.screenshot("save-refused-name");
+    browser.type("Name Your Credential", "Key that fails");
+    // A Verify that gets no answer says why; nothing is kept and the form stays as typed.
+    browser.click("Verify");
+    waitForText("Not saved: the check failed");
+    assertThat(browser.field("Header Value").getAttribute("value")).isEqualTo("wrong-key-SECRET");
+    assertThat(browser.field("Name Your Credential").getAttribute("value")).isEqualTo("Key that fails");
+    browser.screenshot("verify-failed");
+    assertThat(server.admin().get("/v2/workspaces/" + workspace + "/credentials").text())
+        .doesNotContain("Key that fails");
   }
 }

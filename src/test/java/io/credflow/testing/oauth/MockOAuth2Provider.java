@@ -63,8 +63,7 @@ public final class MockOAuth2Provider implements AutoCloseable {
   private MockOAuth2Provider(boolean interactiveLogin, boolean rotateRefreshTokens) {
     // No static assets; its login page (a form asking for a subject) only when interactive.
     server =
-        new MockOAuth2Server(
-            new OAuth2Config(interactiveLogin, null, null, rotateRefreshTokens));
+        new MockOAuth2Server(new OAuth2Config(interactiveLogin, null, null, rotateRefreshTokens));
     server.start(InetAddress.getLoopbackAddress(), 0);
   }
 

@@ -1,0 +1,88 @@
+package io.credflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.credflow.testing.Browser;
+import io.credflow.testing.SettableClock;
+import io.credflow.testing.TestServer;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/**
+ * What a newcomer does after {@code ./credflow serve --demo}: sign in, add an OAuth2 credential
+ * with the seeded "Demo provider" auth-client, Authenticate at Credflow's own demo provider (its
+ * consent page, in the popup), and watch the short-lived token being refreshed; all offline.
+ */
+class DemoConsoleStoryTest {
+  @RegisterExtension static final Browser browser = Browser.chromium();
+
+  private static final String PASSWORD = "demo-story-password";
+
+  private static SettableClock clock;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    clock = SettableClock.startingNow();
+    server = TestServer.start(false, clock, c -> c.demo(true).adminPassword(PASSWORD));
+    new Demo(server.credflow(), new PrintStream(OutputStream.nullOutputStream())).seed();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static void waitForText(String text) {
+    browser.waitFor(() -> browser.text().contains(text));
+  }
+
+  @Test
+  void demoWhenAuthenticatedAtItsProviderThenTheCredentialWorksAndIsRefreshed() {
+    String base = server.credflow().publicUrl().toString();
+    browser.open(base + "/");
+    browser.type("Email", "admin@localhost");
+    browser.type("Password", PASSWORD);
+    browser.click("Sign in");
+    waitForText("Choose a component");
+    browser.link("REST API V2").click();
+    browser.link("Add New Credential").click();
+    browser.link("OAuth2").click();
+    waitForText("Choose Auth Client");
+    // The demo's only OAuth2 auth-client is chosen already.
+    assertThat(browser.field("Choose Auth Client").getText()).contains("Demo provider");
+    browser.type("Name Your Credential", "My demo account");
+    String main = browser.mainWindow();
+    browser.click("Authenticate");
+    browser.switchToNewWindow();
+    browser.waitFor(() -> browser.text().contains("Demo provider"));
+    assertThat(browser.field("Account name").getAttribute("value")).isEqualTo("demo-user");
+    browser.screenshot("demo-consent");
+    browser.click("Allow");
+    browser.switchToWindow(main);
+    waitForText("Authenticated: the credential is saved and ready.");
+    assertThat(browser.text()).contains("My demo account", "for account demo-user");
+    browser.screenshot("demo-credential");
+
+    // Its tokens live two minutes: past that, the scheduler refreshes them.
+    clock.advance(Duration.ofMinutes(2));
+    server.runDueRefreshes();
+    browser.driver().navigate().refresh();
+    waitForText("credential.refreshed");
+    browser.click("Verify");
+    waitForText("Verified: it works.");
+    browser.screenshot("demo-refreshed");
+    assertThat(
+            browser.consoleErrors().stream()
+                .filter(e -> !e.contains("/favicon.ico"))
+                .toList())
+        .isEmpty();
+    assertThat(browser.driver().findElements(By.cssSelector("script:not([src])"))).isEmpty();
+  }
+}
