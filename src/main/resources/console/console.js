@@ -125,7 +125,7 @@
           ". Start again when you are ready.");
         return;
       }
-      fetch(started.progress + "?state=" + encodeURIComponent(started.state), {
+      fetch(started.progress, {
         headers: {"Accept": "application/json"}, credentials: "same-origin"
       }).then(function (r) { return r.json(); }).then(function (p) {
         if (finished) { return; }
@@ -149,7 +149,7 @@
     function onMessage(event) {
       if (event.origin !== window.location.origin) { return; }
       var data = event.data || {};
-      if (data.type !== "credflow.authorization" || data.state !== started.state) { return; }
+      if (data.type !== "credflow.authorization" || data.ref !== started.ref) { return; }
       if (timer) { clearTimeout(timer); }
       poll();
     }

@@ -245,8 +245,18 @@ public final class Credflow implements AutoCloseable {
                   authorizations,
                   new VerifyService(credentials, requests),
                   audit::ofCredential,
-                  (remote, forwarded) ->
-                      limits.failedAuthentication(limits.clientAddress(remote, forwarded)),
+                  new Console.SignInLimit() {
+                    @Override
+                    public Optional<Duration> blocked(String remote, List<String> forwarded) {
+                      return limits.failedAuthenticationWait(
+                          limits.clientAddress(remote, forwarded));
+                    }
+
+                    @Override
+                    public Optional<Duration> failed(String remote, List<String> forwarded) {
+                      return limits.failedAuthentication(limits.clientAddress(remote, forwarded));
+                    }
+                  },
                   publicUrl::get,
                   clock));
       // With --demo, a small OAuth2 provider inside Credflow, so that Authenticate can be tried
@@ -274,7 +284,7 @@ public final class Credflow implements AutoCloseable {
                   database::isHealthy,
                   metrics),
               limits,
-              new ApiServer.Edges(edges, Optional.of(console.pageNotFound())));
+              new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered));
       if (!config.publicUrlSet()) {
         publicUrl.set(URI.create("http://localhost:" + server.port()));
       }

@@ -62,13 +62,16 @@ public final class ApiServer implements AutoCloseable {
    * Other edges served by the same server (the browser console, the demo provider): their routes,
    * and how they answer a browser that asked for a page outside {@code /v2} that does not exist.
    */
-  public record Edges(List<Consumer<RoutesConfig>> routes, Optional<Handler> pageNotFound) {
+  public record Edges(
+      List<Consumer<RoutesConfig>> routes,
+      Optional<Handler> pageNotFound,
+      java.util.function.Predicate<Context> answeredItself) {
     public Edges {
       routes = List.copyOf(routes);
     }
 
     public static Edges none() {
-      return new Edges(List.of(), Optional.empty());
+      return new Edges(List.of(), Optional.empty(), ctx -> false);
     }
   }
 
@@ -127,6 +130,10 @@ public final class ApiServer implements AutoCloseable {
               routes.error(
                   404,
                   ctx -> {
+                    if (edges.answeredItself().test(ctx)) {
+                      // An edge's own "not found" page (e.g. a setup link that was used).
+                      return;
+                    }
                     if (edges.pageNotFound().isPresent() && wantsPage(ctx)) {
                       edges.pageNotFound().get().handle(ctx);
                     } else {

@@ -100,7 +100,10 @@ final class AuthorizationRoutes {
                 result,
                 nonce,
                 SecurityHeaders.origin(authorizations.redirectUri()),
-                Optional.ofNullable(ctx.queryParam("state")).orElse("")));
+                Optional.ofNullable(ctx.queryParam("state"))
+                    .filter(st -> !st.isBlank())
+                    .map(AuthorizationService::reference)
+                    .orElse("")));
   }
 
   private static String nonce() {
@@ -115,7 +118,7 @@ final class AuthorizationRoutes {
    * learns nothing.
    */
   private static String page(
-      AuthorizationService.CallbackResult result, String nonce, String opener, String state) {
+      AuthorizationService.CallbackResult result, String nonce, String opener, String ref) {
     String message = html(result.message());
     String code = html(result.code());
     return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Credflow authorization</title>"
@@ -123,8 +126,8 @@ final class AuthorizationRoutes {
         + (result.ok() ? "Authorization complete" : "Authorization not completed")
         + "</h1><p>"
         + message
-        + "</p><p>You can close this window, or <a href=\"/authenticated?state="
-        + html(java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8))
+        + "</p><p>You can close this window, or <a href=\"/authenticated?ref="
+        + html(ref)
         + "\">go back to Credflow</a>.</p><script nonce=\""
         + nonce
         + "\">"
@@ -132,8 +135,8 @@ final class AuthorizationRoutes {
         + (result.ok() ? "ok" : "error")
         + "', code: '"
         + code
-        + "', state: '"
-        + html(state)
+        + "', ref: '"
+        + html(ref)
         + "'}, '"
         + html(opener)
         + "'); }"

@@ -66,6 +66,14 @@ public final class RateLimits {
     return failuresPerAddress.take(address);
   }
 
+  /**
+   * How long {@code address} must wait before a failed authentication would be counted again
+   * without being refused: empty when it is within its limit. Counts nothing.
+   */
+  public Optional<Duration> failedAuthenticationWait(String address) {
+    return failuresPerAddress.peek(address);
+  }
+
   /** Counts a request of the API key of user {@code userId}; how long to wait when over. */
   Optional<Duration> request(String userId) {
     return perKey.take(userId);
@@ -109,6 +117,17 @@ public final class RateLimits {
         return Optional.empty();
       }
       return Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    }
+
+    Optional<Duration> peek(String key) {
+      Bucket bucket = perMinute <= 0 ? null : buckets.get(key);
+      if (bucket == null) {
+        return Optional.empty();
+      }
+      var probe = bucket.estimateAbilityToConsume(1);
+      return probe.canBeConsumed()
+          ? Optional.empty()
+          : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }
 
     private Bucket bucket() {

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.authclient.AuthClient;
 import io.credflow.common.NotFoundException;
-import io.credflow.common.Secret;
 import io.credflow.common.ValidationException;
 import io.credflow.credential.Credential;
-import io.credflow.credential.CredentialInput;
 import io.credflow.credential.CredentialService;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.oauth.AuthorizationService.Progress;
@@ -23,8 +21,9 @@ import java.util.Set;
 /**
  * "Authenticate" and "Reconnect": start a round trip for the page's script (which opened the popup
  * on the click), tell it how the round trip stands while it polls, and bring back a browser that
- * went through it in the same tab. A new credential is saved by the callback itself (it carries the
- * name); a reconnect's code is redeemed here, keeping the credential's id.
+ * went through it in the same tab. The callback itself saves a new credential (the round trip
+ * carries its name) or re-authenticates the credential being reconnected (keeping its id), so the
+ * page needs only the round trip's reference, never its state.
  */
 final class AuthenticatePages {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +55,7 @@ final class AuthenticatePages {
         Optional.ofNullable(ctx.formParam("component")).filter(s -> !s.isBlank());
     AuthorizationService.Started started;
     AuthClient client;
+    Optional<Credential> reconnecting = Optional.empty();
     try {
       if (credentialId.isPresent()) {
         Credential c =
@@ -66,6 +66,7 @@ final class AuthenticatePages {
                 .credential();
         authClientId = c.authClientId();
         component = Optional.of(c.componentId());
+        reconnecting = Optional.of(c);
       } else if (authClientId.isBlank()) {
         throw new ValidationException(
             "auth_client", "missing_member", "choose an auth client, or add a new one");
@@ -82,9 +83,14 @@ final class AuthenticatePages {
                       authClientId,
                       component,
                       credentialId,
-                      credentialId.isPresent()
-                          ? Optional.empty()
-                          : Optional.of(Optional.ofNullable(ctx.formParam("name")).orElse(""))));
+                      // With the credential, its name asks the callback to re-authenticate it at
+                      // once; without, the callback saves a new credential of that name.
+                      reconnecting
+                          .map(Credential::name)
+                          .or(
+                              () ->
+                                  Optional.of(
+                                      Optional.ofNullable(ctx.formParam("name")).orElse("")))));
     } catch (ValidationException e) {
       ObjectNode body = JSON.createObjectNode();
       ObjectNode errors = body.putObject("errors");
@@ -97,10 +103,18 @@ final class AuthenticatePages {
       return;
     }
     ObjectNode body = JSON.createObjectNode();
+    // The page learns the round trip's reference, never its state: the state redeems a code.
+    String ref = AuthorizationService.reference(started.state().reveal());
     body.put("authorize_url", started.authorizeUrl().toString());
-    body.put("state", started.state().reveal());
+    body.put("ref", ref);
     body.put("provider", client.name());
-    body.put("progress", "/w/" + ws.id() + "/authorize/progress");
+    body.put(
+        "progress",
+        "/w/"
+            + ws.id()
+            + "/authorize/progress?ref="
+            + ref
+            + reconnecting.map(c -> "&before=" + Web.encode(c.scope().orElse(""))).orElse(""));
     json(ctx, 200, body);
   }
 
@@ -109,66 +123,44 @@ final class AuthenticatePages {
    */
   private void progress(Context ctx, Visit visit) {
     Workspace ws = pages.workspace(ctx, visit);
-    Secret state = Secret.of(Optional.ofNullable(ctx.queryParam("state")).orElse(""));
+    String ref = Optional.ofNullable(ctx.queryParam("ref")).orElse("");
     AuthorizationService.Tracked tracked =
-        pages.services().authorizations().progress(visit.caller(), state);
+        pages.services().authorizations().progress(visit.caller(), ref);
     if (!tracked.workspaceId().equals(ws.id())) {
-      throw new NotFoundException("authorization", "with this state");
+      throw new NotFoundException("authorization", "with this reference");
     }
-    json(ctx, 200, outcome(visit, ws, tracked, state));
+    json(ctx, 200, outcome(visit, ws, tracked, Optional.ofNullable(ctx.queryParam("before"))));
   }
 
   private ObjectNode outcome(
-      Visit visit, Workspace ws, AuthorizationService.Tracked tracked, Secret state) {
+      Visit visit, Workspace ws, AuthorizationService.Tracked tracked, Optional<String> before) {
     ObjectNode body = JSON.createObjectNode();
     String base = "/w/" + ws.id() + "/credentials/";
     switch (tracked.progress()) {
       case Progress.Waiting w -> body.put("status", "waiting");
+      // The callback is saving (or re-authenticating) the credential.
+      case Progress.CodeReceived c -> body.put("status", "waiting");
       case Progress.Saved s -> {
+        boolean reconnect = tracked.credentialId().isPresent();
         body.put("status", "done");
-        body.put("href", base + s.credentialId() + "?notice=authenticated");
-        Credential saved =
-            pages.services().credentials().get(visit.caller(), ws.id(), s.credentialId()).credential();
         body.put(
-            "message",
-            "Connected. Granted scopes: "
-                + saved.scope().orElse("none named by the provider")
-                + "."
-                + checked(visit, ws, s.credentialId()));
-      }
-      case Progress.CodeReceived c when c.credentialId().isPresent() -> {
-        String id = c.credentialId().get();
-        CredentialService credentials = pages.services().credentials();
-        Optional<String> before = credentials.get(visit.caller(), ws.id(), id).credential().scope();
-        try {
-          Credential after =
-              credentials
-                  .update(
-                      visit.caller(),
-                      ws.id(),
-                      id,
-                      new CredentialService.Change(
-                          Optional.empty(),
-                          Optional.of(
-                              (settings, stored) ->
-                                  new CredentialInput.Authenticate(state, Optional.empty()))))
-                  .credential();
-          body.put("status", "done");
-          body.put("href", base + id + "?notice=reconnected");
-          body.put(
-              "message",
-              "Reconnected: "
-                  + scopeChange(before, after.scope())
-                  + "."
-                  + checked(visit, ws, id));
-        } catch (ValidationException | io.credflow.common.UpstreamException e) {
-          body.put("status", "failed");
-          body.put("detail", e.getMessage());
-        }
-      }
-      case Progress.CodeReceived c -> {
-        body.put("status", "failed");
-        body.put("detail", "the authorization came back without a credential to save it in");
+            "href",
+            base
+                + s.credentialId()
+                + (reconnect ? "?notice=reconnected" : "?notice=authenticated"));
+        Credential saved =
+            pages
+                .services()
+                .credentials()
+                .get(visit.caller(), ws.id(), s.credentialId())
+                .credential();
+        String granted =
+            reconnect
+                ? "Reconnected: "
+                    + scopeChange(before.filter(b -> !b.isBlank()), saved.scope())
+                    + "."
+                : "Connected.";
+        body.put("message", granted + checked(visit, ws, s.credentialId()));
       }
       case Progress.Redeemed r -> {
         body.put("status", "done");
@@ -202,7 +194,11 @@ final class AuthenticatePages {
       return "";
     }
     var v =
-        pages.services().verifications().verify(visit.caller(), ws.id(), credentialId).verification();
+        pages
+            .services()
+            .verifications()
+            .verify(visit.caller(), ws.id(), credentialId)
+            .verification();
     return (v.ok() ? " Verified: " : " The check failed: ") + v.detail() + ".";
   }
 
@@ -235,11 +231,11 @@ final class AuthenticatePages {
 
   /** A browser that went through the provider in this tab comes back here from the callback. */
   private void returned(Context ctx, Visit visit) {
-    Secret state = Secret.of(Optional.ofNullable(ctx.queryParam("state")).orElse(""));
+    String ref = Optional.ofNullable(ctx.queryParam("ref")).orElse("");
     AuthorizationService.Tracked tracked =
-        pages.services().authorizations().progress(visit.caller(), state);
+        pages.services().authorizations().progress(visit.caller(), ref);
     Workspace ws = pages.services().tenancy().workspace(visit.caller(), tracked.workspaceId());
-    ObjectNode outcome = outcome(visit, ws, tracked, state);
+    ObjectNode outcome = outcome(visit, ws, tracked, Optional.empty());
     if (outcome.path("status").asText().equals("done")) {
       ctx.redirect(outcome.path("href").asText(), HttpStatus.SEE_OTHER);
       return;

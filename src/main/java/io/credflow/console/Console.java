@@ -39,11 +39,14 @@ public final class Console {
       Clock clock) {}
 
   /**
-   * Counts a failed sign-in from a client (its address, and the {@code X-Forwarded-For} values it
-   * came with) against the failed-authentication limit: how long to wait when past it.
+   * The failed-authentication limit, for sign-ins: a client is named by its address and the {@code
+   * X-Forwarded-For} values it came with.
    */
-  @FunctionalInterface
   public interface SignInLimit {
+    /** How long the client must wait before it may try a password again; counts nothing. */
+    Optional<Duration> blocked(String remoteAddress, List<String> forwardedFor);
+
+    /** Counts a failed sign-in; how long to wait when it is one too many. */
     Optional<Duration> failed(String remoteAddress, List<String> forwardedFor);
   }
 
@@ -83,6 +86,11 @@ public final class Console {
 
   public void register(RoutesConfig routes) {
     pages.forEach(p -> p.register(routes));
+  }
+
+  /** Whether a console route answered this request with its own error page. */
+  public boolean answered(io.javalin.http.Context ctx) {
+    return ctx.attribute(Web.ANSWERED) != null;
   }
 
   /** The page a browser gets for a path that does not exist. */

@@ -105,24 +105,29 @@ final class SignInPages {
       renderSignIn(ctx, email, Optional.of("This form has expired: please sign in again."));
       return;
     }
-    Secret password = Secret.of(Optional.ofNullable(ctx.formParam("password")).orElse(""));
-    Optional<AccountService.SignedIn> signedIn =
-        pages.services().accounts().signIn(email, password);
+    String remote = ctx.req().getRemoteAddr();
+    List<String> forwarded = Collections.list(ctx.req().getHeaders("X-Forwarded-For"));
+    Console.SignInLimit limit = pages.services().signInLimit();
+    // Past the limit no password is even tried: guessing gets no faster for the right one.
+    Optional<Duration> wait = limit.blocked(remote, forwarded);
+    Optional<AccountService.SignedIn> signedIn = Optional.empty();
+    if (wait.isEmpty()) {
+      Secret password = Secret.of(Optional.ofNullable(ctx.formParam("password")).orElse(""));
+      signedIn = pages.services().accounts().signIn(email, password);
+      if (signedIn.isEmpty()) {
+        wait = limit.failed(remote, forwarded);
+      }
+    }
     if (signedIn.isEmpty()) {
-      Optional<Duration> wait =
-          pages
-              .services()
-              .signInLimit()
-              .failed(
-                  ctx.req().getRemoteAddr(),
-                  Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
       ctx.status(wait.isPresent() ? 429 : 401);
-      wait.ifPresent(w -> ctx.header("Retry-After", Long.toString(Math.max(1, w.toSeconds()))));
+      Optional<Duration> waited = wait;
+      waited.ifPresent(w -> ctx.header("Retry-After", Long.toString(Math.max(1, w.toSeconds()))));
       renderSignIn(
           ctx,
           email,
           Optional.of(
-              wait.map(
+              waited
+                  .map(
                       w ->
                           "Too many failed sign-ins from your address: wait "
                               + Math.max(1, w.toSeconds())

@@ -38,6 +38,10 @@ final class Web {
   static final String PRE_SESSION_COOKIE = "credflow_form";
 
   static final String CSRF_FIELD = "_csrf";
+
+  /** Marks a request a console route answered with its own error page (kept as it is). */
+  static final String ANSWERED = "credflow.console.answered";
+
   static final String CSRF_HEADER = "X-CSRF-Token";
 
   /**
@@ -173,6 +177,7 @@ final class Web {
     params.put("title", title);
     params.put("detail", detail);
     String template = ctx.header("HX-Request") != null ? "error-fragment.jte" : "error.jte";
+    ctx.attribute(ANSWERED, true);
     ctx.status(status).html(templates.render(template, params));
   }
 

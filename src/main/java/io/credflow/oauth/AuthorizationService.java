@@ -166,13 +166,13 @@ public final class AuthorizationService {
       Progress progress) {}
 
   /**
-   * How the round trip named by {@code state} stands, for the user who started it only: anyone
-   * else, and an unknown state, get a 404.
+   * How the round trip with this {@link #reference} stands, for the user who started it only:
+   * anyone else, and an unknown reference, get a 404.
    */
-  public Tracked progress(Caller caller, Secret state) {
+  public Tracked progress(Caller caller, String reference) {
     PendingAuthorization p =
         repository
-            .find(digest(state.reveal()))
+            .find(reference)
             .filter(a -> a.userId().equals(caller.user().id()))
             .orElseThrow(() -> new NotFoundException("authorization", "with this state"));
     return new Tracked(
@@ -284,6 +284,9 @@ public final class AuthorizationService {
           "missing_code", "the callback has neither a code nor an error");
     }
     Secret received = Secret.of(stripInstagramSuffix(code.get()));
+    if (p.credentialName().isPresent() && p.credentialId().isPresent()) {
+      return reconnectAtCallback(p, Secret.of(state.get()), received, now);
+    }
     if (p.credentialName().isPresent()) {
       return saveAtCallback(p, received, now);
     }
@@ -293,6 +296,45 @@ public final class AuthorizationService {
       return USED_STATE;
     }
     return new CallbackResult.CodeReceived();
+  }
+
+  /**
+   * Re-authenticates the credential the round trip names, at once: as a save with the state would
+   * (the same checks, the same compare-and-set), on behalf of the user who started it.
+   */
+  private CallbackResult reconnectAtCallback(
+      PendingAuthorization p, Secret state, Secret code, Instant now) {
+    if (!repository.transition(
+        PendingAuthorization.Status.PENDING,
+        p.at(new PendingAuthorization.Stage.CodeReceived(code), now))) {
+      return USED_STATE;
+    }
+    String credentialId = p.credentialId().orElseThrow();
+    Optional<Caller> caller = tenancy.callerFor(p.userId()).filter(c -> mayUse(c, p));
+    if (caller.isEmpty()) {
+      return failedAtCallback(p, accessLost(p));
+    }
+    try {
+      credentials
+          .get()
+          .update(
+              caller.get(),
+              p.workspaceId(),
+              credentialId,
+              new CredentialService.Change(
+                  Optional.empty(),
+                  Optional.of(
+                      (settings, stored) ->
+                          new io.credflow.credential.CredentialInput.Authenticate(
+                              state, Optional.empty()))));
+    } catch (ValidationException
+        | UpstreamException
+        | OutboundRefusedException
+        | NotFoundException
+        | ForbiddenException e) {
+      return failedAtCallback(p, new CallbackResult.Refused(e.code(), e.getMessage()));
+    }
+    return new CallbackResult.CredentialSaved(credentialId);
   }
 
   private CallbackResult saveAtCallback(PendingAuthorization p, Secret code, Instant now) {
@@ -363,11 +405,13 @@ public final class AuthorizationService {
    * why instead of waiting for a credential that will not come.
    */
   private CallbackResult failedAtCallback(PendingAuthorization p, CallbackResult.Refused refused) {
-    repository.transition(
-        PendingAuthorization.Status.REDEEMED,
+    PendingAuthorization failed =
         p.at(
             new PendingAuthorization.Stage.Failed(refused.code(), refused.message()),
-            clock.instant()));
+            clock.instant());
+    if (!repository.transition(PendingAuthorization.Status.REDEEMED, failed)) {
+      repository.transition(PendingAuthorization.Status.CODE_RECEIVED, failed);
+    }
     return refused;
   }
 
@@ -512,6 +556,14 @@ public final class AuthorizationService {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     return Secret.of(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+  }
+
+  /**
+   * The reference of the round trip named by {@code state}: what pages may show and poll with. It
+   * names the round trip without being able to redeem it (that takes the state itself).
+   */
+  public static String reference(String state) {
+    return digest(state);
   }
 
   static String digest(String state) {

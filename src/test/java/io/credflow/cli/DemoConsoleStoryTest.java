@@ -66,7 +66,7 @@ class DemoConsoleStoryTest {
     browser.screenshot("demo-consent");
     browser.click("Allow");
     browser.switchToWindow(main);
-    waitForText("Authenticated: the credential is saved and ready.");
+    waitForText("Connected.");
     assertThat(browser.text()).contains("My demo account", "for account demo-user");
     browser.screenshot("demo-credential");
 
@@ -78,10 +78,7 @@ class DemoConsoleStoryTest {
     browser.click("Verify");
     waitForText("Verified: it works.");
     browser.screenshot("demo-refreshed");
-    assertThat(
-            browser.consoleErrors().stream()
-                .filter(e -> !e.contains("/favicon.ico"))
-                .toList())
+    assertThat(browser.consoleErrors().stream().filter(e -> !e.contains("/favicon.ico")).toList())
         .isEmpty();
     assertThat(browser.driver().findElements(By.cssSelector("script:not([src])"))).isEmpty();
   }

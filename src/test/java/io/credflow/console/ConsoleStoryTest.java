@@ -133,10 +133,10 @@ class ConsoleStoryTest {
     browser.driver().findElement(By.name("username")).sendKeys("ada");
     browser.click("Sign-in");
     browser.switchToWindow(main);
-    waitForText("Authenticated: the credential is saved and ready.");
+    waitForText("Connected.");
     assertThat(browser.text()).contains("Mock account", "OAuth2", "Authorization: Bearer ********");
     // Checked at once with the auth-client's Verify URL (the provider's userinfo): the account.
-    assertThat(browser.text()).contains("Connected. Granted scopes:", "for account ada");
+    assertThat(browser.text()).contains("Verified:", "for account ada");
     browser.screenshot("oauth2-credential");
 
     // An expiry forced: the scheduler refreshes it, and the page shows so.
@@ -156,8 +156,7 @@ class ConsoleStoryTest {
     browser.driver().findElement(By.name("username")).sendKeys("ada");
     browser.click("Sign-in");
     browser.switchToWindow(main);
-    waitForText("Reconnected: the credential has new tokens.");
-    assertThat(browser.text()).contains("Reconnected: granted scopes unchanged");
+    waitForText("Reconnected: granted scopes unchanged");
     browser.screenshot("oauth2-reconnected");
 
     browser.click("Delete");
@@ -206,8 +205,10 @@ class ConsoleStoryTest {
     browser.waitFor(
         () -> browser.windowHandles().size() > 1 || browser.text().contains("Authenticated"));
     browser.switchToWindow(main);
-    waitForText("Authenticated: the credential is saved and ready.");
-    assertThat(browser.text()).contains("Brand account", "OAuth2", "Refresh now", "Reconnect");
+    waitForText("Connected.");
+    assertThat(browser.text())
+        .contains("Brand account", "OAuth2", "Refresh now", "Reconnect")
+        .contains("query parameter access_token=********", "refreshed with the long-lived token");
     browser.screenshot("instagram-credential");
     assertThat(credflowErrors()).isEmpty();
   }
@@ -272,7 +273,8 @@ class ConsoleStoryTest {
     browser.click("Verify");
     waitForText("Not saved: the check failed");
     assertThat(browser.field("Header Value").getAttribute("value")).isEqualTo("wrong-key-SECRET");
-    assertThat(browser.field("Name Your Credential").getAttribute("value")).isEqualTo("Key that fails");
+    assertThat(browser.field("Name Your Credential").getAttribute("value"))
+        .isEqualTo("Key that fails");
     browser.screenshot("verify-failed");
     assertThat(server.admin().get("/v2/workspaces/" + workspace + "/credentials").text())
         .doesNotContain("Key that fails");
