@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * What a newcomer does after {@code ./credflow serve --demo}: sign in, add an OAuth2 credential
@@ -81,5 +84,81 @@ class DemoConsoleStoryTest {
     assertThat(browser.consoleErrors().stream().filter(e -> !e.contains("/favicon.ico")).toList())
         .isEmpty();
     assertThat(browser.driver().findElements(By.cssSelector("script:not([src])"))).isEmpty();
+  }
+
+  private static void signIn() {
+    browser.open(server.credflow().publicUrl() + "/");
+    browser.type("Email", "admin@localhost");
+    browser.type("Password", PASSWORD);
+    browser.click("Sign in");
+    waitForText("Choose a component");
+  }
+
+  private static void newOAuth2Credential(String name) {
+    browser.link("REST API V2").click();
+    browser.link("Add New Credential").click();
+    browser.link("OAuth2").click();
+    waitForText("Choose Auth Client");
+    browser.type("Name Your Credential", name);
+  }
+
+  @Test
+  void authenticateWhenTheUserDeniesThenThePageShowsTheProvidersAnswer() {
+    signIn();
+    newOAuth2Credential("Denied account");
+    String main = browser.mainWindow();
+    browser.click("Authenticate");
+    browser.switchToNewWindow();
+    browser.waitFor(() -> browser.text().contains("Demo provider"));
+    browser.click("Deny");
+    browser.switchToWindow(main);
+    waitForText("did not authorize");
+    assertThat(browser.text()).contains("access_denied");
+    browser.screenshot("demo-denied");
+    assertThat(server.admin().get("/v2/workspaces").status()).isEqualTo(200);
+  }
+
+  @Test
+  void authenticateWhenThePopupIsBlockedThenItContinuesInTheSameTab() {
+    signIn();
+    newOAuth2Credential("Same-tab account");
+    // A browser that blocks popups: window.open gives nothing.
+    ((JavascriptExecutor) browser.driver())
+        .executeScript("window.open = function () { return null; };");
+    browser.click("Authenticate");
+    waitForText("Your browser blocked the sign-in window.");
+    browser.screenshot("demo-popup-blocked");
+    browser.link("Continue in this tab").click();
+    browser.waitFor(() -> browser.text().contains("Demo provider"));
+    browser.click("Allow");
+    // Credflow's callback page, in this tab: it leads back to the new credential.
+    browser.waitFor(() -> browser.text().contains("go back to Credflow"));
+    browser.link("go back to Credflow").click();
+    waitForText("Authenticated: the credential is saved and ready.");
+    assertThat(browser.text()).contains("Same-tab account");
+    browser.screenshot("demo-same-tab");
+  }
+
+  @Test
+  void signInWhenOnlyTheKeyboardIsUsedThenThePagesCanBeReached() {
+    browser.open(server.credflow().publicUrl() + "/");
+    waitForText("Sign in");
+    // The email field has the focus; Tab to the password, Enter sends the form.
+    new Actions(browser.driver())
+        .sendKeys("admin@localhost", Keys.TAB, PASSWORD, Keys.ENTER)
+        .perform();
+    waitForText("Choose a component");
+    // Tab until the component's link has the focus, and follow it with Enter.
+    for (int i = 0; i < 40; i++) {
+      String focused = browser.driver().switchTo().activeElement().getText();
+      if (focused.equals("REST API V2")) {
+        break;
+      }
+      new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+    }
+    assertThat(browser.driver().switchTo().activeElement().getText()).isEqualTo("REST API V2");
+    new Actions(browser.driver()).sendKeys(Keys.ENTER).perform();
+    waitForText("Add New Credential");
+    browser.screenshot("keyboard-only");
   }
 }
