@@ -149,29 +149,7 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 # JDK, jar, load generator
 
-JAVA_HOME="$(find_jdk bench)" || exit 1
-export JAVA_HOME
-java="$JAVA_HOME/bin/java"
-
-if [[ -n "${BENCH_JAR:-}" ]]; then
-  jar="$BENCH_JAR"
-else
-  jar="$root/target/credflow.jar"
-  if [[ $build -eq 1 ]] && bench_needs_build "$root"; then
-    log "building the jar (./credflow build) ..."
-    (cd "$root" && ./credflow build) || die "./credflow build failed"
-  fi
-fi
-[[ -f "$jar" ]] || die "no jar at $jar (build it with ./credflow build)"
-
-server_opts=()
-mapfile -t server_opts < <(bench_server_java_opts "$root" "$JAVA_HOME")
-opts_source="${server_opts[-1]#\#from }"
-unset 'server_opts[-1]'
-log "server JVM options (from $opts_source): ${server_opts[*]}"
-
-log "compiling bench/LoadGen.java ..."
-"$JAVA_HOME/bin/javac" -d "$work/loadgen" "$bench_dir/LoadGen.java" || die "LoadGen.java does not compile"
+bench_prepare
 
 # ---------------------------------------------------------------------------------------------
 # HTTP helpers (fixtures are made with curl)

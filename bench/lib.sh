@@ -49,7 +49,8 @@ SHIM
     rm -rf "$shim"
   fi
   # A copy of the launcher's default (keep in step with ./credflow).
-  opts=(-Xss512k -XX:+UseSerialGC -Xms64m -Xmx256m)
+  opts=(-Xss512k -XX:+UseSerialGC -Xms32m -Xmx128m -XX:ReservedCodeCacheSize=48m
+    -XX:MaxMetaspaceSize=128m)
   if [[ "$(jdk_major "$jdk")" -ge 23 ]]; then opts+=(--sun-misc-unsafe-memory-access=allow); fi
   printf '%s\n' "${opts[@]}" "#from bench/lib.sh (a copy of the launcher's default)"
 }
@@ -116,4 +117,33 @@ bench_busy_pct() {
     split(a, x, " "); split(b, y, " ");
     if (y[2] <= x[2]) {print "n/a"; exit}
     printf "%.0f\n", 100 * n * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+
+# What every server benchmark needs before it starts a server, for a script that defined root,
+# bench_dir, build (0 or 1), work (a scratch directory) and log/die: sets JAVA_HOME (exported),
+# java, jar (target/credflow.jar, built when older than the sources unless build=0, or BENCH_JAR),
+# server_opts (the server's JVM options, as ./credflow would pass them) and opts_source (where
+# they came from), and compiles LoadGen.java into $work/loadgen.
+bench_prepare() {
+  JAVA_HOME="$(find_jdk bench)" || exit 1
+  export JAVA_HOME
+  java="$JAVA_HOME/bin/java"
+  if [[ -n "${BENCH_JAR:-}" ]]; then
+    jar="$BENCH_JAR"
+  else
+    jar="$root/target/credflow.jar"
+    if [[ $build -eq 1 ]] && bench_needs_build "$root"; then
+      log "building the jar (./credflow build) ..."
+      (cd "$root" && ./credflow build) || die "./credflow build failed"
+    fi
+  fi
+  [[ -f "$jar" ]] || die "no jar at $jar (build it with ./credflow build)"
+  server_opts=()
+  mapfile -t server_opts < <(bench_server_java_opts "$root" "$JAVA_HOME")
+  opts_source="${server_opts[-1]#\#from }"
+  unset 'server_opts[-1]'
+  log "server JVM options (from $opts_source): ${server_opts[*]}"
+  log "compiling bench/LoadGen.java ..."
+  "$JAVA_HOME/bin/javac" -d "$work/loadgen" "$bench_dir/LoadGen.java" \
+    || die "LoadGen.java does not compile"
 }

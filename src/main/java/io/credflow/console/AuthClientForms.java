@@ -108,7 +108,7 @@ final class AuthClientForms {
     switch (type) {
       case OAUTH2, OAUTH2_INSTAGRAM -> {
         put(s, "client_id", ctx.formParam("credentials/client_id"));
-        put(s, "client_secret", ctx.formParam("credentials/client_secret"));
+        putSecret(s, "client_secret", ctx.formParam("credentials/client_secret"));
         put(s, "auth_uri", ctx.formParam("credentials/auth_uri"));
         put(s, "token_uri", ctx.formParam("credentials/token_uri"));
         if (type == AuthClientType.OAUTH2) {
@@ -130,7 +130,7 @@ final class AuthClientForms {
       }
       case API_KEY -> {
         put(s, "name", ctx.formParam("credentials/name"));
-        put(s, "value", ctx.formParam("credentials/value"));
+        putSecret(s, "value", ctx.formParam("credentials/value"));
         put(s, "in", ctx.formParam("credentials/in"));
       }
       case BASIC -> put(s, "name", ctx.formParam("credentials/name"));
@@ -175,9 +175,20 @@ final class AuthClientForms {
     return out;
   }
 
-  private static void put(Map<String, Object> map, String key, String value) {
+  /**
+   * Puts a form field's value under {@code key} when the user typed one (trimmed): an empty field
+   * means "not given", as an absent member does in the API.
+   */
+  static void put(Map<String, Object> map, String key, String value) {
     if (value != null && !value.isBlank()) {
       map.put(key, value.trim());
+    }
+  }
+
+  /** As {@link #put}, but a secret is kept exactly as typed: its spaces may be part of it. */
+  static void putSecret(Map<String, Object> map, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      map.put(key, value);
     }
   }
 }

@@ -6,7 +6,6 @@ import io.credflow.authclient.AuthClient;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.ValidationException;
 import io.credflow.credential.Credential;
-import io.credflow.credential.CredentialService;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.oauth.AuthorizationService.Progress;
 import io.credflow.tenancy.Workspace;
@@ -180,17 +179,9 @@ final class AuthenticatePages {
    * auth-client's), so that the person sees at once whether it works, and for which account.
    */
   private String checked(Visit visit, Workspace ws, String credentialId) {
-    CredentialService.View view =
-        pages.services().credentials().get(visit.caller(), ws.id(), credentialId);
-    boolean hasRequest =
-        view.credential().verifyRequest().isPresent()
-            || pages
-                .services()
-                .authClients()
-                .findUnchecked(view.credential().authClientId())
-                .flatMap(a -> a.settings().verifyRequest())
-                .isPresent();
-    if (!hasRequest) {
+    Credential credential =
+        pages.services().credentials().get(visit.caller(), ws.id(), credentialId).credential();
+    if (!pages.hasVerifyRequest(credential)) {
       return "";
     }
     var v =

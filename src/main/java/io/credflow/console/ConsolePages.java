@@ -6,6 +6,7 @@ import io.credflow.component.Component;
 import io.credflow.console.view.Shell;
 import io.credflow.console.view.Shell.Crumb;
 import io.credflow.console.view.Shell.WorkspaceChoice;
+import io.credflow.credential.Credential;
 import io.credflow.tenancy.Workspace;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -83,6 +84,16 @@ final class ConsolePages {
       }
       page = new PageRequest(PageRequest.MAX_SIZE, found.next());
     }
+  }
+
+  /** Whether a credential has a verify request: its own, or its auth-client's. */
+  boolean hasVerifyRequest(Credential credential) {
+    return credential.verifyRequest().isPresent()
+        || services
+            .authClients()
+            .findUnchecked(credential.authClientId())
+            .flatMap(a -> a.settings().verifyRequest())
+            .isPresent();
   }
 
   /** The workspaces the user can switch between, labelled with their tenant's name. */

@@ -295,15 +295,9 @@ final class CredentialPages {
    */
   private Optional<Verification> verification(
       Visit visit, Workspace ws, String id, boolean always) {
-    CredentialService.View view = pages.services().credentials().get(visit.caller(), ws.id(), id);
-    boolean hasRequest =
-        view.credential().verifyRequest().isPresent()
-            || pages
-                .services()
-                .authClients()
-                .findUnchecked(view.credential().authClientId())
-                .flatMap(a -> a.settings().verifyRequest())
-                .isPresent();
+    Credential credential =
+        pages.services().credentials().get(visit.caller(), ws.id(), id).credential();
+    boolean hasRequest = pages.hasVerifyRequest(credential);
     if (!always && !hasRequest) {
       return Optional.empty();
     }
@@ -382,19 +376,14 @@ final class CredentialPages {
     Map<String, Object> secrets = new LinkedHashMap<>();
     switch (type) {
       case BASIC -> {
-        putIfPresent(secrets, "username", ctx.formParam("credentials/username"));
-        putIfPresent(secrets, "password", ctx.formParam("credentials/password"));
+        AuthClientForms.put(secrets, "username", ctx.formParam("credentials/username"));
+        AuthClientForms.putSecret(secrets, "password", ctx.formParam("credentials/password"));
       }
-      case API_KEY -> putIfPresent(secrets, "value", ctx.formParam("credentials/value"));
+      case API_KEY ->
+          AuthClientForms.putSecret(secrets, "value", ctx.formParam("credentials/value"));
       default -> {}
     }
     return secrets;
-  }
-
-  private static void putIfPresent(Map<String, Object> map, String key, String value) {
-    if (value != null && !value.isEmpty()) {
-      map.put(key, value);
-    }
   }
 
   private static CredentialInput.Source reading(Map<String, Object> secrets) {
