@@ -12,14 +12,30 @@ import java.util.Map;
  * CDN), read once, cached by browsers for a day.
  */
 final class Assets {
-  /** htmx's version, as its WebJar on the class path names its folder. */
-  static final String HTMX = "META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js";
-
   private final Map<String, Asset> assets =
       Map.of(
           "console.css", load("console/console.css", "text/css; charset=utf-8"),
           "console.js", load("console/console.js", "text/javascript; charset=utf-8"),
-          "htmx.min.js", load(HTMX, "text/javascript; charset=utf-8"));
+          "htmx.min.js", load(htmx(), "text/javascript; charset=utf-8"));
+
+  /**
+   * htmx inside its WebJar, whose folder names the version the build put in versions.properties.
+   */
+  static String htmx() {
+    java.util.Properties versions = new java.util.Properties();
+    try (InputStream in =
+        Assets.class.getClassLoader().getResourceAsStream("console/versions.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("console/versions.properties is missing from the jar");
+      }
+      versions.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "META-INF/resources/webjars/htmx.org/"
+        + versions.getProperty("htmx")
+        + "/dist/htmx.min.js";
+  }
 
   private record Asset(byte[] bytes, String contentType) {}
 
