@@ -371,6 +371,13 @@ final class CredentialPages {
     }
   }
 
+  /** A basic credential's user name (not a secret), for its edit form. */
+  private static Optional<String> storedUsername(Credential c) {
+    return c.secrets() instanceof io.credflow.credential.CredentialSecrets.Basic b
+        ? Optional.of(b.username())
+        : Optional.empty();
+  }
+
   /** The secret members the form carries for {@code type}, under their API names. */
   private static Map<String, Object> secretsOf(Context ctx, AuthClientType type) {
     Map<String, Object> secrets = new LinkedHashMap<>();
@@ -466,10 +473,8 @@ final class CredentialPages {
         pages
             .services()
             .credentials()
-            .events(visit.caller(), ws.id(), Optional.of(c.id()), PageRequest.first(100))
-            .items()
+            .latestEvents(visit.caller(), ws.id(), Optional.of(c.id()), 100)
             .stream()
-            .sorted((a, b) -> Long.compare(b.seq(), a.seq()))
             .map(e -> new CredentialPage.Line(Labels.when(e.at()), e.type(), e.detail()))
             .toList();
     List<CredentialPage.Line> audit =
@@ -554,6 +559,7 @@ final class CredentialPages {
     Component component = pages.componentById(visit, ws, c.componentId());
     Map<String, String> values = new LinkedHashMap<>();
     values.put("name", c.name());
+    storedUsername(c).ifPresent(u -> values.put("credentials/username", u));
     renderForm(ctx, visit, ws, component, c.type(), Optional.of(c), Form.of(values));
   }
 
@@ -568,6 +574,27 @@ final class CredentialPages {
       return;
     }
     Map<String, Object> secrets = secretsOf(ctx, c.type());
+    if (c.type() == AuthClientType.BASIC && !secrets.containsKey("password")) {
+      // The user name is kept with the password: an unchanged one is no change at all, a new one
+      // needs the password again (it is never read back to fill in).
+      if (secrets.containsKey("username")
+          && !Optional.of(secrets.get("username")).equals(storedUsername(c).map(u -> (Object) u))) {
+        formProblem(
+            ctx,
+            visit,
+            ws,
+            component,
+            c.type(),
+            Optional.of(c),
+            typed,
+            Map.of(
+                "credentials/password",
+                "type the password too, to change the user name (Credflow never shows it)"),
+            List.of());
+        return;
+      }
+      secrets.clear();
+    }
     Optional<CredentialInput.Source> source =
         secrets.isEmpty() ? Optional.empty() : Optional.of(reading(secrets));
     try {

@@ -2,7 +2,6 @@ package io.credflow.console;
 
 import static io.credflow.console.Web.params;
 
-import io.credflow.common.PageRequest;
 import io.credflow.console.view.CredentialPage;
 import io.credflow.console.view.Shell.Crumb;
 import io.credflow.tenancy.Workspace;
@@ -12,6 +11,9 @@ import java.util.List;
 
 /** Events: what happened to the workspace's credentials, newest first. */
 final class EventPages {
+  /** How many of the newest events the page shows. */
+  static final int LIMIT = 500;
+
   private final ConsolePages pages;
 
   EventPages(ConsolePages pages) {
@@ -24,18 +26,12 @@ final class EventPages {
 
   private void list(Context ctx, Visit visit) {
     Workspace ws = pages.workspace(ctx, visit);
-    var page =
+    List<CredentialPage.Line> lines =
         pages
             .services()
             .credentials()
-            .events(
-                visit.caller(),
-                ws.id(),
-                java.util.Optional.empty(),
-                PageRequest.first(PageRequest.MAX_SIZE));
-    List<CredentialPage.Line> lines =
-        page.items().stream()
-            .sorted((a, b) -> Long.compare(b.seq(), a.seq()))
+            .latestEvents(visit.caller(), ws.id(), java.util.Optional.empty(), LIMIT)
+            .stream()
             .map(
                 e ->
                     new CredentialPage.Line(

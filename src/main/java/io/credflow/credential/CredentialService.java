@@ -394,6 +394,15 @@ public final class CredentialService {
     return Page.of(rows, page.size(), CredentialEvent::seq);
   }
 
+  /**
+   * The newest {@code limit} events of a workspace (of one credential when named), newest first.
+   */
+  public List<CredentialEvent> latestEvents(
+      Caller caller, String workspaceId, Optional<String> credentialId, int limit) {
+    Workspace ws = tenancy.workspace(caller, workspaceId);
+    return events.latest(ws.id(), credentialId, limit);
+  }
+
   public void delete(Caller caller, String workspaceId, String id) {
     Credential current = lookup.find(caller, workspaceId, id);
     requireWriter(caller, current);

@@ -10,4 +10,9 @@ public interface EventLog {
   /** Events of a workspace (of one credential when given) after {@code after}, oldest first. */
   List<CredentialEvent> list(
       String workspaceId, Optional<String> credentialId, long after, int limit);
+
+  /**
+   * The newest {@code limit} events of a workspace (of one credential when given), newest first.
+   */
+  List<CredentialEvent> latest(String workspaceId, Optional<String> credentialId, int limit);
 }

@@ -31,6 +31,17 @@ public final class JdbcEventLog implements EventLog {
   @Override
   public List<CredentialEvent> list(
       String workspaceId, Optional<String> credentialId, long after, int limit) {
+    return select(workspaceId, credentialId, after, "seq", limit);
+  }
+
+  @Override
+  public List<CredentialEvent> latest(
+      String workspaceId, Optional<String> credentialId, int limit) {
+    return select(workspaceId, credentialId, 0, "seq DESC", limit);
+  }
+
+  private List<CredentialEvent> select(
+      String workspaceId, Optional<String> credentialId, long after, String order, int limit) {
     StringBuilder sql = new StringBuilder(COLUMNS).append("WHERE workspace_id = ? AND seq > ?");
     List<Object> params = new ArrayList<>(List.of(workspaceId, after));
     credentialId.ifPresent(
@@ -38,7 +49,7 @@ public final class JdbcEventLog implements EventLog {
           sql.append(" AND credential_id = ?");
           params.add(id);
         });
-    sql.append(" ORDER BY seq LIMIT ?");
+    sql.append(" ORDER BY ").append(order).append(" LIMIT ?");
     params.add(limit);
     return jdbc.query(
         sql.toString(),

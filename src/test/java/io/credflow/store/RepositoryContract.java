@@ -21,6 +21,7 @@ import io.credflow.component.DescriptorParser;
 import io.credflow.credential.AuditLog.AuditRecord;
 import io.credflow.credential.Credential;
 import io.credflow.credential.CredentialError;
+import io.credflow.credential.CredentialEvent;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
@@ -107,6 +108,36 @@ public abstract class RepositoryContract {
       database.close();
     }
     dropDatabase();
+  }
+
+  // ---------------------------------------------------------------- credential events
+
+  @Test
+  void latestEventsWhenMoreThanTheLimitThenTheNewestComeNewestFirst() {
+    JdbcEventLog events = new JdbcEventLog(database.jdbc());
+    String ws = Ids.newId();
+    String credential = Ids.newId();
+    String other = Ids.newId();
+    for (int i = 0; i < 12; i++) {
+      events.record(
+          new CredentialEvent(0, credential, ws, "credential.verified", "check " + i, T0));
+      events.record(new CredentialEvent(0, other, ws, "credential.refreshed", "other " + i, T0));
+    }
+    events.record(new CredentialEvent(0, credential, ws, "credential.deleted", "gone", T0));
+
+    List<CredentialEvent> ofCredential = events.latest(ws, Optional.of(credential), 5);
+    List<CredentialEvent> ofWorkspace = events.latest(ws, Optional.empty(), 3);
+
+    assertThat(ofCredential)
+        .extracting(CredentialEvent::detail)
+        .containsExactly("gone", "check 11", "check 10", "check 9", "check 8");
+    assertThat(ofWorkspace)
+        .extracting(CredentialEvent::detail)
+        .containsExactly("gone", "other 11", "check 11");
+    // The oldest-first list is unchanged: the first page still starts at the beginning.
+    assertThat(events.list(ws, Optional.of(credential), 0, 2))
+        .extracting(CredentialEvent::detail)
+        .containsExactly("check 0", "check 1");
   }
 
   // ---------------------------------------------------------------- tenancy
