@@ -96,7 +96,9 @@
     var blocked = document.getElementById("auth-blocked");
     var result = document.getElementById("form-result");
     var text = panel.querySelector("[data-wait-text]");
-    var deadline = Date.now() + 5 * 60 * 1000;
+    // How long to wait for the provider (5 minutes), as the page says it.
+    var giveUpAfter = parseInt(panel.getAttribute("data-give-up-after"), 10) || 300000;
+    var deadline = Date.now() + giveUpAfter;
     var timer = null;
     var finished = false;
     blocked.hidden = true;
@@ -121,8 +123,9 @@
       if (finished) { return; }
       if (Date.now() > deadline) {
         stop();
-        problem(result, "Gave up after 5 minutes without an answer from " + started.provider +
-          ". Start again when you are ready.");
+        problem(result, "Gave up after " + span(giveUpAfter) + " without an answer from " +
+          started.provider + ". Nothing was saved; start again when you are ready.");
+        if (popup && !popup.closed) { popup.close(); }
         return;
       }
       fetch(started.progress, {
@@ -164,6 +167,10 @@
       problem(result, "Cancelled: nothing was saved.");
     };
     timer = setTimeout(poll, 1000);
+  }
+
+  function span(ms) {
+    return ms >= 60000 ? Math.round(ms / 60000) + " minutes" : Math.round(ms / 1000) + " seconds";
   }
 
   function clearErrors(form) {

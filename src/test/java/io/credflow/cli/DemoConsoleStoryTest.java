@@ -161,4 +161,26 @@ class DemoConsoleStoryTest {
     waitForText("Add New Credential");
     browser.screenshot("keyboard-only");
   }
+
+  @Test
+  void authenticateWhenTheProviderNeverAnswersThenThePageGivesUpAndSaysSo() {
+    signIn();
+    newOAuth2Credential("Abandoned account");
+    String main = browser.mainWindow();
+    // The page waits 5 minutes (its data-give-up-after); a test does not: two seconds.
+    ((JavascriptExecutor) browser.driver())
+        .executeScript(
+            "document.getElementById('auth-wait').setAttribute('data-give-up-after', '2000');");
+    browser.click("Authenticate");
+    browser.switchToNewWindow();
+    browser.waitFor(() -> browser.text().contains("Demo provider"));
+    // The user walks away from the provider's page.
+    browser.switchToWindow(main);
+    waitForText("Gave up after 2 seconds without an answer from Demo provider.");
+    assertThat(browser.driver().findElement(By.cssSelector("#auth-wait")).isDisplayed()).isFalse();
+    browser.screenshot("demo-gave-up");
+    browser.link("Cancel").click();
+    waitForText("Add New Credential");
+    assertThat(browser.text()).doesNotContain("Abandoned account");
+  }
 }
