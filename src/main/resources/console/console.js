@@ -101,6 +101,9 @@
     var deadline = Date.now() + giveUpAfter;
     var timer = null;
     var finished = false;
+    // One question at a time: a message arriving while one is asked waits for its answer, so a
+    // round trip is never reported done twice (each done checks the credential once).
+    var asking = false;
     blocked.hidden = true;
     if (!popup || popup.closed) {
       // Blocked: the same round trip goes on in this tab, and comes back through the callback.
@@ -120,7 +123,7 @@
       panel.hidden = true;
     }
     function poll() {
-      if (finished) { return; }
+      if (finished || asking) { return; }
       if (Date.now() > deadline) {
         stop();
         problem(result, "Gave up after " + span(giveUpAfter) + " without an answer from " +
@@ -128,9 +131,11 @@
         if (popup && !popup.closed) { popup.close(); }
         return;
       }
+      asking = true;
       fetch(started.progress, {
         headers: {"Accept": "application/json"}, credentials: "same-origin"
       }).then(function (r) { return r.json(); }).then(function (p) {
+        asking = false;
         if (finished) { return; }
         if (p.status === "done") {
           stop();
@@ -145,7 +150,7 @@
         } else {
           timer = setTimeout(poll, 1000);
         }
-      }).catch(function () { timer = setTimeout(poll, 2000); });
+      }).catch(function () { asking = false; timer = setTimeout(poll, 2000); });
     }
     // The callback page tells its opener at once; the poll stays the source of truth (a popup
     // that reads as closed, or a message lost, is not a failure).

@@ -23,6 +23,23 @@ public record Page<T>(List<T> items, Optional<Long> next) {
     return new Page<>(items, Optional.of(position.applyAsLong(items.get(size - 1))));
   }
 
+  /**
+   * Every item of a list, read page after page by {@code read} (as big as a page may be), for a
+   * caller that shows or counts all of them.
+   */
+  public static <T> List<T> all(Function<PageRequest, Page<T>> read) {
+    List<T> out = new java.util.ArrayList<>();
+    PageRequest page = PageRequest.first(PageRequest.MAX_SIZE);
+    while (true) {
+      Page<T> found = read.apply(page);
+      out.addAll(found.items());
+      if (found.next().isEmpty()) {
+        return out;
+      }
+      page = new PageRequest(PageRequest.MAX_SIZE, found.next());
+    }
+  }
+
   public <R> Page<R> map(Function<T, R> f) {
     return new Page<>(items.stream().map(f).toList(), next);
   }

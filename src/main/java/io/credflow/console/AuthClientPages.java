@@ -6,7 +6,7 @@ import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.authclient.SettingsPatch;
 import io.credflow.common.ConflictException;
-import io.credflow.common.PageRequest;
+import io.credflow.common.Page;
 import io.credflow.common.ValidationException;
 import io.credflow.component.AuthClientType;
 import io.credflow.component.Component;
@@ -44,16 +44,10 @@ final class AuthClientPages {
     Workspace ws = pages.workspace(ctx, visit);
     Map<String, String> names = new LinkedHashMap<>();
     pages.usableComponents(visit, ws).forEach(c -> names.put(c.id(), c.name()));
+    AuthClientService.Filter usableHere =
+        new AuthClientService.Filter(Optional.of(ws.id()), Optional.empty(), Optional.empty());
     List<AuthClientRow> rows =
-        pages
-            .services()
-            .authClients()
-            .list(
-                visit.caller(),
-                new AuthClientService.Filter(
-                    Optional.of(ws.id()), Optional.empty(), Optional.empty()),
-                PageRequest.first(PageRequest.MAX_SIZE))
-            .items()
+        Page.all(page -> pages.services().authClients().list(visit.caller(), usableHere, page))
             .stream()
             .map(
                 a ->

@@ -159,7 +159,7 @@ final class AuthenticatePages {
                     + scopeChange(before.filter(b -> !b.isBlank()), saved.scope())
                     + "."
                 : "Connected.";
-        body.put("message", granted + checked(visit, ws, s.credentialId()));
+        body.put("message", granted + checked(visit, ws, saved));
       }
       case Progress.Redeemed r -> {
         body.put("status", "done");
@@ -178,9 +178,7 @@ final class AuthenticatePages {
    * Checks a credential that just authenticated when it has a verify request (its own or its
    * auth-client's), so that the person sees at once whether it works, and for which account.
    */
-  private String checked(Visit visit, Workspace ws, String credentialId) {
-    Credential credential =
-        pages.services().credentials().get(visit.caller(), ws.id(), credentialId).credential();
+  private String checked(Visit visit, Workspace ws, Credential credential) {
     if (!pages.hasVerifyRequest(credential)) {
       return "";
     }
@@ -188,7 +186,7 @@ final class AuthenticatePages {
         pages
             .services()
             .verifications()
-            .verify(visit.caller(), ws.id(), credentialId)
+            .verify(visit.caller(), ws.id(), credential.id())
             .verification();
     return (v.ok() ? " Verified: " : " The check failed: ") + v.detail() + ".";
   }
@@ -211,13 +209,10 @@ final class AuthenticatePages {
   }
 
   private static Set<String> scopes(Optional<String> scope) {
-    return scope
-        .map(s -> new LinkedHashSet<>(Arrays.asList(s.trim().split("[\\s,]+"))))
-        .map(s -> (Set<String>) s)
-        .orElse(Set.of())
-        .stream()
-        .filter(x -> !x.isEmpty())
-        .collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new));
+    Set<String> out = new LinkedHashSet<>();
+    scope.ifPresent(s -> out.addAll(Arrays.asList(s.trim().split("[\\s,]+"))));
+    out.remove("");
+    return out;
   }
 
   /** A browser that went through the provider in this tab comes back here from the callback. */

@@ -1,7 +1,7 @@
 package io.credflow.console;
 
 import io.credflow.common.NotFoundException;
-import io.credflow.common.PageRequest;
+import io.credflow.common.Page;
 import io.credflow.component.Component;
 import io.credflow.console.view.Shell;
 import io.credflow.console.view.Shell.Crumb;
@@ -74,16 +74,9 @@ final class ConsolePages {
 
   /** The components a workspace can use, in creation order. */
   List<Component> usableComponents(Visit visit, Workspace ws) {
-    List<Component> out = new ArrayList<>();
-    PageRequest page = PageRequest.first(PageRequest.MAX_SIZE);
-    while (true) {
-      var found = services.components().list(visit.caller(), page);
-      found.items().stream().filter(c -> c.usableAt(ws.location())).forEach(out::add);
-      if (found.next().isEmpty()) {
-        return out;
-      }
-      page = new PageRequest(PageRequest.MAX_SIZE, found.next());
-    }
+    return Page.all(page -> services.components().list(visit.caller(), page)).stream()
+        .filter(c -> c.usableAt(ws.location()))
+        .toList();
   }
 
   /** Whether a credential has a verify request: its own, or its auth-client's. */
@@ -98,11 +91,7 @@ final class ConsolePages {
 
   /** The workspaces the user can switch between, labelled with their tenant's name. */
   List<WorkspaceChoice> workspaces(Visit visit) {
-    List<Workspace> all =
-        services
-            .tenancy()
-            .workspaces(visit.caller(), PageRequest.first(PageRequest.MAX_SIZE))
-            .items();
+    List<Workspace> all = Page.all(page -> services.tenancy().workspaces(visit.caller(), page));
     Map<String, String> tenants = new HashMap<>();
     List<WorkspaceChoice> out = new ArrayList<>();
     for (Workspace w : all) {

@@ -7,7 +7,7 @@ import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.authclient.OAuthSettings;
 import io.credflow.authclient.SettingsParser;
-import io.credflow.common.PageRequest;
+import io.credflow.common.Page;
 import io.credflow.common.ValidationException;
 import io.credflow.component.AuthClientType;
 import io.credflow.component.Component;
@@ -25,6 +25,7 @@ import io.credflow.credential.CredentialInput;
 import io.credflow.credential.CredentialInputParser;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialService;
+import io.credflow.credential.RefreshResult;
 import io.credflow.credential.Verification;
 import io.credflow.tenancy.Level;
 import io.credflow.tenancy.Workspace;
@@ -79,10 +80,8 @@ final class CredentialPages {
 
   private void grid(Context ctx, Visit visit) {
     Workspace ws = pages.workspace(ctx, visit);
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (Credential c : all(visit, ws, Optional.empty())) {
-      counts.merge(c.componentId(), 1, Integer::sum);
-    }
+    Map<String, Integer> counts =
+        pages.services().credentials().countByComponent(visit.caller(), ws.id());
     List<ComponentCard> cards = new ArrayList<>();
     for (Component c : pages.usableComponents(visit, ws)) {
       cards.add(
@@ -136,24 +135,15 @@ final class CredentialPages {
   }
 
   private List<Credential> all(Visit visit, Workspace ws, Optional<String> componentId) {
-    List<Credential> out = new ArrayList<>();
-    PageRequest page = PageRequest.first(PageRequest.MAX_SIZE);
-    while (true) {
-      var found =
-          pages
-              .services()
-              .credentials()
-              .list(
-                  visit.caller(),
-                  ws.id(),
-                  new CredentialRepository.Filter(componentId, Optional.empty(), Optional.empty()),
-                  page);
-      found.items().forEach(v -> out.add(v.credential()));
-      if (found.next().isEmpty()) {
-        return out;
-      }
-      page = new PageRequest(PageRequest.MAX_SIZE, found.next());
-    }
+    CredentialRepository.Filter filter =
+        new CredentialRepository.Filter(componentId, Optional.empty(), Optional.empty());
+    return Page.all(
+        page ->
+            pages
+                .services()
+                .credentials()
+                .list(visit.caller(), ws.id(), filter, page)
+                .map(CredentialService.View::credential));
   }
 
   private void newForm(Context ctx, Visit visit) {
@@ -225,15 +215,10 @@ final class CredentialPages {
 
   /** The auth-clients of {@code type} this workspace may use with {@code component}. */
   List<AuthClient> clientsOf(Visit visit, Workspace ws, Component component, AuthClientType type) {
-    return pages
-        .services()
-        .authClients()
-        .list(
-            visit.caller(),
-            new AuthClientService.Filter(
-                Optional.of(ws.id()), Optional.of(component.id()), Optional.of(type)),
-            PageRequest.first(PageRequest.MAX_SIZE))
-        .items();
+    AuthClientService.Filter filter =
+        new AuthClientService.Filter(
+            Optional.of(ws.id()), Optional.of(component.id()), Optional.of(type));
+    return Page.all(page -> pages.services().authClients().list(visit.caller(), filter, page));
   }
 
   private void create(Context ctx, Visit visit) {
@@ -244,11 +229,11 @@ final class CredentialPages {
         Web.fields(ctx, List.of("name", "auth_client", "credentials/username", "header_name"));
     boolean verifyOnly = "verify".equals(ctx.formParam("action"));
     CredentialService credentials = pages.services().credentials();
-    String id;
+    Credential created;
     try {
       String authClientId = clientFor(ctx, visit, ws, component, type);
       Map<String, Object> secrets = secretsOf(ctx, type);
-      id =
+      created =
           credentials
               .create(
                   visit.caller(),
@@ -258,15 +243,19 @@ final class CredentialPages {
                       authClientId,
                       Optional.of(component.id()),
                       reading(secrets)))
-              .credential()
-              .id();
+              .credential();
     } catch (ValidationException e) {
       formProblem(
           ctx, visit, ws, component, type, Optional.empty(), typed, Web.errors(e), List.of());
       return;
     }
+    String id = created.id();
     // Verify checks without keeping; Save keeps only what works when there is a way to check.
-    Optional<Verification> checked = verification(visit, ws, id, verifyOnly);
+    Optional<Verification> checked =
+        verifyOnly || pages.hasVerifyRequest(created)
+            ? Optional.of(
+                pages.services().verifications().verify(visit.caller(), ws.id(), id).verification())
+            : Optional.empty();
     if (verifyOnly || checked.filter(v -> !v.ok()).isPresent()) {
       credentials.delete(visit.caller(), ws.id(), id);
       Verification v = checked.orElseThrow();
@@ -290,22 +279,6 @@ final class CredentialPages {
   }
 
   /**
-   * Sends the credential's verify request when it (or its auth-client) has one, or always when
-   * asked to verify: the answer, or empty when there was nothing to send on a save.
-   */
-  private Optional<Verification> verification(
-      Visit visit, Workspace ws, String id, boolean always) {
-    Credential credential =
-        pages.services().credentials().get(visit.caller(), ws.id(), id).credential();
-    boolean hasRequest = pages.hasVerifyRequest(credential);
-    if (!always && !hasRequest) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        pages.services().verifications().verify(visit.caller(), ws.id(), id).verification());
-  }
-
-  /**
    * The auth-client a basic, API key or no-auth credential is made with: the one chosen, else the
    * one of that type (and header) this workspace may use with the component, else a new one of the
    * workspace, as the seed's form does not ask for one.
@@ -315,6 +288,10 @@ final class CredentialPages {
     String chosen = ctx.formParam("auth_client");
     if (chosen != null && !chosen.isBlank()) {
       return chosen;
+    }
+    if (type == AuthClientType.OAUTH2 || type == AuthClientType.OAUTH2_INSTAGRAM) {
+      throw new ValidationException(
+          "auth_client", "missing_member", "choose an auth client, or add a new one");
     }
     List<AuthClient> usable = clientsOf(visit, ws, component, type);
     String header = Optional.ofNullable(ctx.formParam("header_name")).orElse("").trim();
@@ -331,10 +308,6 @@ final class CredentialPages {
                           && s.name().equalsIgnoreCase(header)
                           && s.in() == ApiKeySettings.Placement.HEADER)
               .toList();
-    }
-    if (type == AuthClientType.OAUTH2 || type == AuthClientType.OAUTH2_INSTAGRAM) {
-      throw new ValidationException(
-          "auth_client", "missing_member", "choose an auth client, or add a new one");
     }
     if (!usable.isEmpty()) {
       return usable.get(0).id();
@@ -512,24 +485,7 @@ final class CredentialPages {
                 c.authClientId(),
                 client.map(AuthClient::name).orElse(c.authClientId()),
                 header(view.authorization()),
-                c.scope()
-                    .or(
-                        () ->
-                            client
-                                .filter(a -> a.settings() instanceof OAuthSettings)
-                                .map(
-                                    a ->
-                                        ((OAuthSettings) a.settings())
-                                            .scopes()
-                                            .orElse(
-                                                component
-                                                    .map(x -> x.descriptor().scopes())
-                                                    .orElse(List.of())))
-                                .filter(l -> !l.isEmpty())
-                                .map(
-                                    l ->
-                                        String.join(" ", l)
-                                            + " (as requested: the provider named none)")),
+                c.scope().or(() -> requestedScopes(client, component)),
                 c.hasRefreshToken(),
                 c.type() == AuthClientType.OAUTH2 || c.type() == AuthClientType.OAUTH2_INSTAGRAM,
                 last.map(v -> Labels.when(v.checkedAt()) + ": " + v.detail()),
@@ -537,6 +493,24 @@ final class CredentialPages {
                 events,
                 audit,
                 outcome)));
+  }
+
+  /**
+   * The scopes asked for (the auth-client's, else the component's), shown as granted when the
+   * provider named none: RFC 6749 then means the requested ones.
+   */
+  private static Optional<String> requestedScopes(
+      Optional<AuthClient> client, Optional<Component> component) {
+    List<String> requested =
+        client
+            .filter(a -> a.settings() instanceof OAuthSettings)
+            .map(a -> ((OAuthSettings) a.settings()).scopes())
+            .flatMap(own -> own)
+            .or(() -> component.map(x -> x.descriptor().scopes()))
+            .orElse(List.of());
+    return requested.isEmpty()
+        ? Optional.empty()
+        : Optional.of(String.join(" ", requested) + " (as requested: the provider named none)");
   }
 
   /** The authorization a request carries, its secret masked. */
@@ -564,15 +538,15 @@ final class CredentialPages {
   }
 
   private void update(Context ctx, Visit visit) {
+    if ("verify".equals(ctx.formParam("action"))) {
+      verify(ctx, visit);
+      return;
+    }
     Workspace ws = pages.workspace(ctx, visit);
     CredentialService credentials = pages.services().credentials();
     Credential c = credentials.get(visit.caller(), ws.id(), ctx.pathParam("id")).credential();
     Component component = pages.componentById(visit, ws, c.componentId());
     Map<String, String> typed = Web.fields(ctx, List.of("name", "credentials/username"));
-    if ("verify".equals(ctx.formParam("action"))) {
-      verify(ctx, visit);
-      return;
-    }
     Map<String, Object> secrets = secretsOf(ctx, c.type());
     if (c.type() == AuthClientType.BASIC && !secrets.containsKey("password")) {
       // The user name is kept with the password: an unchanged one is no change at all, a new one
@@ -614,27 +588,25 @@ final class CredentialPages {
   private void refresh(Context ctx, Visit visit) {
     Workspace ws = pages.workspace(ctx, visit);
     String id = ctx.pathParam("id");
+    CredentialService credentials = pages.services().credentials();
+    CredentialService.View view;
     String outcome;
     try {
-      var refreshed = pages.services().credentials().refresh(visit.caller(), ws.id(), id);
+      var refreshed = credentials.refresh(visit.caller(), ws.id(), id);
+      view = refreshed.view();
       outcome =
-          switch (refreshed.outcome().wireName()) {
-            case "refreshed" -> "Refreshed: new tokens are stored.";
-            default -> "No refresh was needed: another refresh or a re-authentication was newer.";
-          };
+          refreshed.outcome() instanceof RefreshResult.Outcome.Refreshed
+              ? "Refreshed: new tokens are stored."
+              : "No refresh was needed: another refresh or a re-authentication was newer.";
     } catch (io.credflow.common.CredflowException e) {
       if (e instanceof io.credflow.common.NotFoundException
           || e instanceof io.credflow.common.ForbiddenException) {
         throw e;
       }
+      view = credentials.get(visit.caller(), ws.id(), id);
       outcome = "Refresh failed: " + e.getMessage();
     }
-    renderPage(
-        ctx,
-        visit,
-        ws,
-        pages.services().credentials().get(visit.caller(), ws.id(), id),
-        Optional.of(outcome));
+    renderPage(ctx, visit, ws, view, Optional.of(outcome));
   }
 
   private void verify(Context ctx, Visit visit) {

@@ -1,6 +1,7 @@
 package io.credflow.credential;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Storage of credentials; secrets are encrypted by the store, updates are compare-and-set. */
@@ -25,6 +26,9 @@ public interface CredentialRepository {
       Optional<CredentialState> state) {}
 
   List<Credential> list(String workspaceId, Filter filter, long after, int limit);
+
+  /** How many credentials a workspace has, by component id (components without any left out). */
+  Map<String, Integer> countByComponent(String workspaceId);
 
   /**
    * Writes {@code updated} if the stored version is still {@code updated.version()}, and stores it

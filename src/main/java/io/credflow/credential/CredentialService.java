@@ -19,6 +19,7 @@ import io.credflow.tenancy.Workspace;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -206,6 +207,12 @@ public final class CredentialService {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     List<Credential> rows = repository.list(ws.id(), filter, page.afterOrZero(), page.size() + 1);
     return Page.of(rows, page.size(), Credential::seq).map(this::view);
+  }
+
+  /** How many credentials the workspace has, by component id; no secret is read. */
+  public Map<String, Integer> countByComponent(Caller caller, String workspaceId) {
+    Workspace ws = tenancy.workspace(caller, workspaceId);
+    return repository.countByComponent(ws.id());
   }
 
   /**

@@ -142,10 +142,10 @@ public final class AuthorizationService {
   /** Where a round trip stands, as the page that started it polls for it. */
   public sealed interface Progress {
     /** The provider has not redirected back yet. */
-    record Waiting(Instant expiresAt) implements Progress {}
+    record Waiting() implements Progress {}
 
     /** The callback recorded a code; saving the credential (with the state) redeems it. */
-    record CodeReceived(Optional<String> credentialId) implements Progress {}
+    record CodeReceived() implements Progress {}
 
     /** The callback saved (or re-authenticated) the credential. */
     record Saved(String credentialId) implements Progress {}
@@ -158,12 +158,7 @@ public final class AuthorizationService {
   }
 
   /** A round trip as its starter sees it: where it was started, for what, and how it stands. */
-  public record Tracked(
-      String workspaceId,
-      String authClientId,
-      String componentId,
-      Optional<String> credentialId,
-      Progress progress) {}
+  public record Tracked(String workspaceId, Optional<String> credentialId, Progress progress) {}
 
   /**
    * How the round trip with this {@link #reference} stands, for the user who started it only:
@@ -174,20 +169,19 @@ public final class AuthorizationService {
         repository
             .find(reference)
             .filter(a -> a.userId().equals(caller.user().id()))
-            .orElseThrow(() -> new NotFoundException("authorization", "with this state"));
-    return new Tracked(
-        p.workspaceId(), p.authClientId(), p.componentId(), p.credentialId(), progressOf(p));
+            .orElseThrow(() -> new NotFoundException("authorization", "with this reference"));
+    return new Tracked(p.workspaceId(), p.credentialId(), progressOf(p));
   }
 
   private Progress progressOf(PendingAuthorization p) {
     return switch (p.stage()) {
       case PendingAuthorization.Stage.Pending w ->
           clock.instant().isBefore(p.expiresAt())
-              ? new Progress.Waiting(p.expiresAt())
+              ? new Progress.Waiting()
               : new Progress.Failed(
                   "expired_state",
                   "the provider did not send you back within 10 minutes: start again");
-      case PendingAuthorization.Stage.CodeReceived c -> new Progress.CodeReceived(p.credentialId());
+      case PendingAuthorization.Stage.CodeReceived c -> new Progress.CodeReceived();
       case PendingAuthorization.Stage.Failed f -> new Progress.Failed(f.errorCode(), f.detail());
       case PendingAuthorization.Stage.Redeemed r ->
           r.credentialId()
@@ -195,7 +189,7 @@ public final class AuthorizationService {
               .orElseGet(
                   () ->
                       p.credentialName().isPresent()
-                          ? new Progress.Waiting(p.expiresAt())
+                          ? new Progress.Waiting()
                           : new Progress.Redeemed());
     };
   }

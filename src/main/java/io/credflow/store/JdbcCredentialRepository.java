@@ -141,6 +141,21 @@ public final class JdbcCredentialRepository implements CredentialRepository {
     return jdbc.query(sql.toString(), this::credential, params.toArray());
   }
 
+  private static final String COUNT_BY_COMPONENT =
+      "SELECT component_id, COUNT(*) AS n FROM credentials WHERE workspace_id = ?"
+          + " GROUP BY component_id";
+
+  @Override
+  public Map<String, Integer> countByComponent(String workspaceId) {
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    jdbc.query(
+            COUNT_BY_COMPONENT,
+            rs -> Map.entry(rs.getString("component_id"), rs.getInt("n")),
+            workspaceId)
+        .forEach(e -> counts.put(e.getKey(), e.getValue()));
+    return counts;
+  }
+
   private static void add(StringBuilder sql, List<Object> params, String clause, Object value) {
     sql.append(clause);
     params.add(value);

@@ -1050,6 +1050,25 @@ public abstract class RepositoryContract {
   }
 
   @Test
+  void countByComponentWhenCredentialsOfSeveralComponentsThenEachCountedInItsWorkspaceOnly() {
+    Scene s = scene();
+    Workspace otherWs = workspace(contract(s.tenant()), "other counts");
+    Component second = component(s.tenant().location());
+    AuthClient both = authClient(List.of(s.component().id(), second.id()), new NoAuthSettings());
+    for (int i = 0; i < 3; i++) {
+      credential(s, both, s.component(), new CredentialSecrets.None());
+    }
+    credential(s, both, second, new CredentialSecrets.None());
+    credentials.insert(newCredential(s, s.noauth(), new CredentialSecrets.None(), otherWs.id()));
+
+    assertThat(credentials.countByComponent(s.workspace().id()))
+        .containsOnly(Map.entry(s.component().id(), 3), Map.entry(second.id(), 1));
+    assertThat(credentials.countByComponent(otherWs.id()))
+        .containsOnly(Map.entry(s.component().id(), 1));
+    assertThat(credentials.countByComponent(Ids.newId())).isEmpty();
+  }
+
+  @Test
   void listCredentialsWhenFilteredThenEveryPresentFilterMustMatch() {
     Scene s = scene();
     Component second = component(s.tenant().location());
