@@ -236,42 +236,10 @@ log "demo: workspace=$ws component=$component auth-clients basic=$ac_basic api_k
 # ---------------------------------------------------------------------------------------------
 # Demo-sized data through the API
 
-# api METHOD PATH [BODY] -> prints "STATUS" and leaves the body in $work/resp.json
-api() {
-  local method="$1" path="$2" body="${3:-}"
-  local args=(-sS -o "$work/resp.json" -w '%{http_code}' --max-time 30 -X "$method"
-    -H "Authorization: Bearer $api_key" -H "Accept: application/vnd.api+json")
-  if [[ -n "$body" ]]; then
-    args+=(-H "Content-Type: application/vnd.api+json" --data-binary "$body")
-  fi
-  curl "${args[@]}" "http://127.0.0.1:$port$path" || echo "000"
-}
-
-# The top-level data.id of $work/resp.json.
-resp_id() {
-  if command -v jq >/dev/null 2>&1; then
-    jq -r '.data.id // empty' "$work/resp.json" 2>/dev/null || true
-  else
-    tr -d '\n' <"$work/resp.json" \
-      | sed -n 's/.*"data"[[:space:]]*:[[:space:]]*{[^{}]*"id"[[:space:]]*:[[:space:]]*"\{0,1\}\([^",}]*\).*/\1/p' \
-      | head -n 1
-  fi
-}
-
 # new_credential NAME AUTH_CLIENT CREDENTIALS_JSON -> prints the new id (expects 201)
 new_credential() {
-  local name="$1" auth_client="$2" creds="$3" status id
-  status="$(api POST "/v2/workspaces/$ws/credentials" \
-    '{"data":{"type":"credential","attributes":{"name":"'"$name"'","credentials":'"$creds"'},"relationships":{"auth_client":{"data":{"type":"auth-client","id":"'"$auth_client"'"}}}}}')"
-  if [[ "$status" != "201" ]]; then
-    log "POST /v2/workspaces/$ws/credentials ($name) answered $status, expected 201:"
-    head -c 2000 "$work/resp.json" >&2 || true
-    echo >&2
-    return 1
-  fi
-  id="$(resp_id)"
-  [[ -n "$id" ]] || { log "no data.id in the answer for $name"; return 1; }
-  echo "$id"
+  create "$1" "/v2/workspaces/$ws/credentials" \
+    '{"data":{"type":"credential","attributes":{"name":"'"$1"'","credentials":'"$3"'},"relationships":{"auth_client":{"data":{"type":"auth-client","id":"'"$2"'"}}}}}'
 }
 
 log "creating $basic_count basic and $api_key_count api_key credentials ..."

@@ -147,3 +147,48 @@ bench_prepare() {
   "$JAVA_HOME/bin/javac" -d "$work/loadgen" "$bench_dir/LoadGen.java" \
     || die "LoadGen.java does not compile"
 }
+
+# The API calls a benchmark makes to set up its fixtures, for a script that defined work, port,
+# api_key and log: each answer's body is left in $work/resp.json.
+# api METHOD PATH [BODY] -> prints "STATUS" and leaves the body in $work/resp.json
+api() {
+  local method="$1" path="$2" body="${3:-}"
+  local args=(-sS -o "$work/resp.json" -w '%{http_code}' --max-time 30 -X "$method"
+    -H "Authorization: Bearer $api_key" -H "Accept: application/vnd.api+json")
+  if [[ -n "$body" ]]; then
+    args+=(-H "Content-Type: application/vnd.api+json" --data-binary "$body")
+  fi
+  curl "${args[@]}" "http://127.0.0.1:$port$path" || echo "000"
+}
+
+# The top-level data.id of $work/resp.json.
+resp_id() {
+  if command -v jq >/dev/null 2>&1; then
+    jq -r '.data.id // empty' "$work/resp.json" 2>/dev/null || true
+  else
+    # without jq: the first "id" after "data":{ (servers write id before the nested objects)
+    tr -d '\n' <"$work/resp.json" \
+      | sed -n 's/.*"data"[[:space:]]*:[[:space:]]*{[^{}]*"id"[[:space:]]*:[[:space:]]*"\{0,1\}\([^",}]*\).*/\1/p' \
+      | head -n 1
+  fi
+}
+
+# create NAME PATH BODY -> prints the new id (expects 201)
+create() {
+  local what="$1" path="$2" body="$3" status id
+  status="$(api POST "$path" "$body")"
+  if [[ "$status" != "201" ]]; then
+    log "POST $path ($what) answered $status, expected 201; body:"
+    head -c 2000 "$work/resp.json" >&2 2>/dev/null || true
+    echo >&2
+    return 1
+  fi
+  id="$(resp_id)"
+  if [[ -z "$id" || "$id" == "null" ]]; then
+    log "POST $path ($what): no data.id in the response:"
+    head -c 2000 "$work/resp.json" >&2 || true
+    echo >&2
+    return 1
+  fi
+  echo "$id"
+}

@@ -22,7 +22,8 @@ import java.util.Set;
  * on the click), tell it how the round trip stands while it polls, and bring back a browser that
  * went through it in the same tab. The callback itself saves a new credential (the round trip
  * carries its name) or re-authenticates the credential being reconnected (keeping its id), so the
- * page needs only the round trip's reference, never its state.
+ * page polls with the round trip's reference and keeps no use for its state (which it passes to the
+ * provider only inside the authorize URL).
  */
 final class AuthenticatePages {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,7 +103,8 @@ final class AuthenticatePages {
       return;
     }
     ObjectNode body = JSON.createObjectNode();
-    // The page learns the round trip's reference, never its state: the state redeems a code.
+    // The page polls and matches the callback's message by the round trip's reference: the state,
+    // which redeems a code, travels only inside the authorize URL, to the provider.
     String ref = AuthorizationService.reference(started.state().reveal());
     body.put("authorize_url", started.authorizeUrl().toString());
     body.put("ref", ref);
