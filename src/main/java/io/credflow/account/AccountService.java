@@ -47,6 +47,11 @@ public final class AccountService {
   /** Where setup links point: {@code SETUP_PATH + token}, under the public URL. */
   public static final String SETUP_PATH = "/setup/";
 
+  /** The one-time link a setup token opens: {@code {publicUrl}/setup/{token}}. */
+  public static String setupLink(java.net.URI publicUrl, Secret token) {
+    return publicUrl.toString().replaceAll("/+$", "") + SETUP_PATH + token.reveal();
+  }
+
   /**
    * A session's last use is written at most this often: enough for the idle end to be right to the
    * minute, without a write on every page.

@@ -79,9 +79,7 @@ final class ServeCommand implements Callable<Integer> {
               out.println("  The global admin admin@localhost has no console password yet.");
               out.println(
                   "  Set the admin's password (valid 24 h, once): "
-                      + credflow.publicUrl()
-                      + AccountService.SETUP_PATH
-                      + token.reveal());
+                      + AccountService.setupLink(credflow.publicUrl(), token));
             });
     if (config.demo()) {
       new Demo(credflow, out).seed();

@@ -99,9 +99,7 @@ final class WorkspacePages {
   }
 
   private String linkOf(io.credflow.common.Secret token) {
-    return pages.services().publicUrl().get().toString().replaceAll("/$", "")
-        + AccountService.SETUP_PATH
-        + token.reveal();
+    return AccountService.setupLink(pages.services().publicUrl().get(), token);
   }
 
   private void invite(Context ctx, Visit visit) {
