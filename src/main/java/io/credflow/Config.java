@@ -5,6 +5,7 @@ import io.credflow.api.ClientAddresses;
 import io.credflow.api.RateLimits;
 import io.credflow.common.Secret;
 import io.credflow.common.ValidationException;
+import io.credflow.flow.FlowEngine;
 import io.credflow.outbound.AllowedDestination;
 import io.credflow.outbound.HostResolver;
 import io.credflow.tenancy.ApiKeys;
@@ -37,7 +38,8 @@ public record Config(
     HostResolver hostResolver,
     boolean refreshPoller,
     RateLimits.Settings rateLimits,
-    Optional<Secret> adminPassword) {
+    Optional<Secret> adminPassword,
+    FlowEngine.Settings flows) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -77,6 +79,9 @@ public record Config(
     private String rateLimit;
     private String authFailureLimit;
     private List<String> trustedProxies = List.of();
+    private String flowThreads;
+    private String flowHeartbeat;
+    private FlowEngine.Settings flows = FlowEngine.Settings.defaults();
 
     public Builder host(String v) {
       host = v;
@@ -157,6 +162,27 @@ public record Config(
      */
     public Builder hostResolver(HostResolver v) {
       hostResolver = java.util.Objects.requireNonNull(v, "hostResolver");
+      return this;
+    }
+
+    /** Flow steps run at once by this process (--flow-threads / CREDFLOW_FLOW_THREADS). */
+    public Builder flowThreads(String v) {
+      flowThreads = v;
+      return this;
+    }
+
+    /**
+     * Seconds between a process's heartbeats for the flow steps it runs; after 6 missed ones its
+     * steps are taken over by another process (--flow-heartbeat / CREDFLOW_FLOW_HEARTBEAT).
+     */
+    public Builder flowHeartbeat(String v) {
+      flowHeartbeat = v;
+      return this;
+    }
+
+    /** The flow engine's settings as a whole (tests shorten its waits); flags still apply. */
+    public Builder flows(FlowEngine.Settings v) {
+      flows = v;
       return this;
     }
 
@@ -291,6 +317,31 @@ public record Config(
       } catch (IllegalArgumentException e) {
         problems.add("--trusted-proxy/CREDFLOW_TRUSTED_PROXY: " + e.getMessage());
       }
+      FlowEngine.Settings flowSettings = flows;
+      int threads =
+          whole(
+              flowThreads,
+              flows.threads(),
+              1,
+              1_000,
+              "--flow-threads/CREDFLOW_FLOW_THREADS",
+              problems);
+      int heartbeat =
+          whole(
+              flowHeartbeat,
+              (int) flows.heartbeatInterval().toSeconds(),
+              1,
+              3_600,
+              "--flow-heartbeat/CREDFLOW_FLOW_HEARTBEAT",
+              problems);
+      if (blank(flowThreads) != null) {
+        flowSettings = flowSettings.withThreads(threads);
+      }
+      if (blank(flowHeartbeat) != null) {
+        flowSettings =
+            flowSettings.withHeartbeat(
+                java.time.Duration.ofSeconds(heartbeat), flowSettings.missedHeartbeats());
+      }
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
@@ -311,7 +362,27 @@ public record Config(
           hostResolver,
           refreshPoller,
           new RateLimits.Settings(perKey, failures, clients),
-          password);
+          password,
+          flowSettings);
+    }
+
+    /** A whole number from {@code min} to {@code max}; {@code fallback} when not given. */
+    private static int whole(
+        String value, int fallback, int min, int max, String name, List<String> problems) {
+      if (blank(value) == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(value.trim());
+        if (n >= min && n <= max) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      problems.add(
+          name + " must be a whole number from " + min + " to " + max + ", was \"" + value + "\"");
+      return fallback;
     }
 
     /** A limit per minute: a whole number from 0 (off) up; {@code fallback} when not given. */

@@ -17,6 +17,9 @@ import io.credflow.crypto.Keyring;
 import io.credflow.demo.DemoProvider;
 import io.credflow.executor.RestApiAction;
 import io.credflow.executor.VerifyService;
+import io.credflow.flow.FlowEngine;
+import io.credflow.flow.FlowService;
+import io.credflow.flow.RunService;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.oauth.OAuthLifecycle;
 import io.credflow.oauth.OAuthProviders;
@@ -27,6 +30,7 @@ import io.credflow.oauth.TokenHttp;
 import io.credflow.outbound.OutboundHttp;
 import io.credflow.outbound.OutboundPolicy;
 import io.credflow.store.Database;
+import io.credflow.store.Dialect;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcAccountRepository;
 import io.credflow.store.JdbcAuditLog;
@@ -35,6 +39,7 @@ import io.credflow.store.JdbcAuthorizationRepository;
 import io.credflow.store.JdbcComponentRepository;
 import io.credflow.store.JdbcCredentialRepository;
 import io.credflow.store.JdbcEventLog;
+import io.credflow.store.JdbcFlowRepository;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.store.JdbcTenancyRepository;
 import io.credflow.store.KeysetGuard;
@@ -83,7 +88,10 @@ public final class Credflow implements AutoCloseable {
       Keyring keyring,
       OutboundHttp outbound,
       RestApiAction requests,
-      AccountService accounts) {}
+      AccountService accounts,
+      FlowService flows,
+      RunService runs,
+      FlowEngine flowEngine) {}
 
   private Credflow(
       Config config,
@@ -227,12 +235,28 @@ public final class Credflow implements AutoCloseable {
       RestApiAction requests =
           new RestApiAction(
               requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing);
-      Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
-      Optional<Secret> adminSetupToken = accounts.prepareAdmin(config.adminPassword());
-      accounts.sweep();
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       new JvmThreadMetrics().bindTo(metrics);
+      JdbcFlowRepository flowRepository = new JdbcFlowRepository(jdbc, secrets);
+      FlowEngine flowEngine =
+          FlowEngine.create(
+              database.dataSource(),
+              database.dialect() == Dialect.POSTGRESQL,
+              flowRepository,
+              requests,
+              tenancy::callerFor,
+              events,
+              metrics,
+              config.flows(),
+              clock);
+      FlowService flows =
+          new FlowService(flowRepository, tenancy, components, credentials, flowEngine, clock);
+      credentials.usedBy(flows);
+      RunService runs = new RunService(flowRepository, flows, flowEngine, tenancy);
+      Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
+      Optional<Secret> adminSetupToken = accounts.prepareAdmin(config.adminPassword());
+      accounts.sweep();
       RateLimits limits = new RateLimits(config.rateLimits(), clock);
       Console console =
           Console.create(
@@ -281,6 +305,9 @@ public final class Credflow implements AutoCloseable {
                   credentials,
                   authorizations,
                   requests,
+                  flows,
+                  runs,
+                  publicUrl::get,
                   database::isHealthy,
                   metrics),
               limits,
@@ -299,6 +326,7 @@ public final class Credflow implements AutoCloseable {
       if (config.refreshPoller()) {
         scheduler.start();
       }
+      flowEngine.start();
       return new Credflow(
           config,
           database,
@@ -318,7 +346,10 @@ public final class Credflow implements AutoCloseable {
               keyring,
               outbound,
               requests,
-              accounts),
+              accounts,
+              flows,
+              runs,
+              flowEngine),
           adminKey,
           adminSetupToken,
           demoProvider,
@@ -392,6 +423,7 @@ public final class Credflow implements AutoCloseable {
 
   @Override
   public void close() {
+    services.flowEngine().close();
     scheduler.close();
     server.close();
     services.requestAuthorities().close();

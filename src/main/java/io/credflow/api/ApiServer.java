@@ -15,6 +15,8 @@ import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
 import io.credflow.executor.ReboundException;
 import io.credflow.executor.RestApiAction;
+import io.credflow.flow.FlowService;
+import io.credflow.flow.RunService;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
@@ -55,6 +57,9 @@ public final class ApiServer implements AutoCloseable {
       CredentialService credentials,
       AuthorizationService authorizations,
       RestApiAction requests,
+      FlowService flows,
+      RunService runs,
+      java.util.function.Supplier<java.net.URI> publicUrl,
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics) {}
 
@@ -125,6 +130,8 @@ public final class ApiServer implements AutoCloseable {
               new CredentialRoutes(services.credentials(), services.requests()).register(routes);
               new AuthorizationRoutes(services.authorizations()).register(routes);
               new RequestRoutes(services.requests()).register(routes);
+              new FlowRoutes(services.flows(), services.runs(), services.publicUrl())
+                  .register(routes);
               edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(

@@ -64,6 +64,19 @@ final class ConfigOptions {
               + " CREDFLOW_TRUSTED_PROXY, comma-separated; default none: the header is ignored)")
   List<String> trustedProxies = new ArrayList<>();
 
+  @Option(
+      names = "--flow-threads",
+      description = "Flow steps this process runs at once (CREDFLOW_FLOW_THREADS; default 64)")
+  String flowThreads;
+
+  @Option(
+      names = "--flow-heartbeat",
+      paramLabel = "SECONDS",
+      description =
+          "Seconds between this process's heartbeats for the flow steps it runs; another process"
+              + " takes its steps over after 6 missed (CREDFLOW_FLOW_HEARTBEAT; default 10)")
+  String flowHeartbeat;
+
   Config toConfig(Map<String, String> env, boolean demo) {
     return Config.builder()
         .port(first(port, env.get("CREDFLOW_PORT")))
@@ -83,6 +96,8 @@ final class ConfigOptions {
         .adminPassword(env.get("CREDFLOW_ADMIN_PASSWORD"))
         .rateLimit(first(rateLimit, env.get("CREDFLOW_RATE_LIMIT")))
         .authFailureLimit(first(authFailureLimit, env.get("CREDFLOW_AUTH_FAILURE_LIMIT")))
+        .flowThreads(first(flowThreads, env.get("CREDFLOW_FLOW_THREADS")))
+        .flowHeartbeat(first(flowHeartbeat, env.get("CREDFLOW_FLOW_HEARTBEAT")))
         .trustedProxies(
             trustedProxies.isEmpty() ? list(env.get("CREDFLOW_TRUSTED_PROXY")) : trustedProxies)
         .demo(demo)

@@ -42,6 +42,7 @@ public final class CredentialService {
   private final VerifyRequest.Check verifyRequests;
   private final OfflineCheck offline;
   private final CredentialUpdates updates;
+  private volatile CredentialUsage usage = CredentialUsage.NONE;
 
   public CredentialService(
       CredentialRepository repository,
@@ -410,9 +411,33 @@ public final class CredentialService {
     return events.latest(ws.id(), credentialId, limit);
   }
 
+  /** Who else uses credentials (flows): set once, by the composition root. */
+  public void usedBy(CredentialUsage newUsage) {
+    this.usage = newUsage;
+  }
+
+  /**
+   * Deletes a credential; refused with {@code 409 credential_in_use} naming the active flows that
+   * use it.
+   */
   public void delete(Caller caller, String workspaceId, String id) {
     Credential current = lookup.find(caller, workspaceId, id);
     requireWriter(caller, current);
+    List<String> users = usage.activeFlowsUsing(id);
+    if (!users.isEmpty()) {
+      throw new ConflictException(
+          "credential_in_use",
+          "credential "
+              + id
+              + " is used by "
+              + (users.size() == 1 ? "active flow " : "active flows ")
+              + String.join(", ", users)
+              + "; deactivate "
+              + (users.size() == 1 ? "it" : "them")
+              + " or give "
+              + (users.size() == 1 ? "its" : "their")
+              + " steps another credential first");
+    }
     lifecycle.deleting(current, lookup.authClientOf(current));
     repository.delete(id);
     requestAuthorities.forget(id);

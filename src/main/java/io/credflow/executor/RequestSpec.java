@@ -45,6 +45,30 @@ public record RequestSpec(
     headers = List.copyOf(headers);
   }
 
+  /**
+   * The same spec without its {@code delay}, for a runtime that keeps the turns of a step's
+   * requests itself (flows pace a step across runs and processes).
+   */
+  public RequestSpec withoutDelay() {
+    return new RequestSpec(
+        method,
+        url,
+        headers,
+        body,
+        errorPolicy,
+        errorCodes,
+        ignoreErrorCodes,
+        maxRetries,
+        maxRedirects,
+        requestTimeout,
+        Duration.ZERO,
+        responseEncoding,
+        maxContentLength,
+        maxBodyLength,
+        noStrictSsl,
+        pointer);
+  }
+
   /** Attempts in all under {@code byComponent}: {@code maxRetries}, and at least one. */
   public int attempts() {
     return Math.max(1, maxRetries);

@@ -42,6 +42,8 @@ class LayerRulesTest {
         .definedBy("io.credflow.console..")
         .layer("Demo")
         .definedBy("io.credflow.demo..")
+        .layer("Flow")
+        .definedBy("io.credflow.flow..")
         .layer("Executor")
         .definedBy("io.credflow.executor..")
         .layer("OAuth")
@@ -76,14 +78,17 @@ class LayerRulesTest {
         .mayOnlyBeAccessedByLayers("Root", "Cli")
         .whereLayer("Account")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
+        .whereLayer("Flow")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
         .whereLayer("Executor")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Flow")
         .whereLayer("OAuth")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Executor", "Store")
         .whereLayer("Store")
         .mayOnlyBeAccessedByLayers("Root", "Cli")
         .whereLayer("Credential")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Executor", "OAuth", "Store")
+        .mayOnlyBeAccessedByLayers(
+            "Root", "Cli", "Api", "Console", "Flow", "Executor", "OAuth", "Store")
         .whereLayer("AuthClient")
         .mayOnlyBeAccessedByLayers(
             "Root", "Cli", "Api", "Console", "Executor", "OAuth", "Store", "Credential")
@@ -93,6 +98,7 @@ class LayerRulesTest {
             "Cli",
             "Api",
             "Console",
+            "Flow",
             "Executor",
             "OAuth",
             "Store",
@@ -105,6 +111,7 @@ class LayerRulesTest {
             "Api",
             "Console",
             "Account",
+            "Flow",
             "Executor",
             "OAuth",
             "Store",
@@ -154,6 +161,7 @@ class LayerRulesTest {
             "io.credflow.api..",
             "io.credflow.cli..",
             "io.credflow.executor..",
+            "io.credflow.flow..",
             "io.credflow.oauth..",
             "io.credflow.credential..",
             "io.credflow.authclient..",
