@@ -127,7 +127,8 @@ public final class ApiServer implements AutoCloseable {
               new TenancyRoutes(services.tenancy()).register(routes);
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
-              new CredentialRoutes(services.credentials(), services.requests()).register(routes);
+              new CredentialRoutes(services.credentials(), services.requests(), services.flows())
+                  .register(routes);
               new AuthorizationRoutes(services.authorizations()).register(routes);
               new RequestRoutes(services.requests()).register(routes);
               new FlowRoutes(services.flows(), services.runs(), services.publicUrl())

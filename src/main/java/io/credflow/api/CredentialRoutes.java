@@ -13,8 +13,10 @@ import io.credflow.credential.CredentialState;
 import io.credflow.credential.RefreshResult;
 import io.credflow.executor.RestApiAction;
 import io.credflow.executor.VerifyService;
+import io.credflow.flow.FlowService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,10 +30,18 @@ final class CredentialRoutes {
 
   private final CredentialService credentials;
   private final VerifyService verifications;
+  private final FlowService flows;
 
-  CredentialRoutes(CredentialService credentials, RestApiAction requests) {
+  CredentialRoutes(CredentialService credentials, RestApiAction requests, FlowService flows) {
     this.credentials = credentials;
     this.verifications = new VerifyService(credentials, requests);
+    this.flows = flows;
+  }
+
+  /** The credential's representation, with how many flows use it ({@code flow_count}). */
+  private ObjectNode credential(CredentialService.View view) {
+    String id = view.credential().id();
+    return Representations.credential(view, flows.flowCounts(List.of(id)).getOrDefault(id, 0));
   }
 
   void register(RoutesConfig routes) {
@@ -58,7 +68,7 @@ final class CredentialRoutes {
             Requests.caller(ctx),
             Requests.id(ctx, "ws", "workspace"),
             Requests.id(ctx, "id", "credential"));
-    ObjectNode doc = single(Representations.credential(refreshed.view()));
+    ObjectNode doc = single(credential(refreshed.view()));
     ObjectNode refresh =
         doc.putObject("meta").putObject("refresh").put("outcome", refreshed.outcome().wireName());
     if (refreshed.outcome() instanceof RefreshResult.Outcome.NotNeeded n) {
@@ -110,9 +120,7 @@ final class CredentialRoutes {
                 .map(CredentialRoutes::verifyRequest));
     var view = credentials.create(Requests.caller(ctx), ws, request);
     TenancyRoutes.created(
-        ctx,
-        "/v2/workspaces/" + ws + "/credentials/" + view.credential().id(),
-        Representations.credential(view));
+        ctx, "/v2/workspaces/" + ws + "/credentials/" + view.credential().id(), credential(view));
   }
 
   private void list(Context ctx) {
@@ -136,12 +144,15 @@ final class CredentialRoutes {
             Requests.queryId(ctx, "filter[auth_client]", "auth-client"),
             state);
     var page = credentials.list(Requests.caller(ctx), ws, filter, Requests.page(ctx));
+    // One query counts the flows of the whole page.
+    Map<String, Integer> counts =
+        flows.flowCounts(page.items().stream().map(v -> v.credential().id()).toList());
     JsonApi.write(
         ctx,
         200,
         Representations.list(
             page,
-            Representations::credential,
+            v -> Representations.credential(v, counts.getOrDefault(v.credential().id(), 0)),
             "/v2/workspaces/" + ws + "/credentials",
             TenancyRoutes.queryOf(ctx)));
   }
@@ -153,7 +164,7 @@ final class CredentialRoutes {
             Requests.caller(ctx),
             Requests.id(ctx, "ws", "workspace"),
             Requests.id(ctx, "id", "credential"));
-    JsonApi.write(ctx, 200, single(Representations.credential(view)));
+    JsonApi.write(ctx, 200, single(credential(view)));
   }
 
   private void update(Context ctx) {
@@ -182,7 +193,7 @@ final class CredentialRoutes {
             ws,
             id,
             new CredentialService.Change(name, secrets, verifyRequest));
-    JsonApi.write(ctx, 200, single(Representations.credential(view)));
+    JsonApi.write(ctx, 200, single(credential(view)));
   }
 
   /** The {@code verify_request} attribute: a request's reader, checked by the service. */

@@ -140,6 +140,13 @@ final class Representations {
     return out;
   }
 
+  /** A credential with {@code flow_count}: how many flows (any status) use it. */
+  static ObjectNode credential(CredentialService.View view, int flowCount) {
+    ObjectNode r = credential(view);
+    attributes(r).put("flow_count", flowCount);
+    return r;
+  }
+
   static ObjectNode credential(CredentialService.View view) {
     Credential c = view.credential();
     ObjectNode r = resource("credential", c.id());

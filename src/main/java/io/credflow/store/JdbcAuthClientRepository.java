@@ -254,14 +254,4 @@ public final class JdbcAuthClientRepository implements AuthClientRepository {
       default -> null;
     };
   }
-
-  /** Every (id, ciphertext) of the table, for re-encryption under a new primary key. */
-  List<Map.Entry<String, byte[]>> allCiphertexts() {
-    List<Map.Entry<String, byte[]>> out = new ArrayList<>();
-    jdbc.query(
-            "SELECT id, secrets FROM auth_clients WHERE secrets IS NOT NULL",
-            rs -> Map.entry(rs.getString("id"), rs.getBytes("secrets")))
-        .forEach(out::add);
-    return out;
-  }
 }

@@ -322,11 +322,4 @@ public final class JdbcCredentialRepository implements CredentialRepository {
               Optional.ofNullable(m.get("refresh_token")).map(Secret::of));
     };
   }
-
-  /** Every (id, ciphertext) of the table, for re-encryption under a new primary key. */
-  List<Map.Entry<String, byte[]>> allCiphertexts() {
-    return jdbc.query(
-        "SELECT id, secrets FROM credentials",
-        rs -> Map.entry(rs.getString("id"), rs.getBytes("secrets")));
-  }
 }
