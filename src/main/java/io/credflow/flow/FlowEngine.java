@@ -155,7 +155,8 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
   private final Scheduler scheduler;
   private final RecurringTaskWithPersistentSchedule<PersistentCronSchedule> triggerTask;
   private final MeterRegistry metrics;
-  private final Timer.Builder stepTimer;
+  // Builders are not thread-safe: each meter is registered once and kept.
+  private final Map<String, Timer> stepTimers = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean started;
 
   private FlowEngine(
@@ -175,9 +176,6 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
-    this.stepTimer =
-        Timer.builder("credflow.flow.step.duration")
-            .description("Time from a step's start to its recorded outcome");
     CustomTask<Void> stepTask =
         Tasks.custom(Dispatch.TASK, Void.class)
             .onFailureReschedule(Schedules.fixedDelay(Duration.ofSeconds(5)))
@@ -455,9 +453,14 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     boolean recorded =
         repository.finishStep(
             run, dispatch.stepIndex(), dispatch.dispatch(), outcome, last, now, next);
-    stepTimer
-        .tag("outcome", outcomeName(outcome))
-        .register(metrics)
+    stepTimers
+        .computeIfAbsent(
+            outcomeName(outcome),
+            name ->
+                Timer.builder("credflow.flow.step.duration")
+                    .description("Time from a step's start to its recorded outcome")
+                    .tag("outcome", name)
+                    .register(metrics))
         .record(Duration.between(began, now));
     if (!recorded) {
       return DONE;
