@@ -77,7 +77,7 @@ class LayerRulesTest {
         .whereLayer("Account")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
         .whereLayer("Executor")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
         .whereLayer("OAuth")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Executor", "Store")
         .whereLayer("Store")
