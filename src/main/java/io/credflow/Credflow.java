@@ -15,6 +15,7 @@ import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
 import io.credflow.demo.DemoProvider;
+import io.credflow.executor.Attachments;
 import io.credflow.executor.RestApiAction;
 import io.credflow.executor.VerifyService;
 import io.credflow.oauth.AuthorizationService;
@@ -29,6 +30,7 @@ import io.credflow.outbound.OutboundPolicy;
 import io.credflow.store.Database;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcAccountRepository;
+import io.credflow.store.JdbcAttachments;
 import io.credflow.store.JdbcAuditLog;
 import io.credflow.store.JdbcAuthClientRepository;
 import io.credflow.store.JdbcAuthorizationRepository;
@@ -83,7 +85,8 @@ public final class Credflow implements AutoCloseable {
       Keyring keyring,
       OutboundHttp outbound,
       RestApiAction requests,
-      AccountService accounts) {}
+      AccountService accounts,
+      Attachments attachments) {}
 
   private Credflow(
       Config config,
@@ -224,9 +227,11 @@ public final class Credflow implements AutoCloseable {
               VerifyService::check);
       credentialsRef.set(credentials);
       refresher.onChange(requestAuthorities::forget);
+      JdbcAttachments attachments =
+          JdbcAttachments.create(database, config.dataDir(), publicUrl::get, clock);
       RestApiAction requests =
           new RestApiAction(
-              requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing);
+              requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing, attachments);
       Optional<Secret> adminKey = tenancy.bootstrapAdmin(config.adminApiKey());
       Optional<Secret> adminSetupToken = accounts.prepareAdmin(config.adminPassword());
       accounts.sweep();
@@ -282,7 +287,8 @@ public final class Credflow implements AutoCloseable {
                   authorizations,
                   requests,
                   database::isHealthy,
-                  metrics),
+                  metrics,
+                  attachments),
               limits,
               new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered));
       if (!config.publicUrlSet()) {
@@ -318,7 +324,8 @@ public final class Credflow implements AutoCloseable {
               keyring,
               outbound,
               requests,
-              accounts),
+              accounts,
+              attachments),
           adminKey,
           adminSetupToken,
           demoProvider,

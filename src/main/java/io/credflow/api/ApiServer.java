@@ -13,6 +13,7 @@ import io.credflow.common.ValidationException;
 import io.credflow.common.Violation;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
+import io.credflow.executor.Attachments;
 import io.credflow.executor.ReboundException;
 import io.credflow.executor.RestApiAction;
 import io.credflow.oauth.AuthorizationService;
@@ -56,7 +57,8 @@ public final class ApiServer implements AutoCloseable {
       AuthorizationService authorizations,
       RestApiAction requests,
       BooleanSupplier databaseHealthy,
-      PrometheusMeterRegistry metrics) {}
+      PrometheusMeterRegistry metrics,
+      Attachments attachments) {}
 
   /**
    * Other edges served by the same server (the browser console, the demo provider): their routes,
@@ -125,6 +127,7 @@ public final class ApiServer implements AutoCloseable {
               new CredentialRoutes(services.credentials(), services.requests()).register(routes);
               new AuthorizationRoutes(services.authorizations()).register(routes);
               new RequestRoutes(services.requests()).register(routes);
+              new AttachmentRoutes(services.tenancy(), services.attachments()).register(routes);
               edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(
