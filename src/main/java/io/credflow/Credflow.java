@@ -15,6 +15,7 @@ import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
 import io.credflow.demo.DemoProvider;
+import io.credflow.executor.Attachments;
 import io.credflow.executor.RestApiAction;
 import io.credflow.executor.VerifyService;
 import io.credflow.flow.FlowEngine;
@@ -33,6 +34,7 @@ import io.credflow.store.Database;
 import io.credflow.store.Dialect;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcAccountRepository;
+import io.credflow.store.JdbcAttachments;
 import io.credflow.store.JdbcAuditLog;
 import io.credflow.store.JdbcAuthClientRepository;
 import io.credflow.store.JdbcAuthorizationRepository;
@@ -91,7 +93,8 @@ public final class Credflow implements AutoCloseable {
       AccountService accounts,
       FlowService flows,
       RunService runs,
-      FlowEngine flowEngine) {}
+      FlowEngine flowEngine,
+      Attachments attachments) {}
 
   private Credflow(
       Config config,
@@ -232,9 +235,11 @@ public final class Credflow implements AutoCloseable {
               VerifyService::check);
       credentialsRef.set(credentials);
       refresher.onChange(requestAuthorities::forget);
+      JdbcAttachments attachments =
+          JdbcAttachments.create(database, config.dataDir(), publicUrl::get, clock);
       RestApiAction requests =
           new RestApiAction(
-              requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing);
+              requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing, attachments);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       new JvmThreadMetrics().bindTo(metrics);
@@ -309,7 +314,8 @@ public final class Credflow implements AutoCloseable {
                   runs,
                   publicUrl::get,
                   database::isHealthy,
-                  metrics),
+                  metrics,
+                  attachments),
               limits,
               new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered));
       if (!config.publicUrlSet()) {
@@ -349,7 +355,8 @@ public final class Credflow implements AutoCloseable {
               accounts,
               flows,
               runs,
-              flowEngine),
+              flowEngine,
+              attachments),
           adminKey,
           adminSetupToken,
           demoProvider,

@@ -13,6 +13,7 @@ import io.credflow.common.ValidationException;
 import io.credflow.common.Violation;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.CredentialService;
+import io.credflow.executor.Attachments;
 import io.credflow.executor.ReboundException;
 import io.credflow.executor.RestApiAction;
 import io.credflow.flow.FlowService;
@@ -61,7 +62,8 @@ public final class ApiServer implements AutoCloseable {
       RunService runs,
       java.util.function.Supplier<java.net.URI> publicUrl,
       BooleanSupplier databaseHealthy,
-      PrometheusMeterRegistry metrics) {}
+      PrometheusMeterRegistry metrics,
+      Attachments attachments) {}
 
   /**
    * Other edges served by the same server (the browser console, the demo provider): their routes,
@@ -133,6 +135,7 @@ public final class ApiServer implements AutoCloseable {
               new RequestRoutes(services.requests()).register(routes);
               new FlowRoutes(services.flows(), services.runs(), services.publicUrl())
                   .register(routes);
+              new AttachmentRoutes(services.tenancy(), services.attachments()).register(routes);
               edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(

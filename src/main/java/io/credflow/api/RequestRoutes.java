@@ -52,7 +52,11 @@ final class RequestRoutes {
     ObjectNode attributes = data.putObject("attributes");
     attributes.put("statusCode", result.statusCode());
     attributes.set("HTTPHeaders", JsonApi.fromPlain(result.headers()));
-    attributes.set("responseBody", JsonApi.fromPlain(result.responseBody()));
+    if (result.attachment().isPresent()) {
+      attributes.put("attachmentUrl", result.attachment().get().url().toString());
+    } else {
+      attributes.set("responseBody", JsonApi.fromPlain(result.responseBody()));
+    }
     if (!result.certificateVerified()) {
       attributes.put("certificateVerified", false); // noStrictSSL: the caller must know
     }

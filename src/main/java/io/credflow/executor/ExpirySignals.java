@@ -42,6 +42,18 @@ final class ExpirySignals {
     return declared.isPresent() && matches(declared.get(), status, headers, body);
   }
 
+  /**
+   * Whether an answer of {@code status} with {@code headers} might say the token expired, before
+   * its body is read: {@link #expired} is false whenever this is.
+   */
+  static boolean mightSayExpired(Authority authority, int status, HttpFields headers) {
+    if (status == 401 || invalidTokenChallenge(headers)) {
+      return true;
+    }
+    return authority.authClient().settings() instanceof OAuthSettings o
+        && o.tokenExpiredWhen().filter(when -> when.statusMatches(status)).isPresent();
+  }
+
   private static boolean invalidTokenChallenge(HttpFields headers) {
     if (!headers.contains(HttpHeader.WWW_AUTHENTICATE)) {
       return false;

@@ -55,12 +55,16 @@ record Outgoing(
     record Part(String name, Optional<String> filename, String contentType, byte[] bytes) {}
   }
 
-  /** Evaluates {@code spec} over {@code message} and applies {@code authorization}. */
-  static Outgoing prepare(RequestSpec spec, Message message, Authorization authorization) {
+  /**
+   * Evaluates {@code spec} over {@code message} and applies {@code authorization}; under {@code
+   * uploadFile} the bytes of files come from {@code files}.
+   */
+  static Outgoing prepare(
+      RequestSpec spec, Message message, Authorization authorization, Uploads.Source files) {
     String base = spec.pointer() + "/reader";
     Object input = message.input();
     Object passthrough = message.passthrough();
-    URI uri = url(spec.url().evaluate(input, passthrough, base + "/url"), base + "/url");
+    URI uri = url(spec.url().evaluate(input, passthrough, base + "/url"), base + "/url", "url");
 
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (int i = 0; i < spec.headers().size(); i++) {
@@ -77,7 +81,10 @@ record Outgoing(
       case BodyTemplate.None none -> {}
       case BodyTemplate.Raw raw -> {
         Object value = raw.raw().evaluate(input, passthrough, bodyBase + "/raw");
-        if (value != null) {
+        if (raw.uploadsFile(spec.uploadFile())) {
+          payload =
+              new Payload.Bytes(raw.contentType(), files.fetch(value, bodyBase + "/raw").bytes());
+        } else if (value != null) {
           payload = new Payload.Bytes(raw.contentType(), bytes(value, raw.base64(), bodyBase));
         }
       }
@@ -100,6 +107,10 @@ record Outgoing(
           if (value == null) {
             continue;
           }
+          if (spec.uploadFile() && value instanceof Map<?, ?> file && file.containsKey("url")) {
+            parts.add(filePart(f, file, files, pointer));
+            continue;
+          }
           byte[] bytes = bytes(value, f.base64(), pointer);
           String type =
               f.contentType()
@@ -115,6 +126,49 @@ record Outgoing(
     return new Outgoing(
             spec.method().name(), uri, List.copyOf(headers), payload, authorization, false)
         .authorized(authorization);
+  }
+
+  /**
+   * A form value {@code {url, filename, knownLength}} under {@code uploadFile}: the bytes at {@code
+   * url}, named by its {@code filename} or the field's, typed by the field's {@code contentType} or
+   * what the file's source said.
+   */
+  private static Payload.Part filePart(
+      Field f, Map<?, ?> file, Uploads.Source files, String pointer) {
+    Object filename = file.get("filename");
+    if (filename != null && !(filename instanceof String)) {
+      throw new ValidationException(
+          pointer, "invalid_type", "a file's filename must be a string, was " + text(filename));
+    }
+    Object known = file.get("knownLength");
+    if (known != null
+        && !(known instanceof Number n
+            && n.doubleValue() >= 0
+            && n.doubleValue() == Math.rint(n.doubleValue()))) {
+      throw new ValidationException(
+          pointer,
+          "invalid_type",
+          "a file's knownLength must be a whole number of bytes, was " + text(known));
+    }
+    Uploads.File fetched = files.fetch(file.get("url"), pointer);
+    if (known != null && ((Number) known).longValue() != fetched.bytes().length) {
+      throw new ValidationException(
+          pointer,
+          "length_mismatch",
+          "the file has "
+              + fetched.bytes().length
+              + " bytes, but its knownLength says "
+              + text(known)
+              + "; nothing was sent");
+    }
+    Optional<String> name =
+        Optional.ofNullable((String) filename).filter(n -> !n.isBlank()).or(f::filename);
+    String type =
+        f.contentType()
+            .or(fetched::contentType)
+            .filter(t -> !t.isBlank())
+            .orElse("application/octet-stream");
+    return new Payload.Part(f.key(), name.or(() -> Optional.of("file")), type, fetched.bytes());
   }
 
   /**
@@ -214,12 +268,15 @@ record Outgoing(
     return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
   }
 
-  private static URI url(Object value, String pointer) {
+  /** The URL {@code value} names, as the {@code what} ({@code url}, {@code file url}). */
+  static URI url(Object value, String pointer, String what) {
     if (!(value instanceof String s) || s.isBlank()) {
       throw new ValidationException(
           pointer,
           "invalid_url",
-          "the url expression must give a URL string, gave "
+          "the "
+              + what
+              + " expression must give a URL string, gave "
               + (value == null ? "nothing" : text(value)));
     }
     try {
@@ -234,20 +291,26 @@ record Outgoing(
         throw new ValidationException(
             pointer,
             "invalid_url",
-            "the url must be an absolute http:// or https:// URL with a host, was " + s);
+            "the " + what + " must be an absolute http:// or https:// URL with a host, was " + s);
       }
       if (uri.getRawUserInfo() != null) {
         throw new ValidationException(
             pointer,
             "invalid_url",
-            "the url must not carry a user name or password; use a basic credential instead");
+            "the "
+                + what
+                + " must not carry a user name or password; use a basic credential instead");
       }
       return uri;
     } catch (URISyntaxException e) {
       throw new ValidationException(
           pointer,
           "invalid_url",
-          "the url is not a valid URL (" + e.getReason() + "); percent-encode spaces and symbols");
+          "the "
+              + what
+              + " is not a valid URL ("
+              + e.getReason()
+              + "); percent-encode spaces and symbols");
     }
   }
 

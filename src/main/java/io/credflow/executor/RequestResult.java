@@ -2,15 +2,30 @@ package io.credflow.executor;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the request action returns: the upstream's status, its headers as received (a value, or a
  * list of values for a repeated header), and the decoded body (JSON value, XML as JSON, text, or
  * base64). {@code certificateVerified} is false when the spec asked not to verify TLS certificates
- * ({@code noStrictSSL}).
+ * ({@code noStrictSSL}). With {@code downloadAsAttachment} a successful answer's body is the {@code
+ * attachment} instead, and {@code responseBody} is null.
  */
 public record RequestResult(
-    int statusCode, Map<String, Object> headers, Object responseBody, boolean certificateVerified) {
+    int statusCode,
+    Map<String, Object> headers,
+    Object responseBody,
+    boolean certificateVerified,
+    Optional<Attachment> attachment) {
+  /** A result whose body is returned, not stored. */
+  public RequestResult(
+      int statusCode,
+      Map<String, Object> headers,
+      Object responseBody,
+      boolean certificateVerified) {
+    this(statusCode, headers, responseBody, certificateVerified, Optional.empty());
+  }
+
   /** A result whose TLS certificates, if any, were verified. */
   public RequestResult(int statusCode, Map<String, Object> headers, Object responseBody) {
     this(statusCode, headers, responseBody, true);
@@ -18,7 +33,7 @@ public record RequestResult(
 
   /**
    * The status, header names and the body's shape, never values: an upstream may echo the request's
-   * credential, and bodies carry other people's data.
+   * credential, and bodies carry other people's data. An attachment shows its size, not its URL.
    */
   @Override
   public String toString() {
@@ -26,8 +41,9 @@ public record RequestResult(
         + statusCode
         + ", headers="
         + headers.keySet()
-        + ", responseBody="
-        + shape(responseBody)
+        + attachment
+            .map(a -> ", attachment of " + a.size() + " bytes")
+            .orElseGet(() -> ", responseBody=" + shape(responseBody))
         + (certificateVerified ? "" : ", certificateVerified=false")
         + "]";
   }

@@ -10,6 +10,11 @@ import java.util.Optional;
  * a spec is immutable and safe to share between calls and threads. {@code pointer} is where the
  * configuration sat in the request it came from, so that an expression failing on a message names
  * its member.
+ *
+ * <p>{@code downloadAsAttachment} stores a successful answer's body as an {@link Attachment}
+ * instead of returning it; {@code uploadFile} sends the bytes at a URL: the URL a raw {@code
+ * application/octet-stream} body evaluates to, or a form value's {@code {url, filename,
+ * knownLength}}.
  */
 public record RequestSpec(
     Method method,
@@ -27,6 +32,8 @@ public record RequestSpec(
     int maxContentLength,
     long maxBodyLength,
     boolean noStrictSsl,
+    boolean downloadAsAttachment,
+    boolean uploadFile,
     String pointer) {
 
   /**
@@ -66,6 +73,8 @@ public record RequestSpec(
         maxContentLength,
         maxBodyLength,
         noStrictSsl,
+        downloadAsAttachment,
+        uploadFile,
         pointer);
   }
 
@@ -103,7 +112,17 @@ public record RequestSpec(
      * {@code raw}: the expression's string is sent as is, any other value as JSON; with {@code
      * base64} the string is decoded and the bytes are sent (binary bodies).
      */
-    record Raw(String contentType, Expression raw, boolean base64) implements BodyTemplate {}
+    record Raw(String contentType, Expression raw, boolean base64) implements BodyTemplate {
+      /**
+       * Whether, under {@code uploadFile}, this body is the URL of the bytes to send: it is when
+       * its content type is {@code application/octet-stream} (any parameters); others are sent as
+       * they are.
+       */
+      public boolean uploadsFile(boolean uploadFile) {
+        return uploadFile
+            && contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/octet-stream");
+      }
+    }
 
     /** {@code urlencoded}: a form body, or query parameters on GET. */
     record Urlencoded(List<Field> fields) implements BodyTemplate {}

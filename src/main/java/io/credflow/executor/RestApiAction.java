@@ -8,6 +8,10 @@ import io.credflow.credential.RequestAuthorities;
 import io.credflow.outbound.OutboundHttp;
 import io.credflow.outbound.OutboundRefusedException;
 import io.credflow.tenancy.Caller;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -27,8 +31,10 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.MultiPartRequestContent;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -63,8 +69,17 @@ public final class RestApiAction {
     }
   }
 
+  /**
+   * How long an attachment made by a call without a scope of its own lives ({@code
+   * downloadAsAttachment} through the API or the command line).
+   */
+  public static final Duration DEFAULT_ATTACHMENT_TTL = Duration.ofHours(24);
+
   /** Longest part of an upstream body quoted in an error message. */
   private static final int QUOTED_BODY = 1_000;
+
+  /** How much longer than the request's timeout to wait for an answer's headers. */
+  private static final long HEADERS_GRACE_MS = 1_000;
 
   private final RequestAuthorities credentials;
   private final OutboundHttp outbound;
@@ -72,14 +87,26 @@ public final class RestApiAction {
   private final Timing timing;
   private final Backoff backoff;
   private final Pacer pacer = new Pacer();
+  private final Attachments attachments;
+  private final Uploads uploads;
 
+  /**
+   * The action; {@code attachments} keeps what {@code downloadAsAttachment} downloads and serves
+   * the attachment URLs {@code uploadFile} reads.
+   */
   public RestApiAction(
-      RequestAuthorities credentials, OutboundHttp outbound, Settings settings, Timing timing) {
+      RequestAuthorities credentials,
+      OutboundHttp outbound,
+      Settings settings,
+      Timing timing,
+      Attachments attachments) {
     this.credentials = credentials;
     this.outbound = outbound;
     this.settings = settings;
     this.timing = timing;
     this.backoff = new Backoff(settings.maxWait(), timing.jitter());
+    this.attachments = attachments;
+    this.uploads = new Uploads(attachments, outbound);
   }
 
   /**
@@ -95,16 +122,55 @@ public final class RestApiAction {
    */
   public RequestResult execute(
       Caller caller, String workspaceId, String credentialId, RequestSpec spec, Message message) {
+    return execute(
+        caller,
+        workspaceId,
+        credentialId,
+        spec,
+        message,
+        new AttachmentScope(
+            workspaceId, Optional.empty(), timing.clock().instant().plus(DEFAULT_ATTACHMENT_TTL)));
+  }
+
+  /**
+   * {@link #execute(Caller, String, String, RequestSpec, Message)}, keeping what {@code
+   * downloadAsAttachment} downloads in {@code scope}, which must be of {@code workspaceId}.
+   *
+   * <p>A successful answer ({@code 2xx}, not an error code) is streamed into the attachment store
+   * as it arrives, up to {@code maxContentLength} (at most 100 MiB), and never held in memory. Only
+   * when an OAuth2 auth-client's {@code token_expired_when} names that status (its predicate reads
+   * the body) is the answer read into memory first, up to 20 MiB. Other answers (redirects, error
+   * codes, retries) are read into memory as without {@code downloadAsAttachment}. The stored bytes
+   * are the upstream's as received: unlike a {@code responseBody}, they are not searched for the
+   * credential's secret.
+   */
+  public RequestResult execute(
+      Caller caller,
+      String workspaceId,
+      String credentialId,
+      RequestSpec spec,
+      Message message,
+      AttachmentScope scope) {
+    if (!scope.workspaceId().equals(workspaceId)) {
+      throw new IllegalArgumentException(
+          "attachments of workspace "
+              + scope.workspaceId()
+              + " cannot be kept for a request in workspace "
+              + workspaceId);
+    }
     Authority authority = credentials.forRequest(caller, workspaceId, credentialId);
-    Outgoing request = Outgoing.prepare(spec, message, authority.authorization());
+    Outgoing request =
+        Outgoing.prepare(spec, message, authority.authorization(), uploads(workspaceId, spec));
     requireBodyWithin(request, spec);
     Masks masks = Masks.of(authority.mask());
     pause(pacer.reserve(credentialId, spec, timing.clock().instant()));
     boolean reauthorized = false;
     int attempt = 1;
-    Exchange exchange = sendFollowingRedirects(request, spec, masks);
+    Exchange exchange =
+        sendFollowingRedirects(
+            request, spec, masks, download(spec, scope, authority, true, request));
     while (true) {
-      switch (followUp(exchange, spec, request, authority, !reauthorized, attempt, masks)) {
+      switch (followUp(exchange, spec, request, authority, !reauthorized, attempt, masks, scope)) {
         case FollowUp.Done done -> {
           return done.result();
         }
@@ -124,8 +190,48 @@ public final class RestApiAction {
           attempt++;
         }
       }
-      exchange = sendFollowingRedirects(request, spec, masks);
+      exchange =
+          sendFollowingRedirects(
+              request, spec, masks, download(spec, scope, authority, !reauthorized, request));
     }
+  }
+
+  /** Where {@code uploadFile} reads the files of a request in {@code workspaceId}. */
+  private Uploads.Source uploads(String workspaceId, RequestSpec spec) {
+    boolean byBodyLength = spec.maxBodyLength() < Attachments.MAX_BYTES;
+    return uploads.forRequest(
+        workspaceId,
+        byBodyLength ? spec.maxBodyLength() : Attachments.MAX_BYTES,
+        byBodyLength ? "maxBodyLength allows" : "(100 MiB) Credflow uploads at most",
+        spec.requestTimeout());
+  }
+
+  /** What {@link #send} needs to store answers as they arrive, when the spec downloads them. */
+  private static Optional<Download> download(
+      RequestSpec spec,
+      AttachmentScope scope,
+      Authority authority,
+      boolean mayReauthorize,
+      Outgoing request) {
+    return spec.downloadAsAttachment()
+        ? Optional.of(
+            new Download(
+                scope,
+                authority,
+                mayReauthorize
+                    && request.carriesCredential()
+                    && authority.credential().type().isOAuth()))
+        : Optional.empty();
+  }
+
+  /**
+   * Whether {@code downloadAsAttachment} stores an answer of {@code status}: a successful one that
+   * is a result ({@code 2xx}, not an error code unless an ignored one).
+   */
+  private static boolean storable(int status, RequestSpec spec) {
+    return status >= 200
+        && status <= 299
+        && (!spec.errorCodes().contains(status) || spec.ignoreErrorCodes().contains(status));
   }
 
   /** {@code maxBodyLength}: a larger body is refused before anything is sent. */
@@ -155,7 +261,8 @@ public final class RestApiAction {
       Authority authority,
       boolean mayReauthorize,
       int attempt,
-      Masks masks) {
+      Masks masks,
+      AttachmentScope scope) {
     if (exchange instanceof Exchange.Received r
         && mayReauthorize
         && request.carriesCredential()
@@ -164,15 +271,15 @@ public final class RestApiAction {
       return new FollowUp.Reauthorize();
     }
     if (exchange instanceof Exchange.Received r && spec.ignoreErrorCodes().contains(r.status())) {
-      return new FollowUp.Done(result(r, spec, masks));
+      return new FollowUp.Done(result(r, spec, masks, scope));
     }
     if (exchange instanceof Exchange.Received r && !spec.errorCodes().contains(r.status())) {
       return r.status() >= 400
           ? new FollowUp.Fail(new UpstreamException("upstream_error", describe(r, masks)))
-          : new FollowUp.Done(result(r, spec, masks));
+          : new FollowUp.Done(result(r, spec, masks, scope));
     }
     return switch (spec.errorPolicy()) {
-      case EMIT -> new FollowUp.Done(result(exchange, spec, masks));
+      case EMIT -> new FollowUp.Done(result(exchange, spec, masks, scope));
       case REBOUND -> new FollowUp.Fail(new ReboundException(describe(exchange, masks)));
       case THROW_ERROR ->
           new FollowUp.Fail(new UpstreamException("upstream_error", describe(exchange, masks)));
@@ -220,13 +327,14 @@ public final class RestApiAction {
     return backoff.before(attempt);
   }
 
-  private Exchange sendFollowingRedirects(Outgoing request, RequestSpec spec, Masks masks) {
+  private Exchange sendFollowingRedirects(
+      Outgoing request, RequestSpec spec, Masks masks, Optional<Download> download) {
     String urlField = spec.pointer() + "/reader/url";
     Outgoing current = request;
     for (int hop = 0; ; hop++) {
       Exchange exchange;
       try {
-        exchange = send(current, spec, masks);
+        exchange = send(current, spec, masks, download);
       } catch (OutboundRefusedException refused) {
         // The url named the address, directly or through the redirects its server answered.
         throw (hop == 0
@@ -289,7 +397,8 @@ public final class RestApiAction {
   }
 
   /** One HTTP exchange: a response, or why there was none. */
-  private Exchange send(Outgoing outgoing, RequestSpec spec, Masks masks) {
+  private Exchange send(
+      Outgoing outgoing, RequestSpec spec, Masks masks, Optional<Download> download) {
     // Every hop is checked: the URL here, the resolved address when the connection opens.
     Request request =
         outbound
@@ -319,12 +428,19 @@ public final class RestApiAction {
               new BytesRequestContent(userContentType ? null : b.contentType(), b.bytes()));
       case Outgoing.Payload.Multipart m -> request.body(multipart(m));
     }
+    if (download.isPresent()) {
+      return receive(request, outgoing, spec, masks, download.get());
+    }
     CompletableFuture<ContentResponse> future =
         new CompletableResponseListener(request, maxResponseBytes(spec)).send();
     try {
       ContentResponse response = future.get();
       return new Exchange.Received(
-          response.getStatus(), response.getReason(), response.getHeaders(), response.getContent());
+          response.getStatus(),
+          response.getReason(),
+          response.getHeaders(),
+          response.getContent(),
+          Optional.empty());
     } catch (InterruptedException e) {
       request.abort(e);
       Thread.currentThread().interrupt();
@@ -332,6 +448,66 @@ public final class RestApiAction {
     } catch (ExecutionException e) {
       return failure(e.getCause(), outgoing, spec, masks);
     }
+  }
+
+  /**
+   * One exchange under {@code downloadAsAttachment}: once the headers say the answer will be stored
+   * as it is, its body streams into the attachment store; any other answer is read into memory as
+   * {@link #send} reads it.
+   */
+  private Exchange receive(
+      Request request, Outgoing outgoing, RequestSpec spec, Masks masks, Download download) {
+    InputStreamResponseListener listener = new InputStreamResponseListener();
+    request.send(listener);
+    Response response;
+    try {
+      response =
+          listener.get(spec.requestTimeout().toMillis() + HEADERS_GRACE_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      request.abort(e);
+      Thread.currentThread().interrupt();
+      throw new UpstreamException("upstream_error", "the request was interrupted");
+    } catch (TimeoutException e) {
+      request.abort(e);
+      return failure(e, outgoing, spec, masks);
+    } catch (ExecutionException e) {
+      return failure(e.getCause(), outgoing, spec, masks);
+    }
+    int status = response.getStatus();
+    HttpFields headers = response.getHeaders();
+    boolean stored =
+        storable(status, spec)
+            && !(download.mayReauthorize()
+                && ExpirySignals.mightSayExpired(download.authority(), status, headers));
+    long limit =
+        stored ? Math.min(spec.maxContentLength(), Attachments.MAX_BYTES) : maxResponseBytes(spec);
+    try (InputStream in = new CappedInput(listener.getInputStream(), limit)) {
+      if (stored) {
+        Attachment attachment =
+            attachments.store(download.scope(), headers.get(HttpHeader.CONTENT_TYPE), in);
+        return new Exchange.Received(
+            status, response.getReason(), headers, new byte[0], Optional.of(attachment));
+      }
+      return new Exchange.Received(
+          status, response.getReason(), headers, in.readAllBytes(), Optional.empty());
+    } catch (IOException | UncheckedIOException e) {
+      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+      request.abort(cause);
+      if (cause instanceof CappedInput.TooLarge) {
+        throw responseTooLarge(outgoing, limit);
+      }
+      return failure(cause, outgoing, spec, masks);
+    }
+  }
+
+  private static UpstreamException responseTooLarge(Outgoing outgoing, long limit) {
+    return new UpstreamException(
+        "response_too_large",
+        "the response of "
+            + OutboundHttp.describe(outgoing.uri())
+            + " is larger than "
+            + limit
+            + " bytes, the limit (maxContentLength)");
   }
 
   /** {@code maxContentLength}, within what the action reads at most. */
@@ -355,13 +531,7 @@ public final class RestApiAction {
       }
       if (t instanceof IllegalArgumentException
           && String.valueOf(t.getMessage()).contains("capacity")) {
-        throw new UpstreamException(
-            "response_too_large",
-            "the response of "
-                + OutboundHttp.describe(outgoing.uri())
-                + " is larger than "
-                + maxResponseBytes(spec)
-                + " bytes, the limit (maxContentLength)");
+        throw responseTooLarge(outgoing, maxResponseBytes(spec));
       }
     }
     String reason =
@@ -385,9 +555,24 @@ public final class RestApiAction {
     return content;
   }
 
-  private static RequestResult result(Exchange exchange, RequestSpec spec, Masks masks) {
+  private RequestResult result(
+      Exchange exchange, RequestSpec spec, Masks masks, AttachmentScope scope) {
     boolean verified = !spec.noStrictSsl();
     return switch (exchange) {
+      case Exchange.Received r when spec.downloadAsAttachment() && storable(r.status(), spec) ->
+          new RequestResult(
+              r.status(),
+              ReceivedHeaders.asReceived(fields(r.headers(), masks)),
+              null,
+              verified,
+              Optional.of(
+                  r.stored()
+                      .orElseGet(
+                          () ->
+                              attachments.store(
+                                  scope,
+                                  r.headers().get(HttpHeader.CONTENT_TYPE),
+                                  new ByteArrayInputStream(r.body())))));
       case Exchange.Received r ->
           new RequestResult(
               r.status(),
@@ -463,9 +648,17 @@ public final class RestApiAction {
     record Fail(RuntimeException error) implements FollowUp {}
   }
 
+  /**
+   * A call under {@code downloadAsAttachment}: where its answers are stored, and whether an answer
+   * could still be an expired token's (then it is read before it is stored).
+   */
+  private record Download(AttachmentScope scope, Authority authority, boolean mayReauthorize) {}
+
   /** What one send produced. */
   private sealed interface Exchange {
-    record Received(int status, String reason, HttpFields headers, byte[] body)
+    /** An answer; {@code stored} when its body went to the attachment store as it arrived. */
+    record Received(
+        int status, String reason, HttpFields headers, byte[] body, Optional<Attachment> stored)
         implements Exchange {}
 
     record TimedOut(String message) implements Exchange {}

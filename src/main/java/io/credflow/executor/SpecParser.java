@@ -30,6 +30,12 @@ public final class SpecParser {
   /** The largest {@code maxContentLength} (and its default): 20 MiB, as the component's. */
   public static final long MAX_CONTENT_LENGTH = 20L * 1024 * 1024;
 
+  /**
+   * The largest {@code maxContentLength} (and its default) with {@code downloadAsAttachment}: 100
+   * MiB, as the component's.
+   */
+  public static final long MAX_ATTACHMENT_CONTENT_LENGTH = Attachments.MAX_BYTES;
+
   /** The largest {@code maxBodyLength}; without one a request body is not limited. */
   public static final long MAX_BODY_LENGTH = Integer.MAX_VALUE;
 
@@ -52,7 +58,9 @@ public final class SpecParser {
           "responseEncoding",
           "noStrictSSL",
           "maxContentLength",
-          "maxBodyLength");
+          "maxBodyLength",
+          "downloadAsAttachment",
+          "uploadFile");
   private static final Set<String> READER_MEMBERS = Set.of("method", "url", "headers", "body");
   private static final Set<String> BODY_MEMBERS =
       Set.of("contentType", "raw", "urlencoded", "formData", "encoding");
@@ -112,6 +120,7 @@ public final class SpecParser {
     m.allowOnly(CONFIG_MEMBERS);
     List<Violation> violations = new ArrayList<>();
 
+    boolean uploadFile = flag(m, "uploadFile");
     Members reader = Members.of(Map.of(), base, "readers");
     RequestSpec.Method method = RequestSpec.Method.GET;
     Expression url = null;
@@ -130,7 +139,7 @@ public final class SpecParser {
       method = RequestSpec.Method.valueOf(methodName);
       url = expression(reader, "url", true).orElse(null);
       headers = headers(reader, violations);
-      body = body(reader, violations);
+      body = body(reader, uploadFile, violations);
     }
 
     ErrorPolicy policy =
@@ -154,10 +163,8 @@ public final class SpecParser {
             .orElse(RequestSpec.DEFAULT_TIMEOUT);
     Duration delay =
         number(m, "delay", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis).orElse(Duration.ZERO);
-    int maxContentLength =
-        number(m, "maxContentLength", 1, MAX_CONTENT_LENGTH)
-            .map(Long::intValue)
-            .orElse((int) MAX_CONTENT_LENGTH);
+    boolean download = flag(m, "downloadAsAttachment");
+    int maxContentLength = maxContentLength(m, download);
     long maxBodyLength =
         number(m, "maxBodyLength", 1, MAX_BODY_LENGTH).orElse(RequestSpec.UNLIMITED_BODY);
     boolean noStrictSsl = flag(m, "noStrictSSL");
@@ -194,7 +201,31 @@ public final class SpecParser {
         maxContentLength,
         maxBodyLength,
         noStrictSsl,
+        download,
+        uploadFile,
         base);
+  }
+
+  /**
+   * {@code maxContentLength}: up to 20 MiB, or 100 MiB with {@code downloadAsAttachment}; by
+   * default the most allowed.
+   */
+  private static int maxContentLength(Members m, boolean download) {
+    long max = download ? MAX_ATTACHMENT_CONTENT_LENGTH : MAX_CONTENT_LENGTH;
+    // Checked here rather than by number(), whose message could not name both limits.
+    Optional<Long> given = number(m, "maxContentLength", 1, Long.MAX_VALUE);
+    if (given.isPresent() && given.get() > max) {
+      m.violation(
+          "maxContentLength",
+          "out_of_range",
+          "maxContentLength must be from 1 to "
+              + MAX_CONTENT_LENGTH
+              + " ("
+              + MAX_ATTACHMENT_CONTENT_LENGTH
+              + " with downloadAsAttachment), was "
+              + given.get());
+    }
+    return (int) given.filter(n -> n <= max).orElse(max).longValue();
   }
 
   /**
@@ -287,7 +318,7 @@ public final class SpecParser {
     return out;
   }
 
-  private static BodyTemplate body(Members reader, List<Violation> violations) {
+  private static BodyTemplate body(Members reader, boolean uploadFile, List<Violation> violations) {
     if (!reader.has("body")) {
       return new BodyTemplate.None();
     }
@@ -321,6 +352,13 @@ public final class SpecParser {
     }
     if (base64 && !(body instanceof BodyTemplate.Raw)) {
       b.violation("encoding", "invalid_value", "encoding base64 applies to a raw body only");
+    }
+    if (base64 && uploadFile && body instanceof BodyTemplate.Raw r && r.uploadsFile(true)) {
+      b.violation(
+          "encoding",
+          "conflicting_members",
+          "with uploadFile an application/octet-stream raw body is the URL of the bytes to send;"
+              + " encoding base64 does not apply");
     }
     violations.addAll(b.violations());
     return body;

@@ -81,7 +81,7 @@ class LayerRulesTest {
         .whereLayer("Flow")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
         .whereLayer("Executor")
-        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Flow")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Flow", "Store")
         .whereLayer("OAuth")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Executor", "Store")
         .whereLayer("Store")
