@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The message a flow step receives: its {@code body} and {@code passthrough} (what earlier steps
- * produced). Expressions evaluate over the message itself, so {@code body.x} reads the body's
- * {@code x}, and {@code $getPassthrough()} answers the passthrough.
+ * The message a flow step receives: its {@code body}, {@code passthrough} (what earlier steps
+ * produced) and {@code attachments} (the files they stored). Expressions evaluate over the message
+ * itself, so {@code body.x} reads the body's {@code x}, and {@code $getPassthrough()} answers the
+ * passthrough.
  */
 public record Message(Map<String, Object> input) {
-  private static final Set<String> MEMBERS = Set.of("body", "passthrough");
+  private static final Set<String> MEMBERS = Set.of("body", "passthrough", "attachments");
 
   public Message {
     input = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(input));
@@ -25,6 +26,16 @@ public record Message(Map<String, Object> input) {
     return new Message(m);
   }
 
+  /**
+   * A message with this body, passthrough and {@code attachments} (files earlier steps stored, by
+   * step id: {@code {url}}), as a flow step receives it.
+   */
+  public static Message of(Object body, Object passthrough, Map<String, Object> attachments) {
+    Map<String, Object> m = new LinkedHashMap<>(of(body, passthrough).input());
+    m.put("attachments", attachments);
+    return new Message(m);
+  }
+
   /** Reads a parsed JSON message; {@code base} is its field (e.g. {@code message}). */
   public static Message parse(Object tree, String base) {
     if (tree == null) {
@@ -33,6 +44,15 @@ public record Message(Map<String, Object> input) {
     Members m = Members.of(tree, base, "messages");
     m.allowOnly(MEMBERS);
     m.finish();
+    if (m.get("attachments") instanceof Map<?, ?> given) {
+      Map<String, Object> attachments = new LinkedHashMap<>();
+      given.forEach((k, v) -> attachments.put(String.valueOf(k), v));
+      return of(m.get("body"), m.get("passthrough"), attachments);
+    }
+    if (m.has("attachments")) {
+      throw new io.credflow.common.ValidationException(
+          m.field("attachments"), "invalid_type", "attachments must be a JSON object");
+    }
     return of(m.get("body"), m.get("passthrough"));
   }
 

@@ -15,6 +15,7 @@ import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
 import io.credflow.credential.CredentialEvent;
 import io.credflow.credential.EventLog;
+import io.credflow.executor.AttachmentScope;
 import io.credflow.executor.Message;
 import io.credflow.executor.ReboundException;
 import io.credflow.executor.RequestResult;
@@ -55,6 +56,12 @@ import org.slf4j.LoggerFactory;
 public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlowEngine.class);
   static final String TRIGGER_TASK = "flow-trigger";
+
+  /**
+   * Files a run's steps store ({@code downloadAsAttachment}) expire this long after they were
+   * stored, time enough to retry a failed run from its failed step; a deleted flow's go at once.
+   */
+  public static final Duration ATTACHMENT_TTL = Duration.ofDays(7);
 
   /** Knobs of the engine; tests shorten the waits. */
   public record Settings(
@@ -405,7 +412,12 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("statusCode", result.statusCode());
     out.put("HTTPHeaders", result.headers());
-    out.put("responseBody", result.responseBody());
+    // As the component: a stored download's URL in place of its body.
+    if (result.attachment().isPresent()) {
+      out.put("attachmentUrl", result.attachment().get().url().toString());
+    } else {
+      out.put("responseBody", result.responseBody());
+    }
     if (!result.certificateVerified()) {
       out.put("certificateVerified", false);
     }
@@ -536,7 +548,9 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
               run.workspaceId(),
               step.credentialId(),
               step.spec().withoutDelay(),
-              input(run, definition, index));
+              input(run, definition, index),
+              new AttachmentScope(
+                  run.workspaceId(), Optional.of(run.id()), clock.instant().plus(ATTACHMENT_TTL)));
       return new StepOutcome.Succeeded(output(result));
     } catch (ReboundException e) {
       if (begun.rebounds() >= settings.maxRebounds()) {
@@ -570,12 +584,22 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     }
     passthrough.put("trigger", run.message().get("body"));
     Object body = run.message().get("body");
+    Map<String, Object> attachments = new LinkedHashMap<>();
+    if (run.message().get("attachments") instanceof Map<?, ?> given) {
+      given.forEach((k, v) -> attachments.put(String.valueOf(k), v));
+    }
     if (index > 0) {
       Map<String, Object> outputs = repository.outputsBefore(run.id(), index);
       passthrough.putAll(outputs);
       body = outputs.get(definition.steps().get(index - 1).id());
+      outputs.forEach(
+          (stepId, output) -> {
+            if (output instanceof Map<?, ?> o && o.get("attachmentUrl") instanceof String url) {
+              attachments.put(stepId, Map.of("url", url));
+            }
+          });
     }
-    return Message.of(body, passthrough);
+    return Message.of(body, passthrough, attachments);
   }
 
   private void failed(Run run, Step step, String error) {

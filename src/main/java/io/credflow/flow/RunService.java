@@ -60,10 +60,9 @@ public final class RunService {
   public Run start(Caller caller, String workspaceId, String flowId, Message message) {
     Flow flow = flows.get(caller, workspaceId, flowId);
     requireActive(flow);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("body", message.body());
-    m.put("passthrough", message.passthrough());
-    return engine.start(flow, "manual", m, Optional.empty()).orElseThrow();
+    return engine
+        .start(flow, "manual", new LinkedHashMap<>(message.input()), Optional.empty())
+        .orElseThrow();
   }
 
   /**

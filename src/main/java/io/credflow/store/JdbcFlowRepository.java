@@ -206,6 +206,11 @@ public final class JdbcFlowRepository implements FlowRepository {
   public void delete(String flowId) {
     jdbc.inTransaction(
         () -> {
+          // The files its runs stored expire now; the attachment store's sweep deletes them.
+          jdbc.update(
+              "UPDATE attachments SET expires_at = CURRENT_TIMESTAMP WHERE run_id IN"
+                  + " (SELECT id FROM flow_runs WHERE flow_id = ?)",
+              flowId);
           jdbc.update(
               "DELETE FROM flow_step_runs WHERE run_id IN (SELECT id FROM flow_runs WHERE flow_id"
                   + " = ?)",
