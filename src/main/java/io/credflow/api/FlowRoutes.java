@@ -86,9 +86,9 @@ final class FlowRoutes {
             Requests.caller(ctx),
             ws,
             new FlowService.NewFlow(
-                doc.string("name", true).orElseThrow(),
-                doc.value("trigger", true).orElseThrow(),
-                doc.value("steps", true).orElseThrow(),
+                doc.string("name", false),
+                doc.value("trigger", false),
+                doc.value("steps", false),
                 status(doc)));
     TenancyRoutes.created(ctx, "/v2/workspaces/" + ws + "/flows/" + flow.id(), flow(flow));
   }
@@ -136,6 +136,16 @@ final class FlowRoutes {
     Requests.allowQuery(ctx, Set.of());
     Document doc = Document.read(ctx, "flow", ATTRIBUTES, Set.of());
     doc.requireIdMatching(id);
+    for (String name : ATTRIBUTES) {
+      // A null would otherwise read as absent and leave the member as it was.
+      if (doc.hasAttribute(name) && doc.value(name, false).isEmpty()) {
+        throw ApiException.atPointer(
+            422,
+            "invalid_value",
+            "attribute \"" + name + "\" cannot be null; leave it out to keep it as it is",
+            Pointers.ATTRIBUTES + "/" + name);
+      }
+    }
     Flow flow =
         flows.update(
             Requests.caller(ctx),
@@ -164,6 +174,14 @@ final class FlowRoutes {
     Document doc = Document.read(ctx, "run", RUN_ATTRIBUTES, Set.of());
     doc.refuseClientId();
     Message message = Message.parse(doc.value("message", false).orElse(null), "message");
+    if (message.passthrough() != null && !(message.passthrough() instanceof Map<?, ?>)) {
+      // A run's steps find earlier outputs next to it by id: it has to be an object.
+      throw ApiException.atPointer(
+          422,
+          "invalid_type",
+          "message.passthrough must be a JSON object",
+          Pointers.ATTRIBUTES + "/message/passthrough");
+    }
     Run run = runs.start(Requests.caller(ctx), ws, id, message);
     ctx.header("Location", "/v2/workspaces/" + ws + "/runs/" + run.id());
     JsonApi.write(ctx, 202, Representations.single(run(run, Optional.empty())));

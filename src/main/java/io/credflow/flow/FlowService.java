@@ -67,8 +67,15 @@ public final class FlowService implements CredentialUsage {
     this.clock = clock;
   }
 
-  /** A new flow: {@code trigger} and {@code steps} as parsed JSON. */
-  public record NewFlow(String name, Object trigger, Object steps, Optional<FlowStatus> status) {}
+  /**
+   * A new flow: {@code trigger} and {@code steps} as parsed JSON. Missing members are empty, so
+   * that one answer names them with every other problem.
+   */
+  public record NewFlow(
+      Optional<String> name,
+      Optional<Object> trigger,
+      Optional<Object> steps,
+      Optional<FlowStatus> status) {}
 
   /** A change; absent members stay as they are. */
   public record Change(
@@ -79,10 +86,39 @@ public final class FlowService implements CredentialUsage {
 
   public Flow create(Caller caller, String workspaceId, NewFlow request) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
-    String name = TenancyService.checkName(request.name());
     FlowStatus status = request.status().orElse(FlowStatus.DRAFT);
-    FlowParser.Parsed parsed = FlowParser.parse(request.trigger(), request.steps());
-    check(caller, ws, parsed.definition(), status == FlowStatus.ACTIVE);
+    // Every problem in one answer: the name's, the parser's, and then the database's.
+    List<Violation> problems = new ArrayList<>();
+    String name = "";
+    try {
+      name = TenancyService.checkName(request.name().orElse(""));
+    } catch (ValidationException e) {
+      problems.addAll(e.violations());
+    }
+    Optional<FlowParser.Parsed> read = Optional.empty();
+    try {
+      read =
+          Optional.of(
+              FlowParser.parse(request.trigger().orElse(null), request.steps().orElse(null)));
+    } catch (ValidationException e) {
+      problems.addAll(e.violations());
+    }
+    if (read.isPresent()) {
+      if (read.get().definition().trigger() instanceof Trigger.Webhook w
+          && w.signatureHeader().isPresent()
+          && read.get().webhookSecret().isEmpty()) {
+        problems.add(unsignedWebhook());
+      }
+      try {
+        check(caller, ws, read.get().definition(), status == FlowStatus.ACTIVE);
+      } catch (ValidationException e) {
+        problems.addAll(e.violations());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException(problems);
+    }
+    FlowParser.Parsed parsed = read.orElseThrow();
     Instant now = clock.instant();
     Flow flow =
         new Flow(
@@ -153,11 +189,7 @@ public final class FlowService implements CredentialUsage {
               && w.signatureHeader().isPresent()
               && !current.signed()
               && parsed.webhookSecret().isEmpty()) {
-            throw new ValidationException(
-                "trigger/secret",
-                "missing_member",
-                "a webhook with a signatureHeader needs \"secret\": the key its signatures are"
-                    + " made with");
+            throw new ValidationException(List.of(unsignedWebhook()));
           }
         }
       }
@@ -308,6 +340,15 @@ public final class FlowService implements CredentialUsage {
                   + "; reconnect or fix it before activating the flow"));
     }
     return Optional.empty();
+  }
+
+  /** A webhook that names a signature header but has no secret could never be called. */
+  private static Violation unsignedWebhook() {
+    return new Violation(
+        "trigger/secret",
+        "missing_member",
+        "a webhook with a signatureHeader needs \"secret\": the key its signatures are made"
+            + " with");
   }
 
   private String newHookId() {
