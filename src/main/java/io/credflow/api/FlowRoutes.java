@@ -203,33 +203,32 @@ final class FlowRoutes {
   }
 
   private void run(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    RunService.RunDetail detail =
-        runs.run(
-            Requests.caller(ctx),
-            Requests.id(ctx, "ws", "workspace"),
-            Requests.id(ctx, "id", "run"));
-    JsonApi.write(ctx, 200, Representations.single(run(detail.run(), Optional.of(detail))));
+    answerRun(ctx, 200, runs::run);
   }
 
   private void cancel(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    RunService.RunDetail detail =
-        runs.cancel(
-            Requests.caller(ctx),
-            Requests.id(ctx, "ws", "workspace"),
-            Requests.id(ctx, "id", "run"));
-    JsonApi.write(ctx, 200, Representations.single(run(detail.run(), Optional.of(detail))));
+    answerRun(ctx, 200, runs::cancel);
   }
 
   private void retry(Context ctx) {
+    answerRun(ctx, 202, runs::retry);
+  }
+
+  /** Something done to a run of a workspace, answering the run as it is after. */
+  @FunctionalInterface
+  private interface RunAction {
+    RunService.RunDetail apply(io.credflow.tenancy.Caller caller, String workspace, String run);
+  }
+
+  /** What {@code GET}, cancel and retry of {@code /runs/{id}} share: the run as it is after. */
+  private static void answerRun(Context ctx, int status, RunAction action) {
     Requests.allowQuery(ctx, Set.of());
     RunService.RunDetail detail =
-        runs.retry(
+        action.apply(
             Requests.caller(ctx),
             Requests.id(ctx, "ws", "workspace"),
             Requests.id(ctx, "id", "run"));
-    JsonApi.write(ctx, 202, Representations.single(run(detail.run(), Optional.of(detail))));
+    JsonApi.write(ctx, status, Representations.single(run(detail.run(), Optional.of(detail))));
   }
 
   /** A call to a flow's webhook: {@code 202} at once with the run's id; the run goes on. */
@@ -353,12 +352,47 @@ final class FlowRoutes {
       Map<Integer, StepRun> ran = new LinkedHashMap<>();
       detail.get().steps().forEach(s -> ran.put(s.index(), s));
       for (int i = 0; i < defined.size(); i++) {
-        steps.add(step(i, defined.get(i), Optional.ofNullable(ran.get(i))));
+        ObjectNode shownStep = step(i, defined.get(i), Optional.ofNullable(ran.get(i)));
+        if (ran.containsKey(i)) {
+          shownStep.set("input", input(run, defined, ran, i));
+        }
+        steps.add(shownStep);
       }
     }
     Representations.relate(r, "flow", "flow", run.flowId());
     Representations.relate(r, "workspace", "workspace", run.workspaceId());
     return r;
+  }
+
+  /**
+   * What step {@code index} received: its {@code body} (the previous step's output, the trigger's
+   * message body for the first) as outputs are shown, and the names its passthrough and attachments
+   * had (their values are the earlier steps' outputs, shown with those steps).
+   */
+  private static ObjectNode input(
+      Run run, List<Step> defined, Map<Integer, StepRun> ran, int index) {
+    ObjectNode input = JsonApi.object();
+    Object body =
+        index == 0
+            ? run.message().get("body")
+            : Optional.ofNullable(ran.get(index - 1)).flatMap(StepRun::output).orElse(null);
+    input.set("body", shown(body));
+    ArrayNode passthrough = input.putArray("passthrough");
+    if (run.message().get("passthrough") instanceof Map<?, ?> given) {
+      given.keySet().forEach(k -> passthrough.add(String.valueOf(k)));
+    }
+    passthrough.add(io.credflow.flow.FlowParser.TRIGGER_KEY);
+    ArrayNode attachments = input.putArray("attachments");
+    for (int i = 0; i < index; i++) {
+      passthrough.add(defined.get(i).id());
+      Optional<Object> output = Optional.ofNullable(ran.get(i)).flatMap(StepRun::output);
+      if (output.isPresent()
+          && output.get() instanceof Map<?, ?> o
+          && o.containsKey("attachmentUrl")) {
+        attachments.add(defined.get(i).id());
+      }
+    }
+    return input;
   }
 
   private static ObjectNode step(int index, Step step, Optional<StepRun> ran) {

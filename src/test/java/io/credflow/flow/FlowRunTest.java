@@ -62,6 +62,10 @@ class FlowRunTest {
     assertThat(steps.get(0).path("status").asText()).isEqualTo("succeeded");
     assertThat(steps.get(0).path("attempts").asInt()).isEqualTo(1);
     assertThat(steps.get(0).path("output").path("statusCode").asInt()).isEqualTo(200);
+    assertThat(steps.get(0).path("input").path("body").path("order").asInt()).isEqualTo(42);
+    assertThat(steps.get(1).path("input").path("body").path("statusCode").asInt()).isEqualTo(200);
+    assertThat(steps.get(1).path("input").path("passthrough").toString())
+        .isEqualTo("[\"trigger\",\"one\"]");
     Received sent = upstream.requests("/echo/second").get(0);
     assertThat(sent.bodyText())
         .isEqualTo("{\"fromBody\":\"/echo/first\",\"fromPassthrough\":200,\"trigger\":42}");
