@@ -154,6 +154,7 @@ public class FlowBench {
     long steps = s1.steps - s0.steps;
     double stepsPerSecond = steps / secs;
     double serverCpuUs = (s1.serverTicks - s0.serverTicks) * 10_000.0 / steps;
+    double jitCpuUs = (s1.jitTicks - s0.jitTicks) * 10_000.0 / steps;
     double pgCpuUs = pgUrl == null ? 0 : pgTicks(s0, s1) * 10_000.0 / steps;
     double selfCpuUs = (s1.selfTicks - s0.selfTicks) * 10_000.0 / steps;
     double machine = 100.0 * (s1.machineBusy - s0.machineBusy) / Math.max(1, s1.machineAll - s0.machineAll)
@@ -176,10 +177,11 @@ public class FlowBench {
             + " steps/s (%,.0f runs/s)%n",
         label, servers.size(), inFlight, warmup, secs, steps, stepsPerSecond, stepsPerSecond / STEPS);
     System.out.printf(
-        "%s: CPU per step: Credflow %.0f µs%s, this driver+upstream %.0f µs; machine busy %.0f %% of"
-            + " one core, others %.0f %%%n",
+        "%s: CPU per step: Credflow %.0f µs (of which its JIT compiler threads %.0f µs)%s, this"
+            + " driver+upstream %.0f µs; machine busy %.0f %% of one core, others %.0f %%%n",
         label,
         serverCpuUs,
+        jitCpuUs,
         pgUrl == null ? "" : String.format(", PostgreSQL %.0f µs", pgCpuUs),
         selfCpuUs,
         machine,
@@ -196,12 +198,13 @@ public class FlowBench {
         STEPS_SEEN[2].sum(),
         drained ? "" : "; runs still in flight after 120 s");
     System.out.printf(
-        "result label=%s processes=%d steps_per_s=%.1f cpu_us_per_step=%.1f pg_us_per_step=%.1f"
-            + " machine_pct=%.0f ok=%s%n",
+        "result label=%s processes=%d steps_per_s=%.1f cpu_us_per_step=%.1f jit_us_per_step=%.1f"
+            + " pg_us_per_step=%.1f machine_pct=%.0f ok=%s%n",
         label.replace(' ', '_'),
         servers.size(),
         stepsPerSecond,
         serverCpuUs,
+        jitCpuUs,
         pgCpuUs,
         machine,
         ok);
@@ -224,14 +227,17 @@ public class FlowBench {
   record Sample(
       long steps,
       long serverTicks,
+      long jitTicks,
       long selfTicks,
       Map<Long, Long> pgTicks,
       long machineBusy,
       long machineAll) {
     static Sample take(List<String> pids, String pgUrl) throws Exception {
       long server = 0;
+      long jit = 0;
       for (String pid : pids) {
         server += ticks(pid.strip());
+        jit += compilerTicks(pid.strip());
       }
       Map<Long, Long> pg = new TreeMap<>();
       if (pgUrl != null) {
@@ -244,7 +250,7 @@ public class FlowBench {
       for (LongAdder a : STEPS_SEEN) {
         steps += a.sum();
       }
-      return new Sample(steps, server, ticks("self"), pg, m[0], m[1]);
+      return new Sample(steps, server, jit, ticks("self"), pg, m[0], m[1]);
     }
   }
 
@@ -279,6 +285,28 @@ public class FlowBench {
     } catch (Exception e) {
       return 0;
     }
+  }
+
+  /** CPU ticks of the JIT compiler threads of process {@code pid} (C1, C2 CompilerThreadN). */
+  static long compilerTicks(String pid) {
+    long sum = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (Exception e) {
+          // The thread ended meanwhile.
+        }
+      }
+    } catch (Exception e) {
+      return 0;
+    }
+    return sum;
   }
 
   static long[] machineTicks() throws Exception {

@@ -5,7 +5,7 @@
 # per step (Credflow, and PostgreSQL's) next to the CPU per request of the executor in-process
 # (mode b of bench/executor.sh) and their ratio; the output is kept in bench/out/flows-<UTC>.txt.
 #
-#   bash bench/flows.sh            # 10 s warm-up + 30 s measured per setup, mode b 100,000 requests
+#   bash bench/flows.sh            # 30 s warm-up + 30 s measured per setup, mode b 100,000 requests
 #   bash bench/flows.sh --quick    # 4 s + 8 s, mode b 10,000: a smoke run, not for figures
 #
 # Environment: BENCH_SETUPS (h2,pg1,pg2), BENCH_IN_FLIGHT (64), BENCH_WARMUP_SECONDS,
@@ -17,7 +17,7 @@ cd "$root"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 
-warmup_s=10
+warmup_s=30
 seconds=30
 b_requests=100000
 b_warmup=20000
@@ -191,18 +191,20 @@ set +e
   done
   echo "after the run: load $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
   echo
-  printf '%-26s %9s %12s %12s %14s %14s %9s %8s\n' setup "steps/s" "Credflow µs" "PG µs" "b µs/request" "Credflow/b" "(C+PG)/b" machine
+  printf '%-26s %9s %12s %9s %9s %14s %11s %9s %8s\n' setup "steps/s" "Credflow µs" "JIT µs" "PG µs" "b µs/request" "Credflow/b" "(C+PG)/b" machine
   for r in "${results[@]}"; do
     [[ -n "$r" ]] || continue
     label="$(bench_kv "$r" label)"
     sps="$(bench_kv "$r" steps_per_s)"
     cpu="$(bench_kv "$r" cpu_us_per_step)"
     pg="$(bench_kv "$r" pg_us_per_step)"
+    jit="$(bench_kv "$r" jit_us_per_step)"
     busy="$(bench_kv "$r" machine_pct)"
-    awk -v l="${label//_/ }" -v s="$sps" -v c="$cpu" -v p="$pg" -v b="$b_us" -v m="$busy" 'BEGIN {
-      printf "%-26s %9.0f %12.0f %12.0f %14.1f %14.2f %9.2f %7.0f%%\n", l, s, c, p, b, (b > 0 ? c / b : 0), (b > 0 ? (c + p) / b : 0), m }'
+    awk -v l="${label//_/ }" -v s="$sps" -v c="$cpu" -v j="$jit" -v p="$pg" -v b="$b_us" -v m="$busy" 'BEGIN {
+      printf "%-26s %9.0f %12.0f %9.0f %9.0f %14.1f %11.2f %9.2f %7.0f%%\n", l, s, c, j, p, b, (b > 0 ? c / b : 0), (b > 0 ? (c + p) / b : 0), m }'
   done
-  echo "(µs: CPU time per completed step; Credflow = the Credflow process(es), PG = the PostgreSQL"
+  echo "(µs: CPU time per completed step; Credflow = the Credflow process(es), JIT = the part of it"
+  echo " spent by their JIT compiler threads (high while the JIT still warms up), PG = the PostgreSQL"
   echo " backends of the benchmark's database and its WAL writer, checkpointer and background writer;"
   echo " b = the executor in-process (mode b of executor.sh) per request; machine = whole-machine CPU"
   echo " use during the window in % of one core)"
