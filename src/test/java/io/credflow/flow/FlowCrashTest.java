@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -57,7 +58,8 @@ import org.junit.jupiter.api.Test;
  * once as succeeded and no step task be left; a second attempt is allowed only for steps the killed
  * process had in flight (at most its {@value #THREADS} threads), and a second request at the
  * upstream only for a step attempted twice. The number of duplicate step requests is printed per
- * round ({@code FlowCrashTest: round N: ...}).
+ * round ({@code FlowCrashTest: round N: ...}) and appended to {@code
+ * target/flow-crash-test-results.txt}.
  */
 @Tag("slow")
 class FlowCrashTest {
@@ -73,6 +75,7 @@ class FlowCrashTest {
   private static final int POSTERS = 12;
 
   private static final long ENDED_WITHIN_MS = 150_000;
+  private static final Path RESULTS = Path.of("target", "flow-crash-test-results.txt");
   private static final java.time.Duration HEALTHY_WITHIN = java.time.Duration.ofSeconds(120);
 
   @Test
@@ -127,9 +130,17 @@ class FlowCrashTest {
         results.add(round(round, fixture, apis, victim, upstream, sql));
         victim.start().awaitHealthy(HEALTHY_WITHIN);
       }
-      System.out.printf(
-          "FlowCrashTest: %s; %d s in all%n",
-          String.join("; ", results), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+      String summary =
+          String.format(
+              "FlowCrashTest %s: %s; %d s in all%n",
+              java.time.Instant.now(),
+              String.join("; ", results),
+              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+      System.out.print(summary);
+      // Kept beside the build's other reports, one line per run of the test.
+      if (Files.isDirectory(Path.of("target"))) {
+        Files.writeString(RESULTS, summary, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
     } finally {
       for (CredflowProcess p : processes) {
         p.close();
