@@ -61,7 +61,6 @@ CREATE TABLE flow_runs (
   finished_at   TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX flow_runs_flow ON flow_runs (flow_id, seq);
-CREATE INDEX flow_runs_status ON flow_runs (status);
 
 -- One row per step of a run: its latest execution (attempts and rebounds counted), its output as
 -- JSON (in full, since later steps read it; the API shows a capped copy), and when it ran. A step's

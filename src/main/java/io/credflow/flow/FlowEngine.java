@@ -178,7 +178,10 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       Clock clock) {
     this.repository = repository;
     this.action = action;
-    this.callers = callers;
+    // A run's steps read the same user's rights again and again: once a second is enough (a
+    // change through this process is seen at the next second, as API keys are).
+    this.callers =
+        new io.credflow.common.RecentlyRead<>(callers, Duration.ofSeconds(1), clock, 10_000)::get;
     this.events = events;
     this.settings = settings;
     this.clock = clock;
@@ -429,25 +432,26 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
   /** One execution of a step's task. */
   private CompletionHandler<Void> runStep(String instance) {
     Dispatch dispatch = Dispatch.parse(instance, clock.instant());
-    Optional<Run> found = repository.run(dispatch.runId());
+    Optional<FlowRepository.RunAtStep> found = repository.runAtStep(dispatch.runId());
     if (found.isEmpty()
-        || found.get().status() != RunStatus.RUNNING
-        || found.get().stepIndex() != dispatch.stepIndex()
-        || found.get().dispatch() != dispatch.dispatch()) {
+        || found.get().run().status() != RunStatus.RUNNING
+        || found.get().run().stepIndex() != dispatch.stepIndex()
+        || found.get().run().dispatch() != dispatch.dispatch()) {
       return DONE; // the run ended or moved on; this task is left over from before
     }
-    Run run = found.get();
+    Run run = found.get().run();
+    Optional<StepRun> before = found.get().step();
     Optional<FlowDefinition> definition = repository.version(run.flowId(), run.flowVersion());
     if (definition.isEmpty()) {
       return DONE; // the flow was deleted under the run
     }
     Step step = definition.get().steps().get(dispatch.stepIndex());
-    Optional<Instant> turn = pace(run, dispatch, step);
+    Optional<Instant> turn = pace(run, dispatch, step, before);
     if (turn.isPresent()) {
       return (complete, operations) -> operations.reschedule(complete, turn.get());
     }
     Instant began = clock.instant();
-    StepRun begun = repository.beginStep(run.id(), dispatch.stepIndex(), step.id(), began);
+    StepRun begun = repository.beginStep(run.id(), dispatch.stepIndex(), step.id(), before, began);
     StepOutcome outcome = execute(run, definition.get(), step, begun);
     boolean last = dispatch.stepIndex() == definition.get().steps().size() - 1;
     Instant now = clock.instant();
@@ -507,15 +511,14 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
    * The step's {@code delay}: its turn among every run's requests of this step, taken once per
    * dispatch; empty when it may start now.
    */
-  private Optional<Instant> pace(Run run, Dispatch dispatch, Step step) {
+  private Optional<Instant> pace(Run run, Dispatch dispatch, Step step, Optional<StepRun> before) {
     Duration delay = step.spec().delay();
     if (!delay.isPositive()) {
       return Optional.empty();
     }
     Instant now = clock.instant();
     Optional<Instant> held =
-        repository
-            .step(run.id(), dispatch.stepIndex())
+        before
             .filter(s -> s.pacedDispatch().equals(Optional.of(dispatch.dispatch())))
             .flatMap(StepRun::notBefore);
     Instant turn;

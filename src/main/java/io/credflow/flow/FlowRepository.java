@@ -63,8 +63,17 @@ public interface FlowRepository {
   /** The outputs of the run's steps before {@code index}, by step id, in step order. */
   Map<String, Object> outputsBefore(String runId, int index);
 
-  /** Marks the step as running, one attempt more; creates its row on the first. */
-  StepRun beginStep(String runId, int index, String stepId, Instant now);
+  /** A run with the row of the step it is at, if that step ran or waited before. */
+  record RunAtStep(Run run, Optional<StepRun> step) {}
+
+  /** The run and its current step's row, in one read: what a step's task needs first. */
+  Optional<RunAtStep> runAtStep(String runId);
+
+  /**
+   * Marks the step as running, one attempt more than {@code before} (its row as last read; none
+   * creates the row), and answers the row as it is now.
+   */
+  StepRun beginStep(String runId, int index, String stepId, Optional<StepRun> before, Instant now);
 
   /** The step's row, if it ran or waited before. */
   Optional<StepRun> step(String runId, int index);

@@ -326,28 +326,95 @@ public final class JdbcFlowRepository implements FlowRepository {
   }
 
   @Override
-  public StepRun beginStep(String runId, int index, String stepId, Instant now) {
-    return jdbc.inTransaction(
-        () -> {
-          int updated =
-              jdbc.update(
-                  "UPDATE flow_step_runs SET status = 'running', attempts = attempts + 1,"
-                      + " error = NULL, started_at = ?, finished_at = NULL"
-                      + " WHERE run_id = ? AND step_index = ?",
-                  now,
-                  runId,
-                  index);
-          if (updated == 0) {
-            jdbc.update(
-                "INSERT INTO flow_step_runs (run_id, step_index, step_id, status, attempts,"
-                    + " rebounds, started_at) VALUES (?, ?, ?, 'running', 1, 0, ?)",
-                runId,
-                index,
-                stepId,
-                now);
+  public Optional<RunAtStep> runAtStep(String runId) {
+    return jdbc.queryOne(
+        "SELECT r.id, r.seq, r.flow_id, r.workspace_id, r.flow_version, r.trigger_type, r.status,"
+            + " r.step_index, r.dispatch, r.message, r.run_as, r.error, r.failed_step,"
+            + " r.created_at, r.finished_at, s.step_id AS s_step_id, s.status AS s_status,"
+            + " s.attempts AS s_attempts, s.rebounds AS s_rebounds, s.error AS s_error,"
+            + " s.not_before AS s_not_before, s.paced_dispatch AS s_paced_dispatch,"
+            + " s.started_at AS s_started_at, s.finished_at AS s_finished_at"
+            + " FROM flow_runs r LEFT JOIN flow_step_runs s"
+            + " ON s.run_id = r.id AND s.step_index = r.step_index WHERE r.id = ?",
+        rs -> {
+          Run run = run(rs);
+          String stepId = rs.getString("s_step_id");
+          if (stepId == null) {
+            return new RunAtStep(run, Optional.empty());
           }
-          return step(runId, index).orElseThrow();
-        });
+          int paced = rs.getInt("s_paced_dispatch");
+          boolean hasPaced = !rs.wasNull();
+          // The output is not read: a step being run again has none worth keeping.
+          return new RunAtStep(
+              run,
+              Optional.of(
+                  new StepRun(
+                      run.id(),
+                      run.stepIndex(),
+                      stepId,
+                      StepStatus.fromWire(rs.getString("s_status")),
+                      rs.getInt("s_attempts"),
+                      rs.getInt("s_rebounds"),
+                      Optional.empty(),
+                      Optional.ofNullable(rs.getString("s_error")),
+                      Jdbc.optionalInstant(rs, "s_not_before"),
+                      hasPaced ? Optional.of(paced) : Optional.empty(),
+                      Jdbc.optionalInstant(rs, "s_started_at"),
+                      Jdbc.optionalInstant(rs, "s_finished_at"))));
+        },
+        runId);
+  }
+
+  @Override
+  public StepRun beginStep(
+      String runId, int index, String stepId, Optional<StepRun> before, Instant now) {
+    if (before.isPresent()) {
+      jdbc.update(
+          "UPDATE flow_step_runs SET status = 'running', attempts = attempts + 1, error = NULL,"
+              + " started_at = ?, finished_at = NULL WHERE run_id = ? AND step_index = ?",
+          now,
+          runId,
+          index);
+      StepRun b = before.get();
+      return new StepRun(
+          runId,
+          index,
+          stepId,
+          StepStatus.RUNNING,
+          b.attempts() + 1,
+          b.rebounds(),
+          Optional.empty(),
+          Optional.empty(),
+          b.notBefore(),
+          b.pacedDispatch(),
+          Optional.of(now),
+          Optional.empty());
+    }
+    try {
+      jdbc.update(
+          "INSERT INTO flow_step_runs (run_id, step_index, step_id, status, attempts, rebounds,"
+              + " started_at) VALUES (?, ?, ?, 'running', 1, 0, ?)",
+          runId,
+          index,
+          stepId,
+          now);
+    } catch (io.credflow.common.ConflictException existed) {
+      // Another execution of this step made the row since it was read: count on from there.
+      return beginStep(runId, index, stepId, step(runId, index), now);
+    }
+    return new StepRun(
+        runId,
+        index,
+        stepId,
+        StepStatus.RUNNING,
+        1,
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(now),
+        Optional.empty());
   }
 
   @Override
