@@ -14,20 +14,19 @@ import io.credflow.testing.upstream.Upstream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A step that downloads a file as an attachment hands its URL on, and a later step uploads it: the
- * upstream receives the bytes the first one answered.
+ * upstream receives the bytes the first one answered. Subclasses name the database, and so the
+ * attachment store.
  */
-class FlowAttachmentTest {
-  @RegisterExtension
-  static final CredflowExtension credflow =
-      CredflowExtension.h2().manualTime().upstreamServer().executorWorkspace("attach");
+abstract class FlowAttachmentContract {
+  /** The subclass's server: H2 (files in the data directory) or PostgreSQL (in the database). */
+  abstract CredflowExtension credflow();
 
-  private final Upstream upstream = credflow.upstream();
-  private final Api admin = credflow.admin();
-  private final ExecutorWorkspace w = credflow.executorWorkspace();
+  private final Upstream upstream = credflow().upstream();
+  private final Api admin = credflow().admin();
+  private final ExecutorWorkspace w = credflow().executorWorkspace();
 
   private static byte[] upstreamBytes(int size) {
     byte[] bytes = new byte[size];
