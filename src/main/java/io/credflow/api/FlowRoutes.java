@@ -237,7 +237,7 @@ final class FlowRoutes {
     if (!HOOK_ID.matcher(hook).matches()) {
       throw ApiException.of(404, "not_found", "no flow has a webhook at this address");
     }
-    byte[] raw = ctx.bodyAsBytes();
+    byte[] raw = JsonApi.readLimited(ctx);
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (String name : java.util.Collections.list(ctx.req().getHeaderNames())) {
       for (String value : java.util.Collections.list(ctx.req().getHeaders(name))) {

@@ -237,7 +237,8 @@ public final class JsonApi {
     }
   }
 
-  private static byte[] readLimited(Context ctx) {
+  /** The request body, refused with {@code 413} past {@link #MAX_BODY_BYTES}. */
+  static byte[] readLimited(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > MAX_BODY_BYTES) {
       throw tooLarge();

@@ -212,6 +212,18 @@ abstract class FlowTriggersContract {
     assertThat(Flows.runs(admin, f.ws(), flow)).isEmpty();
   }
 
+  @Test
+  void hookWhenBodyIsLargerThanOneMebibyteThen413AndNoRun() {
+    String flow = webhookFlow("hook too large", "active", Map.of("type", "webhook"));
+
+    Api.Response r = call(hookPath(flow), "POST", "text/plain", "x".repeat((1 << 20) + 1));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(413);
+    assertThat(r.error().path("status").asText()).isEqualTo("413");
+    assertThat(r.text()).doesNotContain("Exception", "at io.");
+    assertThat(Flows.runs(admin, f.ws(), flow)).isEmpty();
+  }
+
   private static String hmac(String secret, String body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
