@@ -249,6 +249,7 @@ public final class Credflow implements AutoCloseable {
               database.dataSource(),
               database.dialect() == Dialect.POSTGRESQL,
               flowRepository,
+              jdbc,
               requests,
               tenancy::callerFor,
               events,

@@ -13,6 +13,7 @@ import io.credflow.common.ConflictException;
 import io.credflow.common.CredflowException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
+import io.credflow.common.Transactions;
 import io.credflow.credential.CredentialEvent;
 import io.credflow.credential.EventLog;
 import io.credflow.executor.AttachmentScope;
@@ -154,6 +155,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
   }
 
   private final FlowRepository repository;
+  private final Transactions transactions;
   private final RestApiAction action;
   private final Function<String, Optional<Caller>> callers;
   private final EventLog events;
@@ -170,6 +172,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       DataSource dataSource,
       boolean postgres,
       FlowRepository repository,
+      Transactions transactions,
       RestApiAction action,
       Function<String, Optional<Caller>> callers,
       EventLog events,
@@ -177,6 +180,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       Settings settings,
       Clock clock) {
     this.repository = repository;
+    this.transactions = transactions;
     this.action = action;
     // A run's steps read the same user's rights again and again: once a second is enough (a
     // change through this process is seen at the next second, as API keys are).
@@ -225,6 +229,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       DataSource dataSource,
       boolean postgres,
       FlowRepository repository,
+      Transactions transactions,
       RestApiAction action,
       Function<String, Optional<Caller>> callers,
       EventLog events,
@@ -232,7 +237,16 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       Settings settings,
       Clock clock) {
     return new FlowEngine(
-        dataSource, postgres, repository, action, callers, events, metrics, settings, clock);
+        dataSource,
+        postgres,
+        repository,
+        transactions,
+        action,
+        callers,
+        events,
+        metrics,
+        settings,
+        clock);
   }
 
   /** Takes due steps and firings from now on; schedules every active flow's timed trigger. */
@@ -466,9 +480,18 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
                   new Dispatch(run.id(), dispatch.stepIndex(), dispatch.dispatch() + 1, r.at()));
           case StepOutcome.Failed f -> Optional.empty();
         };
+    // A failed run's event commits with the failure, so whoever sees the run failed sees why.
     boolean recorded =
-        repository.finishStep(
-            run, dispatch.stepIndex(), dispatch.dispatch(), outcome, last, now, next);
+        transactions.inTransaction(
+            () -> {
+              boolean moved =
+                  repository.finishStep(
+                      run, dispatch.stepIndex(), dispatch.dispatch(), outcome, last, now, next);
+              if (moved && outcome instanceof StepOutcome.Failed f) {
+                failed(run, step, f.error());
+              }
+              return moved;
+            });
     stepTimers
         .computeIfAbsent(
             outcomeName(outcome),
@@ -483,10 +506,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     }
     switch (outcome) {
       case StepOutcome.Succeeded s when last -> ended("succeeded");
-      case StepOutcome.Failed f -> {
-        ended("failed");
-        failed(run, step, f.error());
-      }
+      case StepOutcome.Failed f -> ended("failed");
       default -> {}
     }
     if (next.isPresent() && !next.get().at().isAfter(now)) {
@@ -526,7 +546,10 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       turn = held.get();
     } else {
       turn = repository.reserveStart(run.flowId(), step.id(), now, delay);
-      repository.holdStep(run.id(), dispatch.stepIndex(), step.id(), dispatch.dispatch(), turn);
+      if (turn.isAfter(now)) {
+        // Held, so that the task run again at its turn keeps it; a turn that is now is taken now.
+        repository.holdStep(run.id(), dispatch.stepIndex(), step.id(), dispatch.dispatch(), turn);
+      }
     }
     return turn.isAfter(now) ? Optional.of(turn) : Optional.empty();
   }
