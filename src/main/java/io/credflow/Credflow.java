@@ -274,6 +274,8 @@ public final class Credflow implements AutoCloseable {
                   credentials,
                   authorizations,
                   new VerifyService(credentials, requests),
+                  flows,
+                  runs,
                   audit::ofCredential,
                   new Console.SignInLimit() {
                     @Override

@@ -42,7 +42,7 @@ final class FlowRoutes {
   private static final Pattern HOOK_ID = Pattern.compile("[0-9a-f]{48}");
 
   /** Longest JSON (in bytes) a run's message or a step's output is shown with; longer is cut. */
-  static final int SHOWN_BYTES = 64 * 1024;
+  static final int SHOWN_BYTES = RunService.SHOWN_BYTES;
 
   private final FlowService flows;
   private final RunService runs;

@@ -6,6 +6,8 @@ import io.credflow.component.ComponentService;
 import io.credflow.credential.AuditLog;
 import io.credflow.credential.CredentialService;
 import io.credflow.executor.VerifyService;
+import io.credflow.flow.FlowService;
+import io.credflow.flow.RunService;
 import io.credflow.oauth.AuthorizationService;
 import io.credflow.tenancy.TenancyService;
 import io.javalin.config.RoutesConfig;
@@ -33,6 +35,8 @@ public final class Console {
       CredentialService credentials,
       AuthorizationService authorizations,
       VerifyService verifications,
+      FlowService flows,
+      RunService runs,
       Function<String, List<AuditLog.AuditRecord>> auditOf,
       SignInLimit signInLimit,
       Supplier<URI> publicUrl,
@@ -80,6 +84,8 @@ public final class Console {
             new AuthClientPages(pages)::register,
             new ComponentPages(pages)::register,
             new WorkspacePages(pages)::register,
+            new FlowPages(pages)::register,
+            new RunPages(pages)::register,
             new EventPages(pages)::register,
             new KeyPages(pages)::register));
   }

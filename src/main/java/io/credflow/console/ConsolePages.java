@@ -31,6 +31,9 @@ final class ConsolePages {
           Map.entry("authenticated", "Authenticated: the credential is saved and ready."),
           Map.entry("reconnected", "Reconnected: the credential has new tokens."),
           Map.entry("created", "Created."),
+          Map.entry("started", "Started: the run goes on in the background."),
+          Map.entry("retried", "Retrying from the failed step."),
+          Map.entry("cancelled", "Cancelled."),
           Map.entry("duplicate", "Created, with a warning below."),
           Map.entry("signed-in", "Welcome to Credflow."));
 

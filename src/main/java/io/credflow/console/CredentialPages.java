@@ -438,6 +438,16 @@ final class CredentialPages {
       Workspace ws,
       CredentialService.View view,
       Optional<String> outcome) {
+    renderPage(ctx, visit, ws, view, outcome, Optional.empty());
+  }
+
+  void renderPage(
+      Context ctx,
+      Visit visit,
+      Workspace ws,
+      CredentialService.View view,
+      Optional<String> outcome,
+      Optional<String> problem) {
     Credential c = view.credential();
     Optional<Component> component = pages.services().components().findUnchecked(c.componentId());
     Optional<AuthClient> client = pages.services().authClients().findUnchecked(c.authClientId());
@@ -492,7 +502,14 @@ final class CredentialPages {
                 last.map(Verification::ok),
                 events,
                 audit,
-                outcome)));
+                pages.services().flows().flowsUsing(visit.caller(), ws.id(), c.id()).stream()
+                    .map(
+                        u ->
+                            new CredentialPage.FlowUse(
+                                u.name(), u.status().wireName(), base + "/flows/" + u.id()))
+                    .toList(),
+                outcome,
+                problem)));
   }
 
   /**
@@ -625,8 +642,17 @@ final class CredentialPages {
   private void delete(Context ctx, Visit visit) {
     Workspace ws = pages.workspace(ctx, visit);
     String id = ctx.pathParam("id");
-    Credential c = pages.services().credentials().get(visit.caller(), ws.id(), id).credential();
-    pages.services().credentials().delete(visit.caller(), ws.id(), id);
+    CredentialService.View view = pages.services().credentials().get(visit.caller(), ws.id(), id);
+    Credential c = view.credential();
+    try {
+      pages.services().credentials().delete(visit.caller(), ws.id(), id);
+    } catch (io.credflow.common.ConflictException e) {
+      // In use by an active flow: the page says which, instead of an error page.
+      ctx.status(409);
+      renderPage(
+          ctx, visit, ws, view, Optional.empty(), Optional.of("Not deleted: " + e.getMessage()));
+      return;
+    }
     pages.redirect(ctx, "/w/" + ws.id() + "/credentials/c/" + c.componentId() + "?notice=deleted");
   }
 

@@ -43,7 +43,6 @@ final class WorkspacePages {
     routes.post("/w/{ws}/workspace/members", web.signedIn(this::invite));
     routes.post("/w/{ws}/workspace/members/{user}/link", web.signedIn(this::newLink));
     routes.post("/w/{ws}/workspace/members/{user}/remove", web.signedIn(this::remove));
-    routes.get("/w/{ws}/flows", web.signedIn(this::flows));
   }
 
   private void switchTo(Context ctx, Visit visit) {
@@ -139,14 +138,5 @@ final class WorkspacePages {
     Workspace ws = pages.workspace(ctx, visit);
     pages.services().tenancy().removeMember(visit.caller(), ws.location(), ctx.pathParam("user"));
     pages.redirect(ctx, "/w/" + ws.id() + "/workspace?notice=deleted");
-  }
-
-  private void flows(Context ctx, Visit visit) {
-    Workspace ws = pages.workspace(ctx, visit);
-    pages.render(
-        ctx,
-        "flows.jte",
-        pages.shell(ctx, visit, ws, "flows", "Flows", List.of(Crumb.here("Flows"))),
-        Map.of());
   }
 }

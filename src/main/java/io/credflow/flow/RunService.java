@@ -32,6 +32,12 @@ public final class RunService {
   private static final Set<String> SECRET_HEADERS =
       Set.of("authorization", "proxy-authorization", "cookie");
 
+  /**
+   * Longest JSON (in bytes) a run's message or a step's input or output is shown with, in the API
+   * and the console alike; longer is cut to a preview of this many bytes.
+   */
+  public static final int SHOWN_BYTES = 64 * 1024;
+
   private final FlowRepository repository;
   private final FlowService flows;
   private final FlowEngine engine;

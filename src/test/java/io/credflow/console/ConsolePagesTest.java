@@ -42,8 +42,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * What a user does on each console page, over HTTP against a real server: auth clients (list,
  * create, refusals, the duplicate warning, rename, a new secret, delete), components (pasted and
  * uploaded component.json, refusals, delete), the workspace's members (invite, setup link, remove),
- * events, flows, the credentials search and the credential edit form. Every refusal of the API
- * lands in the error span of the field it concerns, with what was typed kept and no secret echoed.
+ * events, the empty flows page, the credentials search and the credential edit form. Every refusal
+ * of the API lands in the error span of the field it concerns, with what was typed kept and no
+ * secret echoed.
  *
  * <p>One server serves the class; each test works in a workspace (or a tenancy) of its own.
  */
@@ -574,11 +575,11 @@ class ConsolePagesTest {
   }
 
   @Test
-  void flowsWhenOpenedThenSaysFlowsAreComing() {
+  void flowsWhenOpenedWithoutFlowsThenSaysSoAndOffersTheNewFlowForm() {
     Page flows = admin.get("/w/" + home.workspace() + "/flows");
 
     assertThat(flows.status()).as(flows.toString()).isEqualTo(200);
-    assertThat(flows.html()).contains("<h1>Flows</h1>").contains("Flows are coming");
+    assertThat(flows.html()).contains("<h1>Flows</h1>", "No flows yet.", "<h2>New flow</h2>");
   }
 
   // ---------------------------------------------------------------- credentials

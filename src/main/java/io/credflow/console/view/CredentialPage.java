@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * A credential's page: its row, the authorization it produces (masked), its scopes and refresh
- * token, the last verification, its events and the audit of its releases.
+ * token, the last verification, the flows using it, its events and the audit of its releases; what
+ * the last action said ({@code outcome}), or why it was refused ({@code problem}).
  */
 public record CredentialPage(
     CredentialRow credential,
@@ -21,11 +22,17 @@ public record CredentialPage(
     Optional<Boolean> verificationOk,
     List<Line> events,
     List<Line> audit,
-    Optional<String> outcome) {
+    List<FlowUse> flows,
+    Optional<String> outcome,
+    Optional<String> problem) {
   public CredentialPage {
     events = List.copyOf(events);
     audit = List.copyOf(audit);
+    flows = List.copyOf(flows);
   }
+
+  /** A flow whose steps (or poll trigger) use the credential: its name, status and page. */
+  public record FlowUse(String name, String status, String href) {}
 
   /** One entry of a history: when, what, and the detail. */
   public record Line(String at, String what, String detail) {}
