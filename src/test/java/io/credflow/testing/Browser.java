@@ -437,9 +437,21 @@ public final class Browser
     return driver().getCurrentUrl();
   }
 
-  /** The text the current page shows (its body's visible text). */
+  /**
+   * The text the current page shows (its body's visible text). A body replaced while it is read (a
+   * navigation) is a {@link org.openqa.selenium.StaleElementReferenceException}, which waits take
+   * as "not yet": Chromium sometimes reports it as an inspector error instead.
+   */
   public String text() {
-    return driver().findElement(By.tagName("body")).getText();
+    try {
+      return driver().findElement(By.tagName("body")).getText();
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        throw new org.openqa.selenium.StaleElementReferenceException(
+            "the page was replaced while its text was read", e);
+      }
+      throw e;
+    }
   }
 
   /**
