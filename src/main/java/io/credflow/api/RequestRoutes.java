@@ -49,17 +49,7 @@ final class RequestRoutes {
     ObjectNode doc = JsonApi.object();
     ObjectNode data = doc.putObject("data");
     data.put("type", "request-result");
-    ObjectNode attributes = data.putObject("attributes");
-    attributes.put("statusCode", result.statusCode());
-    attributes.set("HTTPHeaders", JsonApi.fromPlain(result.headers()));
-    if (result.attachment().isPresent()) {
-      attributes.put("attachmentUrl", result.attachment().get().url().toString());
-    } else {
-      attributes.set("responseBody", JsonApi.fromPlain(result.responseBody()));
-    }
-    if (!result.certificateVerified()) {
-      attributes.put("certificateVerified", false); // noStrictSSL: the caller must know
-    }
+    data.set("attributes", JsonApi.fromPlain(result.output()));
     return doc;
   }
 }

@@ -32,6 +32,27 @@ public record RequestResult(
   }
 
   /**
+   * The component's result as plain values: {@code {statusCode, HTTPHeaders, responseBody}}, with
+   * {@code attachmentUrl} in place of the body for a stored download and {@code
+   * certificateVerified: false} when certificates were not checked. What the API answers and what a
+   * flow step passes on.
+   */
+  public java.util.Map<String, Object> output() {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("statusCode", statusCode);
+    out.put("HTTPHeaders", headers);
+    if (attachment.isPresent()) {
+      out.put("attachmentUrl", attachment.get().url().toString());
+    } else {
+      out.put("responseBody", responseBody);
+    }
+    if (!certificateVerified) {
+      out.put("certificateVerified", false); // noStrictSSL: the caller must know
+    }
+    return out;
+  }
+
+  /**
    * The status, header names and the body's shape, never values: an upstream may echo the request's
    * credential, and bodies carry other people's data. An attachment shows its size, not its URL.
    */

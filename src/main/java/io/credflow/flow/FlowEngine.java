@@ -404,7 +404,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
               poll.credentialId(),
               poll.spec(),
               Message.of(Map.of(), Map.of()));
-      start(flow, "poll", message(output(result), Map.of()), Optional.of(key));
+      start(flow, "poll", message(result.output(), Map.of()), Optional.of(key));
     } catch (CredflowException e) {
       events.record(
           new CredentialEvent(
@@ -422,23 +422,6 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     m.put("body", body);
     m.put("passthrough", passthrough);
     return m;
-  }
-
-  /** The component's result as a step's output: {@code {statusCode, HTTPHeaders, responseBody}}. */
-  static Map<String, Object> output(RequestResult result) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("statusCode", result.statusCode());
-    out.put("HTTPHeaders", result.headers());
-    // As the component: a stored download's URL in place of its body.
-    if (result.attachment().isPresent()) {
-      out.put("attachmentUrl", result.attachment().get().url().toString());
-    } else {
-      out.put("responseBody", result.responseBody());
-    }
-    if (!result.certificateVerified()) {
-      out.put("certificateVerified", false);
-    }
-    return out;
   }
 
   private static final CompletionHandler<Void> DONE = new CompletionHandler.OnCompleteRemove<>();
@@ -577,7 +560,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
               input(run, definition, index),
               new AttachmentScope(
                   run.workspaceId(), Optional.of(run.id()), clock.instant().plus(ATTACHMENT_TTL)));
-      return new StepOutcome.Succeeded(output(result));
+      return new StepOutcome.Succeeded(result.output());
     } catch (ReboundException e) {
       if (begun.rebounds() >= settings.maxRebounds()) {
         return new StepOutcome.Failed(
