@@ -3,9 +3,11 @@ package io.credflow.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.common.NotFoundException;
 import io.credflow.common.Page;
 import io.credflow.executor.Message;
 import io.credflow.flow.Flow;
+import io.credflow.flow.FlowDraft;
 import io.credflow.flow.FlowService;
 import io.credflow.flow.FlowStatus;
 import io.credflow.flow.Run;
@@ -39,6 +41,7 @@ final class FlowRoutes {
   private static final String RUNS = "/v2/workspaces/{ws}/runs";
   private static final Set<String> ATTRIBUTES = Set.of("name", "status", "trigger", "steps");
   private static final Set<String> RUN_ATTRIBUTES = Set.of("message");
+  private static final Set<String> DRAFT_ATTRIBUTES = Set.of("trigger", "steps");
   private static final Pattern HOOK_ID = Pattern.compile("[0-9a-f]{48}");
 
   /** Longest JSON (in bytes) a run's message or a step's output is shown with; longer is cut. */
@@ -60,6 +63,10 @@ final class FlowRoutes {
     routes.get(BASE + "/{id}", this::get);
     routes.patch(BASE + "/{id}", this::update);
     routes.delete(BASE + "/{id}", this::delete);
+    routes.get(BASE + "/{id}/draft", this::draft);
+    routes.put(BASE + "/{id}/draft", this::saveDraft);
+    routes.delete(BASE + "/{id}/draft", this::discardDraft);
+    routes.post(BASE + "/{id}/publish", this::publish);
     routes.post(BASE + "/{id}/runs", this::start);
     routes.get(BASE + "/{id}/runs", this::runs);
     routes.get(RUNS + "/{id}", this::run);
@@ -157,6 +164,66 @@ final class FlowRoutes {
                 doc.value("steps", false),
                 status(doc)));
     JsonApi.write(ctx, 200, Representations.single(flow(flow)));
+  }
+
+  /** {@code GET …/flows/{id}/draft}: the draft being designed, or 404 when there is none. */
+  private void draft(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    String id = Requests.id(ctx, "id", "flow");
+    FlowDraft draft =
+        flows
+            .draft(Requests.caller(ctx), Requests.id(ctx, "ws", "workspace"), id)
+            .orElseThrow(() -> new NotFoundException("draft of flow", id));
+    JsonApi.write(ctx, 200, Representations.single(draft(draft)));
+  }
+
+  /**
+   * {@code PUT …/flows/{id}/draft}: keeps the trigger and steps as the flow's draft, which runs
+   * never see; both members are required, as a draft is a whole definition.
+   */
+  private void saveDraft(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    String id = Requests.id(ctx, "id", "flow");
+    Requests.allowQuery(ctx, Set.of());
+    Document doc = Document.read(ctx, "flow-draft", DRAFT_ATTRIBUTES, Set.of());
+    doc.requireIdMatching(id);
+    FlowDraft draft =
+        flows.saveDraft(
+            Requests.caller(ctx),
+            ws,
+            id,
+            doc.value("trigger", false).orElse(null),
+            doc.value("steps", false).orElse(null));
+    JsonApi.write(ctx, 200, Representations.single(draft(draft)));
+  }
+
+  private void discardDraft(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    flows.discardDraft(
+        Requests.caller(ctx), Requests.id(ctx, "ws", "workspace"), Requests.id(ctx, "id", "flow"));
+    ctx.status(204);
+  }
+
+  /** {@code POST …/flows/{id}/publish}: the draft becomes the flow's next version. */
+  private void publish(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    Flow flow =
+        flows.publish(
+            Requests.caller(ctx),
+            Requests.id(ctx, "ws", "workspace"),
+            Requests.id(ctx, "id", "flow"));
+    JsonApi.write(ctx, 200, Representations.single(flow(flow)));
+  }
+
+  private static ObjectNode draft(FlowDraft d) {
+    ObjectNode r = Representations.resource("flow-draft", d.flowId());
+    ObjectNode attrs = Representations.attributes(r);
+    Map<String, Object> tree = d.definition().tree();
+    attrs.set("trigger", JsonApi.fromPlain(tree.get("trigger")));
+    attrs.set("steps", JsonApi.fromPlain(tree.get("steps")));
+    attrs.put("base_version", d.baseVersion()).put("saved_at", d.savedAt().toString());
+    Representations.relate(r, "flow", "flow", d.flowId());
+    return r;
   }
 
   private void delete(Context ctx) {

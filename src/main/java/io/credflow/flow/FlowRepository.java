@@ -31,6 +31,19 @@ public interface FlowRepository {
 
   Optional<Flow> find(String id);
 
+  /** The flow's draft, if one is being designed. */
+  Optional<FlowDraft> findDraft(String flowId);
+
+  /** Keeps {@code draft} as the flow's only draft, replacing any other. */
+  void saveDraft(FlowDraft draft);
+
+  /**
+   * Drops the flow's draft; with {@code savedAt}, only the draft saved then (a newer one stays).
+   *
+   * @return whether a draft was dropped
+   */
+  boolean deleteDraft(String flowId, Optional<Instant> savedAt);
+
   Optional<Flow> findByHook(String hookId);
 
   /** A workspace's flows in creation order, after position {@code after}. */

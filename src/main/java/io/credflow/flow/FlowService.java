@@ -223,6 +223,82 @@ public final class FlowService implements CredentialUsage {
     }
   }
 
+  /** The flow's draft, if one is being designed. */
+  public Optional<FlowDraft> draft(Caller caller, String workspaceId, String id) {
+    return repository.findDraft(get(caller, workspaceId, id).id());
+  }
+
+  /**
+   * Keeps {@code trigger} and {@code steps} as the flow's draft, checked as a version is (parsed,
+   * and every credential in the workspace and made for its step's component) but not for the
+   * credentials' states, which publishing an active flow checks. Runs never see a draft. A signing
+   * secret is set only by changing the flow itself: a draft's webhook trigger keeps the flow's.
+   */
+  public FlowDraft saveDraft(
+      Caller caller, String workspaceId, String id, Object trigger, Object steps) {
+    Flow current = get(caller, workspaceId, id);
+    Workspace ws = tenancy.findWorkspace(current.workspaceId()).orElseThrow();
+    FlowParser.Parsed parsed = FlowParser.parse(trigger, steps);
+    List<Violation> problems = new ArrayList<>();
+    if (parsed.webhookSecret().isPresent()) {
+      problems.add(
+          new Violation(
+              "trigger/secret",
+              "not_allowed",
+              "a draft cannot set the webhook's secret: publish the draft, then set the secret on"
+                  + " the flow (PATCH …/flows/{id})"));
+    }
+    try {
+      check(caller, ws, parsed.definition(), false);
+    } catch (ValidationException e) {
+      problems.addAll(e.violations());
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException(problems);
+    }
+    int base =
+        repository.findDraft(current.id()).map(FlowDraft::baseVersion).orElse(current.version());
+    FlowDraft draft =
+        new FlowDraft(current.id(), base, parsed.definition(), clock.instant(), caller.user().id());
+    repository.saveDraft(draft);
+    return repository.findDraft(current.id()).orElse(draft);
+  }
+
+  /** Drops the flow's draft; the flow stays as published. */
+  public void discardDraft(Caller caller, String workspaceId, String id) {
+    Flow flow = get(caller, workspaceId, id);
+    if (!repository.deleteDraft(flow.id(), Optional.empty())) {
+      throw noDraft(flow);
+    }
+  }
+
+  /**
+   * Makes the draft the flow's next version, checked as any new version is (an active flow's
+   * credentials must be usable), and drops it. A draft saved meanwhile by someone else stays.
+   */
+  public Flow publish(Caller caller, String workspaceId, String id) {
+    Flow flow = get(caller, workspaceId, id);
+    FlowDraft draft = repository.findDraft(flow.id()).orElseThrow(() -> noDraft(flow));
+    Map<String, Object> tree = draft.definition().tree();
+    Flow published =
+        update(
+            caller,
+            workspaceId,
+            id,
+            new Change(
+                Optional.empty(),
+                Optional.of(tree.get("trigger")),
+                Optional.of(tree.get("steps")),
+                Optional.empty()));
+    repository.deleteDraft(flow.id(), Optional.of(draft.savedAt()));
+    return published;
+  }
+
+  private static ConflictException noDraft(Flow flow) {
+    return new ConflictException(
+        "no_draft", "flow " + flow.id() + " has no draft: save one first (PUT …/flows/{id}/draft)");
+  }
+
   /** Deletes a flow with its runs; refused while runs are still running. */
   public void delete(Caller caller, String workspaceId, String id) {
     Flow flow = get(caller, workspaceId, id);

@@ -1,10 +1,12 @@
 package io.credflow.store;
 
 import io.credflow.common.BoundedCache;
+import io.credflow.common.ConflictException;
 import io.credflow.common.Secret;
 import io.credflow.flow.Dispatch;
 import io.credflow.flow.Flow;
 import io.credflow.flow.FlowDefinition;
+import io.credflow.flow.FlowDraft;
 import io.credflow.flow.FlowParser;
 import io.credflow.flow.FlowRepository;
 import io.credflow.flow.FlowStatus;
@@ -150,6 +152,65 @@ public final class JdbcFlowRepository implements FlowRepository {
   @Override
   public Optional<Flow> find(String id) {
     return jdbc.queryOne(FLOW_COLUMNS + "WHERE f.id = ?", this::flow, id);
+  }
+
+  @Override
+  public Optional<FlowDraft> findDraft(String flowId) {
+    return jdbc.queryOne(
+        "SELECT flow_id, base_version, definition, saved_at, saved_by FROM flow_drafts"
+            + " WHERE flow_id = ?",
+        rs ->
+            new FlowDraft(
+                rs.getString("flow_id"),
+                rs.getInt("base_version"),
+                FlowParser.stored(Json.readMap(rs.getString("definition"))),
+                Jdbc.instant(rs, "saved_at"),
+                rs.getString("saved_by")),
+        flowId);
+  }
+
+  @Override
+  public void saveDraft(FlowDraft draft) {
+    String definition = Json.write(draft.definition().tree());
+    for (int attempt = 0; ; attempt++) {
+      int changed =
+          jdbc.update(
+              "UPDATE flow_drafts SET base_version = ?, definition = ?, saved_at = ?,"
+                  + " saved_by = ? WHERE flow_id = ?",
+              draft.baseVersion(),
+              definition,
+              draft.savedAt(),
+              draft.savedBy(),
+              draft.flowId());
+      if (changed > 0) {
+        return;
+      }
+      try {
+        jdbc.update(
+            "INSERT INTO flow_drafts (flow_id, base_version, definition, saved_at, saved_by)"
+                + " VALUES (?, ?, ?, ?, ?)",
+            draft.flowId(),
+            draft.baseVersion(),
+            definition,
+            draft.savedAt(),
+            draft.savedBy());
+        return;
+      } catch (ConflictException e) {
+        // Another save inserted it first: this one replaces it.
+        if (attempt > 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean deleteDraft(String flowId, Optional<Instant> savedAt) {
+    return savedAt.isPresent()
+        ? jdbc.update(
+                "DELETE FROM flow_drafts WHERE flow_id = ? AND saved_at = ?", flowId, savedAt.get())
+            > 0
+        : jdbc.update("DELETE FROM flow_drafts WHERE flow_id = ?", flowId) > 0;
   }
 
   @Override

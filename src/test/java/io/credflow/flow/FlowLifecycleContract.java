@@ -11,6 +11,7 @@ import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.Flows;
 import io.credflow.testing.ManualTime;
+import io.credflow.testing.documents.Resource;
 import io.credflow.testing.upstream.Received;
 import io.credflow.testing.upstream.Upstream;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,84 @@ abstract class FlowLifecycleContract {
     JsonNode trigger = patched(flow, Map.of("trigger", Map.of("type", "webhook")));
     assertThat(version(trigger)).isEqualTo(3);
     assertThat(trigger.path("attributes").path("trigger").path("url").asText()).contains("/hooks/");
+  }
+
+  @Test
+  void draftWhenSavedThenRunsKeepThePublishedVersionUntilPublishMakesTheNextOne() {
+    String flow =
+        Flows.create(
+            admin, f.ws(), Flows.activeManual("drafted", List.of(noauth("a", "/echo/live"))));
+    String path = "/v2/workspaces/" + f.ws() + "/flows/" + flow;
+    assertThat(admin.get(path + "/draft").status()).isEqualTo(404);
+    Api.Response refused = admin.post(path + "/publish", "");
+    assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+    assertThat(refused.error().path("code").asText()).isEqualTo("no_draft");
+
+    Api.Response bad =
+        admin.put(
+            path + "/draft",
+            Resource.of("flow-draft")
+                .id(flow)
+                .attributes(Map.of("trigger", Flows.manual(), "steps", List.of(Map.of("id", "a"))))
+                .build());
+    assertThat(bad.status()).as(bad.text()).isEqualTo(422);
+    assertThat(bad.text()).contains("/data/attributes/steps/0/");
+    assertThat(admin.get(path + "/draft").status()).isEqualTo(404);
+
+    Api.Response saved =
+        admin.put(
+            path + "/draft",
+            Resource.of("flow-draft")
+                .id(flow)
+                .attributes(
+                    Map.of(
+                        "trigger",
+                        Flows.manual(),
+                        "steps",
+                        List.of(noauth("a", "/echo/first"), noauth("b", "/echo/second"))))
+                .build());
+    assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+    assertThat(saved.attributes().path("base_version").asInt()).isEqualTo(1);
+    assertThat(saved.attributes().path("steps")).hasSize(2);
+    JsonNode draft = admin.get(path + "/draft").data();
+    assertThat(draft.path("attributes").path("steps").get(1).path("id").asText()).isEqualTo("b");
+
+    JsonNode live = ended(Flows.start(admin, f.ws(), flow, Map.of()));
+    assertThat(status(live)).as(live.toString()).isEqualTo("succeeded");
+    assertThat(live.path("attributes").path("flow_version").asInt()).isEqualTo(1);
+    assertThat(upstream.count("/echo/live")).isEqualTo(1);
+    assertThat(upstream.count("/echo/first")).isZero();
+    assertThat(version(Flows.get(admin, f.ws(), flow))).isEqualTo(1);
+
+    Api.Response published = admin.post(path + "/publish", "");
+    assertThat(published.status()).as(published.text()).isEqualTo(200);
+    assertThat(version(published.data())).isEqualTo(2);
+    assertThat(published.attributes().path("steps")).hasSize(2);
+    assertThat(admin.get(path + "/draft").status()).isEqualTo(404);
+    JsonNode next = ended(Flows.start(admin, f.ws(), flow, Map.of()));
+    assertThat(status(next)).as(next.toString()).isEqualTo("succeeded");
+    assertThat(next.path("attributes").path("flow_version").asInt()).isEqualTo(2);
+    assertThat(upstream.count("/echo/first")).isEqualTo(1);
+    assertThat(upstream.count("/echo/second")).isEqualTo(1);
+
+    assertThat(
+            admin
+                .put(
+                    path + "/draft",
+                    Resource.of("flow-draft")
+                        .id(flow)
+                        .attributes(
+                            Map.of(
+                                "trigger",
+                                Flows.manual(),
+                                "steps",
+                                List.of(noauth("a", "/echo/discarded"))))
+                        .build())
+                .status())
+        .isEqualTo(200);
+    assertThat(admin.delete(path + "/draft").status()).isEqualTo(204);
+    assertThat(admin.delete(path + "/draft").status()).isEqualTo(409);
+    assertThat(version(Flows.get(admin, f.ws(), flow))).isEqualTo(2);
   }
 
   // --- delay ---

@@ -69,6 +69,10 @@ public final class Api {
     return patch(path, json.toString());
   }
 
+  public Response put(String path, JsonNode json) {
+    return send(builder(path).header("Content-Type", MEDIA).PUT(body(json.toString())));
+  }
+
   public Response delete(String path) {
     return send(builder(path).DELETE());
   }
