@@ -24,6 +24,52 @@
     document.querySelectorAll("[data-notice]").forEach(function (n) { n.hidden = true; });
   }
 
+  // A list filtered as you type: [data-filter] names the list; its [data-filter-item]s that do
+  // not contain the typed words are hidden.
+  document.addEventListener("input", function (e) {
+    var selector = e.target.getAttribute && e.target.getAttribute("data-filter");
+    if (!selector) { return; }
+    var words = e.target.value.toLowerCase().split(/\s+/).filter(Boolean);
+    document.querySelectorAll(selector + " [data-filter-item]").forEach(function (item) {
+      var text = item.textContent.toLowerCase();
+      item.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+    });
+  });
+
+  // The step editor keeps what was typed while its "+" adds a credential on the way: the values
+  // are kept in this tab as they change, and put back when the page comes back with the new
+  // credential chosen (?credential=), which the server has already selected.
+  var keeper = document.querySelector("[data-keep-form]");
+  if (keeper && window.sessionStorage) {
+    var formId = keeper.getAttribute("data-keep-form");
+    var key = "credflow.keep:" + window.location.pathname;
+    var fields = function () {
+      return Array.prototype.filter.call(document.querySelectorAll("[form='" + formId + "']"),
+        function (el) { return el.name && el.type !== "radio" && el.name !== "_csrf"; });
+    };
+    if (new URLSearchParams(window.location.search).has("credential")) {
+      var kept = null;
+      try { kept = JSON.parse(window.sessionStorage.getItem(key) || "null"); } catch (ignored) { kept = null; }
+      if (kept) {
+        fields().forEach(function (el) {
+          if (!(el.name in kept)) { return; }
+          if (el.type === "checkbox") { el.checked = kept[el.name] === true; } else { el.value = kept[el.name]; }
+        });
+      }
+    }
+    var keep = function () {
+      var values = {};
+      fields().forEach(function (el) { values[el.name] = el.type === "checkbox" ? el.checked : el.value; });
+      window.sessionStorage.setItem(key, JSON.stringify(values));
+    };
+    keeper.addEventListener("input", keep);
+    keeper.addEventListener("change", keep);
+    var stepForm = document.getElementById(formId);
+    if (stepForm) {
+      stepForm.addEventListener("submit", function () { window.sessionStorage.removeItem(key); });
+    }
+  }
+
   document.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = csrf;
   });

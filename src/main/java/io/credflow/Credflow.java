@@ -276,6 +276,7 @@ public final class Credflow implements AutoCloseable {
                   new VerifyService(credentials, requests),
                   flows,
                   runs,
+                  requests,
                   audit::ofCredential,
                   new Console.SignInLimit() {
                     @Override

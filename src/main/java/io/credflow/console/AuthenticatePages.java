@@ -115,7 +115,8 @@ final class AuthenticatePages {
             + ws.id()
             + "/authorize/progress?ref="
             + ref
-            + reconnecting.map(c -> "&before=" + Web.encode(c.scope().orElse(""))).orElse(""));
+            + reconnecting.map(c -> "&before=" + Web.encode(c.scope().orElse(""))).orElse("")
+            + CredentialPages.returnTo(ctx, ws).map(r -> "&return=" + Web.encode(r)).orElse(""));
     json(ctx, 200, body);
   }
 
@@ -130,11 +131,27 @@ final class AuthenticatePages {
     if (!tracked.workspaceId().equals(ws.id())) {
       throw new NotFoundException("authorization", "with this reference");
     }
-    json(ctx, 200, outcome(visit, ws, tracked, Optional.ofNullable(ctx.queryParam("before"))));
+    json(
+        ctx,
+        200,
+        outcome(
+            visit,
+            ws,
+            tracked,
+            Optional.ofNullable(ctx.queryParam("before")),
+            CredentialPages.returnTo(ctx, ws)));
   }
 
+  /**
+   * The round trip's outcome for the page's script; a new credential made from the flow designer
+   * goes back there ({@code returnTo}), chosen for the step.
+   */
   private ObjectNode outcome(
-      Visit visit, Workspace ws, AuthorizationService.Tracked tracked, Optional<String> before) {
+      Visit visit,
+      Workspace ws,
+      AuthorizationService.Tracked tracked,
+      Optional<String> before,
+      Optional<String> returnTo) {
     ObjectNode body = JSON.createObjectNode();
     String base = "/w/" + ws.id() + "/credentials/";
     switch (tracked.progress()) {
@@ -146,9 +163,11 @@ final class AuthenticatePages {
         body.put("status", "done");
         body.put(
             "href",
-            base
-                + s.credentialId()
-                + (reconnect ? "?notice=reconnected" : "?notice=authenticated"));
+            returnTo.isPresent() && !reconnect
+                ? returnTo.get() + "?credential=" + s.credentialId() + "&notice=credential_saved"
+                : base
+                    + s.credentialId()
+                    + (reconnect ? "?notice=reconnected" : "?notice=authenticated"));
         Credential saved =
             pages
                 .services()
@@ -223,7 +242,7 @@ final class AuthenticatePages {
     AuthorizationService.Tracked tracked =
         pages.services().authorizations().progress(visit.caller(), ref);
     Workspace ws = pages.services().tenancy().workspace(visit.caller(), tracked.workspaceId());
-    ObjectNode outcome = outcome(visit, ws, tracked, Optional.empty());
+    ObjectNode outcome = outcome(visit, ws, tracked, Optional.empty(), Optional.empty());
     if (outcome.path("status").asText().equals("done")) {
       ctx.redirect(outcome.path("href").asText(), HttpStatus.SEE_OTHER);
       return;

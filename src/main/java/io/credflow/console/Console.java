@@ -5,6 +5,7 @@ import io.credflow.authclient.AuthClientService;
 import io.credflow.component.ComponentService;
 import io.credflow.credential.AuditLog;
 import io.credflow.credential.CredentialService;
+import io.credflow.executor.RestApiAction;
 import io.credflow.executor.VerifyService;
 import io.credflow.flow.FlowService;
 import io.credflow.flow.RunService;
@@ -37,6 +38,7 @@ public final class Console {
       VerifyService verifications,
       FlowService flows,
       RunService runs,
+      RestApiAction requests,
       Function<String, List<AuditLog.AuditRecord>> auditOf,
       SignInLimit signInLimit,
       Supplier<URI> publicUrl,

@@ -35,7 +35,11 @@ final class ConsolePages {
           Map.entry("retried", "Retrying from the failed step."),
           Map.entry("cancelled", "Cancelled."),
           Map.entry("duplicate", "Created, with a warning below."),
-          Map.entry("signed-in", "Welcome to Credflow."));
+          Map.entry("signed-in", "Welcome to Credflow."),
+          Map.entry("draft_saved", "Saved to the draft: publish it to make runs use it."),
+          Map.entry("draft_discarded", "Draft discarded: the flow is as last published."),
+          Map.entry("published", "Published: new runs use the new version."),
+          Map.entry("credential_saved", "Credential saved and chosen for this step."));
 
   private final Console.Services services;
   private final Web web;

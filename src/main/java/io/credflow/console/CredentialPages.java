@@ -18,6 +18,7 @@ import io.credflow.console.view.CredentialForm;
 import io.credflow.console.view.CredentialPage;
 import io.credflow.console.view.CredentialRow;
 import io.credflow.console.view.Form;
+import io.credflow.console.view.Shell;
 import io.credflow.console.view.Shell.Crumb;
 import io.credflow.credential.Authorization;
 import io.credflow.credential.Credential;
@@ -194,23 +195,41 @@ final class CredentialPages {
     crumbs.add(Crumb.link(component.name(), base + "/credentials/c/" + component.id()));
     editing.ifPresent(c -> crumbs.add(Crumb.link(c.name(), base + "/credentials/" + c.id())));
     crumbs.add(Crumb.here(editing.isPresent() ? "Edit" : "Add New Credential"));
-    pages.render(
-        ctx,
-        "credentials/form.jte",
-        pages.shell(ctx, visit, ws, "credentials", title, crumbs),
-        params(
-            "view",
-            new CredentialForm(
-                component.id(),
-                component.name(),
-                types,
-                type.wireName(),
-                editing.map(c -> Labels.row(c, Optional.of(component), pages.now(), base)),
-                form,
-                choices,
-                pages.services().authorizations().redirectUri().toString(),
-                String.join(", ", component.descriptor().scopes()),
-                visit.caller().isAdminAt(ws.location()))));
+    CredentialForm view =
+        new CredentialForm(
+            component.id(),
+            component.name(),
+            types,
+            type.wireName(),
+            editing.map(c -> Labels.row(c, Optional.of(component), pages.now(), base)),
+            form,
+            choices,
+            pages.services().authorizations().redirectUri().toString(),
+            String.join(", ", component.descriptor().scopes()),
+            visit.caller().isAdminAt(ws.location()));
+    // Opened from the flow designer's "+": the form alone, inline, and back there once saved.
+    Optional<String> returnTo = returnTo(ctx, ws);
+    Shell shell = pages.shell(ctx, visit, ws, "credentials", title, crumbs);
+    if (returnTo.isPresent()
+        && ctx.queryParam("inline") != null
+        && ctx.header("HX-Request") != null
+        && "GET".equals(ctx.method().name())) {
+      pages
+          .web()
+          .render(
+              ctx,
+              "credentials/form-body.jte",
+              params("shell", shell, "view", view, "returnTo", returnTo, "inline", true));
+      return;
+    }
+    pages.render(ctx, "credentials/form.jte", shell, params("view", view, "returnTo", returnTo));
+  }
+
+  /** Where the flow designer asked to go back to, if it is one of its pages in {@code ws}. */
+  static Optional<String> returnTo(Context ctx, Workspace ws) {
+    String wanted =
+        Optional.ofNullable(ctx.queryParam("return")).orElseGet(() -> ctx.formParam("return"));
+    return FlowViews.designerPage(ws, wanted);
   }
 
   /** The auth-clients of {@code type} this workspace may use with {@code component}. */
@@ -275,7 +294,11 @@ final class CredentialPages {
       }
       return;
     }
-    pages.redirect(ctx, "/w/" + ws.id() + "/credentials/" + id + "?notice=saved");
+    Optional<String> back = returnTo(ctx, ws);
+    pages.redirect(
+        ctx,
+        back.map(b -> b + "?credential=" + id + "&notice=credential_saved")
+            .orElse("/w/" + ws.id() + "/credentials/" + id + "?notice=saved"));
   }
 
   /**

@@ -10,14 +10,15 @@ import io.credflow.common.PageRequest;
 import io.credflow.common.ValidationException;
 import io.credflow.common.Violation;
 import io.credflow.component.Component;
+import io.credflow.console.view.DraftView;
 import io.credflow.console.view.FlowPage;
 import io.credflow.console.view.FlowRow;
 import io.credflow.console.view.Form;
 import io.credflow.console.view.Shell.Crumb;
 import io.credflow.credential.Credential;
-import io.credflow.credential.CredentialState;
 import io.credflow.executor.Message;
 import io.credflow.flow.Flow;
+import io.credflow.flow.FlowDefinition;
 import io.credflow.flow.FlowParser;
 import io.credflow.flow.FlowService;
 import io.credflow.flow.FlowStatus;
@@ -55,15 +56,18 @@ final class FlowPages {
       List.of("name", "message", "step_name", "credential", "method", "url", "error_policy");
 
   private static final List<String> TRIGGERS = List.of("manual", "webhook", "schedule");
+  private static final List<String> TRIGGERS_ALL = List.of("manual", "webhook", "schedule", "poll");
   private static final Pattern STEP_FIELD = Pattern.compile("steps/(\\d+)(?:/(.*))?");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ConsolePages pages;
   private final FlowViews views;
+  private final DesignerPages designer;
 
   FlowPages(ConsolePages pages) {
     this.pages = pages;
     this.views = new FlowViews(pages);
+    this.designer = new DesignerPages(pages, views, this);
   }
 
   void register(RoutesConfig routes) {
@@ -73,9 +77,9 @@ final class FlowPages {
     routes.get(BASE + "/{id}", web.signedIn(this::show));
     routes.post(BASE + "/{id}/rename", web.signedIn(this::rename));
     routes.post(BASE + "/{id}/status", web.signedIn(this::status));
-    routes.post(BASE + "/{id}/steps", web.signedIn(this::addStep));
     routes.post(BASE + "/{id}/run", web.signedIn(this::runNow));
     routes.post(BASE + "/{id}/delete", web.signedIn(this::delete));
+    designer.register(routes);
   }
 
   private FlowService flows() {
@@ -303,14 +307,20 @@ final class FlowPages {
     renderFlow(ctx, visit, ws, flow, Form.of(Map.of("method", "GET")), Optional.empty());
   }
 
-  private void renderFlow(
+  void renderFlow(
       Context ctx, Visit visit, Workspace ws, Flow flow, Form form, Optional<String> problem) {
+    DesignerPages.Working working = designer.working(visit, ws, flow.id());
+    FlowDefinition shown = working.definition();
+    String href = FlowViews.flowHref(ws, flow.id());
     List<FlowPage.StepRow> steps = new ArrayList<>();
-    List<Step> defined = flow.definition().steps();
+    List<Step> defined = shown.steps();
+    boolean unpublishable = false;
     for (int i = 0; i < defined.size(); i++) {
       Step s = defined.get(i);
       Optional<Credential> c = views.credential(visit, ws, s.credentialId());
       Optional<Component> component = pages.services().components().findUnchecked(s.componentId());
+      boolean unusable = c.map(DesignerPages::unusable).orElse(true);
+      unpublishable |= unusable;
       steps.add(
           new FlowPage.StepRow(
               i + 1,
@@ -319,14 +329,13 @@ final class FlowPages {
               component.map(Component::name).orElse(s.componentId()),
               s.spec().method().name(),
               urlOf(s),
-              s.spec().errorPolicy().wireName(),
+              Labels.errorPolicy(s.spec().errorPolicy()),
               c.map(x -> Labels.row(x, component, pages.now(), "/w/" + ws.id())),
               s.credentialId(),
-              c.map(
-                      x ->
-                          x.state() == CredentialState.NEEDS_REAUTH
-                              || x.state() == CredentialState.ERROR)
-                  .orElse(true)));
+              unusable,
+              href + "/steps/" + s.id() + "/edit",
+              i == 0,
+              i == defined.size() - 1));
     }
     List<Run> runs =
         pages
@@ -334,12 +343,35 @@ final class FlowPages {
             .runs()
             .runs(visit.caller(), ws.id(), flow.id(), PageRequest.first(20))
             .items();
-    Trigger trigger = flow.definition().trigger();
+    Trigger trigger = shown.trigger();
     Optional<String> webhookUrl =
         trigger instanceof Trigger.Webhook
             ? Optional.of(webhookUrl(flow))
             : Optional.<String>empty();
-    Optional<String> schedule = trigger.timed().map(t -> t.cron() + " (" + t.zone().getId() + ")");
+    Optional<String> schedule =
+        trigger.timed().map(t -> designer.cronWords(t.cron(), t.zone().getId()));
+    Map<String, String> values = new LinkedHashMap<>(form.values());
+    values.putIfAbsent("trigger", trigger.type());
+    trigger
+        .timed()
+        .ifPresent(
+            t -> {
+              values.putIfAbsent("cron", t.cron());
+              values.putIfAbsent("zone", t.zone().getId());
+            });
+    values.putIfAbsent("zone", "UTC");
+    Form shownForm = new Form(values, form.errors(), form.problems());
+    Optional<DraftView> draft =
+        working
+            .draft()
+            .map(
+                d ->
+                    new DraftView(
+                        Labels.when(d.savedAt()),
+                        d.baseVersion(),
+                        d.baseVersion() == flow.version()
+                            ? Optional.empty()
+                            : Optional.of(flow.version())));
     pages.render(
         ctx,
         "flows/show.jte",
@@ -354,17 +386,20 @@ final class FlowPages {
             "view",
             new FlowPage(
                 views.row(visit, ws, flow),
+                draft,
+                trigger.type(),
                 triggerLabel(trigger),
                 webhookUrl,
                 flow.signed(),
                 schedule,
                 steps,
+                unpublishable,
                 runs.stream().map(r -> views.runRow(ws, r)).toList(),
                 problem),
             "form",
-            form,
-            "step",
-            views.stepForm(visit, ws, form.value("credential"))));
+            shownForm,
+            "triggers",
+            TRIGGERS_ALL));
   }
 
   private static String urlOf(Step s) {
@@ -446,45 +481,6 @@ final class FlowPages {
           Optional.of(
               "Not activated: "
                   + String.join("; ", e.violations().stream().map(Violation::detail).toList())));
-      return;
-    }
-    pages.redirect(ctx, FlowViews.flowHref(ws, flow.id()) + "?notice=saved");
-  }
-
-  /** Adds a step at the end: a new version of the flow. */
-  private void addStep(Context ctx, Visit visit) {
-    Workspace ws = pages.workspace(ctx, visit);
-    Flow flow = flow(ctx, visit, ws);
-    Map<String, String> typed =
-        Web.fields(ctx, List.of("step_name", "credential", "method", "url", "error_policy"));
-    List<Object> steps = new ArrayList<>();
-    java.util.Set<String> ids = new java.util.HashSet<>();
-    for (Step s : flow.definition().steps()) {
-      ids.add(s.id());
-    }
-    Object existing = flow.definition().tree().get("steps");
-    if (existing instanceof List<?> l) {
-      steps.addAll(l);
-    }
-    int index = steps.size();
-    int n = index + 1;
-    while (ids.contains("step" + n)) {
-      n++;
-    }
-    List<Violation> mine = new ArrayList<>();
-    steps.add(step(visit, ws, typed, "step" + n, "Step " + (index + 1), mine));
-    try {
-      refuseWith(mine, flow.definition().tree().get("trigger"), steps, Optional.empty());
-      flows()
-          .update(
-              visit.caller(),
-              ws.id(),
-              flow.id(),
-              new FlowService.Change(
-                  Optional.empty(), Optional.empty(), Optional.of(steps), Optional.empty()));
-    } catch (ValidationException e) {
-      ctx.status(422);
-      renderFlow(ctx, visit, ws, flow, form(typed, e, mine, index), Optional.empty());
       return;
     }
     pages.redirect(ctx, FlowViews.flowHref(ws, flow.id()) + "?notice=saved");

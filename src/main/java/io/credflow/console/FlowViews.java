@@ -51,6 +51,24 @@ final class FlowViews {
     return "/w/" + ws.id() + "/flows/" + flowId;
   }
 
+  private static final java.util.regex.Pattern DESIGNER_PAGE =
+      java.util.regex.Pattern.compile(
+          "/flows/[A-Za-z0-9]{1,40}/(steps/new|steps/[A-Za-z_][A-Za-z0-9_]{0,62}/edit|trigger/poll)");
+
+  /**
+   * {@code path} if it is a page of the flow designer in {@code ws}: where the credential form
+   * opened from a step's "+" goes back to, with the new credential chosen. Nothing else is
+   * followed, so the parameter cannot send anyone elsewhere.
+   */
+  static Optional<String> designerPage(Workspace ws, String path) {
+    String prefix = "/w/" + ws.id();
+    return path != null
+            && path.startsWith(prefix + "/flows/")
+            && DESIGNER_PAGE.matcher(path.substring(prefix.length())).matches()
+        ? Optional.of(path)
+        : Optional.empty();
+  }
+
   static String runHref(Workspace ws, String runId) {
     return "/w/" + ws.id() + "/runs/" + runId;
   }

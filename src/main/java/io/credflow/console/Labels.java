@@ -57,6 +57,16 @@ final class Labels {
     };
   }
 
+  /** An error policy as the component's form names it. */
+  static String errorPolicy(io.credflow.executor.ErrorPolicy policy) {
+    return switch (policy) {
+      case BY_COMPONENT -> "Retry by component";
+      case REBOUND -> "Use rebound functionality";
+      case THROW_ERROR -> "Don't retry, throw error";
+      case EMIT -> "Emit error as message, don't throw";
+    };
+  }
+
   static String when(Instant at) {
     return WHEN.format(at);
   }

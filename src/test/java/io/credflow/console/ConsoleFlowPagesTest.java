@@ -27,10 +27,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The flow and run pages over HTTP against a real server and upstream: a flow made through the form
- * and listed, every refusal at its field with what was typed kept, activate, add a step, Run now
- * and the run page, a delete refused while a run is running, cancel and retry refusals, the webhook
- * URL without its secret, 404 across workspaces, CSRF, and the credential page's flows and its
- * refused Delete.
+ * and listed, every refusal at its field with what was typed kept, activate, a step saved to the
+ * draft and published, Run now and the run page, a delete refused while a run is running, cancel
+ * and retry refusals, the webhook URL without its secret, 404 across workspaces, CSRF, and the
+ * credential page's flows and its refused Delete.
  */
 class ConsoleFlowPagesTest {
   private static final String ADMIN = "admin@localhost";
@@ -168,7 +168,18 @@ class ConsoleFlowPagesTest {
     String name = name("Guarded");
     String flow = createThroughForm(name, upstream.url("/json"), "byComponent");
 
-    for (String action : List.of("/delete", "/rename", "/status", "/run", "/steps")) {
+    for (String action :
+        List.of(
+            "/delete",
+            "/rename",
+            "/status",
+            "/run",
+            "/steps/save",
+            "/steps/check",
+            "/steps/test",
+            "/trigger",
+            "/publish",
+            "/discard")) {
       Page refused =
           admin.postWithoutCsrf(flowPath(flow) + action, Map.of("name", "x", "status", "active"));
       assertThat(refused.status()).as(action + ": " + refused).isEqualTo(403);
@@ -213,12 +224,15 @@ class ConsoleFlowPagesTest {
     String flow = createThroughForm(name("Two steps"), upstream.url("/echo/one"), "byComponent");
     Map<String, String> second = new LinkedHashMap<>();
     second.put("step_name", "Second call");
+    second.put("component", w.component());
     second.put("credential", w.noauth());
-    second.put("method", "POST");
-    second.put("url", upstream.url("/echo/two"));
-    second.put("error_policy", "throwError");
-    Page added = admin.post(flowPath(flow) + "/steps", second);
+    second.put("reader/method", "POST");
+    second.put("reader/url", upstream.url("/echo/two"));
+    second.put("errorPolicy", "throwError");
+    Page added = admin.post(flowPath(flow) + "/steps/save", second);
     assertThat(added.status()).as(added.toString()).isEqualTo(303);
+    Page published = admin.post(flowPath(flow) + "/publish", Map.of());
+    assertThat(published.status()).as(published.toString()).isEqualTo(303);
     activate(flow);
 
     String run = runNow(flow, "{\"order\": 42}");
@@ -247,17 +261,29 @@ class ConsoleFlowPagesTest {
   }
 
   @Test
-  void addStepWhenUrlIsMissingThenMessageAtTheUrlAndNoNewVersion() {
+  void saveStepWhenUrlIsMissingThenMessageAtTheUrlAndNoDraft() {
     String flow = createThroughForm(name("Add step"), upstream.url("/json"), "byComponent");
 
     Page refused =
         admin.post(
-            flowPath(flow) + "/steps",
-            Map.of("credential", w.basic(), "method", "GET", "url", "", "step_name", "Kept"));
+            flowPath(flow) + "/steps/save",
+            Map.of(
+                "component",
+                w.component(),
+                "credential",
+                w.basic(),
+                "reader/method",
+                "GET",
+                "reader/url",
+                "",
+                "step_name",
+                "Kept"));
 
     assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
-    assertThat(errorAt(refused, "f-url")).contains("URL");
+    assertThat(errorAt(refused, "f-reader-url")).contains("url");
     assertThat(valueOf(refused, "f-step_name")).isEqualTo("Kept");
+    assertThat(api.get("/v2/workspaces/" + ws() + "/flows/" + flow + "/draft").status())
+        .isEqualTo(404);
     assertThat(Flows.get(api, ws(), flow).path("attributes").path("version").asInt()).isEqualTo(1);
   }
 
