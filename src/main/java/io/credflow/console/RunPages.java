@@ -65,7 +65,9 @@ final class RunPages {
                 "base",
                 "/w/" + ws.id(),
                 "csrf",
-                visit.csrf()));
+                visit.csrf(),
+                "polled",
+                true));
   }
 
   private RunPage view(
@@ -108,7 +110,12 @@ final class RunPages {
                 Crumb.link("Flows", base + "/flows"),
                 Crumb.link(view.flowName(), base + "/flows/" + view.flowId()),
                 Crumb.here("Run " + view.run().id())));
-    pages.render(ctx, "flows/run.jte", shell, params("view", view));
+    // "Started" or "Retrying" says what goes on; once the run ended, its status says more.
+    pages.render(
+        ctx,
+        "flows/run.jte",
+        view.running() ? shell : shell.withNotice(Optional.empty()),
+        params("view", view));
   }
 
   private void retry(Context ctx, Visit visit) {

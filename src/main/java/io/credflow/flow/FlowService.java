@@ -273,12 +273,16 @@ public final class FlowService implements CredentialUsage {
   }
 
   /**
-   * Makes the draft the flow's next version, checked as any new version is (an active flow's
-   * credentials must be usable), and drops it. A draft saved meanwhile by someone else stays.
+   * Makes the draft the flow's next version, checked as activating is (every credential must be
+   * usable, whatever the flow's status), and drops it. A draft saved meanwhile by someone else
+   * stays.
    */
   public Flow publish(Caller caller, String workspaceId, String id) {
     Flow flow = get(caller, workspaceId, id);
     FlowDraft draft = repository.findDraft(flow.id()).orElseThrow(() -> noDraft(flow));
+    // What is published is meant to run: every credential must be usable, whatever the status.
+    check(
+        caller, tenancy.findWorkspace(flow.workspaceId()).orElseThrow(), draft.definition(), true);
     Map<String, Object> tree = draft.definition().tree();
     Flow published =
         update(

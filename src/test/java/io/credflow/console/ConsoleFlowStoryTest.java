@@ -26,11 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
- * Flows in a real Chromium: a two-step flow made on the flows page and its own page, activated, Run
- * now (a bad JSON message first), the run page following the run to its end, the upstream broken
- * and the run failed at that step with the reason, the upstream fixed and the run retried from the
- * failed step; the credential's page lists the flow and refuses Delete with the reason. Each page
- * is saved under {@code target/screenshots/}.
+ * Flows in a real Chromium: a two-step flow made on the flows page and in the step editor,
+ * published, activated, Run now (a bad JSON message first), the run page following the run to its
+ * end, the upstream broken and the run failed at that step with the reason, the upstream fixed and
+ * the run retried from the failed step; the credential's page lists the flow and refuses Delete
+ * with the reason. Each page is saved under {@code target/screenshots/}.
  */
 class ConsoleFlowStoryTest {
   @RegisterExtension
@@ -148,15 +148,21 @@ class ConsoleFlowStoryTest {
     assertThat(browser.text()).contains("Order to invoice", "draft", "Shop account");
     browser.screenshot("flow-created");
 
-    browser.driver().findElement(By.cssSelector("details.add-step summary")).click();
+    browser.link("+ Add a step").click();
+    waitForText("New step 2");
     browser.type("Step name", "Create the invoice");
-    browser.select("Component and credential", "Shop account · Basic Auth · unverified");
-    browser.select("Method", "POST");
+    browser
+        .driver()
+        .findElement(By.cssSelector("input[name=credential][value='" + credential + "']"))
+        .click();
+    browser.select("HTTP Method", "POST");
     browser.type("URL", upstreamUrl("/invoices"));
-    browser.select("On an error response", "throwError");
-    browser.click("Add step");
-    waitForText("Saved.");
+    browser.select("Error Handling Policy", "Don't retry, throw error");
+    browser.click("Save to draft");
+    waitForText("Saved to the draft");
     assertThat(browser.text()).contains("Create the invoice", "POST");
+    browser.click("Publish");
+    waitForText("Published: new runs use the new version.");
     browser.click("Activate");
     browser.waitFor(() -> browser.text().contains("Deactivate"));
     browser.screenshot("flow-active");

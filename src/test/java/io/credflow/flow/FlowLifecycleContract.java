@@ -314,6 +314,24 @@ abstract class FlowLifecycleContract {
       JsonNode kept = Flows.get(admin, f.ws(), draft);
       assertThat(kept.path("attributes").path("status").asText()).isEqualTo("draft");
       assertThat(version(kept)).isEqualTo(1);
+
+      // A draft may use it (it is being designed); publishing it may not, whatever the status.
+      String path = "/v2/workspaces/" + f.ws() + "/flows/" + draft;
+      Api.Response saved =
+          admin.put(
+              path + "/draft",
+              Resource.of("flow-draft")
+                  .id(draft)
+                  .attributes(Map.of("trigger", Flows.manual(), "steps", steps))
+                  .build());
+      assertThat(saved.status()).as(saved.text()).isEqualTo(200);
+      Api.Response published = admin.post(path + "/publish", "");
+      assertThat(published.status()).as(published.text()).isEqualTo(422);
+      assertThat(published.error().path("code").asText()).isEqualTo("credential_unusable");
+      assertThat(published.error().path("source").path("pointer").asText())
+          .isEqualTo("/data/attributes/steps/1/credential/id");
+      assertThat(version(Flows.get(admin, f.ws(), draft))).isEqualTo(1);
+      assertThat(admin.get(path + "/draft").status()).isEqualTo(200);
     }
   }
 
