@@ -471,7 +471,10 @@ final class DesignerPages {
     for (Violation v : violations) {
       Optional<StepFields.Placed> at = editorField(v.field(), prefix);
       if (at.isPresent()) {
-        errors.merge(at.get().field(), at.get().prefix() + v.detail(), (a, b) -> a + "; " + b);
+        errors.merge(
+            at.get().field(),
+            at.get().prefix() + StepFields.worded(at.get().field(), v.detail()),
+            (a, b) -> a + "; " + b);
       } else {
         problems.add(where(v.field(), w) + v.detail());
       }
@@ -559,7 +562,10 @@ final class DesignerPages {
         String path = v.field().startsWith("config/") ? v.field().substring(7) : "";
         StepFields.Placed at =
             StepFields.fieldOf(path).orElse(new StepFields.Placed(StepFields.URL, ""));
-        errors.merge(at.field(), at.prefix() + v.detail(), (a, b) -> a + "; " + b);
+        errors.merge(
+            at.field(),
+            at.prefix() + StepFields.worded(at.field(), v.detail()),
+            (a, b) -> a + "; " + b);
       }
     }
     return errors;

@@ -391,6 +391,26 @@ final class StepFields {
     return Optional.ofNullable(best).map(b -> new Placed(b, ""));
   }
 
+  /**
+   * A problem's detail in the form's words: one that starts with the member's name ({@code
+   * maxRetries must be …}) starts with its label instead, as the component says it ({@code "Maximum
+   * Retries" must be …}).
+   */
+  static String worded(String field, String detail) {
+    String member = field.substring(field.lastIndexOf('/') + 1);
+    if (!detail.startsWith(member + " ")) {
+      return detail;
+    }
+    for (List<ConfigField> fields : List.of(REQUEST, SETTINGS)) {
+      for (ConfigField f : fields) {
+        if (f.name().equals(field)) {
+          return "\"" + f.label() + "\"" + detail.substring(member.length());
+        }
+      }
+    }
+    return detail;
+  }
+
   /** Where a problem goes: its field, and words before its detail. */
   record Placed(String field, String prefix) {}
 }

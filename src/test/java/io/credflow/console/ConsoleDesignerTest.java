@@ -187,7 +187,9 @@ class ConsoleDesignerTest {
     assertThat(errors.get("f-credential")).contains("choose the credential");
     assertThat(errors.get("f-reader-headers")).startsWith("line 2: ");
     assertThat(errors.get("f-errorCodes")).isNotEmpty();
-    assertThat(errors.get("f-maxRedirects")).contains("from 0 to 10");
+    assertThat(errors.get("f-maxRedirects"))
+        .startsWith("\"Maximum Redirects\"")
+        .contains("from 0 to 10");
     assertThat(errors.get("f-reader-url")).isEmpty();
     assertThat(ConsoleClient.unescape(refused.html())).contains("X-Bad: body.(");
     assertThat(api.get("/v2/workspaces/" + ws() + "/flows/" + flow + "/draft").status())
@@ -205,7 +207,9 @@ class ConsoleDesignerTest {
     assertThat(checked.status()).as(checked.toString()).isEqualTo(200);
     Map<String, String> errors = errors(checked);
     assertThat(errors.get("f-reader-url")).contains("not a valid JSONata expression");
-    assertThat(errors.get("f-maxRetries")).contains("maxRetries", "from 0 to 10");
+    assertThat(errors.get("f-maxRetries"))
+        .startsWith("\"Maximum Retries\" must be")
+        .contains("from 0 to 10");
     assertThat(checked.html()).contains("hx-swap-oob=\"true\"");
 
     form.put("reader/url", "https://api.example.com/orders");

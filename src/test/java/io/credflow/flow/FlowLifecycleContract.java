@@ -60,6 +60,16 @@ abstract class FlowLifecycleContract {
     return r.data();
   }
 
+  /** {@code PUT …/flows/{id}/draft} with a manual trigger and {@code steps}. */
+  private Api.Response putDraft(String flow, List<?> steps) {
+    return admin.put(
+        "/v2/workspaces/" + f.ws() + "/flows/" + flow + "/draft",
+        Resource.of("flow-draft")
+            .id(flow)
+            .attributes(Map.of("trigger", Flows.manual(), "steps", steps))
+            .build());
+  }
+
   private static int version(JsonNode flow) {
     return flow.path("attributes").path("version").asInt();
   }
@@ -140,29 +150,13 @@ abstract class FlowLifecycleContract {
     assertThat(refused.status()).as(refused.text()).isEqualTo(409);
     assertThat(refused.error().path("code").asText()).isEqualTo("no_draft");
 
-    Api.Response bad =
-        admin.put(
-            path + "/draft",
-            Resource.of("flow-draft")
-                .id(flow)
-                .attributes(Map.of("trigger", Flows.manual(), "steps", List.of(Map.of("id", "a"))))
-                .build());
+    Api.Response bad = putDraft(flow, List.of(Map.of("id", "a")));
     assertThat(bad.status()).as(bad.text()).isEqualTo(422);
     assertThat(bad.text()).contains("/data/attributes/steps/0/");
     assertThat(admin.get(path + "/draft").status()).isEqualTo(404);
 
     Api.Response saved =
-        admin.put(
-            path + "/draft",
-            Resource.of("flow-draft")
-                .id(flow)
-                .attributes(
-                    Map.of(
-                        "trigger",
-                        Flows.manual(),
-                        "steps",
-                        List.of(noauth("a", "/echo/first"), noauth("b", "/echo/second"))))
-                .build());
+        putDraft(flow, List.of(noauth("a", "/echo/first"), noauth("b", "/echo/second")));
     assertThat(saved.status()).as(saved.text()).isEqualTo(200);
     assertThat(saved.attributes().path("base_version").asInt()).isEqualTo(1);
     assertThat(saved.attributes().path("steps")).hasSize(2);
@@ -187,21 +181,7 @@ abstract class FlowLifecycleContract {
     assertThat(upstream.count("/echo/first")).isEqualTo(1);
     assertThat(upstream.count("/echo/second")).isEqualTo(1);
 
-    assertThat(
-            admin
-                .put(
-                    path + "/draft",
-                    Resource.of("flow-draft")
-                        .id(flow)
-                        .attributes(
-                            Map.of(
-                                "trigger",
-                                Flows.manual(),
-                                "steps",
-                                List.of(noauth("a", "/echo/discarded"))))
-                        .build())
-                .status())
-        .isEqualTo(200);
+    assertThat(putDraft(flow, List.of(noauth("a", "/echo/discarded"))).status()).isEqualTo(200);
     assertThat(admin.delete(path + "/draft").status()).isEqualTo(204);
     assertThat(admin.delete(path + "/draft").status()).isEqualTo(409);
     assertThat(version(Flows.get(admin, f.ws(), flow))).isEqualTo(2);
@@ -317,13 +297,7 @@ abstract class FlowLifecycleContract {
 
       // A draft may use it (it is being designed); publishing it may not, whatever the status.
       String path = "/v2/workspaces/" + f.ws() + "/flows/" + draft;
-      Api.Response saved =
-          admin.put(
-              path + "/draft",
-              Resource.of("flow-draft")
-                  .id(draft)
-                  .attributes(Map.of("trigger", Flows.manual(), "steps", steps))
-                  .build());
+      Api.Response saved = putDraft(draft, steps);
       assertThat(saved.status()).as(saved.text()).isEqualTo(200);
       Api.Response published = admin.post(path + "/publish", "");
       assertThat(published.status()).as(published.text()).isEqualTo(422);
