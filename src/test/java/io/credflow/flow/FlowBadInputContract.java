@@ -13,6 +13,7 @@ import io.credflow.testing.Flows;
 import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.documents.Components;
+import io.credflow.testing.documents.Resource;
 import io.credflow.testing.upstream.Upstream;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -541,6 +542,51 @@ abstract class FlowBadInputContract {
     JsonNode kept = Flows.get(admin, f.ws(), flow);
     assertThat(kept.path("attributes").path("name").asText()).isEqualTo("valid");
     assertThat(kept.path("attributes").path("version").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void draftWhenDocumentOrPathIsWrongThen4xxJsonApiErrorsAndNoDraft() {
+    String flow = Flows.create(admin, f.ws(), valid());
+    String draft = flows + "/" + flow + "/draft";
+    ObjectNode good =
+        Resource.of("flow-draft")
+            .id(flow)
+            .attributes(Map.of("trigger", Flows.manual(), "steps", List.of(validStep("s1"))))
+            .build();
+    ObjectNode wrongType = good.deepCopy();
+    ((ObjectNode) wrongType.path("data")).put("type", "flow");
+    ObjectNode otherId = good.deepCopy();
+    ((ObjectNode) otherId.path("data")).put("id", "anotherflow");
+    ObjectNode unknown = good.deepCopy();
+    attrs(unknown).put("name", "drafts have no name");
+    ObjectNode noSteps = good.deepCopy();
+    attrs(noSteps).remove("steps");
+    ObjectNode secret = good.deepCopy();
+    attrs(secret)
+        .set(
+            "trigger",
+            Api.JSON.valueToTree(
+                Map.of("type", "webhook", "signatureHeader", "X-Sig", "secret", "s".repeat(20))));
+
+    assertRefused(admin.put(draft, wrongType), "/data/type");
+    assertRefused(admin.put(draft, otherId));
+    assertRefused(admin.put(draft, unknown), A + "name");
+    assertRefused(admin.put(draft, noSteps), A + "steps");
+    assertRefused(admin.put(draft, secret), A + "trigger/secret");
+    assertRefused(admin.put(draft + "?x=1", good));
+    assertRefused(admin.put(flows + "/nosuchflow/draft", good));
+    assertRefused(admin.get(flows + "/nosuchflow/draft"));
+    assertRefused(admin.post(flows + "/nosuchflow/publish", ""));
+    assertRefused(admin.post(flows + "/" + flow + "/publish?now=1", ""));
+    assertRefused(
+        admin.send(
+            admin
+                .builder(draft)
+                .header("Content-Type", "application/vnd.api+json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{not json"))));
+
+    assertThat(admin.get(draft).status()).isEqualTo(404);
+    assertThat(admin.put(draft, good).status()).isEqualTo(200);
   }
 
   @Test
