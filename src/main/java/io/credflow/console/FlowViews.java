@@ -212,7 +212,12 @@ final class FlowViews {
               .toList();
       groups.add(new CredentialChoice(c.id(), c.name(), choices));
     }
-    return new StepForm(groups, METHODS, ErrorPolicy.wireNames());
+    return new StepForm(
+        groups,
+        METHODS,
+        java.util.Arrays.stream(ErrorPolicy.values())
+            .map(p -> new Choice(p.wireName(), Labels.errorPolicy(p), false))
+            .toList());
   }
 
   /** The credential of the workspace with this id, if the user may see it. */

@@ -250,7 +250,10 @@ final class StepFields {
     Map<String, Object> reader = new LinkedHashMap<>();
     reader.put("method", typed.getOrDefault(METHOD, "GET"));
     String url = typed.getOrDefault(URL, "").strip();
-    reader.put("url", LITERAL_URL.matcher(url).matches() ? "\"" + url + "\"" : url);
+    if (!url.isEmpty()) {
+      // Left out when empty, so the parser says it is required rather than not an expression.
+      reader.put("url", LITERAL_URL.matcher(url).matches() ? "\"" + url + "\"" : url);
+    }
     List<Map<String, Object>> headers = pairs(typed.getOrDefault(HEADERS, ""));
     if (!headers.isEmpty()) {
       reader.put("headers", headers);
@@ -398,13 +401,17 @@ final class StepFields {
    */
   static String worded(String field, String detail) {
     String member = field.substring(field.lastIndexOf('/') + 1);
-    if (!detail.startsWith(member + " ")) {
+    String named =
+        detail.startsWith(member + " ")
+            ? member
+            : detail.startsWith("\"" + member + "\" ") ? "\"" + member + "\"" : null;
+    if (named == null) {
       return detail;
     }
     for (List<ConfigField> fields : List.of(REQUEST, SETTINGS)) {
       for (ConfigField f : fields) {
         if (f.name().equals(field)) {
-          return "\"" + f.label() + "\"" + detail.substring(member.length());
+          return "\"" + f.label() + "\"" + detail.substring(named.length());
         }
       }
     }

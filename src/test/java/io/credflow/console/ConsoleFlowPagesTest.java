@@ -280,7 +280,7 @@ class ConsoleFlowPagesTest {
                 "Kept"));
 
     assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
-    assertThat(errorAt(refused, "f-reader-url")).contains("url");
+    assertThat(errorAt(refused, "f-reader-url")).isEqualTo("\"URL\" is required");
     assertThat(valueOf(refused, "f-step_name")).isEqualTo("Kept");
     assertThat(api.get("/v2/workspaces/" + ws() + "/flows/" + flow + "/draft").status())
         .isEqualTo(404);

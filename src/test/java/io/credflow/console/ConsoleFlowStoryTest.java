@@ -142,7 +142,7 @@ class ConsoleFlowStoryTest {
 
     browser.select("Component and credential", "Shop account · Basic Auth · unverified");
     browser.type("URL", upstreamUrl("/orders"));
-    browser.select("On an error response", "throwError");
+    browser.select("Error Handling Policy", "Don't retry, throw error");
     browser.click("Create flow");
     waitForText("Created.");
     assertThat(browser.text()).contains("Order to invoice", "draft", "Shop account");

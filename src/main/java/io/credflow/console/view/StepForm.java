@@ -7,7 +7,7 @@ import java.util.List;
  * the credentials to choose from by component, the methods and the error policies.
  */
 public record StepForm(
-    List<CredentialChoice> credentials, List<String> methods, List<String> errorPolicies) {
+    List<CredentialChoice> credentials, List<String> methods, List<Choice> errorPolicies) {
   public StepForm {
     credentials = List.copyOf(credentials);
     methods = List.copyOf(methods);
