@@ -254,6 +254,15 @@ for n in $(seq 1 "$api_key_count"); do
     || { tail -n 40 "$server_log" >&2; save_server_log; exit 1; }
 done
 
+# A two-step flow for the designer's pages (nothing runs it: it stays a draft).
+step_json() { # id url
+  printf '{"id":"%s","component":{"id":"%s"},"function":"httpRequest","credential":{"id":"%s"},"config":{"reader":{"method":"GET","url":"\\"%s\\"","headers":[{"key":"Accept","value":"\\"application/json\\""}]},"errorPolicy":"rebound","maxRetries":"3"}}' \
+    "$1" "$component" "$credential" "$2"
+}
+flow="$(create "flow" "/v2/workspaces/$ws/flows" \
+  '{"data":{"type":"flow","attributes":{"name":"Bench flow","trigger":{"type":"schedule","cron":"0 0 7 * * MON-FRI","timeZone":"Europe/Berlin"},"steps":['"$(step_json step1 https://api.example.com/orders)"','"$(step_json step2 https://api.example.com/invoices)"']}}}')" \
+  || { tail -n 40 "$server_log" >&2; save_server_log; exit 1; }
+
 # ---------------------------------------------------------------------------------------------
 # Sign in as a browser would: the sign-in form sets the credflow_form cookie and carries the same
 # value as _csrf; posting it with the password answers 303 with the credflow_session cookie.
@@ -281,6 +290,18 @@ if [[ "$status" != "303" || -z "$session" ]]; then
 fi
 cookie="Cookie: credflow_session=$session"
 log "signed in as $admin_email"
+# The session's CSRF token (the pages' meta tag), which htmx sends as X-CSRF-Token.
+curl -sS -o "$work/grid.html" --max-time 30 -H "$cookie" "http://127.0.0.1:$port/w/$ws/credentials" \
+  || die "GET /w/$ws/credentials failed"
+session_csrf="$(tr -d '\n' <"$work/grid.html" \
+  | sed -n 's/.*name="csrf-token"[[:space:]]*content="\([^"]*\)".*/\1/p' | head -n 1)"
+[[ -n "$session_csrf" ]] || die "no csrf-token meta tag in the credentials page"
+# What the step editor sends as you type: its whole form, one JSONata field just changed.
+check_body="component=$component&credential=$credential&step_name=Create+the+invoice&reader%2Fmethod=POST"
+check_body+="&reader%2Furl=%22https%3A%2F%2Fapi.example.com%2Finvoices%2F%22+%26+body.id"
+check_body+="&reader%2Fheaders=Accept%3A+%22application%2Fjson%22%0AX-Order%3A+%24string%28body.id%29"
+check_body+="&reader%2Fbody%2FcontentType=application%2Fjson&reader%2Fbody=%7B%22order%22%3A+body.id%2C+%22n%22%3A+%7Bn%7D%7D"
+check_body+="&errorPolicy=rebound&errorCodes=429%2C+500-599&maxRetries=3&maxRedirects=5"
 
 # ---------------------------------------------------------------------------------------------
 # Pages
@@ -296,6 +317,11 @@ pages=(
   "components|/w/$ws/components"
   "workspace|/w/$ws/workspace"
   "events|/w/$ws/events"
+  "flows|/w/$ws/flows"
+  "flow designer|/w/$ws/flows/$flow"
+  "step editor|/w/$ws/flows/$flow/steps/step2/edit"
+  "cron words|/w/$ws/flows/$flow/cron?cron=0+*%2F15+9-17+*+*+MON-FRI&zone=Europe%2FBerlin"
+  "step check|/w/$ws/flows/$flow/steps/check|POST"
   "account keys|/account/keys"
   "signin|/signin"
 )
@@ -336,10 +362,14 @@ if check_page "search" "/w/$ws/credentials/c/$component?q=basic%201"; then
   log "the search for 'basic 1' links $(linked) credential pages"
 fi
 
-run_loadgen() { # label path
+run_loadgen() { # label path [POST]
   local args=(--port "$port" --path "$2" -c "$concurrency" -w "$warmup" -s "$seconds"
     --expect 200 --label "$1" --timeout-ms 10000 --watch-pid "$server_pid"
     -H "$cookie" -H "Accept: text/html")
+  if [[ "${3:-}" == "POST" ]]; then
+    args+=(-X POST -d "$check_body" -H "Content-Type: application/x-www-form-urlencoded"
+      -H "X-CSRF-Token: $session_csrf" -H "HX-Request: true")
+  fi
   local line
   # shellcheck disable=SC2086 # loadgen_opts is a list of JVM options
   line="$("$java" $loadgen_opts -cp "$work/loadgen" LoadGen "${args[@]}" 2>"$work/loadgen.err")" || {
@@ -355,11 +385,25 @@ log "pages: c=$concurrency warm-up ${warmup}s, measure ${seconds}s each ..."
 for p in "${pages[@]}"; do
   name="${p%%|*}"
   path="${p#*|}"
-  if ! check_page "$name" "$path"; then
+  method=""
+  if [[ "$path" == *"|POST" ]]; then
+    path="${path%|POST}"
+    method="POST"
+    # Once with curl: the answer must be the check's fragment (each field's message swapped in).
+    status="$(curl -sS -o "$work/page.html" -w '%{http_code}' --max-time 30 -H "$cookie" \
+      -H "X-CSRF-Token: $session_csrf" -H "HX-Request: true" --data "$check_body" \
+      "http://127.0.0.1:$port$path")" || status="000"
+    if [[ "$status" != "200" ]] || ! grep -q 'id="f-reader-url-error"' "$work/page.html"; then
+      log "POST $path ($name) answered $status without the check's fragment:"
+      head -c 1000 "$work/page.html" >&2 || true
+      failed+=("$name|$path")
+      continue
+    fi
+  elif ! check_page "$name" "$path"; then
     failed+=("$name|$path")
     continue
   fi
-  line="$(run_loadgen "$(tr ' ' '_' <<<"$name")" "$path")" || { failed+=("$name|$path"); continue; }
+  line="$(run_loadgen "$(tr ' ' '_' <<<"$name")" "$path" "$method")" || { failed+=("$name|$path"); continue; }
   log "$name: $line"
   raw+=("$line")
   other="$(bench_kv "$line" other_cpu_pct)"
