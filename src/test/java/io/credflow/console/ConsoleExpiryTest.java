@@ -32,7 +32,7 @@ class ConsoleExpiryTest {
           .manualTime()
           .configure(c -> c.adminPassword(ADMIN_PASSWORD))
           .fakeOAuthProvider()
-          .tenancy("expiry pages");
+          .tenancy("expirypages");
 
   private static ConsoleClient admin;
 
