@@ -109,6 +109,15 @@ abstract class ExpiryContract {
     assertThat(listed(id).path("expiring_soon").asBoolean()).isTrue();
     assertThat(refreshTokenExpiresAt(listed(id))).contains(expires);
 
+    // A provider that repeats the remaining lifetime (here 20 s off) gives the same expiry.
+    provider.refreshTokenExpiresIn(
+        "refresh_token_expires_in",
+        Optional.of(Duration.between(time.now(), expires).toSeconds() + 20));
+    assertThat(member.refresh(id).status()).isEqualTo(200);
+    assertThat(refreshTokenExpiresAt(member.attributes(id))).contains(expires);
+    assertThat(sweptWarnings(id)).hasSize(1);
+    provider.refreshTokenExpiresIn("refresh_token_expires_in", Optional.of(THIRTY_DAYS));
+
     // A rotated refresh token with a lifetime of its own is a new expiry: warned about again.
     assertThat(member.refresh(id).status()).isEqualTo(200);
     Instant next = time.now().plusSeconds(THIRTY_DAYS);
