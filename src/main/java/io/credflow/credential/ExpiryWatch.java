@@ -377,11 +377,17 @@ public final class ExpiryWatch implements ExpiryListener, AutoCloseable {
     return this;
   }
 
+  /** Stops the background sweep, waiting (briefly) for one under way to end before the database. */
   @Override
   public void close() {
     Thread t = sweeper;
     if (t != null) {
       t.interrupt();
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
