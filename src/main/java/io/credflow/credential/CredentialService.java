@@ -502,24 +502,17 @@ public final class CredentialService {
   }
 
   private View view(Credential c) {
-    // Only an api_key credential's shape depends on its auth-client (header name, placement),
-    // and only an oauth2 credential's expiries.
-    Optional<AuthClient> authClient =
-        c.type() == AuthClientType.API_KEY || c.type().isOAuth()
-            ? Optional.of(lookup.authClientOf(c))
-            : Optional.empty();
+    // Only an oauth2 credential's expiries depend on its auth-client (its client secret's).
     ExpiryWatch.Status expiry =
         c.type().isOAuth()
-            ? expiries.status(c, authClient.map(AuthClient::settings))
+            ? expiries.status(c, Optional.of(lookup.authClientOf(c).settings()))
             : ExpiryWatch.Status.NONE;
-    return new View(
-        c,
-        Authorizer.masked(c, authClient.filter(a -> c.type() == AuthClientType.API_KEY)),
-        expiry);
+    return view(c, expiry);
   }
 
   /** A view whose expiry status was read already (with its page's). */
   private View view(Credential c, ExpiryWatch.Status expiry) {
+    // Only an api_key credential's shape depends on its auth-client (header name, placement).
     Optional<AuthClient> authClient =
         c.type() == AuthClientType.API_KEY ? Optional.of(lookup.authClientOf(c)) : Optional.empty();
     return new View(c, Authorizer.masked(c, authClient), expiry);
