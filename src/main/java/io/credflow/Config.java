@@ -39,7 +39,8 @@ public record Config(
     boolean refreshPoller,
     RateLimits.Settings rateLimits,
     Optional<Secret> adminPassword,
-    FlowEngine.Settings flows) {
+    FlowEngine.Settings flows,
+    java.time.Duration expiryWarning) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -82,6 +83,7 @@ public record Config(
     private String flowThreads;
     private String flowHeartbeat;
     private FlowEngine.Settings flows = FlowEngine.Settings.defaults();
+    private String expiryWarning;
 
     public Builder host(String v) {
       host = v;
@@ -193,6 +195,15 @@ public record Config(
      */
     public Builder refreshPoller(boolean v) {
       refreshPoller = v;
+      return this;
+    }
+
+    /**
+     * Days ahead that refresh tokens and client secrets are warned about before they expire
+     * (--expiry-warning / CREDFLOW_EXPIRY_WARNING; default 7).
+     */
+    public Builder expiryWarning(String v) {
+      expiryWarning = v;
       return this;
     }
 
@@ -342,6 +353,14 @@ public record Config(
             flowSettings.withHeartbeat(
                 java.time.Duration.ofSeconds(heartbeat), flowSettings.missedHeartbeats());
       }
+      int warningDays =
+          whole(
+              expiryWarning,
+              (int) io.credflow.credential.ExpiryWatch.DEFAULT_WARNING.toDays(),
+              0,
+              3_650,
+              "--expiry-warning/CREDFLOW_EXPIRY_WARNING (days)",
+              problems);
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
@@ -363,7 +382,8 @@ public record Config(
           refreshPoller,
           new RateLimits.Settings(perKey, failures, clients),
           password,
-          flowSettings);
+          flowSettings,
+          java.time.Duration.ofDays(warningDays));
     }
 
     /** A whole number from {@code min} to {@code max}; {@code fallback} when not given. */

@@ -11,6 +11,7 @@ import io.credflow.common.Timing;
 import io.credflow.component.ComponentService;
 import io.credflow.console.Console;
 import io.credflow.credential.CredentialService;
+import io.credflow.credential.ExpiryWatch;
 import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
@@ -41,6 +42,7 @@ import io.credflow.store.JdbcAuthorizationRepository;
 import io.credflow.store.JdbcComponentRepository;
 import io.credflow.store.JdbcCredentialRepository;
 import io.credflow.store.JdbcEventLog;
+import io.credflow.store.JdbcExpiries;
 import io.credflow.store.JdbcFlowRepository;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.store.JdbcTenancyRepository;
@@ -94,7 +96,8 @@ public final class Credflow implements AutoCloseable {
       FlowService flows,
       RunService runs,
       FlowEngine flowEngine,
-      Attachments attachments) {}
+      Attachments attachments,
+      ExpiryWatch expiries) {}
 
   private Credflow(
       Config config,
@@ -194,6 +197,14 @@ public final class Credflow implements AutoCloseable {
       RecentlyRead<String, Optional<AuthClient>> refreshedAuthClients =
           new RecentlyRead<>(authClients::findUnchecked, Duration.ofSeconds(1), clock, 10_000);
       authClients.onChange(refreshedAuthClients::forget);
+      ExpiryWatch expiries =
+          new ExpiryWatch(
+              new JdbcExpiries(jdbc),
+              authClients::findUnchecked,
+              events,
+              jdbc,
+              timing,
+              config.expiryWarning());
       RefreshService refresher =
           new RefreshService(
               credentialRepository,
@@ -203,7 +214,8 @@ public final class Credflow implements AutoCloseable {
               events,
               RefreshPolicy.defaults().withRandom(timing.jitter()),
               jdbc,
-              timing);
+              timing,
+              expiries);
       AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
       AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());
       AuthorizationService authorizations =
@@ -232,7 +244,8 @@ public final class Credflow implements AutoCloseable {
               requestAuthorities,
               jdbc,
               clock,
-              VerifyService::check);
+              VerifyService::check,
+              expiries);
       credentialsRef.set(credentials);
       refresher.onChange(requestAuthorities::forget);
       JdbcAttachments attachments =
@@ -335,6 +348,8 @@ public final class Credflow implements AutoCloseable {
               RefreshScheduler.DEFAULT_BATCH);
       if (config.refreshPoller()) {
         scheduler.start();
+        // Driven by hand with the refreshes (tests sweep on their clock).
+        expiries.start(ExpiryWatch.DEFAULT_SWEEP);
       }
       flowEngine.start();
       return new Credflow(
@@ -360,7 +375,8 @@ public final class Credflow implements AutoCloseable {
               flows,
               runs,
               flowEngine,
-              attachments),
+              attachments,
+              expiries),
           adminKey,
           adminSetupToken,
           demoProvider,
@@ -435,6 +451,7 @@ public final class Credflow implements AutoCloseable {
   @Override
   public void close() {
     services.flowEngine().close();
+    services.expiries().close();
     scheduler.close();
     server.close();
     services.requestAuthorities().close();

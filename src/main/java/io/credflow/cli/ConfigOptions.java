@@ -77,6 +77,14 @@ final class ConfigOptions {
               + " takes its steps over after 6 missed (CREDFLOW_FLOW_HEARTBEAT; default 10)")
   String flowHeartbeat;
 
+  @Option(
+      names = "--expiry-warning",
+      paramLabel = "DAYS",
+      description =
+          "Days ahead that expiring refresh tokens and client secrets are warned about"
+              + " (CREDFLOW_EXPIRY_WARNING; default 7)")
+  String expiryWarning;
+
   Config toConfig(Map<String, String> env, boolean demo) {
     return Config.builder()
         .port(first(port, env.get("CREDFLOW_PORT")))
@@ -100,6 +108,7 @@ final class ConfigOptions {
         .flowHeartbeat(first(flowHeartbeat, env.get("CREDFLOW_FLOW_HEARTBEAT")))
         .trustedProxies(
             trustedProxies.isEmpty() ? list(env.get("CREDFLOW_TRUSTED_PROXY")) : trustedProxies)
+        .expiryWarning(first(expiryWarning, env.get("CREDFLOW_EXPIRY_WARNING")))
         .demo(demo)
         .build();
   }

@@ -42,6 +42,7 @@ public final class CredentialService {
   private final VerifyRequest.Check verifyRequests;
   private final OfflineCheck offline;
   private final CredentialUpdates updates;
+  private final ExpiryWatch expiries;
   private volatile CredentialUsage usage = CredentialUsage.NONE;
 
   public CredentialService(
@@ -54,8 +55,10 @@ public final class CredentialService {
       RequestAuthorities requestAuthorities,
       Transactions transactions,
       Clock clock,
-      VerifyRequest.Check verifyRequests) {
+      VerifyRequest.Check verifyRequests,
+      ExpiryWatch expiries) {
     this.repository = repository;
+    this.expiries = expiries;
     this.authClients = authClients;
     this.tenancy = tenancy;
     this.audit = audit;
@@ -73,9 +76,16 @@ public final class CredentialService {
 
   /**
    * A credential with the shape of the authorization it produces, for reads: the authorization
-   * holds only masks, so a view cannot leak a secret.
+   * holds only masks, so a view cannot leak a secret. {@code expiry} says what of it expires that
+   * no refresh renews (its refresh token, its auth-client's client secret).
    */
-  public record View(Credential credential, Authorization authorization) {}
+  public record View(
+      Credential credential, Authorization authorization, ExpiryWatch.Status expiry) {
+    /** A view that knows of no expiry. */
+    public View(Credential credential, Authorization authorization) {
+      this(credential, authorization, ExpiryWatch.Status.NONE);
+    }
+  }
 
   /** The field of a credential's own verify request. */
   public static final String VERIFY_REQUEST = "verify_request";
@@ -194,6 +204,10 @@ public final class CredentialService {
                           + caller.user().id(),
                       now));
               lifecycle.saved(inserted, authClient);
+              if (inserted.type().isOAuth()) {
+                expiries.issued(
+                    inserted, authClient.settings(), secrets.refreshTokenExpiresAt(), true);
+              }
               return inserted;
             });
     return view(stored);
@@ -207,7 +221,24 @@ public final class CredentialService {
       Caller caller, String workspaceId, CredentialRepository.Filter filter, PageRequest page) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     List<Credential> rows = repository.list(ws.id(), filter, page.afterOrZero(), page.size() + 1);
-    return Page.of(rows, page.size(), Credential::seq).map(this::view);
+    Map<String, ExpiryWatch.Status> statuses =
+        expiries.statuses(rows, id -> authClients.findUnchecked(id).map(AuthClient::settings));
+    return Page.of(rows, page.size(), Credential::seq)
+        .map(c -> view(c, statuses.getOrDefault(c.id(), ExpiryWatch.Status.NONE)));
+  }
+
+  /**
+   * What of the workspace's credentials expires within the warning window ({@link
+   * ExpiryWatch#warning()}) that no refresh renews, soonest first.
+   */
+  public List<ExpiryWatch.Expiring> expiring(Caller caller, String workspaceId) {
+    Workspace ws = tenancy.workspace(caller, workspaceId);
+    return expiries.expiringIn(ws.id());
+  }
+
+  /** How far ahead expiries are warned about. */
+  public java.time.Duration expiryWarning() {
+    return expiries.warning();
   }
 
   /** How many credentials the workspace has, by component id; no secret is read. */
@@ -276,6 +307,9 @@ public final class CredentialService {
                                 + caller.user().id(),
                             clock.instant()));
                     lifecycle.saved(now, authClient);
+                    if (now.type().isOAuth()) {
+                      expiries.issued(now, authClient.settings(), s.refreshTokenExpiresAt(), true);
+                    }
                   });
               return now;
             });
@@ -468,10 +502,20 @@ public final class CredentialService {
   }
 
   private View view(Credential c) {
+    // Only an oauth2 credential's expiries depend on its auth-client (its client secret's).
+    ExpiryWatch.Status expiry =
+        c.type().isOAuth()
+            ? expiries.status(c, Optional.of(lookup.authClientOf(c).settings()))
+            : ExpiryWatch.Status.NONE;
+    return view(c, expiry);
+  }
+
+  /** A view whose expiry status was read already (with its page's). */
+  private View view(Credential c, ExpiryWatch.Status expiry) {
     // Only an api_key credential's shape depends on its auth-client (header name, placement).
     Optional<AuthClient> authClient =
         c.type() == AuthClientType.API_KEY ? Optional.of(lookup.authClientOf(c)) : Optional.empty();
-    return new View(c, Authorizer.masked(c, authClient));
+    return new View(c, Authorizer.masked(c, authClient), expiry);
   }
 
   /** Admins of the workspace change any credential; members change the ones they made. */

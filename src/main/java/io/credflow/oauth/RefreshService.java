@@ -18,6 +18,7 @@ import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
 import io.credflow.credential.CredentialUpdates;
 import io.credflow.credential.EventLog;
+import io.credflow.credential.ExpiryListener;
 import io.credflow.credential.RefreshResult;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,6 +65,7 @@ public final class RefreshService {
   private final Transactions transactions;
   private final Clock clock;
   private final RefreshLease lease;
+  private final ExpiryListener expiries;
   private final SingleFlight<String, Trigger, RefreshResult> flights = new SingleFlight<>();
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -76,6 +78,32 @@ public final class RefreshService {
       RefreshPolicy policy,
       Transactions transactions,
       Timing timing) {
+    this(
+        credentials,
+        authClients,
+        schedule,
+        providers,
+        events,
+        policy,
+        transactions,
+        timing,
+        ExpiryListener.NONE);
+  }
+
+  /**
+   * A refresher that tells {@code expiries} of every new token (a rotated refresh token's life).
+   */
+  public RefreshService(
+      CredentialRepository credentials,
+      Function<String, Optional<AuthClient>> authClients,
+      RefreshSchedule schedule,
+      OAuthProviders providers,
+      EventLog events,
+      RefreshPolicy policy,
+      Transactions transactions,
+      Timing timing,
+      ExpiryListener expiries) {
+    this.expiries = expiries;
     this.credentials = credentials;
     this.updates = new CredentialUpdates(credentials);
     this.authClients = authClients;
@@ -338,6 +366,11 @@ public final class RefreshService {
                               ? current.withSecrets(fresh, expiresAt, scope)
                               : current);
               if (w.written()) {
+                expiries.issued(
+                    w.credential(),
+                    provider.settings(),
+                    issued.refreshTokenExpiresIn().map(now::plusSeconds),
+                    rotated(old, issued));
                 lease.refreshed(
                     c.id(), policy.nextRefresh(now, expiresAt, provider.earliestRefresh(now)), now);
                 events.record(
@@ -363,6 +396,14 @@ public final class RefreshService {
     }
     changed(c.id());
     return new Applied(written.credential(), new RefreshResult.Outcome.Refreshed(), true);
+  }
+
+  /** Whether the provider issued a refresh token other than the one presented. */
+  private static boolean rotated(CredentialSecrets.Tokens old, TokenOutcome.Issued issued) {
+    return issued
+        .refreshToken()
+        .filter(r -> old.refreshToken().map(o -> !o.sameAs(r)).orElse(true))
+        .isPresent();
   }
 
   private static boolean sameGrant(Credential c, CredentialSecrets.Tokens old) {
@@ -404,6 +445,7 @@ public final class RefreshService {
   private Credential failed(Credential c, String code, String detail, Instant now) {
     int failures = failuresSoFar(c.id()) + 1;
     Instant retryAt = backOff(c.id(), failures, now);
+    expiries.refreshFailed(c);
     events.record(
         CredentialEvent.of(
             c,
