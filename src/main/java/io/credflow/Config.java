@@ -39,7 +39,8 @@ public record Config(
     boolean refreshPoller,
     RateLimits.Settings rateLimits,
     Optional<Secret> adminPassword,
-    FlowEngine.Settings flows) {
+    FlowEngine.Settings flows,
+    int auditRetentionDays) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -82,6 +83,7 @@ public record Config(
     private String flowThreads;
     private String flowHeartbeat;
     private FlowEngine.Settings flows = FlowEngine.Settings.defaults();
+    private String auditRetention;
 
     public Builder host(String v) {
       host = v;
@@ -177,6 +179,15 @@ public record Config(
      */
     public Builder flowHeartbeat(String v) {
       flowHeartbeat = v;
+      return this;
+    }
+
+    /**
+     * Days audit records are kept, 0 = forever (--audit-retention / CREDFLOW_AUDIT_RETENTION;
+     * default {@value io.credflow.audit.AuditService#DEFAULT_RETENTION_DAYS}).
+     */
+    public Builder auditRetention(String v) {
+      auditRetention = v;
       return this;
     }
 
@@ -342,6 +353,14 @@ public record Config(
             flowSettings.withHeartbeat(
                 java.time.Duration.ofSeconds(heartbeat), flowSettings.missedHeartbeats());
       }
+      int retentionDays =
+          whole(
+              auditRetention,
+              io.credflow.audit.AuditService.DEFAULT_RETENTION_DAYS,
+              0,
+              36_500,
+              "--audit-retention/CREDFLOW_AUDIT_RETENTION",
+              problems);
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
@@ -363,7 +382,8 @@ public record Config(
           refreshPoller,
           new RateLimits.Settings(perKey, failures, clients),
           password,
-          flowSettings);
+          flowSettings,
+          retentionDays);
     }
 
     /** A whole number from {@code min} to {@code max}; {@code fallback} when not given. */
