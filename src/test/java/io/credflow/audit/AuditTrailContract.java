@@ -16,6 +16,7 @@ import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.documents.Credentials;
 import io.credflow.testing.documents.Resource;
+import io.credflow.testing.oauth.FakeOAuthProvider;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +44,7 @@ abstract class AuditTrailContract {
   static CredflowExtension server(boolean postgres) {
     return CredflowExtension.database(postgres)
         .manualTime()
+        .fakeOAuthProvider()
         .tenancy("audit")
         .configure(c -> c.adminPassword(ADMIN_PASSWORD));
   }
@@ -177,6 +179,43 @@ abstract class AuditTrailContract {
     assertThat(only(byAdmin, "auth-client.deleted").path("reason").asText()).isEqualTo("gone");
     assertThat(only(byAdmin, "auth-client.deleted").path("tenant").asText()).isEqualTo(t.tenant());
     assertThat(actions(created)).containsExactly("auth-client.created");
+  }
+
+  @Test
+  void refreshWhenAskedForThenOneRecordOfTheRefreshWithItsOutcomeAndOneOfWhoAsked() {
+    FakeOAuthProvider provider = credflow().provider();
+    String id =
+        credflow()
+            .member()
+            .importTokens(credflow().oauth2Client(), provider.issueTokens("read"), 3600);
+    String path = "/v2/workspaces/" + t.workspace() + "/credentials/" + id + "/refresh";
+    Api.Response refreshed = member.post(path + "?reason=rotate", "");
+    provider.failNext(1, FakeOAuthProvider.TokenFailure.HTTP_503_EMPTY);
+    Api.Response failed = member.post(path, "");
+    assertThat(refreshed.status()).as(refreshed.text()).isEqualTo(200);
+    assertThat(failed.status()).as(failed.text()).isEqualTo(502);
+
+    List<JsonNode> refreshes =
+        audit(tenantAdmin, "filter[type]=credential.refresh&filter[subject]=" + id);
+    List<JsonNode> asked =
+        audit(tenantAdmin, "filter[type]=credential.refresh_requested&filter[subject]=" + id);
+
+    assertThat(refreshes)
+        .extracting(r -> r.path("attributes").path("detail").path("outcome").asText())
+        .containsExactly("failed", "refreshed");
+    JsonNode done = refreshes.get(1).path("attributes");
+    assertThat(done.path("actor").path("type").asText()).isEqualTo("system");
+    assertThat(done.path("actor").path("id").asText()).isEqualTo("refresh");
+    assertThat(done.path("detail").path("trigger").asText()).isEqualTo("forced");
+    assertThat(done.path("workspace").asText()).isEqualTo(t.workspace());
+    assertThat(done.path("tenant").asText()).isEqualTo(t.tenant());
+    assertThat(asked)
+        .extracting(r -> r.path("attributes").path("detail").path("outcome").asText())
+        .containsExactly("failed", "refreshed");
+    JsonNode who = asked.get(1).path("attributes");
+    assertThat(who.path("actor").path("user_id").asText()).isEqualTo(t.memberId());
+    assertThat(who.path("reason").asText()).isEqualTo("rotate");
+    assertThat(refreshes.toString() + asked).doesNotContain("access_token");
   }
 
   // ---------------------------------------------------------------- users and memberships
@@ -337,6 +376,7 @@ abstract class AuditTrailContract {
 
     assertThat(ours).isEmpty();
     assertThat(everything)
+        .isNotEmpty()
         .allSatisfy(
             r ->
                 assertThat(r.path("attributes").path("tenant").asText()).isEqualTo(other.tenant()));
@@ -413,6 +453,17 @@ abstract class AuditTrailContract {
         .containsExactly(now.minus(Duration.ofDays(10)));
     assertThat(server.credflow().services().auditTrail().retention())
         .contains(Duration.ofDays(AuditService.DEFAULT_RETENTION_DAYS));
+    // The server sweeps by itself: a recurring task in db-scheduler's table, run by one process.
+    assertThat(
+            server
+                .credflow()
+                .database()
+                .jdbc()
+                .query(
+                    "SELECT task_name FROM scheduled_tasks WHERE task_name = ?",
+                    rs -> rs.getString(1),
+                    "credflow-audit-retention"))
+        .hasSize(1);
   }
 
   @Test
