@@ -31,7 +31,8 @@ public final class JdbcAuditLog implements AuditRepository {
           + " actor_type, actor_id, actor_email, subject_type, subject_id, tenant_id, contract_id,"
           + " client_address, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String COLUMNS =
-      "SELECT seq, at, user_id, workspace_id, action, reason, uses, actor_type, actor_id,"
+      "SELECT seq, at, user_id, workspace_id, credential_id, action, reason, uses, actor_type,"
+          + " actor_id,"
           + " actor_email, subject_type, subject_id, tenant_id, contract_id, client_address,"
           + " detail FROM audit_records ";
   private static final String BY_CREDENTIAL = COLUMNS + "WHERE credential_id = ? ORDER BY seq";
@@ -142,7 +143,8 @@ public final class JdbcAuditLog implements AuditRepository {
         .subject()
         .ifPresent(
             s -> {
-              sql.append(" AND subject_id = ?");
+              sql.append(" AND (subject_id = ? OR credential_id = ?)");
+              params.add(s);
               params.add(s);
             });
     filter
@@ -178,10 +180,14 @@ public final class JdbcAuditLog implements AuditRepository {
 
   private static AuditEntry entry(ResultSet rs) throws SQLException {
     Optional<String> userId = Optional.ofNullable(rs.getString("user_id"));
+    // A process of the release before the trail (during a rolling upgrade) writes releases with
+    // the old columns only: the new ones keep their defaults, and are read from the old ones.
+    String actorId = rs.getString("actor_id");
+    String subjectId = rs.getString("subject_id");
     Actor actor =
         new Actor(
             Actor.Type.fromWireName(rs.getString("actor_type")).orElse(Actor.Type.USER),
-            rs.getString("actor_id"),
+            actorId.isEmpty() ? userId.orElse("") : actorId,
             userId,
             Optional.ofNullable(rs.getString("actor_email")));
     Place place =
@@ -197,7 +203,11 @@ public final class JdbcAuditLog implements AuditRepository {
             Jdbc.instant(rs, "at"),
             actor,
             rs.getString("action"),
-            new Subject(rs.getString("subject_type"), rs.getString("subject_id")),
+            new Subject(
+                rs.getString("subject_type"),
+                subjectId.isEmpty()
+                    ? Optional.ofNullable(rs.getString("credential_id")).orElse("")
+                    : subjectId),
             place,
             new Origin(
                 Optional.ofNullable(rs.getString("client_address")),

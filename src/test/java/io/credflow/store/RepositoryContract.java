@@ -1373,6 +1373,45 @@ public abstract class RepositoryContract {
     assertThat(audit.ofCredential(other.subject().id())).containsExactly(other);
   }
 
+  @Test
+  void auditRecordsWhenAnOlderReleaseWritesOnlyTheFirstColumnsThenReadAsAUsersReleaseOfIt() {
+    String credential = Ids.newId();
+    String user = Ids.newId();
+    // As a process of the release before the trail inserts, during a rolling upgrade.
+    database
+        .jdbc()
+        .update(
+            "INSERT INTO audit_records (at, user_id, workspace_id, credential_id, action, reason,"
+                + " uses) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            T0,
+            user,
+            Ids.newId(),
+            credential,
+            "credential.access",
+            "old release",
+            1L);
+
+    AuditRecord read = audit.ofCredential(credential).get(0);
+    List<io.credflow.audit.AuditEntry> found =
+        audit.list(
+            new io.credflow.audit.AuditScope.Everything(),
+            new io.credflow.audit.AuditFilter(
+                Optional.empty(),
+                Optional.of(user),
+                Optional.of(credential),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()),
+            io.credflow.common.PageRequest.first(10),
+            10);
+
+    assertThat(read.actor())
+        .isEqualTo(new Actor(Actor.Type.USER, user, Optional.of(user), Optional.empty()));
+    assertThat(read.subject()).isEqualTo(Subject.of(Subject.CREDENTIAL, credential));
+    assertThat(read.origin().reason()).contains("old release");
+    assertThat(found).extracting(io.credflow.audit.AuditEntry::record).containsExactly(read);
+  }
+
   /** A release of {@code credential} by a user through an API key, from an address, with why. */
   private static AuditRecord release(Instant at, String credential, String action, String reason) {
     return AuditRecord.of(
