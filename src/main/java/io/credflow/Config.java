@@ -40,7 +40,8 @@ public record Config(
     RateLimits.Settings rateLimits,
     Optional<Secret> adminPassword,
     FlowEngine.Settings flows,
-    java.time.Duration expiryWarning) {
+    java.time.Duration expiryWarning,
+    int auditRetentionDays) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -84,6 +85,7 @@ public record Config(
     private String flowHeartbeat;
     private FlowEngine.Settings flows = FlowEngine.Settings.defaults();
     private String expiryWarning;
+    private String auditRetention;
 
     public Builder host(String v) {
       host = v;
@@ -179,6 +181,15 @@ public record Config(
      */
     public Builder flowHeartbeat(String v) {
       flowHeartbeat = v;
+      return this;
+    }
+
+    /**
+     * Days audit records are kept, 0 = forever (--audit-retention / CREDFLOW_AUDIT_RETENTION;
+     * default {@value io.credflow.audit.AuditService#DEFAULT_RETENTION_DAYS}).
+     */
+    public Builder auditRetention(String v) {
+      auditRetention = v;
       return this;
     }
 
@@ -361,6 +372,14 @@ public record Config(
               3_650,
               "--expiry-warning/CREDFLOW_EXPIRY_WARNING (days)",
               problems);
+      int retentionDays =
+          whole(
+              auditRetention,
+              io.credflow.audit.AuditService.DEFAULT_RETENTION_DAYS,
+              0,
+              36_500,
+              "--audit-retention/CREDFLOW_AUDIT_RETENTION",
+              problems);
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
@@ -383,7 +402,8 @@ public record Config(
           new RateLimits.Settings(perKey, failures, clients),
           password,
           flowSettings,
-          java.time.Duration.ofDays(warningDays));
+          java.time.Duration.ofDays(warningDays),
+          retentionDays);
     }
 
     /** A whole number from {@code min} to {@code max}; {@code fallback} when not given. */

@@ -1,8 +1,10 @@
 package io.credflow;
 
 import io.credflow.account.AccountService;
+import io.credflow.account.Passwords;
 import io.credflow.api.ApiServer;
 import io.credflow.api.RateLimits;
+import io.credflow.audit.AuditService;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.common.RecentlyRead;
@@ -88,6 +90,7 @@ public final class Credflow implements AutoCloseable {
       RefreshService refresher,
       RefreshScheduler scheduler,
       JdbcAuditLog audit,
+      AuditService auditTrail,
       JdbcEventLog events,
       Keyring keyring,
       OutboundHttp outbound,
@@ -163,9 +166,13 @@ public final class Credflow implements AutoCloseable {
       KeysetGuard.record(database, keyring, clock);
       Jdbc jdbc = database.jdbc();
       SecretColumns secrets = new SecretColumns(keyring);
-      TenancyService tenancy = new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock);
+      JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+      AuditService auditTrail = new AuditService(audit, clock, config.auditRetentionDays());
+      TenancyService tenancy =
+          new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock, audit);
       AccountService accounts =
-          new AccountService(new JdbcAccountRepository(jdbc), tenancy, jdbc, clock);
+          new AccountService(
+              new JdbcAccountRepository(jdbc), tenancy, jdbc, clock, Passwords.defaults(), audit);
       ComponentService components =
           new ComponentService(new JdbcComponentRepository(jdbc, clock), tenancy, clock);
       // One guard for every call to another company (token endpoints and the executor), and for
@@ -183,8 +190,8 @@ public final class Credflow implements AutoCloseable {
               jdbc,
               clock,
               policy,
-              VerifyService::check);
-      JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+              VerifyService::check,
+              audit);
       JdbcEventLog events = new JdbcEventLog(jdbc);
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
@@ -215,7 +222,8 @@ public final class Credflow implements AutoCloseable {
               RefreshPolicy.defaults().withRandom(timing.jitter()),
               jdbc,
               timing,
-              expiries);
+              expiries,
+              audit);
       AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
       AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());
       AuthorizationService authorizations =
@@ -268,7 +276,10 @@ public final class Credflow implements AutoCloseable {
               events,
               metrics,
               config.flows(),
-              clock);
+              clock,
+              List.of(
+                  new FlowEngine.Chore(
+                      "credflow-audit-retention", AuditService.SWEEP_EVERY, auditTrail::sweep)));
       FlowService flows =
           new FlowService(flowRepository, tenancy, components, credentials, flowEngine, clock);
       credentials.usedBy(flows);
@@ -302,6 +313,11 @@ public final class Credflow implements AutoCloseable {
                     public Optional<Duration> failed(String remote, List<String> forwarded) {
                       return limits.failedAuthentication(limits.clientAddress(remote, forwarded));
                     }
+
+                    @Override
+                    public String clientAddress(String remote, List<String> forwarded) {
+                      return limits.clientAddress(remote, forwarded);
+                    }
                   },
                   publicUrl::get,
                   clock));
@@ -332,7 +348,8 @@ public final class Credflow implements AutoCloseable {
                   publicUrl::get,
                   database::isHealthy,
                   metrics,
-                  attachments),
+                  attachments,
+                  auditTrail),
               limits,
               new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered));
       if (!config.publicUrlSet()) {
@@ -367,6 +384,7 @@ public final class Credflow implements AutoCloseable {
               refresher,
               scheduler,
               audit,
+              auditTrail,
               events,
               keyring,
               outbound,

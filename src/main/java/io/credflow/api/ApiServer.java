@@ -2,6 +2,8 @@ package io.credflow.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.audit.AuditService;
+import io.credflow.audit.Origin;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.common.ConflictException;
 import io.credflow.common.CredflowException;
@@ -63,7 +65,8 @@ public final class ApiServer implements AutoCloseable {
       java.util.function.Supplier<java.net.URI> publicUrl,
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics,
-      Attachments attachments) {}
+      Attachments attachments,
+      AuditService audit) {}
 
   /**
    * Other edges served by the same server (the browser console, the demo provider): their routes,
@@ -136,6 +139,7 @@ public final class ApiServer implements AutoCloseable {
               new FlowRoutes(services.flows(), services.runs(), services.publicUrl())
                   .register(routes);
               new AttachmentRoutes(services.tenancy(), services.attachments()).register(routes);
+              new AuditRoutes(services.tenancy(), services.audit()).register(routes);
               edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(
@@ -252,7 +256,15 @@ public final class ApiServer implements AutoCloseable {
                       + seconds(wait)
                       + " s");
             });
-    ctx.attribute(Requests.CALLER, caller.get());
+    // Who, from where and why, for the audit records of whatever this request does.
+    Origin origin =
+        new Origin(
+            Optional.of(
+                limits.clientAddress(
+                    ctx.req().getRemoteAddr(),
+                    java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")))),
+            Requests.reason(ctx));
+    ctx.attribute(Requests.CALLER, caller.get().from(origin));
   }
 
   /** Whole seconds to wait, rounded up, at least one (as {@code Retry-After} says it). */

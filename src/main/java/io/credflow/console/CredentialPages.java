@@ -616,7 +616,10 @@ final class CredentialPages {
                     new CredentialPage.Line(
                         Labels.when(r.at()),
                         r.action() + (r.uses() > 1 ? " ×" + r.uses() : ""),
-                        "by user " + r.userId() + ": " + r.reason()))
+                        "by "
+                            + r.actor().email().orElse("user " + r.actor().id())
+                            + r.origin().clientAddress().map(a -> " from " + a).orElse("")
+                            + r.origin().reason().map(why -> ": " + why).orElse("")))
             .toList();
     Optional<Verification> last = c.lastVerification();
     String componentName = component.map(Component::name).orElse(c.componentId());

@@ -1,5 +1,10 @@
 package io.credflow.credential;
 
+import io.credflow.audit.Actions;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.authclient.VerifyRequest;
@@ -31,7 +36,7 @@ public final class CredentialService {
   private final CredentialRepository repository;
   private final AuthClientService authClients;
   private final TenancyService tenancy;
-  private final AuditLog audit;
+  private final AuditTrail audit;
   private final EventLog events;
   private final TokenLifecycle lifecycle;
   private final RequestAuthorities requestAuthorities;
@@ -49,7 +54,7 @@ public final class CredentialService {
       CredentialRepository repository,
       AuthClientService authClients,
       TenancyService tenancy,
-      AuditLog audit,
+      AuditTrail audit,
       EventLog events,
       TokenLifecycle lifecycle,
       RequestAuthorities requestAuthorities,
@@ -208,6 +213,11 @@ public final class CredentialService {
                 expiries.issued(
                     inserted, authClient.settings(), secrets.refreshTokenExpiresAt(), true);
               }
+              audit.record(
+                  audited(caller, Actions.CREDENTIAL_CREATED, inserted)
+                      .with("auth_client", authClient.id())
+                      .with("component", componentId)
+                      .with("authenticated", Boolean.toString(secrets.authenticated())));
               return inserted;
             });
     return view(stored);
@@ -311,6 +321,14 @@ public final class CredentialService {
                       expiries.issued(now, authClient.settings(), s.refreshTokenExpiresAt(), true);
                     }
                   });
+              audit.record(
+                  audited(
+                          caller,
+                          secrets.filter(NewSecrets::authenticated).isPresent()
+                              ? Actions.CREDENTIAL_REAUTHENTICATED
+                              : Actions.CREDENTIAL_UPDATED,
+                          now)
+                      .with("changed", changed(change)));
               return now;
             });
     requestAuthorities.forget(id);
@@ -353,6 +371,9 @@ public final class CredentialService {
     RefreshResult result = lifecycle.refreshOnRequest(credential, lookup.authClientOf(credential));
     requestAuthorities.forget(id);
     Credential after = result.credential();
+    audit.record(
+        audited(caller, Actions.CREDENTIAL_REFRESH_REQUESTED, after)
+            .with("outcome", result.outcome().wireName()));
     return switch (result.outcome()) {
       case RefreshResult.Outcome.Refreshed r -> new Refreshed(view(after), r);
       case RefreshResult.Outcome.NotNeeded n -> new Refreshed(view(after), n);
@@ -475,6 +496,7 @@ public final class CredentialService {
     lifecycle.deleting(current, lookup.authClientOf(current));
     repository.delete(id);
     requestAuthorities.forget(id);
+    audit.record(audited(caller, Actions.CREDENTIAL_DELETED, current));
     events.record(
         CredentialEvent.of(
             current,
@@ -496,9 +518,32 @@ public final class CredentialService {
     CredentialLookup.requireReady(credential);
     Authority authority = Authority.of(credential, authClient);
     audit.record(
-        new AuditLog.AuditRecord(
-            clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
+        caller
+            .from(caller.origin().withReason(reason))
+            .audit(
+                clock.instant(),
+                Actions.CREDENTIAL_ACCESS,
+                Subject.of(Subject.CREDENTIAL, id),
+                Place.workspace(credential.workspaceId())));
     return new Access(authority.authorization(), authority.credential().expiresAt());
+  }
+
+  /** An audit record of the caller acting on credential {@code c}, in its workspace. */
+  private AuditRecord audited(Caller caller, String action, Credential c) {
+    return caller.audit(
+        clock.instant(),
+        action,
+        Subject.of(Subject.CREDENTIAL, c.id()),
+        Place.workspace(c.workspaceId()));
+  }
+
+  /** The attributes a change names, for the audit (names only, never values). */
+  private static String changed(Change change) {
+    List<String> names = new java.util.ArrayList<>();
+    change.name().ifPresent(n -> names.add("name"));
+    change.secrets().ifPresent(n -> names.add("credentials"));
+    change.verifyRequest().ifPresent(n -> names.add(VERIFY_REQUEST));
+    return String.join(",", names);
   }
 
   private View view(Credential c) {

@@ -178,7 +178,8 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       EventLog events,
       MeterRegistry metrics,
       Settings settings,
-      Clock clock) {
+      Clock clock,
+      List<Chore> chores) {
     this.repository = repository;
     this.transactions = transactions;
     this.action = action;
@@ -214,6 +215,13 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
             .enableImmediateExecution()
             .deleteUnresolvedAfter(Duration.ofDays(1))
             .shutdownMaxWait(Duration.ofSeconds(30));
+    builder.startTasks(
+        chores.stream()
+            .map(
+                chore ->
+                    Tasks.recurring(chore.name(), Schedules.fixedDelay(chore.every()))
+                        .execute((instance, context) -> chore.work().run()))
+            .toList());
     if (postgres) {
       // Several processes poll one table: each takes its batch with SKIP LOCKED.
       builder.pollUsingLockAndFetch(0.5, 1.0);
@@ -223,6 +231,13 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
         .description("Flow steps due and not yet taken by any process")
         .register(metrics);
   }
+
+  /**
+   * Work for the installation that one process at a time does, every {@code every}: db-scheduler
+   * runs a recurring task once per interval in the whole cluster (e.g. the audit retention sweep).
+   * {@code name} is the task's name in the shared table, unique and never changed.
+   */
+  public record Chore(String name, Duration every, Runnable work) {}
 
   /** An engine on {@code dataSource}; {@link #start()} makes it take work. */
   public static FlowEngine create(
@@ -236,6 +251,33 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       MeterRegistry metrics,
       Settings settings,
       Clock clock) {
+    return create(
+        dataSource,
+        postgres,
+        repository,
+        transactions,
+        action,
+        callers,
+        events,
+        metrics,
+        settings,
+        clock,
+        List.of());
+  }
+
+  /** An engine that also runs {@code chores}; {@link #start()} makes it take work. */
+  public static FlowEngine create(
+      DataSource dataSource,
+      boolean postgres,
+      FlowRepository repository,
+      Transactions transactions,
+      RestApiAction action,
+      Function<String, Optional<Caller>> callers,
+      EventLog events,
+      MeterRegistry metrics,
+      Settings settings,
+      Clock clock,
+      List<Chore> chores) {
     return new FlowEngine(
         dataSource,
         postgres,
@@ -246,7 +288,8 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
         events,
         metrics,
         settings,
-        clock);
+        clock,
+        chores);
   }
 
   /** Takes due steps and firings from now on; schedules every active flow's timed trigger. */

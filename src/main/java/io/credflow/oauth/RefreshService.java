@@ -1,5 +1,12 @@
 package io.credflow.oauth;
 
+import io.credflow.audit.Actions;
+import io.credflow.audit.Actor;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Origin;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.OAuthSettings;
 import io.credflow.common.ConflictException;
@@ -66,6 +73,7 @@ public final class RefreshService {
   private final Clock clock;
   private final RefreshLease lease;
   private final ExpiryListener expiries;
+  private final AuditTrail audit;
   private final SingleFlight<String, Trigger, RefreshResult> flights = new SingleFlight<>();
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -87,11 +95,13 @@ public final class RefreshService {
         policy,
         transactions,
         timing,
-        ExpiryListener.NONE);
+        ExpiryListener.NONE,
+        AuditTrail.NONE);
   }
 
   /**
-   * A refresher that tells {@code expiries} of every new token (a rotated refresh token's life).
+   * A refresher that tells {@code expiries} of every new token (a rotated refresh token's life) and
+   * writes one audit record per refresh it carries out.
    */
   public RefreshService(
       CredentialRepository credentials,
@@ -102,8 +112,10 @@ public final class RefreshService {
       RefreshPolicy policy,
       Transactions transactions,
       Timing timing,
-      ExpiryListener expiries) {
+      ExpiryListener expiries,
+      AuditTrail audit) {
     this.expiries = expiries;
+    this.audit = audit;
     this.credentials = credentials;
     this.updates = new CredentialUpdates(credentials);
     this.authClients = authClients;
@@ -202,11 +214,17 @@ public final class RefreshService {
         // No refresh token to send until the keyset is put right or new secrets come: look again
         // with backoff rather than on every poll, and never give up on the schedule.
         backOff(id, failuresSoFar(id) + 1, clock.instant());
-        return new RefreshResult(
+        return audited(
             current,
-            new RefreshResult.Outcome.Failed(
-                CredentialSecrets.Unreadable.CODE,
-                current.error().map(CredentialError::detail).orElse("its secrets are unreadable")));
+            trigger,
+            new RefreshResult(
+                current,
+                new RefreshResult.Outcome.Failed(
+                    CredentialSecrets.Unreadable.CODE,
+                    current
+                        .error()
+                        .map(CredentialError::detail)
+                        .orElse("its secrets are unreadable"))));
       }
       if (!stillNeeded(current, trigger)) {
         if (trigger instanceof Trigger.Scheduled
@@ -219,12 +237,41 @@ public final class RefreshService {
       }
       Applied applied = refreshLeased(current, trigger);
       released = applied.leaseReleased();
-      return applied.result();
+      return audited(current, trigger, applied.result());
     } finally {
       if (!released) {
         lease.release(id);
       }
     }
+  }
+
+  /**
+   * Writes the audit record of a refresh this process carried out (Credflow acting, whatever asked
+   * for it: the schedule, a use, a person or a 401), with its trigger and outcome; a failed write
+   * does not undo the refresh.
+   */
+  private RefreshResult audited(Credential c, Trigger trigger, RefreshResult result) {
+    try {
+      audit.record(
+          AuditRecord.of(
+                  clock.instant(),
+                  Actor.system("refresh"),
+                  Actions.CREDENTIAL_REFRESH,
+                  Subject.of(Subject.CREDENTIAL, c.id()),
+                  Place.workspace(c.workspaceId()),
+                  Origin.NONE)
+              .with(
+                  "trigger",
+                  switch (trigger) {
+                    case Trigger.OnUse u -> "on_use";
+                    case Trigger.Forced f -> "forced";
+                    case Trigger.Scheduled s -> "scheduled";
+                  })
+              .with("outcome", result.outcome().wireName()));
+    } catch (RuntimeException e) {
+      LOG.warn("the audit record of refreshing credential {} was not written", c.id(), e);
+    }
+    return result;
   }
 
   /** A refresh's result, and whether its last write already gave the lease back. */
