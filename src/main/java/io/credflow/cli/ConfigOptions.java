@@ -77,6 +77,21 @@ final class ConfigOptions {
               + " takes its steps over after 6 missed (CREDFLOW_FLOW_HEARTBEAT; default 10)")
   String flowHeartbeat;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description =
+          "Log lines as text or as JSON lines, both redacted (CREDFLOW_LOG_FORMAT; default text)")
+  String logFormat;
+
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "SECONDS",
+      description =
+          "How long a stop (SIGTERM) may take: readiness turns 503, then requests, flow steps and"
+              + " refreshes in flight finish (CREDFLOW_SHUTDOWN_GRACE; default 20, 0 = at once)")
+  String shutdownGrace;
+
   Config toConfig(Map<String, String> env, boolean demo) {
     return Config.builder()
         .port(first(port, env.get("CREDFLOW_PORT")))
@@ -100,6 +115,8 @@ final class ConfigOptions {
         .flowHeartbeat(first(flowHeartbeat, env.get("CREDFLOW_FLOW_HEARTBEAT")))
         .trustedProxies(
             trustedProxies.isEmpty() ? list(env.get("CREDFLOW_TRUSTED_PROXY")) : trustedProxies)
+        .logFormat(first(logFormat, env.get("CREDFLOW_LOG_FORMAT")))
+        .shutdownGrace(first(shutdownGrace, env.get("CREDFLOW_SHUTDOWN_GRACE")))
         .demo(demo)
         .build();
   }

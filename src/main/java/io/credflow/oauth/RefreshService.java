@@ -19,7 +19,10 @@ import io.credflow.credential.CredentialState;
 import io.credflow.credential.CredentialUpdates;
 import io.credflow.credential.EventLog;
 import io.credflow.credential.RefreshResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +69,9 @@ public final class RefreshService {
   private final RefreshLease lease;
   private final SingleFlight<String, Trigger, RefreshResult> flights = new SingleFlight<>();
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
+  private final RefreshMetrics metrics;
 
+  /** A service whose metrics go nowhere; see the constructor with a registry. */
   public RefreshService(
       CredentialRepository credentials,
       Function<String, Optional<AuthClient>> authClients,
@@ -76,6 +81,33 @@ public final class RefreshService {
       RefreshPolicy policy,
       Transactions transactions,
       Timing timing) {
+    this(
+        credentials,
+        authClients,
+        schedule,
+        providers,
+        events,
+        policy,
+        transactions,
+        timing,
+        new SimpleMeterRegistry());
+  }
+
+  /**
+   * A service that counts and times its refresh attempts in {@code metrics} ({@code
+   * credflow_refresh_total{type,outcome}}, {@code credflow_refresh_duration_seconds{type}}).
+   */
+  public RefreshService(
+      CredentialRepository credentials,
+      Function<String, Optional<AuthClient>> authClients,
+      RefreshSchedule schedule,
+      OAuthProviders providers,
+      EventLog events,
+      RefreshPolicy policy,
+      Transactions transactions,
+      Timing timing,
+      MeterRegistry metrics) {
+    this.metrics = new RefreshMetrics(metrics);
     this.credentials = credentials;
     this.updates = new CredentialUpdates(credentials);
     this.authClients = authClients;
@@ -130,7 +162,7 @@ public final class RefreshService {
    */
   public RefreshResult attempt(String id, Trigger trigger) {
     SingleFlight.Outcome<Trigger, RefreshResult> outcome =
-        flights.run(id, trigger, () -> leased(id, trigger));
+        flights.run(id, trigger, () -> measured(id, trigger));
     // A scheduled run gives up at once when another process holds the lease, and returns the
     // credential as stored, before that process has stored its new tokens. A caller that needs a
     // fresh token must not take the old one from it: it refreshes (or waits) itself.
@@ -147,6 +179,25 @@ public final class RefreshService {
   /** Refreshes in flight in this process right now (for tests and metrics). */
   public int inFlight() {
     return flights.inFlight();
+  }
+
+  /** {@link #leased}, counted and timed per auth-client type and outcome. */
+  private RefreshResult measured(String id, Trigger trigger) {
+    Instant began = clock.instant();
+    try {
+      RefreshResult result = leased(id, trigger);
+      metrics.record(
+          result.credential().type().wireName(),
+          result.outcome().wireName(),
+          Duration.between(began, clock.instant()));
+      return result;
+    } catch (RuntimeException e) {
+      metrics.record(
+          RefreshMetrics.UNKNOWN_TYPE,
+          RefreshMetrics.ERROR,
+          Duration.between(began, clock.instant()));
+      throw e;
+    }
   }
 
   private RefreshResult leased(String id, Trigger trigger) {

@@ -1,6 +1,9 @@
 package io.credflow.store;
 
 import io.credflow.credential.AuditLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 
 /** The audit trail of secret releases, in its own table. */
@@ -13,9 +16,19 @@ public final class JdbcAuditLog implements AuditLog {
           + " WHERE credential_id = ? ORDER BY seq";
 
   private final Jdbc jdbc;
+  private final Counter writes;
 
   public JdbcAuditLog(Jdbc jdbc) {
+    this(jdbc, new SimpleMeterRegistry());
+  }
+
+  /** An audit log that counts the records it writes ({@code credflow_audit_writes_total}). */
+  public JdbcAuditLog(Jdbc jdbc, MeterRegistry metrics) {
     this.jdbc = jdbc;
+    this.writes =
+        Counter.builder("credflow.audit.writes")
+            .description("Audit records written")
+            .register(metrics);
   }
 
   @Override
@@ -29,6 +42,7 @@ public final class JdbcAuditLog implements AuditLog {
         r.action(),
         r.reason(),
         r.uses());
+    writes.increment();
   }
 
   /** The records of one credential, oldest first. */
