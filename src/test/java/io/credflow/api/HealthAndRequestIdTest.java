@@ -14,6 +14,7 @@ import io.credflow.logging.LogOutput;
 import io.credflow.logging.RedactingJsonEncoder;
 import io.credflow.testing.Api;
 import io.credflow.testing.TestServer;
+import io.javalin.Javalin;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -70,6 +71,41 @@ class HealthAndRequestIdTest {
     assertThat(checks.path("migrations").asText()).isEqualTo("done");
     assertThat(checks.path("shutdown").asText()).isEqualTo("not_started");
     assertThat(r.header("Cache-Control")).contains("no-store");
+  }
+
+  @Test
+  void readyWhenTheDatabaseDoesNotAnswerOrIsNotMigratedThen503SayingWhich() {
+    record Case(boolean database, boolean migrated, String reason) {}
+    for (Case c :
+        List.of(
+            new Case(false, true, "database_unavailable"),
+            new Case(true, false, "migrations_pending"))) {
+      Health health = new Health(() -> c.database(), () -> c.migrated());
+      Javalin app =
+          Javalin.create(
+              config -> {
+                config.startup.showJavalinBanner = false;
+                config.jetty.host = "127.0.0.1";
+                config.jetty.port = 0;
+                health.register(config.routes);
+              });
+      app.start();
+      try {
+        Api api = new Api("http://127.0.0.1:" + app.port(), null);
+        Api.Response ready = api.get("/health/ready");
+
+        assertThat(ready.status()).as(ready.text()).isEqualTo(503);
+        assertThat(ready.body().path("reason").asText()).isEqualTo(c.reason());
+        assertThat(ready.body().path("status").asText()).isEqualTo("unavailable");
+        assertThat(api.get("/health/live").status()).isEqualTo(200);
+
+        health.stopping();
+        assertThat(api.get("/health/ready").body().path("reason").asText())
+            .isEqualTo("shutting_down");
+      } finally {
+        app.stop();
+      }
+    }
   }
 
   @Test
