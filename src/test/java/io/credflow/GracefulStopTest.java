@@ -6,10 +6,12 @@ import io.credflow.common.Sleeper;
 import io.credflow.common.Timing;
 import io.credflow.testing.Api;
 import io.credflow.testing.ExecutorWorkspace;
+import io.credflow.testing.PostgresDatabases;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.documents.Credentials;
+import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.upstream.Upstream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -17,6 +19,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +36,9 @@ import org.junit.jupiter.api.Test;
  * The order of a graceful stop ({@link Credflow#shutdown()}), in one process: readiness answers 503
  * while the listener still serves; the listener closes only after the quarter of the grace a load
  * balancer is given to notice; a request in flight then still gets its whole answer. The wait for
- * the balancer goes through the process's sleeper, which this test holds until it has looked.
- * Several processes and SIGTERM: {@code io.credflow.cli.GracefulShutdownTest}.
+ * the balancer goes through the process's sleeper, which this test holds until it has looked. A
+ * scheduled refresh in flight at a stop finishes and gives its lease back. Several processes and
+ * SIGTERM: {@code io.credflow.cli.GracefulShutdownTest}.
  */
 class GracefulStopTest {
   /** A sleeper that blocks every wait until the test lets it go, and says when one began. */
@@ -125,6 +132,43 @@ class GracefulStopTest {
 
     assertThat(gate.waits).isEmpty();
     assertThat(refusesConnections(url)).isTrue();
+  }
+
+  @Test
+  void closeWhenAScheduledRefreshIsInFlightThenItFinishesAndGivesItsLeaseBack() throws Exception {
+    try (FakeOAuthProvider provider = FakeOAuthProvider.start();
+        TestServer server = TestServer.start(true, Timing.system(), c -> {})) {
+      // The token endpoint answers slowly: the refresh is in flight when the stop begins.
+      provider.responseDelay(Duration.ofSeconds(2));
+      World.Tenancy t = new World(server).tenancy("refresh-stop");
+      String client = AuthClients.oauth2().at(provider).in(t).create(server.admin());
+      // A token that expires within the refresh skew is due at once; the poller takes it.
+      String id = t.member(server).importTokens(client, provider.issueTokens("read"), 30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (provider.requestsInProgress() == 0) {
+        assertThat(System.nanoTime()).as("the scheduled refresh began").isLessThan(deadline);
+        Thread.sleep(10);
+      }
+      Config config = server.credflow().config();
+
+      server.credflow().close();
+
+      assertThat(provider.tokenRequestCount()).isEqualTo(1);
+      try (Connection sql =
+              DriverManager.getConnection(config.dbUrl(), PostgresDatabases.USER, null);
+          PreparedStatement q =
+              sql.prepareStatement(
+                  "SELECT lease_owner, failures, refresh_at FROM refresh_schedule"
+                      + " WHERE credential_id = ?")) {
+        q.setString(1, id);
+        try (ResultSet rs = q.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString("lease_owner")).as("the lease was given back").isNull();
+          assertThat(rs.getInt("failures")).isZero();
+          assertThat(rs.getTimestamp("refresh_at")).as("the next refresh is scheduled").isNotNull();
+        }
+      }
+    }
   }
 
   /** Whether a new connection to {@code baseUrl} is refused (rather than answered). */
