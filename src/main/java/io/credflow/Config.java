@@ -6,12 +6,14 @@ import io.credflow.api.RateLimits;
 import io.credflow.common.Secret;
 import io.credflow.common.ValidationException;
 import io.credflow.flow.FlowEngine;
+import io.credflow.logging.LogFormat;
 import io.credflow.outbound.AllowedDestination;
 import io.credflow.outbound.HostResolver;
 import io.credflow.tenancy.ApiKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,11 +43,22 @@ public record Config(
     Optional<Secret> adminPassword,
     FlowEngine.Settings flows,
     java.time.Duration expiryWarning,
-    int auditRetentionDays) {
+    int auditRetentionDays,
+    LogFormat logFormat,
+    Duration shutdownGrace) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final Path DEFAULT_DATA = Path.of("data");
+
+  /**
+   * How long a stop (SIGTERM) may take: readiness turns 503, the listener stays open a quarter of
+   * it, then requests, flow steps and refreshes in flight get the rest to finish.
+   */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  /** The longest grace a stop may be given, in seconds. */
+  public static final int MAX_SHUTDOWN_GRACE_SECONDS = 3_600;
 
   /** A configuration that cannot start, with every reason. */
   public static final class InvalidConfigException extends RuntimeException {
@@ -86,6 +99,8 @@ public record Config(
     private FlowEngine.Settings flows = FlowEngine.Settings.defaults();
     private String expiryWarning;
     private String auditRetention;
+    private String logFormat;
+    private String shutdownGrace;
 
     public Builder host(String v) {
       host = v;
@@ -215,6 +230,21 @@ public record Config(
      */
     public Builder expiryWarning(String v) {
       expiryWarning = v;
+      return this;
+    }
+
+    /** {@code text} (the default) or {@code json} (--log-format / CREDFLOW_LOG_FORMAT). */
+    public Builder logFormat(String v) {
+      logFormat = v;
+      return this;
+    }
+
+    /**
+     * Whole seconds a stop may take, 0 for none (--shutdown-grace / CREDFLOW_SHUTDOWN_GRACE;
+     * default {@link #DEFAULT_SHUTDOWN_GRACE}).
+     */
+    public Builder shutdownGrace(String v) {
+      shutdownGrace = v;
       return this;
     }
 
@@ -380,6 +410,24 @@ public record Config(
               36_500,
               "--audit-retention/CREDFLOW_AUDIT_RETENTION",
               problems);
+      LogFormat format = LogFormat.TEXT;
+      if (blank(logFormat) != null) {
+        Optional<LogFormat> parsed = LogFormat.parse(logFormat);
+        if (parsed.isEmpty()) {
+          problems.add(
+              "--log-format/CREDFLOW_LOG_FORMAT must be text or json, was \"" + logFormat + "\"");
+        } else {
+          format = parsed.get();
+        }
+      }
+      int grace =
+          whole(
+              shutdownGrace,
+              (int) DEFAULT_SHUTDOWN_GRACE.toSeconds(),
+              0,
+              MAX_SHUTDOWN_GRACE_SECONDS,
+              "--shutdown-grace/CREDFLOW_SHUTDOWN_GRACE (seconds)",
+              problems);
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
@@ -403,7 +451,9 @@ public record Config(
           password,
           flowSettings,
           java.time.Duration.ofDays(warningDays),
-          retentionDays);
+          retentionDays,
+          format,
+          Duration.ofSeconds(grace));
     }
 
     /** A whole number from {@code min} to {@code max}; {@code fallback} when not given. */

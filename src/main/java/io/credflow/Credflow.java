@@ -3,6 +3,7 @@ package io.credflow;
 import io.credflow.account.AccountService;
 import io.credflow.account.Passwords;
 import io.credflow.api.ApiServer;
+import io.credflow.api.Health;
 import io.credflow.api.RateLimits;
 import io.credflow.audit.AuditService;
 import io.credflow.authclient.AuthClient;
@@ -58,16 +59,26 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: wires every part from one validated {@link Config}, in order (database,
- * keyset check, migrations, services, HTTP server), and closes them in reverse.
+ * keyset check, migrations, services, HTTP server), and stops them taking new work first, then lets
+ * the work in flight finish, then closes them (see {@link #shutdown()}).
  */
 public final class Credflow implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Credflow.class);
+
+  /** How often a stop looks whether the flow steps in flight are done. */
+  private static final Duration STOP_POLL = Duration.ofMillis(50);
+
   private final Config config;
   private final Database database;
   private final ApiServer server;
@@ -78,6 +89,7 @@ public final class Credflow implements AutoCloseable {
   private final Optional<DemoProvider> demoProvider;
   private final AtomicReference<URI> publicUrl;
   private final Timing timing;
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   /** The domain services, for the CLI's demo seeding and for tests that drive them directly. */
   public record Services(
@@ -160,13 +172,15 @@ public final class Credflow implements AutoCloseable {
     try {
       Keyring keyring = KeysetGuard.open(database, config.keysetPath());
       database.migrate();
+      AtomicBoolean migrated = new AtomicBoolean(true);
       if (dataDirUsed) {
         DataDirectory.restrictFiles(config.dataDir());
       }
       KeysetGuard.record(database, keyring, clock);
       Jdbc jdbc = database.jdbc();
       SecretColumns secrets = new SecretColumns(keyring);
-      JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      JdbcAuditLog audit = new JdbcAuditLog(jdbc, metrics);
       AuditService auditTrail = new AuditService(audit, clock, config.auditRetentionDays());
       TenancyService tenancy =
           new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock, audit);
@@ -223,7 +237,8 @@ public final class Credflow implements AutoCloseable {
               jdbc,
               timing,
               expiries,
-              audit);
+              audit,
+              metrics);
       AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
       AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());
       AuthorizationService authorizations =
@@ -261,7 +276,6 @@ public final class Credflow implements AutoCloseable {
       RestApiAction requests =
           new RestApiAction(
               requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing, attachments);
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       new JvmThreadMetrics().bindTo(metrics);
       JdbcFlowRepository flowRepository = new JdbcFlowRepository(jdbc, secrets);
@@ -351,7 +365,8 @@ public final class Credflow implements AutoCloseable {
                   attachments,
                   auditTrail),
               limits,
-              new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered));
+              new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered),
+              new Health(database::isHealthy, migrated::get));
       if (!config.publicUrlSet()) {
         publicUrl.set(URI.create("http://localhost:" + server.port()));
       }
@@ -466,14 +481,76 @@ public final class Credflow implements AutoCloseable {
     return publicUrl.get();
   }
 
+  /**
+   * Stops as on SIGTERM, within {@link Config#shutdownGrace()}: readiness answers 503 at once and
+   * this process takes no new flow steps or scheduled refreshes (the other processes on the
+   * database do); the listener goes on serving for a quarter of the grace, so that a load balancer
+   * sees the 503 and sends new requests elsewhere, then closes; the requests, flow steps and
+   * refreshes in flight get the rest of the grace to finish. Flow steps still running then are
+   * handed back (nothing recorded; another process runs them); then the rest closes.
+   */
+  public void shutdown() {
+    stop(config.shutdownGrace().dividedBy(4), config.shutdownGrace());
+  }
+
+  /** Closes in {@link #shutdown()}'s order, without keeping the listener open for a balancer. */
   @Override
   public void close() {
+    stop(Duration.ZERO, config.shutdownGrace());
+  }
+
+  private void stop(Duration drain, Duration grace) {
+    // A SIGTERM's stop and a try-with-resources close may both come: the first one stops.
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    Instant deadline = timing.clock().instant().plus(grace);
+    // New work stops first, everywhere at once: readiness, flow steps, scheduled refreshes.
+    server.drain();
+    services.flowEngine().stopTaking();
+    scheduler.stopPolling();
+    if (drain.isPositive()) {
+      LOG.info(
+          "stopping: /health/ready answers 503; the listener closes in {} ms, and work in flight"
+              + " has {} ms in all",
+          drain.toMillis(),
+          grace.toMillis());
+    }
+    pause(drain);
+    // Requests first: one in flight may start a run or refresh a token on use.
+    server.stop(until(deadline));
+    // Steps get the grace less what closing the engine may take (a wait, an interrupt, a wait
+    // for the interrupted ones to hand their tasks back), so the stop ends within the grace.
+    Instant stepsDeadline = deadline.minus(FlowEngine.SHUTDOWN_MAX_WAIT.multipliedBy(2));
+    while (services.flowEngine().inFlight() > 0 && until(stepsDeadline).isPositive()) {
+      pause(STOP_POLL);
+    }
     services.flowEngine().close();
     services.expiries().close();
-    scheduler.close();
-    server.close();
+    if (!scheduler.close(until(deadline))) {
+      LOG.warn("stopping: refreshes still in flight at the end of the grace period");
+    }
     services.requestAuthorities().close();
     services.outbound().close();
     database.close();
+    if (drain.isPositive()) {
+      LOG.info("stopped");
+    }
+  }
+
+  private Duration until(Instant deadline) {
+    Duration left = Duration.between(timing.clock().instant(), deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private void pause(Duration wait) {
+    if (!wait.isPositive()) {
+      return;
+    }
+    try {
+      timing.sleeper().sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

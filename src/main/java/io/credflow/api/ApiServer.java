@@ -8,6 +8,7 @@ import io.credflow.authclient.AuthClientService;
 import io.credflow.common.ConflictException;
 import io.credflow.common.CredflowException;
 import io.credflow.common.ForbiddenException;
+import io.credflow.common.Ids;
 import io.credflow.common.NotFoundException;
 import io.credflow.common.Secret;
 import io.credflow.common.UpstreamException;
@@ -31,13 +32,21 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,10 +94,20 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private final Javalin app;
+  private static final Logger ACCESS = LoggerFactory.getLogger("io.credflow.access");
 
-  private ApiServer(Javalin app) {
+  /**
+   * Connections without a request in flight are closed this soon once a stop began (Jetty's default
+   * is a second); a request in flight is not cut by it.
+   */
+  private static final long IDLE_AT_STOP_MS = 200;
+
+  private final Javalin app;
+  private final Health health;
+
+  private ApiServer(Javalin app, Health health) {
     this.app = app;
+    this.health = health;
   }
 
   /**
@@ -102,6 +121,16 @@ public final class ApiServer implements AutoCloseable {
   /** Starts as {@link #start(String, int, Services, RateLimits)}, serving {@code edges} too. */
   public static ApiServer start(
       String host, int port, Services services, RateLimits limits, Edges edges) {
+    return start(
+        host, port, services, limits, edges, new Health(services.databaseHealthy(), () -> true));
+  }
+
+  /**
+   * Starts as {@link #start(String, int, Services, RateLimits, Edges)}, answering {@code
+   * /health/live} and {@code /health/ready} from {@code health}.
+   */
+  public static ApiServer start(
+      String host, int port, Services services, RateLimits limits, Edges edges, Health health) {
     Javalin app =
         Javalin.create(
             config -> {
@@ -112,6 +141,14 @@ public final class ApiServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+              // Counts the requests in flight, so that a stop waits for them (see stop).
+              config.jetty.modifyServer(server -> server.insertHandler(new GracefulHandler()));
+              config.jetty.modifyServletContextHandler(
+                  h ->
+                      h.addFilter(
+                          new FilterHolder(new RequestIds(Ids::newId)),
+                          "/*",
+                          EnumSet.of(DispatcherType.REQUEST)));
               config.router.javaLangErrorHandler(ApiServer::javaLangError);
               config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JettyErrors()));
               var routes = config.routes;
@@ -120,6 +157,7 @@ public final class ApiServer implements AutoCloseable {
               routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.before("/v2/*", ApiServer::negotiate);
               routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
+              health.register(routes);
               routes.beforeMatched(
                   "/metrics", ctx -> authenticate(ctx, services.tenancy(), limits));
               routes.get(
@@ -165,16 +203,43 @@ public final class ApiServer implements AutoCloseable {
               routes.after(ctx -> record(ctx, services.metrics(), timers));
             });
     app.start();
-    return new ApiServer(app);
+    return new ApiServer(app, health);
   }
 
   public int port() {
     return app.port();
   }
 
+  /**
+   * The first step of a stop: readiness answers 503 from now on, while every route, the listener
+   * and the requests in flight go on as before.
+   */
+  public void drain() {
+    health.stopping();
+  }
+
+  /**
+   * Stops gracefully: readiness turns 503 (if {@link #drain()} did not already), the listener
+   * closes (new connections are refused), a request arriving on an open connection is answered 503,
+   * and the requests in flight get up to {@code grace} to finish before their connections are
+   * closed. Returns once the server stopped.
+   */
+  public void stop(Duration grace) {
+    drain();
+    Server server = app.jettyServer().server();
+    server.setStopTimeout(Math.max(0, grace.toMillis()));
+    for (Connector connector : server.getConnectors()) {
+      if (connector instanceof AbstractConnector c) {
+        c.setShutdownIdleTimeout(IDLE_AT_STOP_MS);
+      }
+    }
+    app.stop();
+  }
+
+  /** Stops without waiting for requests in flight; see {@link #stop(Duration)}. */
   @Override
   public void close() {
-    app.stop();
+    stop(Duration.ZERO);
   }
 
   /** A browser asking for a page: not the API, and HTML accepted. */
@@ -469,7 +534,15 @@ public final class ApiServer implements AutoCloseable {
               .register(metrics);
       timers.put(key, timer);
     }
-    timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    long took = System.nanoTime() - started;
+    timer.record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+    // The route template, never the path: a path can carry a capability (a webhook's id).
+    ACCESS.debug(
+        "{} {} {} in {} ms",
+        key.method(),
+        key.route(),
+        key.status(),
+        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(took));
   }
 
   /** A request timer's tags; the timers are looked up once, not built again per request. */

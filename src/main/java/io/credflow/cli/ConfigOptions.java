@@ -93,6 +93,21 @@ final class ConfigOptions {
               + " (CREDFLOW_AUDIT_RETENTION; default 365, 0 = keep forever)")
   String auditRetention;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description =
+          "Log lines as text or as JSON lines, both redacted (CREDFLOW_LOG_FORMAT; default text)")
+  String logFormat;
+
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "SECONDS",
+      description =
+          "How long a stop (SIGTERM) may take: readiness turns 503, then requests, flow steps and"
+              + " refreshes in flight finish (CREDFLOW_SHUTDOWN_GRACE; default 20, 0 = at once)")
+  String shutdownGrace;
+
   Config toConfig(Map<String, String> env, boolean demo) {
     return Config.builder()
         .port(first(port, env.get("CREDFLOW_PORT")))
@@ -118,6 +133,8 @@ final class ConfigOptions {
         .trustedProxies(
             trustedProxies.isEmpty() ? list(env.get("CREDFLOW_TRUSTED_PROXY")) : trustedProxies)
         .expiryWarning(first(expiryWarning, env.get("CREDFLOW_EXPIRY_WARNING")))
+        .logFormat(first(logFormat, env.get("CREDFLOW_LOG_FORMAT")))
+        .shutdownGrace(first(shutdownGrace, env.get("CREDFLOW_SHUTDOWN_GRACE")))
         .demo(demo)
         .build();
   }

@@ -4,6 +4,7 @@ import io.credflow.Config;
 import io.credflow.Credflow;
 import io.credflow.account.AccountService;
 import io.credflow.common.CredflowException;
+import io.credflow.logging.LogOutput;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -39,6 +40,8 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("credflow: " + e.getMessage());
       return 2;
     }
+    // Before anything else logs: every line of this process is in the chosen format.
+    LogOutput.use(config.logFormat());
     long started = System.nanoTime();
     Credflow credflow;
     try {
@@ -51,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     if (!exitWhenReady) {
-      Runtime.getRuntime().addShutdownHook(new Thread(credflow::close, "credflow-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(credflow), "credflow-shutdown"));
     }
     out.printf(
         "Credflow listening on %s (started in %d ms)%n",
@@ -92,6 +95,23 @@ final class ServeCommand implements Callable<Integer> {
     }
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /**
+   * SIGTERM (or Ctrl-C): the graceful stop, then exit 0, not the JVM's 143 for a signal, since the
+   * process stopped as it should; 1 when the stop itself failed.
+   */
+  private static void stop(Credflow credflow) {
+    int status = 0;
+    try {
+      credflow.shutdown();
+    } catch (RuntimeException e) {
+      System.err.println("credflow: the stop failed: " + e.getMessage());
+      status = 1;
+    }
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
   }
 
   /**

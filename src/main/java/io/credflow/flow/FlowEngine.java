@@ -59,6 +59,12 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
   static final String TRIGGER_TASK = "flow-trigger";
 
   /**
+   * How long {@link #close()} waits for steps in flight before it interrupts them, and again for
+   * the interrupted ones to hand their tasks back.
+   */
+  public static final Duration SHUTDOWN_MAX_WAIT = Duration.ofMillis(500);
+
+  /**
    * Files a run's steps store ({@code downloadAsAttachment}) expire this long after they were
    * stored, time enough to retry a failed run from its failed step; a deleted flow's go at once.
    */
@@ -214,7 +220,9 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
             .clock(clock::instant)
             .enableImmediateExecution()
             .deleteUnresolvedAfter(Duration.ofDays(1))
-            .shutdownMaxWait(Duration.ofSeconds(30));
+            // A stop first waits for the steps in flight itself (stopTaking, inFlight); what is
+            // left when close() is called is interrupted after this long and handed back.
+            .shutdownMaxWait(SHUTDOWN_MAX_WAIT);
     builder.startTasks(
         chores.stream()
             .map(
@@ -493,6 +501,13 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     Instant began = clock.instant();
     StepRun begun = repository.beginStep(run.id(), dispatch.stepIndex(), step.id(), before, began);
     StepOutcome outcome = execute(run, definition.get(), step, begun);
+    if (Thread.interrupted()) {
+      // The process is stopping and the step outlived its grace: its request was cut short, so
+      // its outcome is not the upstream's. Nothing is recorded; the task goes back to the table,
+      // due now, and another process runs the step again (the run has not moved on).
+      LOG.info("step {} of run {} was handed back: this process is stopping", step.id(), run.id());
+      return (complete, operations) -> operations.reschedule(complete, clock.instant());
+    }
     boolean last = dispatch.stepIndex() == definition.get().steps().size() - 1;
     Instant now = clock.instant();
     Optional<Dispatch> next =
@@ -673,7 +688,24 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
             clock.instant()));
   }
 
-  /** Stops taking work; steps in flight finish (up to 30 s) or are taken over elsewhere. */
+  /**
+   * The first step of a stop: takes no new steps or firings from now on (other processes on the
+   * database take them), while the steps in flight go on.
+   */
+  public void stopTaking() {
+    scheduler.pause();
+  }
+
+  /** Steps and firings this process runs right now. */
+  public int inFlight() {
+    return scheduler.getCurrentlyExecuting().size();
+  }
+
+  /**
+   * Stops: steps in flight get {@link #SHUTDOWN_MAX_WAIT} to finish, then are interrupted and
+   * handed back (nothing recorded, the task due again at once for another process). A caller that
+   * wants a longer grace calls {@link #stopTaking()} and waits for {@link #inFlight()} first.
+   */
   @Override
   public void close() {
     scheduler.stop();

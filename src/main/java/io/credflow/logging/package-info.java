@@ -1,5 +1,5 @@
 /**
- * Logging guards: a layout that redacts anything shaped like a secret from every log line, as the
- * last line of defence behind {@link io.credflow.common.Secret}'s mask.
+ * Logging guards and output: text or JSON lines, both redacting anything shaped like a secret, as
+ * the last line of defence behind {@link io.credflow.common.Secret}'s mask.
  */
 package io.credflow.logging;

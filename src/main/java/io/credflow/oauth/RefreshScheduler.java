@@ -169,18 +169,39 @@ public final class RefreshScheduler implements AutoCloseable {
     return started.size();
   }
 
-  @Override
-  public void close() {
+  /**
+   * The first step of a stop: no new scheduled refresh starts in this process (the other processes
+   * on the database take the due ones); the refreshes in flight go on.
+   */
+  public void stopPolling() {
     running = false;
     Thread t = poller;
     if (t != null) {
       t.interrupt();
     }
+  }
+
+  /**
+   * Stops polling and waits up to {@code wait} for the refreshes in flight, which give their leases
+   * back as they end. A refresh is never interrupted: one cut between the provider's answer and the
+   * write of the new tokens would lose a rotated refresh token.
+   *
+   * @return whether every refresh in flight ended within {@code wait}
+   */
+  public boolean close(Duration wait) {
+    stopPolling();
     workers.shutdown();
     try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
+      return workers.awaitTermination(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
+  }
+
+  /** {@link #close(Duration)} with a wait of 5 s. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
   }
 }

@@ -27,7 +27,10 @@ import io.credflow.credential.CredentialUpdates;
 import io.credflow.credential.EventLog;
 import io.credflow.credential.ExpiryListener;
 import io.credflow.credential.RefreshResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -76,7 +79,9 @@ public final class RefreshService {
   private final AuditTrail audit;
   private final SingleFlight<String, Trigger, RefreshResult> flights = new SingleFlight<>();
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
+  private final RefreshMetrics metrics;
 
+  /** A service whose metrics go nowhere; see the constructor with a registry. */
   public RefreshService(
       CredentialRepository credentials,
       Function<String, Optional<AuthClient>> authClients,
@@ -96,12 +101,15 @@ public final class RefreshService {
         transactions,
         timing,
         ExpiryListener.NONE,
-        AuditTrail.NONE);
+        AuditTrail.NONE,
+        new SimpleMeterRegistry());
   }
 
   /**
-   * A refresher that tells {@code expiries} of every new token (a rotated refresh token's life) and
-   * writes one audit record per refresh it carries out.
+   * A refresher that tells {@code expiries} of every new token (a rotated refresh token's life),
+   * writes one audit record per refresh it carries out, and counts and times its refresh attempts
+   * in {@code metrics} ({@code credflow_refresh_total{type,outcome}}, {@code
+   * credflow_refresh_duration_seconds{type}}).
    */
   public RefreshService(
       CredentialRepository credentials,
@@ -113,9 +121,11 @@ public final class RefreshService {
       Transactions transactions,
       Timing timing,
       ExpiryListener expiries,
-      AuditTrail audit) {
+      AuditTrail audit,
+      MeterRegistry metrics) {
     this.expiries = expiries;
     this.audit = audit;
+    this.metrics = new RefreshMetrics(metrics);
     this.credentials = credentials;
     this.updates = new CredentialUpdates(credentials);
     this.authClients = authClients;
@@ -170,7 +180,7 @@ public final class RefreshService {
    */
   public RefreshResult attempt(String id, Trigger trigger) {
     SingleFlight.Outcome<Trigger, RefreshResult> outcome =
-        flights.run(id, trigger, () -> leased(id, trigger));
+        flights.run(id, trigger, () -> measured(id, trigger));
     // A scheduled run gives up at once when another process holds the lease, and returns the
     // credential as stored, before that process has stored its new tokens. A caller that needs a
     // fresh token must not take the old one from it: it refreshes (or waits) itself.
@@ -187,6 +197,25 @@ public final class RefreshService {
   /** Refreshes in flight in this process right now (for tests and metrics). */
   public int inFlight() {
     return flights.inFlight();
+  }
+
+  /** {@link #leased}, counted and timed per auth-client type and outcome. */
+  private RefreshResult measured(String id, Trigger trigger) {
+    Instant began = clock.instant();
+    try {
+      RefreshResult result = leased(id, trigger);
+      metrics.record(
+          result.credential().type().wireName(),
+          result.outcome().wireName(),
+          Duration.between(began, clock.instant()));
+      return result;
+    } catch (RuntimeException e) {
+      metrics.record(
+          RefreshMetrics.UNKNOWN_TYPE,
+          RefreshMetrics.ERROR,
+          Duration.between(began, clock.instant()));
+      throw e;
+    }
   }
 
   private RefreshResult leased(String id, Trigger trigger) {

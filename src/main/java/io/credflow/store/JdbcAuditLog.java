@@ -11,6 +11,9 @@ import io.credflow.audit.Origin;
 import io.credflow.audit.Place;
 import io.credflow.audit.Subject;
 import io.credflow.common.PageRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -47,9 +50,19 @@ public final class JdbcAuditLog implements AuditRepository {
   private static final int MAX_DETAIL = 4000;
 
   private final Jdbc jdbc;
+  private final Counter writes;
 
   public JdbcAuditLog(Jdbc jdbc) {
+    this(jdbc, new SimpleMeterRegistry());
+  }
+
+  /** An audit log that counts the records it writes ({@code credflow_audit_writes_total}). */
+  public JdbcAuditLog(Jdbc jdbc, MeterRegistry metrics) {
     this.jdbc = jdbc;
+    this.writes =
+        Counter.builder("credflow.audit.writes")
+            .description("Audit records written")
+            .register(metrics);
   }
 
   @Override
@@ -79,6 +92,7 @@ public final class JdbcAuditLog implements AuditRepository {
         place.contractId(),
         r.origin().clientAddress().map(a -> cut(a, MAX_ADDRESS)),
         detail);
+    writes.increment();
   }
 
   /** A workspace's place with its tenant and contract, so that tenant admins find the record. */

@@ -188,6 +188,27 @@ public final class CredflowProcess implements AutoCloseable {
     }
   }
 
+  /** Sends SIGTERM ({@link Process#destroy()} on Linux), as an orchestrator stops a process. */
+  public void terminate() {
+    if (process != null) {
+      process.destroy();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the process to exit; its exit code, or empty when it still
+   * runs.
+   */
+  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    if (process == null) {
+      throw new IllegalStateException("not started");
+    }
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return java.util.OptionalInt.empty();
+    }
+    return java.util.OptionalInt.of(process.exitValue());
+  }
+
   public boolean isAlive() {
     return process != null && process.isAlive();
   }
