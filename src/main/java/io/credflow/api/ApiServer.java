@@ -82,10 +82,15 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private final Javalin app;
+  /** A registered route: its HTTP method and path template (e.g. {@code /v2/tenants/{id}}). */
+  public record Route(String method, String path) {}
 
-  private ApiServer(Javalin app) {
+  private final Javalin app;
+  private final List<Route> routes;
+
+  private ApiServer(Javalin app, List<Route> routes) {
     this.app = app;
+    this.routes = routes;
   }
 
   /**
@@ -99,9 +104,16 @@ public final class ApiServer implements AutoCloseable {
   /** Starts as {@link #start(String, int, Services, RateLimits)}, serving {@code edges} too. */
   public static ApiServer start(
       String host, int port, Services services, RateLimits limits, Edges edges) {
+    List<Route> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
     Javalin app =
         Javalin.create(
             config -> {
+              config.events.handlerAdded(
+                  h -> {
+                    if (h.getHttpMethod().isHttpMethod()) {
+                      registered.add(new Route(h.getHttpMethod().name(), h.getPath()));
+                    }
+                  });
               config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = JsonApi.MAX_BODY_BYTES + 1;
@@ -114,7 +126,13 @@ public final class ApiServer implements AutoCloseable {
               var routes = config.routes;
               routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
               routes.before(ctx -> SecurityHeaders.apply(ctx::header));
-              routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy(), limits));
+              routes.beforeMatched(
+                  "/v2/*",
+                  ctx -> {
+                    if (!ctx.path().equals(OpenApiDescription.PATH)) {
+                      authenticate(ctx, services.tenancy(), limits);
+                    }
+                  });
               routes.before("/v2/*", ApiServer::negotiate);
               routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
               routes.beforeMatched(
@@ -126,6 +144,9 @@ public final class ApiServer implements AutoCloseable {
                     ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(services.metrics().scrape());
                   });
+              routes.get(
+                  OpenApiDescription.PATH,
+                  ctx -> ctx.contentType("application/json").result(OpenApiDescription.json()));
               new TenancyRoutes(services.tenancy()).register(routes);
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
@@ -161,11 +182,16 @@ public final class ApiServer implements AutoCloseable {
               routes.after(ctx -> record(ctx, services.metrics(), timers));
             });
     app.start();
-    return new ApiServer(app);
+    return new ApiServer(app, List.copyOf(registered));
   }
 
   public int port() {
     return app.port();
+  }
+
+  /** Every HTTP route registered, API and edges alike, in the order of registration. */
+  public List<Route> routes() {
+    return routes;
   }
 
   @Override
