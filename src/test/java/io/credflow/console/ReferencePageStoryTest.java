@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * The API reference in a real browser: Swagger UI starts under the page's content policy, reads
@@ -34,7 +35,13 @@ class ReferencePageStoryTest {
         .driver()
         .findElement(By.cssSelector("#operations-Tenancy-createTenant .opblock-summary-control"))
         .click();
-    browser.waitFor(() -> browser.text().contains("Unprocessable Content"));
+    browser.waitFor(() -> browser.text().contains("Request body"));
+    ((JavascriptExecutor) browser.driver())
+        .executeScript(
+            "arguments[0].scrollIntoView()",
+            browser
+                .driver()
+                .findElement(By.cssSelector("#operations-Tenancy-createTenant .opblock-body")));
     browser.screenshot("api-reference-create-tenant");
 
     assertThat(browser.text()).contains("Auth-clients", "Flows", "Runs", "Webhooks", "Operations");
