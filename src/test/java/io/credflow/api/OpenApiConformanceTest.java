@@ -13,6 +13,10 @@ import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.documents.Credentials;
 import io.credflow.testing.upstream.Upstream;
+import io.swagger.v3.oas.models.SpecVersion;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -72,6 +76,28 @@ class OpenApiConformanceTest {
         .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
     assertThat(r.body().path("openapi").asText()).isEqualTo("3.1.0");
     assertThat(r.body().path("components").path("schemas").has("Errors")).isTrue();
+  }
+
+  @Test
+  void descriptionWhenReadBySwaggerParserThenItIsOpenApi31WithoutAMessage(TestServer server) {
+    String json = new Api(server.baseUrl(), null).get(OpenApiDescription.PATH).text();
+    ParseOptions options = new ParseOptions();
+    options.setValidateInternalRefs(true);
+
+    SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(json, null, options);
+
+    assertThat(parsed.getMessages()).isEmpty();
+    assertThat(parsed.getOpenAPI().getSpecVersion()).isEqualTo(SpecVersion.V31);
+    // The parser does complain: an answer without its description, a document without info.
+    assertThat(
+            new OpenAPIV3Parser()
+                .readContents(
+                    "{\"openapi\":\"3.1.0\",\"paths\":{\"/x\":{\"get\":{\"responses\":"
+                        + "{\"200\":{}}}}}}",
+                    null,
+                    options)
+                .getMessages())
+        .isNotEmpty();
   }
 
   @Test
