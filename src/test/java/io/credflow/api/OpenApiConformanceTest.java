@@ -279,16 +279,7 @@ class OpenApiConformanceTest {
         tests.add(
             DynamicTest.dynamicTest(
                 op + " accepting no JSON",
-                () ->
-                    check(
-                        op,
-                        Fixture.api(null)
-                            .send(
-                                Fixture.api(null)
-                                    .builder(op.path())
-                                    .header("Accept", "text/html")
-                                    .GET()),
-                        406)));
+                () -> check(op, anonymousGet(op.path(), "text/html"), 406)));
       }
       if (op.path().equals("/callback/oauth2")) {
         tests.add(
@@ -297,12 +288,7 @@ class OpenApiConformanceTest {
                 () ->
                     check(
                         op,
-                        Fixture.api(null)
-                            .send(
-                                Fixture.api(null)
-                                    .builder("/callback/oauth2?state=unknown&code=c")
-                                    .header("Accept", "application/json")
-                                    .GET()),
+                        anonymousGet("/callback/oauth2?state=unknown&code=c", "application/json"),
                         400)));
       }
     }
@@ -373,6 +359,11 @@ class OpenApiConformanceTest {
           .method(op.method(), HttpRequest.BodyPublishers.ofString(body));
     }
     return api.send(request);
+  }
+
+  private static Api.Response anonymousGet(String path, String accept) {
+    Api anonymous = Fixture.api(null);
+    return anonymous.send(anonymous.builder(path).header("Accept", accept).GET());
   }
 
   /**
