@@ -424,6 +424,11 @@ public final class Credflow implements AutoCloseable {
     }
   }
 
+  /** Every HTTP route the server registered (for the OpenAPI description's drift test). */
+  public List<ApiServer.Route> routes() {
+    return server.routes();
+  }
+
   public int port() {
     return server.port();
   }

@@ -102,12 +102,17 @@ public final class ApiServer implements AutoCloseable {
    */
   private static final long IDLE_AT_STOP_MS = 200;
 
+  /** A registered route: its HTTP method and path template (e.g. {@code /v2/tenants/{id}}). */
+  public record Route(String method, String path) {}
+
   private final Javalin app;
   private final Health health;
+  private final List<Route> routes;
 
-  private ApiServer(Javalin app, Health health) {
+  private ApiServer(Javalin app, Health health, List<Route> routes) {
     this.app = app;
     this.health = health;
+    this.routes = routes;
   }
 
   /**
@@ -131,9 +136,16 @@ public final class ApiServer implements AutoCloseable {
    */
   public static ApiServer start(
       String host, int port, Services services, RateLimits limits, Edges edges, Health health) {
+    List<Route> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
     Javalin app =
         Javalin.create(
             config -> {
+              config.events.handlerAdded(
+                  h -> {
+                    if (h.getHttpMethod().isHttpMethod()) {
+                      registered.add(new Route(h.getHttpMethod().name(), h.getPath()));
+                    }
+                  });
               config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = JsonApi.MAX_BODY_BYTES + 1;
@@ -154,7 +166,13 @@ public final class ApiServer implements AutoCloseable {
               var routes = config.routes;
               routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
               routes.before(ctx -> SecurityHeaders.apply(ctx::header));
-              routes.beforeMatched("/v2/*", ctx -> authenticate(ctx, services.tenancy(), limits));
+              routes.beforeMatched(
+                  "/v2/*",
+                  ctx -> {
+                    if (!ctx.path().equals(OpenApiDescription.PATH)) {
+                      authenticate(ctx, services.tenancy(), limits);
+                    }
+                  });
               routes.before("/v2/*", ApiServer::negotiate);
               routes.get("/health", ctx -> health(ctx, services.databaseHealthy()));
               health.register(routes);
@@ -167,6 +185,9 @@ public final class ApiServer implements AutoCloseable {
                     ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(services.metrics().scrape());
                   });
+              routes.get(
+                  OpenApiDescription.PATH,
+                  ctx -> ctx.contentType("application/json").result(OpenApiDescription.json()));
               new TenancyRoutes(services.tenancy()).register(routes);
               new ComponentRoutes(services.components()).register(routes);
               new AuthClientRoutes(services.authClients()).register(routes);
@@ -203,7 +224,7 @@ public final class ApiServer implements AutoCloseable {
               routes.after(ctx -> record(ctx, services.metrics(), timers));
             });
     app.start();
-    return new ApiServer(app, health);
+    return new ApiServer(app, health, List.copyOf(registered));
   }
 
   public int port() {
@@ -234,6 +255,11 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     app.stop();
+  }
+
+  /** Every HTTP route registered, API and edges alike, in the order of registration. */
+  public List<Route> routes() {
+    return routes;
   }
 
   /** Stops without waiting for requests in flight; see {@link #stop(Duration)}. */

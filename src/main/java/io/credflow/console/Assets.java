@@ -8,20 +8,39 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The console's stylesheet and scripts, and htmx from its WebJar: served by Credflow itself (no
- * CDN), read once, cached by browsers for a day.
+ * The console's stylesheet and scripts, and htmx and Swagger UI (the API reference) from their
+ * WebJars: served by Credflow itself (no CDN), read once, cached by browsers for a day.
  */
 final class Assets {
   private final Map<String, Asset> assets =
       Map.of(
           "console.css", load("console/console.css", "text/css; charset=utf-8"),
           "console.js", load("console/console.js", "text/javascript; charset=utf-8"),
-          "htmx.min.js", load(htmx(), "text/javascript; charset=utf-8"));
+          "htmx.min.js", load(htmx(), "text/javascript; charset=utf-8"),
+          "api-reference.css", load("console/api-reference.css", "text/css; charset=utf-8"),
+          "api-reference.js", load("console/api-reference.js", "text/javascript; charset=utf-8"),
+          "swagger-ui.css", load(swaggerUi("swagger-ui.css"), "text/css; charset=utf-8"),
+          "swagger-ui-bundle.js",
+              load(swaggerUi("swagger-ui-bundle.js"), "text/javascript; charset=utf-8"));
 
   /**
    * htmx inside its WebJar, whose folder names the version the build put in versions.properties.
    */
   static String htmx() {
+    return "META-INF/resources/webjars/htmx.org/"
+        + versions().getProperty("htmx")
+        + "/dist/htmx.min.js";
+  }
+
+  /** A file of Swagger UI's WebJar, whose folder names the version as for htmx. */
+  static String swaggerUi(String file) {
+    return "META-INF/resources/webjars/swagger-ui/"
+        + versions().getProperty("swagger-ui")
+        + "/"
+        + file;
+  }
+
+  private static java.util.Properties versions() {
     java.util.Properties versions = new java.util.Properties();
     try (InputStream in =
         Assets.class.getClassLoader().getResourceAsStream("console/versions.properties")) {
@@ -32,9 +51,7 @@ final class Assets {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return "META-INF/resources/webjars/htmx.org/"
-        + versions.getProperty("htmx")
-        + "/dist/htmx.min.js";
+    return versions;
   }
 
   private record Asset(byte[] bytes, String contentType) {}

@@ -86,6 +86,7 @@ public final class Console {
         web,
         List.of(
             new Assets()::register,
+            new ReferencePage(web)::register,
             new SignInPages(pages)::register,
             credentials::register,
             new AuthenticatePages(pages, credentials)::register,
