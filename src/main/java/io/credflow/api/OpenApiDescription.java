@@ -138,6 +138,50 @@ public final class OpenApiDescription {
             jsonOf(
                 "{\"status\":\"unavailable\",\"checks\":{\"process\":\"ok\","
                     + "\"database\":\"unavailable\"}}"));
+    op(HttpMethod.GET, "/health/live", "healthLive", "Liveness, for a load balancer", false)
+        .answers(
+            200,
+            "The process serves (also while it stops).",
+            "application/json",
+            ref("Probe"),
+            jsonOf("{\"status\":\"ok\"}"))
+        .answers(
+            503,
+            "The process stopped listening: a request still reaching it on an open connection.",
+            "application/json",
+            ref("Probe"),
+            jsonOf(
+                "{\"status\":\"unavailable\",\"reason\":\"shutting_down\",\"detail\":"
+                    + "\"this process is shutting down\"}"));
+    op(HttpMethod.GET, "/health/ready", "healthReady", "Readiness, for a load balancer", false)
+        .answers(
+            200,
+            "Send traffic: the database answers, migrations are done, no stop has begun.",
+            "application/json",
+            ref("Probe"),
+            jsonOf(
+                "{\"status\":\"ready\",\"checks\":{\"shutdown\":\"not_started\","
+                    + "\"database\":\"ok\",\"migrations\":\"done\"}}"))
+        .answers(
+            503,
+            "Send no traffic: a stop began, the database does not answer, or migrations run.",
+            "application/json",
+            ref("Probe"),
+            jsonOf(
+                "{\"status\":\"unavailable\",\"reason\":\"shutting_down\",\"detail\":"
+                    + "\"this process is shutting down\",\"checks\":{\"shutdown\":\"started\","
+                    + "\"database\":\"not_checked\",\"migrations\":\"done\"}}"));
+    schema(
+        "Probe",
+        object(
+            "status",
+            oneOf("ok", "ready", "unavailable"),
+            "reason?",
+            oneOf("shutting_down", "database_unavailable", "migrations_pending"),
+            "detail?",
+            string(),
+            "checks?",
+            type("object")));
     op(HttpMethod.GET, "/metrics", "metrics", "Prometheus metrics (global admins)", true)
         .answers(
             200,
@@ -458,6 +502,16 @@ public final class OpenApiDescription {
                     + " has its key\"},\"relationships\":{\"credential\":{\"data\":"
                     + "{\"type\":\"credential\",\"id\":\"5e1f0c2d9a8b7c6d5e4f3a2b\"}}}}}"))
         .errors(404, 409);
+    op(HttpMethod.GET, "/v2/audit", "listAudit", "The audit trail (admins, their tenancy)")
+        .query("filter[workspace]", "Only this workspace's records.", "WORKSPACE_ID")
+        .query("filter[actor]", "Only this actor's (a user or API key id).", "USER_ID")
+        .query("filter[subject]", "Only records about this subject id.", "CREDENTIAL_ID")
+        .query("filter[type]", "Only this action.", "credential.access")
+        .query("filter[since]", "Only records at or after this time.", "2026-12-01T00:00:00Z")
+        .query("filter[until]", "Only records before this time.", "2026-12-31T00:00:00Z")
+        .paged()
+        .answers(200, "A page of audit records, newest first.", "AuditRecordList", list(AUDIT))
+        .errors(403, 404);
     op(HttpMethod.GET, "/v2/workspaces/{ws}/events", "listEvents", "The credential events")
         .query("filter[credential]", "Only this credential's.", "CREDENTIAL_ID")
         .paged()
@@ -900,6 +954,14 @@ public final class OpenApiDescription {
           + "\"auth-client\",\"id\":\"7a9c6cfe6ce5855bcf9e4a6c\"}},\"component\":{\"data\":"
           + "{\"type\":\"component\",\"id\":\"6f8b5bed5bd4744abe8d3f5b\"}},\"workspace\":{\"data\":"
           + "{\"type\":\"workspace\",\"id\":\"4d6a4adc4ac3633fad7c2e4a\"}}}}";
+  private static final String AUDIT =
+      "{\"type\":\"audit-record\",\"id\":\"42\",\"attributes\":{\"at\":"
+          + "\"2026-12-06T09:00:00Z\",\"action\":\"credential.access\",\"actor\":{\"type\":"
+          + "\"user\",\"id\":\"3c5f3fcb3fb2522e9c6b1d3a\",\"user_id\":"
+          + "\"3c5f3fcb3fb2522e9c6b1d3a\",\"email\":\"ada@example.com\"},\"subject\":"
+          + "{\"type\":\"credential\",\"id\":\"5e1f0c2d9a8b7c6d5e4f3a2b\"},\"workspace\":"
+          + "\"4d6a4adc4ac3633fad7c2e4a\",\"contract\":null,\"tenant\":null,\"client_address\":"
+          + "\"203.0.113.7\",\"reason\":\"nightly export\",\"uses\":1,\"detail\":{}}}";
   private static final String EVENT =
       "{\"type\":\"event\",\"id\":\"17\",\"attributes\":{\"type\":\"credential.created\","
           + "\"detail\":\"created\",\"at\":\"2026-12-06T09:00:00Z\"},\"relationships\":"

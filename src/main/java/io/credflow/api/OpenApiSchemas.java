@@ -320,6 +320,34 @@ final class OpenApiSchemas {
                 nullableInstant()),
             null));
     r.put(
+        "AuditRecord",
+        resource(
+            "audit-record",
+            object(
+                "at",
+                instant(),
+                "action",
+                string("e.g. credential.access, auth_client.created, account.sign_in"),
+                "actor",
+                object("type", string(), "id", string()),
+                "subject",
+                object("type", string(), "id", string()),
+                "workspace?",
+                orNull(string()),
+                "contract?",
+                orNull(string()),
+                "tenant?",
+                orNull(string()),
+                "client_address?",
+                orNull(string()),
+                "reason?",
+                orNull(string()),
+                "uses?",
+                type("integer"),
+                "detail?",
+                type("object")),
+            null));
+    r.put(
         "Event",
         resource(
             "event",
