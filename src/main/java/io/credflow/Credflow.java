@@ -11,6 +11,7 @@ import io.credflow.common.Timing;
 import io.credflow.component.ComponentService;
 import io.credflow.console.Console;
 import io.credflow.credential.CredentialService;
+import io.credflow.credential.EventLog;
 import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
@@ -44,9 +45,13 @@ import io.credflow.store.JdbcEventLog;
 import io.credflow.store.JdbcFlowRepository;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.store.JdbcTenancyRepository;
+import io.credflow.store.JdbcWebhookRepository;
 import io.credflow.store.KeysetGuard;
 import io.credflow.store.SecretColumns;
 import io.credflow.tenancy.TenancyService;
+import io.credflow.webhook.WebhookDispatcher;
+import io.credflow.webhook.WebhookEvents;
+import io.credflow.webhook.WebhookService;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -94,7 +99,8 @@ public final class Credflow implements AutoCloseable {
       FlowService flows,
       RunService runs,
       FlowEngine flowEngine,
-      Attachments attachments) {}
+      Attachments attachments,
+      WebhookService webhooks) {}
 
   private Credflow(
       Config config,
@@ -186,6 +192,13 @@ public final class Credflow implements AutoCloseable {
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
       outbound = OutboundHttp.start(policy);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // Event webhooks: every event recorded from here on writes its deliveries with it.
+      JdbcWebhookRepository webhookRepository = new JdbcWebhookRepository(jdbc, secrets);
+      WebhookDispatcher webhookDispatcher =
+          WebhookDispatcher.create(
+              webhookRepository, outbound, metrics, WebhookDispatcher.Settings.defaults(), timing);
+      EventLog published = new WebhookEvents(events, webhookDispatcher, jdbc);
       OAuthProviders providers =
           new OAuthProviders(TokenHttp.create(outbound, TokenHttp.DEFAULT_TIMEOUT));
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
@@ -200,7 +213,7 @@ public final class Credflow implements AutoCloseable {
               refreshedAuthClients::get,
               schedule,
               providers,
-              events,
+              published,
               RefreshPolicy.defaults().withRandom(timing.jitter()),
               jdbc,
               timing);
@@ -217,7 +230,7 @@ public final class Credflow implements AutoCloseable {
               publicUrl::get,
               clock);
       TokenLifecycle lifecycle =
-          new OAuthLifecycle(authorizations, refresher, schedule, providers, events, clock);
+          new OAuthLifecycle(authorizations, refresher, schedule, providers, published, clock);
       RequestAuthorities requestAuthorities =
           new RequestAuthorities(
               credentialRepository, authClients, tenancy, lifecycle, audit, clock);
@@ -227,7 +240,7 @@ public final class Credflow implements AutoCloseable {
               authClients,
               tenancy,
               audit,
-              events,
+              published,
               lifecycle,
               requestAuthorities,
               jdbc,
@@ -240,7 +253,6 @@ public final class Credflow implements AutoCloseable {
       RestApiAction requests =
           new RestApiAction(
               requestAuthorities, outbound, RestApiAction.Settings.defaults(), timing, attachments);
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       new JvmMemoryMetrics().bindTo(metrics);
       new JvmThreadMetrics().bindTo(metrics);
       JdbcFlowRepository flowRepository = new JdbcFlowRepository(jdbc, secrets);
@@ -252,10 +264,14 @@ public final class Credflow implements AutoCloseable {
               jdbc,
               requests,
               tenancy::callerFor,
-              events,
+              published,
               metrics,
               config.flows(),
-              clock);
+              clock,
+              List.of(webhookDispatcher.task()));
+      webhookDispatcher.wakeWith(flowEngine::wake);
+      WebhookService webhooks =
+          new WebhookService(webhookRepository, tenancy, webhookDispatcher, policy, clock);
       FlowService flows =
           new FlowService(flowRepository, tenancy, components, credentials, flowEngine, clock);
       credentials.usedBy(flows);
@@ -291,7 +307,8 @@ public final class Credflow implements AutoCloseable {
                     }
                   },
                   publicUrl::get,
-                  clock));
+                  clock,
+                  webhooks));
       // With --demo, a small OAuth2 provider inside Credflow, so that Authenticate can be tried
       // offline (its pages and endpoints under /demo/oauth2/).
       Optional<DemoProvider> demoProvider =
@@ -319,7 +336,8 @@ public final class Credflow implements AutoCloseable {
                   publicUrl::get,
                   database::isHealthy,
                   metrics,
-                  attachments),
+                  attachments,
+                  webhooks),
               limits,
               new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered));
       if (!config.publicUrlSet()) {
@@ -360,7 +378,8 @@ public final class Credflow implements AutoCloseable {
               flows,
               runs,
               flowEngine,
-              attachments),
+              attachments,
+              webhooks),
           adminKey,
           adminSetupToken,
           demoProvider,

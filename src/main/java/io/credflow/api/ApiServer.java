@@ -63,7 +63,8 @@ public final class ApiServer implements AutoCloseable {
       java.util.function.Supplier<java.net.URI> publicUrl,
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics,
-      Attachments attachments) {}
+      Attachments attachments,
+      io.credflow.webhook.WebhookService webhooks) {}
 
   /**
    * Other edges served by the same server (the browser console, the demo provider): their routes,
@@ -136,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
               new FlowRoutes(services.flows(), services.runs(), services.publicUrl())
                   .register(routes);
               new AttachmentRoutes(services.tenancy(), services.attachments()).register(routes);
+              new WebhookRoutes(services.webhooks()).register(routes);
               edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(
