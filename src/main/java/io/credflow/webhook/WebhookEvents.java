@@ -30,7 +30,8 @@ public final class WebhookEvents implements EventLog {
           dispatcher.enqueue(event);
         });
     if (EventTypes.subscribable(event.type())) {
-      dispatcher.wake();
+      // The scheduler must see the deliveries when it looks: after the caller's commit.
+      transactions.afterCommit(dispatcher::wake);
     }
   }
 

@@ -102,8 +102,64 @@ abstract class WebhookDeliveryContract {
 
   /** Waits until the receiver got {@code n} requests; returns them. */
   private List<WebhookReceiver.Received> awaitReceived(int n) {
-    Flows.eventually(n + " requests at the receiver", () -> receiver.received().size() >= n);
+    try {
+      Flows.eventually(n + " requests at the receiver", () -> receiver.received().size() >= n);
+    } catch (AssertionError e) {
+      StringBuilder threads = new StringBuilder();
+      Thread.getAllStackTraces()
+          .forEach(
+              (t, st) -> {
+                if (t.getName().contains("scheduler") || t.getName().contains("flow")) {
+                  threads.append("\n").append(t.getName()).append(" ").append(t.getState());
+                  for (int i = 0; i < Math.min(12, st.length); i++) {
+                    threads.append("\n    ").append(st[i]);
+                  }
+                }
+              });
+      throw new AssertionError(
+          e.getMessage() + "; clock " + time.now() + "; " + state() + threads, e);
+    }
     return receiver.received();
+  }
+
+  /** The deliveries and db-scheduler's rows as they are, for a failure's message. */
+  private String state() {
+    var jdbc = credflow().server().credflow().database().jdbc();
+    return jdbc.query(
+            "SELECT id, webhook_id, event_type, status, attempts, dispatch, next_attempt_at,"
+                + " last_error FROM webhook_deliveries ORDER BY seq",
+            rs ->
+                rs.getString("id")
+                    + " of "
+                    + rs.getString("webhook_id")
+                    + " "
+                    + rs.getString("event_type")
+                    + " "
+                    + rs.getString("status")
+                    + " attempts "
+                    + rs.getInt("attempts")
+                    + " dispatch "
+                    + rs.getInt("dispatch")
+                    + " next "
+                    + rs.getString("next_attempt_at")
+                    + " error "
+                    + rs.getString("last_error"))
+        + "; tasks "
+        + jdbc.query(
+            "SELECT task_name, task_instance, execution_time, picked, picked_by,"
+                + " consecutive_failures FROM scheduled_tasks ORDER BY execution_time",
+            rs ->
+                rs.getString("task_name")
+                    + "/"
+                    + rs.getString("task_instance")
+                    + " at "
+                    + rs.getString("execution_time")
+                    + " picked "
+                    + rs.getBoolean("picked")
+                    + " by "
+                    + rs.getString("picked_by")
+                    + " failures "
+                    + rs.getInt("consecutive_failures"));
   }
 
   /** Waits until the only delivery of {@code webhook} has {@code attempts} attempts recorded. */
@@ -123,7 +179,10 @@ abstract class WebhookDeliveryContract {
     String basicClient =
         AuthClients.basic().tenant(w.tenant()).components(w.component()).create(admin);
     String credential =
-        w.credential("webhook basic", basicClient, Map.of("password", "basic-password-4711"));
+        w.credential(
+            "webhook basic",
+            basicClient,
+            Map.of("username", "webhook-user", "password", "basic-password-4711"));
 
     WebhookReceiver.Received got = awaitReceived(1).get(0);
 
