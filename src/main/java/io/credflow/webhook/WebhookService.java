@@ -246,6 +246,12 @@ public final class WebhookService {
       problems.add(new Violation("url", "invalid_type", "url must be a string"));
       return Optional.empty();
     }
+    if (url.isBlank()) {
+      problems.add(
+          new Violation(
+              "url", "missing_attribute", "url is required: where the events are POSTed"));
+      return Optional.empty();
+    }
     if (url.length() > MAX_URL) {
       problems.add(
           new Violation(
