@@ -105,19 +105,7 @@ abstract class WebhookDeliveryContract {
     try {
       Flows.eventually(n + " requests at the receiver", () -> receiver.received().size() >= n);
     } catch (AssertionError e) {
-      StringBuilder threads = new StringBuilder();
-      Thread.getAllStackTraces()
-          .forEach(
-              (t, st) -> {
-                if (t.getName().contains("scheduler") || t.getName().contains("flow")) {
-                  threads.append("\n").append(t.getName()).append(" ").append(t.getState());
-                  for (int i = 0; i < Math.min(12, st.length); i++) {
-                    threads.append("\n    ").append(st[i]);
-                  }
-                }
-              });
-      throw new AssertionError(
-          e.getMessage() + "; clock " + time.now() + "; " + state() + threads, e);
+      throw new AssertionError(e.getMessage() + "; clock " + time.now() + "; " + state(), e);
     }
     return receiver.received();
   }
@@ -207,6 +195,34 @@ abstract class WebhookDeliveryContract {
     assertThat(attrs(delivery).path("attempts")).hasSize(1);
     assertThat(attrs(delivery).path("attempts").get(0).path("status_code").asInt()).isEqualTo(204);
     assertThat(attrs(delivery).path("payload")).isEqualTo(body);
+    Api.Response metrics = admin.get("/metrics");
+    assertThat(metrics.text()).contains("credflow_webhook_deliveries_total{outcome=\"delivered\"}");
+  }
+
+  @Test
+  void deliveryWhenNobodyListensThenTheAttemptSaysWhyAndItIsTriedAgainAfter30Seconds()
+      throws java.io.IOException {
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    String hook =
+        subscribe(
+            w.workspace(),
+            "http://127.0.0.1:" + closedPort + "/gone",
+            List.of("credential.created"));
+    credential("nobody listens");
+
+    JsonNode d = awaitAttempts(hook, 1);
+
+    JsonNode attempt = attrs(d).path("attempts").get(0);
+    assertThat(attempt.path("status_code").isNull()).isTrue();
+    assertThat(attempt.path("error").asText()).contains("could not be reached");
+    assertThat(attrs(d).path("status").asText()).isEqualTo("pending");
+    assertThat(attrs(d).path("last_error").asText()).isEqualTo(attempt.path("error").asText());
+    assertThat(Instant.parse(attrs(d).path("next_attempt_at").asText()))
+        .isEqualTo(Instant.parse(attempt.path("at").asText()).plusSeconds(30));
   }
 
   private JsonNode awaitDelivered(String hook) {
