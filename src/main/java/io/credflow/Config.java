@@ -39,7 +39,9 @@ public record Config(
     boolean refreshPoller,
     RateLimits.Settings rateLimits,
     Optional<Secret> adminPassword,
-    FlowEngine.Settings flows) {
+    FlowEngine.Settings flows,
+    java.time.Duration expiryWarning,
+    int auditRetentionDays) {
 
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -82,6 +84,8 @@ public record Config(
     private String flowThreads;
     private String flowHeartbeat;
     private FlowEngine.Settings flows = FlowEngine.Settings.defaults();
+    private String expiryWarning;
+    private String auditRetention;
 
     public Builder host(String v) {
       host = v;
@@ -180,6 +184,15 @@ public record Config(
       return this;
     }
 
+    /**
+     * Days audit records are kept, 0 = forever (--audit-retention / CREDFLOW_AUDIT_RETENTION;
+     * default {@value io.credflow.audit.AuditService#DEFAULT_RETENTION_DAYS}).
+     */
+    public Builder auditRetention(String v) {
+      auditRetention = v;
+      return this;
+    }
+
     /** The flow engine's settings as a whole (tests shorten its waits); flags still apply. */
     public Builder flows(FlowEngine.Settings v) {
       flows = v;
@@ -193,6 +206,15 @@ public record Config(
      */
     public Builder refreshPoller(boolean v) {
       refreshPoller = v;
+      return this;
+    }
+
+    /**
+     * Days ahead that refresh tokens and client secrets are warned about before they expire
+     * (--expiry-warning / CREDFLOW_EXPIRY_WARNING; default 7).
+     */
+    public Builder expiryWarning(String v) {
+      expiryWarning = v;
       return this;
     }
 
@@ -342,6 +364,22 @@ public record Config(
             flowSettings.withHeartbeat(
                 java.time.Duration.ofSeconds(heartbeat), flowSettings.missedHeartbeats());
       }
+      int warningDays =
+          whole(
+              expiryWarning,
+              (int) io.credflow.credential.ExpiryWatch.DEFAULT_WARNING.toDays(),
+              0,
+              3_650,
+              "--expiry-warning/CREDFLOW_EXPIRY_WARNING (days)",
+              problems);
+      int retentionDays =
+          whole(
+              auditRetention,
+              io.credflow.audit.AuditService.DEFAULT_RETENTION_DAYS,
+              0,
+              36_500,
+              "--audit-retention/CREDFLOW_AUDIT_RETENTION",
+              problems);
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
@@ -363,7 +401,9 @@ public record Config(
           refreshPoller,
           new RateLimits.Settings(perKey, failures, clients),
           password,
-          flowSettings);
+          flowSettings,
+          java.time.Duration.ofDays(warningDays),
+          retentionDays);
     }
 
     /** A whole number from {@code min} to {@code max}; {@code fallback} when not given. */

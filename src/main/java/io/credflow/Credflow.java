@@ -1,8 +1,10 @@
 package io.credflow;
 
 import io.credflow.account.AccountService;
+import io.credflow.account.Passwords;
 import io.credflow.api.ApiServer;
 import io.credflow.api.RateLimits;
+import io.credflow.audit.AuditService;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.common.RecentlyRead;
@@ -12,6 +14,7 @@ import io.credflow.component.ComponentService;
 import io.credflow.console.Console;
 import io.credflow.credential.CredentialService;
 import io.credflow.credential.EventLog;
+import io.credflow.credential.ExpiryWatch;
 import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
 import io.credflow.crypto.Keyring;
@@ -42,6 +45,7 @@ import io.credflow.store.JdbcAuthorizationRepository;
 import io.credflow.store.JdbcComponentRepository;
 import io.credflow.store.JdbcCredentialRepository;
 import io.credflow.store.JdbcEventLog;
+import io.credflow.store.JdbcExpiries;
 import io.credflow.store.JdbcFlowRepository;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.store.JdbcTenancyRepository;
@@ -91,6 +95,7 @@ public final class Credflow implements AutoCloseable {
       RefreshService refresher,
       RefreshScheduler scheduler,
       JdbcAuditLog audit,
+      AuditService auditTrail,
       JdbcEventLog events,
       Keyring keyring,
       OutboundHttp outbound,
@@ -100,6 +105,7 @@ public final class Credflow implements AutoCloseable {
       RunService runs,
       FlowEngine flowEngine,
       Attachments attachments,
+      ExpiryWatch expiries,
       WebhookService webhooks) {}
 
   private Credflow(
@@ -166,9 +172,13 @@ public final class Credflow implements AutoCloseable {
       KeysetGuard.record(database, keyring, clock);
       Jdbc jdbc = database.jdbc();
       SecretColumns secrets = new SecretColumns(keyring);
-      TenancyService tenancy = new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock);
+      JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+      AuditService auditTrail = new AuditService(audit, clock, config.auditRetentionDays());
+      TenancyService tenancy =
+          new TenancyService(new JdbcTenancyRepository(jdbc), jdbc, clock, audit);
       AccountService accounts =
-          new AccountService(new JdbcAccountRepository(jdbc), tenancy, jdbc, clock);
+          new AccountService(
+              new JdbcAccountRepository(jdbc), tenancy, jdbc, clock, Passwords.defaults(), audit);
       ComponentService components =
           new ComponentService(new JdbcComponentRepository(jdbc, clock), tenancy, clock);
       // One guard for every call to another company (token endpoints and the executor), and for
@@ -186,8 +196,8 @@ public final class Credflow implements AutoCloseable {
               jdbc,
               clock,
               policy,
-              VerifyService::check);
-      JdbcAuditLog audit = new JdbcAuditLog(jdbc);
+              VerifyService::check,
+              audit);
       JdbcEventLog events = new JdbcEventLog(jdbc);
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
@@ -207,6 +217,14 @@ public final class Credflow implements AutoCloseable {
       RecentlyRead<String, Optional<AuthClient>> refreshedAuthClients =
           new RecentlyRead<>(authClients::findUnchecked, Duration.ofSeconds(1), clock, 10_000);
       authClients.onChange(refreshedAuthClients::forget);
+      ExpiryWatch expiries =
+          new ExpiryWatch(
+              new JdbcExpiries(jdbc),
+              authClients::findUnchecked,
+              published,
+              jdbc,
+              timing,
+              config.expiryWarning());
       RefreshService refresher =
           new RefreshService(
               credentialRepository,
@@ -216,7 +234,9 @@ public final class Credflow implements AutoCloseable {
               published,
               RefreshPolicy.defaults().withRandom(timing.jitter()),
               jdbc,
-              timing);
+              timing,
+              expiries,
+              audit);
       AtomicReference<CredentialService> credentialsRef = new AtomicReference<>();
       AtomicReference<URI> publicUrl = new AtomicReference<>(config.publicUrl());
       AuthorizationService authorizations =
@@ -245,7 +265,8 @@ public final class Credflow implements AutoCloseable {
               requestAuthorities,
               jdbc,
               clock,
-              VerifyService::check);
+              VerifyService::check,
+              expiries);
       credentialsRef.set(credentials);
       refresher.onChange(requestAuthorities::forget);
       JdbcAttachments attachments =
@@ -268,6 +289,9 @@ public final class Credflow implements AutoCloseable {
               metrics,
               config.flows(),
               clock,
+              List.of(
+                  new FlowEngine.Chore(
+                      "credflow-audit-retention", AuditService.SWEEP_EVERY, auditTrail::sweep)),
               List.of(webhookDispatcher.task()));
       webhookDispatcher.wakeWith(flowEngine::wake);
       WebhookService webhooks =
@@ -305,6 +329,11 @@ public final class Credflow implements AutoCloseable {
                     public Optional<Duration> failed(String remote, List<String> forwarded) {
                       return limits.failedAuthentication(limits.clientAddress(remote, forwarded));
                     }
+
+                    @Override
+                    public String clientAddress(String remote, List<String> forwarded) {
+                      return limits.clientAddress(remote, forwarded);
+                    }
                   },
                   publicUrl::get,
                   clock,
@@ -337,6 +366,7 @@ public final class Credflow implements AutoCloseable {
                   database::isHealthy,
                   metrics,
                   attachments,
+                  auditTrail,
                   webhooks),
               limits,
               new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered));
@@ -353,6 +383,8 @@ public final class Credflow implements AutoCloseable {
               RefreshScheduler.DEFAULT_BATCH);
       if (config.refreshPoller()) {
         scheduler.start();
+        // Driven by hand with the refreshes (tests sweep on their clock).
+        expiries.start(ExpiryWatch.DEFAULT_SWEEP);
       }
       flowEngine.start();
       return new Credflow(
@@ -370,6 +402,7 @@ public final class Credflow implements AutoCloseable {
               refresher,
               scheduler,
               audit,
+              auditTrail,
               events,
               keyring,
               outbound,
@@ -379,6 +412,7 @@ public final class Credflow implements AutoCloseable {
               runs,
               flowEngine,
               attachments,
+              expiries,
               webhooks),
           adminKey,
           adminSetupToken,
@@ -454,6 +488,7 @@ public final class Credflow implements AutoCloseable {
   @Override
   public void close() {
     services.flowEngine().close();
+    services.expiries().close();
     scheduler.close();
     server.close();
     services.requestAuthorities().close();

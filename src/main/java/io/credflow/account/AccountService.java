@@ -3,6 +3,13 @@ package io.credflow.account;
 import io.credflow.account.AccountRepository.Account;
 import io.credflow.account.AccountRepository.StoredSession;
 import io.credflow.account.AccountRepository.StoredSetupLink;
+import io.credflow.audit.Actions;
+import io.credflow.audit.Actor;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Origin;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.common.ConflictException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
@@ -68,6 +75,7 @@ public final class AccountService {
   private final Transactions transactions;
   private final Clock clock;
   private final Passwords passwords;
+  private final AuditTrail audit;
 
   /** An account service hashing passwords with {@link Passwords#defaults()}. */
   public AccountService(
@@ -81,11 +89,23 @@ public final class AccountService {
       Transactions tx,
       Clock clock,
       Passwords passwords) {
+    this(repository, tenancy, tx, clock, passwords, AuditTrail.NONE);
+  }
+
+  /** An account service whose sign-ins and password changes go to {@code audit}. */
+  public AccountService(
+      AccountRepository repository,
+      TenancyService tenancy,
+      Transactions tx,
+      Clock clock,
+      Passwords passwords,
+      AuditTrail audit) {
     this.repository = repository;
     this.tenancy = tenancy;
     this.transactions = tx;
     this.clock = clock;
     this.passwords = passwords;
+    this.audit = audit;
   }
 
   // ---------------------------------------------------------------- bootstrap admin
@@ -114,6 +134,15 @@ public final class AccountService {
               // Another process starting with the same variable may have set it meanwhile.
               if (repository.passwordHash(adminId).isEmpty()) {
                 repository.setPassword(adminId, hash, clock.instant());
+                audit.record(
+                    AuditRecord.of(
+                            clock.instant(),
+                            Actor.system("first-start"),
+                            Actions.USER_PASSWORD_SET,
+                            Subject.of(Subject.USER, adminId),
+                            Place.NONE,
+                            Origin.NONE)
+                        .with("how", "CREDFLOW_ADMIN_PASSWORD"));
               }
               repository.deleteUnusedSetupLinksOf(adminId);
             });
@@ -152,24 +181,57 @@ public final class AccountService {
    * timing does not tell which.
    */
   public Optional<SignedIn> signIn(String email, Secret password) {
+    return signIn(email, password, Origin.NONE);
+  }
+
+  /**
+   * {@link #signIn(String, Secret)} from {@code origin}: each sign-in, and each failed one, is
+   * audited (a failed one names the email as typed, and the user when there is one).
+   */
+  public Optional<SignedIn> signIn(String email, Secret password, Origin origin) {
+    String normalized = TenancyService.normalizeEmail(email);
     if (password.reveal().length() > 4 * Passwords.MAX_LENGTH) {
       // Never a valid password (the policy caps its length); not worth hashing megabytes for.
-      return Optional.empty();
+      return failed(normalized, Optional.empty(), origin);
     }
-    Optional<Account> account = repository.findAccountByEmail(TenancyService.normalizeEmail(email));
+    Optional<Account> account = repository.findAccountByEmail(normalized);
     Optional<String> hash = account.flatMap(Account::passwordHash);
     if (hash.isEmpty()) {
       passwords.matchesNothing(password);
-      return Optional.empty();
+      return failed(normalized, account.map(Account::userId), origin);
     }
     if (!passwords.matches(password, hash.get())) {
-      return Optional.empty();
+      return failed(normalized, account.map(Account::userId), origin);
     }
     String userId = account.get().userId();
     if (passwords.needsRehash(hash.get())) {
       repository.setPassword(userId, passwords.hash(password), clock.instant());
     }
-    return Optional.of(transactions.inTransaction(() -> openSession(userId)));
+    SignedIn signedIn = transactions.inTransaction(() -> openSession(userId));
+    Caller caller = signedIn.session().caller().from(origin);
+    audit.record(
+        caller.audit(
+            clock.instant(),
+            Actions.USER_SIGNED_IN,
+            Subject.of(Subject.USER, userId),
+            caller.homePlace()));
+    return Optional.of(signedIn);
+  }
+
+  /**
+   * Audits a failed sign-in. It is installation-wide (no place): whose account was tried is not
+   * looked up further, so that a failure costs the same whoever the email names.
+   */
+  private Optional<SignedIn> failed(String email, Optional<String> userId, Origin origin) {
+    audit.record(
+        AuditRecord.of(
+            clock.instant(),
+            Actor.anonymous(Optional.of(email)),
+            Actions.USER_SIGN_IN_FAILED,
+            Subject.of(Subject.USER, userId.orElse("")),
+            Place.NONE,
+            origin));
+    return Optional.empty();
   }
 
   /**
@@ -280,6 +342,11 @@ public final class AccountService {
    * used or expired fails with a {@link NotFoundException} saying the link expired or was used.
    */
   public SignedIn completeSetup(Secret token, Secret password) {
+    return completeSetup(token, password, Origin.NONE);
+  }
+
+  /** {@link #completeSetup(Secret, Secret)} from {@code origin}, audited. */
+  public SignedIn completeSetup(Secret token, Secret password, Origin origin) {
     byte[] digest = Tokens.digest(token);
     Instant now = clock.instant();
     StoredSetupLink link =
@@ -299,7 +366,17 @@ public final class AccountService {
           repository.setPassword(link.userId(), hash, at);
           repository.deleteSessionsOf(link.userId());
           repository.deleteUnusedSetupLinksOf(link.userId());
-          return openSession(link.userId());
+          SignedIn signedIn = openSession(link.userId());
+          Caller caller = signedIn.session().caller().from(origin);
+          audit.record(
+              caller
+                  .audit(
+                      at,
+                      Actions.USER_PASSWORD_SET,
+                      Subject.of(Subject.USER, link.userId()),
+                      caller.homePlace())
+                  .with("how", "setup link"));
+          return signedIn;
         });
   }
 
@@ -330,7 +407,17 @@ public final class AccountService {
     Caller target =
         tenancy.callerFor(user.id()).orElseThrow(() -> new NotFoundException("user", userId));
     requireAdministers(caller, target);
-    return transactions.inTransaction(() -> issueSetupLink(user.id()));
+    return transactions.inTransaction(
+        () -> {
+          Secret token = issueSetupLink(user.id());
+          audit.record(
+              caller.audit(
+                  clock.instant(),
+                  Actions.USER_SETUP_LINK_CREATED,
+                  Subject.of(Subject.USER, user.id()),
+                  target.homePlace()));
+          return token;
+        });
   }
 
   private static void requireAdministers(Caller caller, Caller target) {

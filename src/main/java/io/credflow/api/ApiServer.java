@@ -2,6 +2,8 @@ package io.credflow.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.audit.AuditService;
+import io.credflow.audit.Origin;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.common.ConflictException;
 import io.credflow.common.CredflowException;
@@ -64,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics,
       Attachments attachments,
+      AuditService audit,
       io.credflow.webhook.WebhookService webhooks) {}
 
   /**
@@ -137,6 +140,7 @@ public final class ApiServer implements AutoCloseable {
               new FlowRoutes(services.flows(), services.runs(), services.publicUrl())
                   .register(routes);
               new AttachmentRoutes(services.tenancy(), services.attachments()).register(routes);
+              new AuditRoutes(services.tenancy(), services.audit()).register(routes);
               new WebhookRoutes(services.webhooks()).register(routes);
               edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
@@ -254,7 +258,15 @@ public final class ApiServer implements AutoCloseable {
                       + seconds(wait)
                       + " s");
             });
-    ctx.attribute(Requests.CALLER, caller.get());
+    // Who, from where and why, for the audit records of whatever this request does.
+    Origin origin =
+        new Origin(
+            Optional.of(
+                limits.clientAddress(
+                    ctx.req().getRemoteAddr(),
+                    java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")))),
+            Requests.reason(ctx));
+    ctx.attribute(Requests.CALLER, caller.get().from(origin));
   }
 
   /** Whole seconds to wait, rounded up, at least one (as {@code Retry-After} says it). */

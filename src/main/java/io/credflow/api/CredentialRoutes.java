@@ -26,7 +26,6 @@ final class CredentialRoutes {
   private static final String BASE = "/v2/workspaces/{ws}/credentials";
   private static final Set<String> ATTRIBUTES =
       Set.of("name", "credentials", CredentialService.VERIFY_REQUEST);
-  private static final int MAX_REASON = 500;
 
   private final CredentialService credentials;
   private final VerifyService verifications;
@@ -226,18 +225,8 @@ final class CredentialRoutes {
 
   /** {@code POST …/{id}/access}: an optional {@code reason} query parameter goes to the audit. */
   private void access(Context ctx) {
-    Requests.allowQuery(ctx, Set.of("reason"));
-    String reason = Requests.query(ctx, "reason").orElse("access endpoint");
-    if (reason.length() > MAX_REASON) {
-      throw ApiException.atParameter(
-          400, "reason_too_long", "reason must be at most " + MAX_REASON + " characters", "reason");
-    }
-    if (reason.chars().anyMatch(Character::isISOControl)) {
-      // The reason goes to the audit record as it is: no line breaks to forge records with, and
-      // no U+0000, which PostgreSQL cannot store.
-      throw ApiException.atParameter(
-          400, "invalid_reason", "reason cannot hold control characters", "reason");
-    }
+    Requests.allowQuery(ctx, Set.of(Requests.REASON));
+    String reason = Requests.reason(ctx).orElse("access endpoint");
     var access =
         credentials.access(
             Requests.caller(ctx),

@@ -169,6 +169,8 @@ final class Representations {
       attrs.putNull("scope");
     }
     attrs.put("has_refresh_token", c.hasRefreshToken());
+    put(attrs, "refresh_token_expires_at", view.expiry().refreshTokenExpiresAt());
+    attrs.put("expiring_soon", view.expiry().expiringSoon());
     authorization(attrs, view.authorization(), false);
     if (c.verifyRequest().isPresent()) {
       attrs.set("verify_request", JsonApi.fromPlain(c.verifyRequest().get().reader()));

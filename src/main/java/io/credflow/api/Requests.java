@@ -17,6 +17,9 @@ final class Requests {
   static final String CALLER = "credflow.caller";
   private static final Set<String> PAGE_PARAMS = Set.of("page[size]", "page[after]");
 
+  /** Every write may say why ({@code ?reason=}), for the audit trail. */
+  static final String REASON = "reason";
+
   private Requests() {}
 
   static Caller caller(Context ctx) {
@@ -48,6 +51,11 @@ final class Requests {
 
   /** Refuses query parameters the route does not know (pagination is always known on lists). */
   static void allowQuery(Context ctx, Set<String> allowed) {
+    if (ctx.method() != io.javalin.http.HandlerType.GET && !allowed.contains(REASON)) {
+      Set<String> withReason = new java.util.HashSet<>(allowed);
+      withReason.add(REASON);
+      allowed = withReason;
+    }
     for (String name : ctx.queryParamMap().keySet()) {
       if (!allowed.contains(name) && !PAGE_PARAMS.contains(name)) {
         TreeSet<String> known = new TreeSet<>(allowed);
@@ -68,6 +76,31 @@ final class Requests {
             e.getKey());
       }
     }
+  }
+
+  /**
+   * The {@code reason} query parameter, trimmed; empty when absent or blank. At most {@value
+   * io.credflow.audit.Origin#MAX_REASON} characters and no control characters (it is stored as
+   * given: no line breaks to forge records with, and no U+0000, which PostgreSQL cannot store).
+   */
+  static Optional<String> reason(Context ctx) {
+    Optional<String> reason = query(ctx, REASON).map(String::strip).filter(r -> !r.isEmpty());
+    if (reason.isEmpty()) {
+      return reason;
+    }
+    String r = reason.get();
+    if (r.length() > io.credflow.audit.Origin.MAX_REASON) {
+      throw ApiException.atParameter(
+          400,
+          "reason_too_long",
+          "reason must be at most " + io.credflow.audit.Origin.MAX_REASON + " characters",
+          REASON);
+    }
+    if (r.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.atParameter(
+          400, "invalid_reason", "reason cannot hold control characters", REASON);
+    }
+    return reason;
   }
 
   static Optional<String> query(Context ctx, String name) {

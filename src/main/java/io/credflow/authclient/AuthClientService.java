@@ -1,5 +1,10 @@
 package io.credflow.authclient;
 
+import io.credflow.audit.Actions;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.common.ConflictException;
 import io.credflow.common.Field;
 import io.credflow.common.Ids;
@@ -39,6 +44,7 @@ public final class AuthClientService {
   private final DuplicateSecrets duplicates;
   private final OutboundPolicy outbound;
   private final VerifyRequest.Check verifyRequests;
+  private final AuditTrail audit;
   private final List<java.util.function.Consumer<String>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -50,6 +56,28 @@ public final class AuthClientService {
       Clock clock,
       OutboundPolicy outbound,
       VerifyRequest.Check verifyRequests) {
+    this(
+        repository,
+        components,
+        tenancy,
+        transactions,
+        clock,
+        outbound,
+        verifyRequests,
+        AuditTrail.NONE);
+  }
+
+  /** An auth-client service whose creates, updates and deletes go to {@code audit}. */
+  public AuthClientService(
+      AuthClientRepository repository,
+      ComponentService components,
+      TenancyService tenancy,
+      Transactions transactions,
+      Clock clock,
+      OutboundPolicy outbound,
+      VerifyRequest.Check verifyRequests,
+      AuditTrail audit) {
+    this.audit = audit;
     this.repository = repository;
     this.components = components;
     this.tenancy = tenancy;
@@ -122,6 +150,10 @@ public final class AuthClientService {
             0);
     List<Warning> warnings = duplicates.of(caller, authClient);
     repository.insert(authClient);
+    audit.record(
+        audited(caller, Actions.AUTH_CLIENT_CREATED, authClient)
+            .with("type", type.wireName())
+            .with("components", String.join(",", authClient.componentIds())));
     return new Created(repository.find(authClient.id()).orElseThrow(), warnings);
   }
 
@@ -206,6 +238,13 @@ public final class AuthClientService {
     AuthClient updated = current.with(name, settings, componentIds);
     repository.update(updated);
     changeListeners.forEach(l -> l.accept(id));
+    List<String> changed = new java.util.ArrayList<>();
+    change.name().ifPresent(n -> changed.add("name"));
+    change.settings().ifPresent(n -> changed.add(CREDENTIALS));
+    change.componentIds().ifPresent(n -> changed.add("components"));
+    audit.record(
+        audited(caller, Actions.AUTH_CLIENT_UPDATED, updated)
+            .with("changed", String.join(",", changed)));
     return repository.find(id).orElseThrow();
   }
 
@@ -264,7 +303,17 @@ public final class AuthClientService {
                     + " credential(s): delete them before the auth-client");
           }
           repository.delete(id);
+          audit.record(audited(caller, Actions.AUTH_CLIENT_DELETED, current));
         });
+  }
+
+  /** An audit record of the caller acting on {@code a}, placed where it is owned. */
+  private AuditRecord audited(Caller caller, String action, AuthClient a) {
+    return caller.audit(
+        clock.instant(),
+        action,
+        Subject.of(Subject.AUTH_CLIENT, a.id()),
+        a.owner().map(o -> Place.of(o.path())).orElseGet(() -> Place.tenant(a.tenantId())));
   }
 
   /**

@@ -3,12 +3,18 @@ package io.credflow.authclient;
 import io.credflow.common.Secret;
 import io.credflow.component.AuthClientType;
 import java.net.URI;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code oauth2}: an authorization-code client at one provider. */
+/**
+ * {@code oauth2}: an authorization-code client at one provider. {@code refreshTokenLifetime} is how
+ * many seconds the provider's refresh tokens live when its token responses do not say ({@code
+ * refresh_token_lifetime}); {@code clientSecretExpiresAt} when the client secret stops working
+ * ({@code client_secret_expires_at}): both only warn ahead of time, nothing is refused by them.
+ */
 public record OAuth2Settings(
     String clientId,
     Secret clientSecret,
@@ -22,7 +28,9 @@ public record OAuth2Settings(
     Optional<List<String>> scopes,
     Map<String, String> extraAuthParams,
     Optional<TokenExpiredWhen> tokenExpiredWhen,
-    Optional<VerifyRequest> verifyRequest)
+    Optional<VerifyRequest> verifyRequest,
+    Optional<Long> refreshTokenLifetime,
+    Optional<Instant> clientSecretExpiresAt)
     implements OAuthSettings {
   /** Used when a token response has no {@code expires_in} and the auth-client sets none. */
   public static final long DEFAULT_TOKEN_EXPIRES_IN = 3600;
@@ -32,7 +40,10 @@ public record OAuth2Settings(
     scopes = scopes.map(List::copyOf);
   }
 
-  /** Settings without {@code token_expired_when} or a verify request. */
+  /**
+   * Settings without {@code token_expired_when}, a verify request, a refresh token lifetime or a
+   * client secret expiry.
+   */
   public OAuth2Settings(
       String clientId,
       Secret clientSecret,
@@ -57,6 +68,8 @@ public record OAuth2Settings(
         pkce,
         scopes,
         extraAuthParams,
+        Optional.empty(),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty());
   }
@@ -105,6 +118,9 @@ public record OAuth2Settings(
     }
     tokenExpiredWhen.ifPresent(t -> m.put("token_expired_when", t.members()));
     verifyRequest.ifPresent(v -> m.put(SettingsParser.VERIFY_REQUEST, v.reader()));
+    refreshTokenLifetime.ifPresent(l -> m.put(SettingsParser.REFRESH_TOKEN_LIFETIME, l));
+    clientSecretExpiresAt.ifPresent(
+        e -> m.put(SettingsParser.CLIENT_SECRET_EXPIRES_AT, e.toString()));
     return m;
   }
 }

@@ -27,7 +27,9 @@ final class SettingsMerge {
           "token_expires_in",
           "scopes",
           "token_expired_when",
-          SettingsParser.VERIFY_REQUEST);
+          SettingsParser.VERIFY_REQUEST,
+          SettingsParser.REFRESH_TOKEN_LIFETIME,
+          SettingsParser.CLIENT_SECRET_EXPIRES_AT);
 
   private SettingsMerge() {}
 

@@ -8,6 +8,11 @@ import io.credflow.common.ValidationException;
 import io.credflow.common.Violation;
 import io.credflow.component.AuthClientType;
 import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +28,12 @@ public final class SettingsParser {
   public static final long MAX_TOKEN_EXPIRES_IN = 10L * 366 * 24 * 3600;
 
   static final String TOKEN_EXPIRED_WHEN = "token_expired_when";
+
+  /** Seconds an oauth2 provider's refresh tokens live when its token responses do not say. */
+  public static final String REFRESH_TOKEN_LIFETIME = "refresh_token_lifetime";
+
+  /** When an oauth2 auth-client's client secret stops working: an ISO-8601 instant or date. */
+  public static final String CLIENT_SECRET_EXPIRES_AT = "client_secret_expires_at";
 
   /** The optional request that checks an auth-client's credentials, for every type but noauth. */
   public static final String VERIFY_REQUEST = "verify_request";
@@ -43,7 +54,9 @@ public final class SettingsParser {
           "scopes",
           "extra_auth_params",
           "token_expired_when",
-          VERIFY_REQUEST);
+          VERIFY_REQUEST,
+          REFRESH_TOKEN_LIFETIME,
+          CLIENT_SECRET_EXPIRES_AT);
   static final Set<String> INSTAGRAM_MEMBERS =
       Set.of(
           "client_id",
@@ -178,7 +191,40 @@ public final class SettingsParser {
         scopes,
         extra,
         tokenExpiredWhen(m, nested),
-        verifyRequest(m));
+        verifyRequest(m),
+        m.longInRange(REFRESH_TOKEN_LIFETIME, 1, MAX_TOKEN_EXPIRES_IN),
+        instant(m, CLIENT_SECRET_EXPIRES_AT));
+  }
+
+  /**
+   * An ISO-8601 instant ({@code 2030-01-31T12:00:00Z}, or with an offset) or date ({@code
+   * 2030-01-31}, read as the start of that day in UTC), stored as the instant.
+   */
+  private static Optional<Instant> instant(Members m, String name) {
+    if (!m.has(name)) {
+      return Optional.empty();
+    }
+    Object value = m.get(name);
+    if (value instanceof String text) {
+      String t = text.strip();
+      try {
+        return Optional.of(OffsetDateTime.parse(t).toInstant());
+      } catch (DateTimeParseException notADateTime) {
+        try {
+          return Optional.of(LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant());
+        } catch (DateTimeParseException notADate) {
+          // reported below
+        }
+      }
+    }
+    m.violation(
+        name,
+        "invalid_date",
+        name
+            + " must be an ISO-8601 instant or date, e.g. \"2030-01-31T12:00:00Z\" or"
+            + " \"2030-01-31\", was "
+            + (value instanceof String ? "\"" + value + "\"" : String.valueOf(value)));
+    return Optional.empty();
   }
 
   private static AuthClientSettings instagram(Members m, List<Violation> nested) {

@@ -77,6 +77,22 @@ final class ConfigOptions {
               + " takes its steps over after 6 missed (CREDFLOW_FLOW_HEARTBEAT; default 10)")
   String flowHeartbeat;
 
+  @Option(
+      names = "--expiry-warning",
+      paramLabel = "DAYS",
+      description =
+          "Days ahead that expiring refresh tokens and client secrets are warned about"
+              + " (CREDFLOW_EXPIRY_WARNING; default 7)")
+  String expiryWarning;
+
+  @Option(
+      names = "--audit-retention",
+      paramLabel = "DAYS",
+      description =
+          "Days audit records are kept before the hourly sweep deletes them"
+              + " (CREDFLOW_AUDIT_RETENTION; default 365, 0 = keep forever)")
+  String auditRetention;
+
   Config toConfig(Map<String, String> env, boolean demo) {
     return Config.builder()
         .port(first(port, env.get("CREDFLOW_PORT")))
@@ -98,8 +114,10 @@ final class ConfigOptions {
         .authFailureLimit(first(authFailureLimit, env.get("CREDFLOW_AUTH_FAILURE_LIMIT")))
         .flowThreads(first(flowThreads, env.get("CREDFLOW_FLOW_THREADS")))
         .flowHeartbeat(first(flowHeartbeat, env.get("CREDFLOW_FLOW_HEARTBEAT")))
+        .auditRetention(first(auditRetention, env.get("CREDFLOW_AUDIT_RETENTION")))
         .trustedProxies(
             trustedProxies.isEmpty() ? list(env.get("CREDFLOW_TRUSTED_PROXY")) : trustedProxies)
+        .expiryWarning(first(expiryWarning, env.get("CREDFLOW_EXPIRY_WARNING")))
         .demo(demo)
         .build();
   }

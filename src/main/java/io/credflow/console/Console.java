@@ -1,9 +1,9 @@
 package io.credflow.console;
 
 import io.credflow.account.AccountService;
+import io.credflow.audit.AuditRecord;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.component.ComponentService;
-import io.credflow.credential.AuditLog;
 import io.credflow.credential.CredentialService;
 import io.credflow.executor.RestApiAction;
 import io.credflow.executor.VerifyService;
@@ -39,7 +39,7 @@ public final class Console {
       FlowService flows,
       RunService runs,
       RestApiAction requests,
-      Function<String, List<AuditLog.AuditRecord>> auditOf,
+      Function<String, List<AuditRecord>> auditOf,
       SignInLimit signInLimit,
       Supplier<URI> publicUrl,
       Clock clock,
@@ -55,6 +55,11 @@ public final class Console {
 
     /** Counts a failed sign-in; how long to wait when it is one too many. */
     Optional<Duration> failed(String remoteAddress, List<String> forwardedFor);
+
+    /** The client's address as the limit counts it, for the audit trail; the peer by default. */
+    default String clientAddress(String remoteAddress, List<String> forwardedFor) {
+      return remoteAddress;
+    }
   }
 
   private final Web web;
@@ -74,7 +79,8 @@ public final class Console {
         new Web(
             services.accounts(),
             new Templates(),
-            () -> "https".equalsIgnoreCase(services.publicUrl().get().getScheme()));
+            () -> "https".equalsIgnoreCase(services.publicUrl().get().getScheme()),
+            services.signInLimit());
     ConsolePages pages = new ConsolePages(services, web);
     CredentialPages credentials = new CredentialPages(pages);
     return new Console(

@@ -17,6 +17,7 @@ import io.credflow.console.view.ComponentCard;
 import io.credflow.console.view.CredentialForm;
 import io.credflow.console.view.CredentialPage;
 import io.credflow.console.view.CredentialRow;
+import io.credflow.console.view.ExpiryBanner;
 import io.credflow.console.view.Form;
 import io.credflow.console.view.Shell;
 import io.credflow.console.view.Shell.Crumb;
@@ -26,6 +27,8 @@ import io.credflow.credential.CredentialInput;
 import io.credflow.credential.CredentialInputParser;
 import io.credflow.credential.CredentialRepository;
 import io.credflow.credential.CredentialService;
+import io.credflow.credential.Expiries;
+import io.credflow.credential.ExpiryWatch;
 import io.credflow.credential.RefreshResult;
 import io.credflow.credential.Verification;
 import io.credflow.tenancy.Level;
@@ -100,7 +103,127 @@ final class CredentialPages {
         "credentials/grid.jte",
         pages.shell(
             ctx, visit, ws, "credentials", "Credentials", List.of(Crumb.here("Credentials"))),
-        params("cards", cards));
+        params("cards", cards, "expiries", banner(visit, ws)));
+  }
+
+  /** The banner of what in the workspace expires soon that no refresh renews. */
+  private ExpiryBanner banner(Visit visit, Workspace ws) {
+    CredentialService credentials = pages.services().credentials();
+    List<ExpiryWatch.Expiring> expiring = credentials.expiring(visit.caller(), ws.id());
+    if (expiring.isEmpty()) {
+      return ExpiryBanner.NONE;
+    }
+    String base = "/w/" + ws.id();
+    long distinct = expiring.stream().map(ExpiryWatch.Expiring::credentialId).distinct().count();
+    String summary =
+        distinct
+            + (distinct == 1 ? " credential expires" : " credentials expire")
+            + " within "
+            + days(credentials.expiryWarning())
+            + ":";
+    List<ExpiryBanner.Item> items =
+        expiring.stream()
+            .map(
+                e ->
+                    item(
+                        e.credentialName(),
+                        base + "/credentials/" + e.credentialId(),
+                        e.kind(),
+                        e.expiresAt(),
+                        e.authClientId(),
+                        base))
+            .toList();
+    return new ExpiryBanner(summary, items);
+  }
+
+  /** The line of one credential's page: what of it expires soon. */
+  private ExpiryBanner banner(CredentialService.View view, String base) {
+    Credential c = view.credential();
+    java.time.Duration warning = pages.services().credentials().expiryWarning();
+    java.time.Instant horizon = pages.now().plus(warning);
+    List<ExpiryBanner.Item> items = new ArrayList<>();
+    String href = base + "/credentials/" + c.id();
+    view.expiry()
+        .refreshTokenExpiresAt()
+        .filter(e -> e.isBefore(horizon))
+        .ifPresent(
+            e ->
+                items.add(
+                    item(c.name(), href, Expiries.Kind.REFRESH_TOKEN, e, Optional.empty(), base)));
+    view.expiry()
+        .clientSecretExpiresAt()
+        .filter(e -> e.isBefore(horizon))
+        .ifPresent(
+            e ->
+                items.add(
+                    item(
+                        c.name(),
+                        href,
+                        Expiries.Kind.CLIENT_SECRET,
+                        e,
+                        Optional.of(c.authClientId()),
+                        base)));
+    if (items.isEmpty() && view.expiry().expiringSoon() && c.expiresAt().isPresent()) {
+      // Neither of the above: an Instagram token whose renewal failed.
+      items.add(
+          item(
+              c.name(),
+              href,
+              Expiries.Kind.ACCESS_TOKEN,
+              c.expiresAt().get(),
+              Optional.empty(),
+              base));
+    }
+    return items.isEmpty()
+        ? ExpiryBanner.NONE
+        : new ExpiryBanner("Expiring within " + days(warning) + ":", items);
+  }
+
+  private ExpiryBanner.Item item(
+      String name,
+      String href,
+      Expiries.Kind kind,
+      java.time.Instant expiresAt,
+      Optional<String> authClientId,
+      String base) {
+    java.time.Instant now = pages.now();
+    String when =
+        (expiresAt.isAfter(now) ? " expires " : " expired ")
+            + Labels.when(expiresAt)
+            + " ("
+            + Labels.relative(expiresAt, now)
+            + ")";
+    return switch (kind) {
+      case REFRESH_TOKEN ->
+          new ExpiryBanner.Item(
+              name,
+              href,
+              "its refresh token" + when,
+              "Reconnect it before then (Reconnect on its page).",
+              Optional.empty(),
+              Optional.empty());
+      case ACCESS_TOKEN ->
+          new ExpiryBanner.Item(
+              name,
+              href,
+              "its Instagram token" + when + ", and renewing it has failed",
+              "Reconnect it before then (Reconnect on its page).",
+              Optional.empty(),
+              Optional.empty());
+      case CLIENT_SECRET ->
+          new ExpiryBanner.Item(
+              name,
+              href,
+              "the client secret of its auth-client" + when,
+              "Replace the client secret on the auth-client (and its client_secret_expires_at).",
+              Optional.of("Edit the auth-client"),
+              authClientId.map(a -> base + "/auth-clients/" + a));
+    };
+  }
+
+  private static String days(java.time.Duration warning) {
+    long d = warning.toDays();
+    return d == 1 ? "1 day" : d + " days";
   }
 
   private void list(Context ctx, Visit visit) {
@@ -124,7 +247,8 @@ final class CredentialPages {
             List.of(
                 Crumb.link("Credentials", "/w/" + ws.id() + "/credentials"),
                 Crumb.here(component.name()))),
-        params("component", component, "rows", rows, "query", query));
+        params(
+            "component", component, "rows", rows, "query", query, "expiries", banner(visit, ws)));
   }
 
   private List<CredentialRow> rows(Visit visit, Workspace ws, Component component, String query) {
@@ -492,7 +616,10 @@ final class CredentialPages {
                     new CredentialPage.Line(
                         Labels.when(r.at()),
                         r.action() + (r.uses() > 1 ? " ×" + r.uses() : ""),
-                        "by user " + r.userId() + ": " + r.reason()))
+                        "by "
+                            + r.actor().email().orElse("user " + r.actor().id())
+                            + r.origin().clientAddress().map(a -> " from " + a).orElse("")
+                            + r.origin().reason().map(why -> ": " + why).orElse("")))
             .toList();
     Optional<Verification> last = c.lastVerification();
     String componentName = component.map(Component::name).orElse(c.componentId());
@@ -532,7 +659,11 @@ final class CredentialPages {
                                 u.name(), u.status().wireName(), base + "/flows/" + u.id()))
                     .toList(),
                 outcome,
-                problem)));
+                problem,
+                view.expiry().refreshTokenExpiresAt().map(Labels::when),
+                view.expiry().clientSecretExpiresAt().map(Labels::when)),
+            "expiry",
+            banner(view, base)));
   }
 
   /**

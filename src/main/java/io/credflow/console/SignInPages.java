@@ -113,7 +113,7 @@ final class SignInPages {
     Optional<AccountService.SignedIn> signedIn = Optional.empty();
     if (wait.isEmpty()) {
       Secret password = Secret.of(Optional.ofNullable(ctx.formParam("password")).orElse(""));
-      signedIn = pages.services().accounts().signIn(email, password);
+      signedIn = pages.services().accounts().signIn(email, password, pages.web().origin(ctx));
       if (signedIn.isEmpty()) {
         wait = limit.failed(remote, forwarded);
       }
@@ -221,7 +221,7 @@ final class SignInPages {
     }
     AccountService.SignedIn signedIn;
     try {
-      signedIn = accounts.completeSetup(token, Secret.of(password));
+      signedIn = accounts.completeSetup(token, Secret.of(password), pages.web().origin(ctx));
     } catch (ValidationException e) {
       ctx.status(422);
       renderSetup(ctx, link.get(), new Form(Map.of(), Web.errors(e), List.of()));

@@ -63,14 +63,27 @@ final class Web {
   private final AccountService accounts;
   private final Templates templates;
   private final java.util.function.BooleanSupplier secureCookies;
+  private final Console.SignInLimit addresses;
 
   Web(
       AccountService accounts,
       Templates templates,
-      java.util.function.BooleanSupplier secureCookies) {
+      java.util.function.BooleanSupplier secureCookies,
+      Console.SignInLimit addresses) {
     this.accounts = accounts;
     this.templates = templates;
     this.secureCookies = secureCookies;
+    this.addresses = addresses;
+  }
+
+  /** Where a console request comes from, for the audit trail (proxies considered). */
+  io.credflow.audit.Origin origin(Context ctx) {
+    return new io.credflow.audit.Origin(
+        Optional.of(
+            addresses.clientAddress(
+                ctx.req().getRemoteAddr(),
+                java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")))),
+        Optional.empty());
   }
 
   Templates templates() {
@@ -94,7 +107,10 @@ final class Web {
         return;
       }
       Visit visit =
-          new Visit(session.get().caller(), token.get(), AccountService.csrfToken(token.get()));
+          new Visit(
+              session.get().caller().from(origin(ctx)),
+              token.get(),
+              AccountService.csrfToken(token.get()));
       if (!isGet(ctx) && !csrfMatches(ctx, token.get())) {
         error(
             ctx,

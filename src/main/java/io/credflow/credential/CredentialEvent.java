@@ -41,6 +41,7 @@ public record CredentialEvent(
   public static final String DELETED = "credential.deleted";
   public static final String VERIFIED = "credential.verified";
   public static final String VERIFICATION_FAILED = "credential.verification_failed";
+  public static final String EXPIRING_SOON = "credential.expiring_soon";
 
   /** An event to record now; the log assigns {@code seq}. */
   public static CredentialEvent of(Credential c, String type, String detail, Instant at) {

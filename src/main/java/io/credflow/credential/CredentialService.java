@@ -1,5 +1,10 @@
 package io.credflow.credential;
 
+import io.credflow.audit.Actions;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
 import io.credflow.authclient.VerifyRequest;
@@ -31,7 +36,7 @@ public final class CredentialService {
   private final CredentialRepository repository;
   private final AuthClientService authClients;
   private final TenancyService tenancy;
-  private final AuditLog audit;
+  private final AuditTrail audit;
   private final EventLog events;
   private final TokenLifecycle lifecycle;
   private final RequestAuthorities requestAuthorities;
@@ -42,20 +47,23 @@ public final class CredentialService {
   private final VerifyRequest.Check verifyRequests;
   private final OfflineCheck offline;
   private final CredentialUpdates updates;
+  private final ExpiryWatch expiries;
   private volatile CredentialUsage usage = CredentialUsage.NONE;
 
   public CredentialService(
       CredentialRepository repository,
       AuthClientService authClients,
       TenancyService tenancy,
-      AuditLog audit,
+      AuditTrail audit,
       EventLog events,
       TokenLifecycle lifecycle,
       RequestAuthorities requestAuthorities,
       Transactions transactions,
       Clock clock,
-      VerifyRequest.Check verifyRequests) {
+      VerifyRequest.Check verifyRequests,
+      ExpiryWatch expiries) {
     this.repository = repository;
+    this.expiries = expiries;
     this.authClients = authClients;
     this.tenancy = tenancy;
     this.audit = audit;
@@ -73,9 +81,16 @@ public final class CredentialService {
 
   /**
    * A credential with the shape of the authorization it produces, for reads: the authorization
-   * holds only masks, so a view cannot leak a secret.
+   * holds only masks, so a view cannot leak a secret. {@code expiry} says what of it expires that
+   * no refresh renews (its refresh token, its auth-client's client secret).
    */
-  public record View(Credential credential, Authorization authorization) {}
+  public record View(
+      Credential credential, Authorization authorization, ExpiryWatch.Status expiry) {
+    /** A view that knows of no expiry. */
+    public View(Credential credential, Authorization authorization) {
+      this(credential, authorization, ExpiryWatch.Status.NONE);
+    }
+  }
 
   /** The field of a credential's own verify request. */
   public static final String VERIFY_REQUEST = "verify_request";
@@ -194,6 +209,15 @@ public final class CredentialService {
                           + caller.user().id(),
                       now));
               lifecycle.saved(inserted, authClient);
+              if (inserted.type().isOAuth()) {
+                expiries.issued(
+                    inserted, authClient.settings(), secrets.refreshTokenExpiresAt(), true);
+              }
+              audit.record(
+                  audited(caller, Actions.CREDENTIAL_CREATED, inserted)
+                      .with("auth_client", authClient.id())
+                      .with("component", componentId)
+                      .with("authenticated", Boolean.toString(secrets.authenticated())));
               return inserted;
             });
     return view(stored);
@@ -207,7 +231,24 @@ public final class CredentialService {
       Caller caller, String workspaceId, CredentialRepository.Filter filter, PageRequest page) {
     Workspace ws = tenancy.workspace(caller, workspaceId);
     List<Credential> rows = repository.list(ws.id(), filter, page.afterOrZero(), page.size() + 1);
-    return Page.of(rows, page.size(), Credential::seq).map(this::view);
+    Map<String, ExpiryWatch.Status> statuses =
+        expiries.statuses(rows, id -> authClients.findUnchecked(id).map(AuthClient::settings));
+    return Page.of(rows, page.size(), Credential::seq)
+        .map(c -> view(c, statuses.getOrDefault(c.id(), ExpiryWatch.Status.NONE)));
+  }
+
+  /**
+   * What of the workspace's credentials expires within the warning window ({@link
+   * ExpiryWatch#warning()}) that no refresh renews, soonest first.
+   */
+  public List<ExpiryWatch.Expiring> expiring(Caller caller, String workspaceId) {
+    Workspace ws = tenancy.workspace(caller, workspaceId);
+    return expiries.expiringIn(ws.id());
+  }
+
+  /** How far ahead expiries are warned about. */
+  public java.time.Duration expiryWarning() {
+    return expiries.warning();
   }
 
   /** How many credentials the workspace has, by component id; no secret is read. */
@@ -276,7 +317,18 @@ public final class CredentialService {
                                 + caller.user().id(),
                             clock.instant()));
                     lifecycle.saved(now, authClient);
+                    if (now.type().isOAuth()) {
+                      expiries.issued(now, authClient.settings(), s.refreshTokenExpiresAt(), true);
+                    }
                   });
+              audit.record(
+                  audited(
+                          caller,
+                          secrets.filter(NewSecrets::authenticated).isPresent()
+                              ? Actions.CREDENTIAL_REAUTHENTICATED
+                              : Actions.CREDENTIAL_UPDATED,
+                          now)
+                      .with("changed", changed(change)));
               return now;
             });
     requestAuthorities.forget(id);
@@ -319,6 +371,9 @@ public final class CredentialService {
     RefreshResult result = lifecycle.refreshOnRequest(credential, lookup.authClientOf(credential));
     requestAuthorities.forget(id);
     Credential after = result.credential();
+    audit.record(
+        audited(caller, Actions.CREDENTIAL_REFRESH_REQUESTED, after)
+            .with("outcome", result.outcome().wireName()));
     return switch (result.outcome()) {
       case RefreshResult.Outcome.Refreshed r -> new Refreshed(view(after), r);
       case RefreshResult.Outcome.NotNeeded n -> new Refreshed(view(after), n);
@@ -441,6 +496,7 @@ public final class CredentialService {
     lifecycle.deleting(current, lookup.authClientOf(current));
     repository.delete(id);
     requestAuthorities.forget(id);
+    audit.record(audited(caller, Actions.CREDENTIAL_DELETED, current));
     events.record(
         CredentialEvent.of(
             current,
@@ -462,16 +518,49 @@ public final class CredentialService {
     CredentialLookup.requireReady(credential);
     Authority authority = Authority.of(credential, authClient);
     audit.record(
-        new AuditLog.AuditRecord(
-            clock.instant(), caller.user().id(), workspaceId, id, "credential.access", reason));
+        caller
+            .from(caller.origin().withReason(reason))
+            .audit(
+                clock.instant(),
+                Actions.CREDENTIAL_ACCESS,
+                Subject.of(Subject.CREDENTIAL, id),
+                Place.workspace(credential.workspaceId())));
     return new Access(authority.authorization(), authority.credential().expiresAt());
   }
 
+  /** An audit record of the caller acting on credential {@code c}, in its workspace. */
+  private AuditRecord audited(Caller caller, String action, Credential c) {
+    return caller.audit(
+        clock.instant(),
+        action,
+        Subject.of(Subject.CREDENTIAL, c.id()),
+        Place.workspace(c.workspaceId()));
+  }
+
+  /** The attributes a change names, for the audit (names only, never values). */
+  private static String changed(Change change) {
+    List<String> names = new java.util.ArrayList<>();
+    change.name().ifPresent(n -> names.add("name"));
+    change.secrets().ifPresent(n -> names.add("credentials"));
+    change.verifyRequest().ifPresent(n -> names.add(VERIFY_REQUEST));
+    return String.join(",", names);
+  }
+
   private View view(Credential c) {
+    // Only an oauth2 credential's expiries depend on its auth-client (its client secret's).
+    ExpiryWatch.Status expiry =
+        c.type().isOAuth()
+            ? expiries.status(c, Optional.of(lookup.authClientOf(c).settings()))
+            : ExpiryWatch.Status.NONE;
+    return view(c, expiry);
+  }
+
+  /** A view whose expiry status was read already (with its page's). */
+  private View view(Credential c, ExpiryWatch.Status expiry) {
     // Only an api_key credential's shape depends on its auth-client (header name, placement).
     Optional<AuthClient> authClient =
         c.type() == AuthClientType.API_KEY ? Optional.of(lookup.authClientOf(c)) : Optional.empty();
-    return new View(c, Authorizer.masked(c, authClient));
+    return new View(c, Authorizer.masked(c, authClient), expiry);
   }
 
   /** Admins of the workspace change any credential; members change the ones they made. */

@@ -1,5 +1,14 @@
 package io.credflow.credential;
 
+import io.credflow.audit.Actions;
+import io.credflow.audit.Actor;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Origin;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
+import io.credflow.tenancy.Caller;
+import io.credflow.tenancy.Workspace;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,38 +22,47 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The audit of the requests Credflow sends with a credential's secret ({@code POST …/requests}):
- * every use is counted in memory, by credential, caller and minute of the injected clock, and each
- * count goes to the {@link AuditLog} as one record ({@value #ACTION}, with its {@code uses}) once
- * its minute is over. Counting is a map update, cheap enough for the executor's hot path; the
- * writes happen on a background thread every {@link #FLUSH_EVERY}, and whatever is left when the
- * process closes. A process that dies loses at most the counts not yet written (the current minute
- * and the last {@link #FLUSH_EVERY}).
+ * every use is counted in memory, by credential, caller (its actor and origin) and minute of the
+ * injected clock, and each count goes to the {@link AuditTrail} as one record ({@value #ACTION},
+ * with its {@code uses}) once its minute is over. Counting is a map update, cheap enough for the
+ * executor's hot path; the writes happen on a background thread every {@link #FLUSH_EVERY}, and
+ * whatever is left when the process closes. A process that dies loses at most the counts not yet
+ * written (the current minute and the last {@link #FLUSH_EVERY}).
  */
 public final class RequestAudit implements AutoCloseable {
   /** The audit action of request uses. */
-  public static final String ACTION = "credential.request";
+  public static final String ACTION = Actions.CREDENTIAL_REQUEST;
 
   /** How often finished minutes are written. */
   public static final Duration FLUSH_EVERY = Duration.ofSeconds(10);
 
   private static final String REASON = "requests sent by Credflow with the credential";
 
-  private record Key(long minute, String userId, String workspaceId, String credentialId) {}
+  private record Key(
+      long minute, Actor actor, Place workspace, String credentialId, Origin origin) {
+    String workspaceId() {
+      return workspace.workspaceId().orElse("");
+    }
+
+    String actorId() {
+      return actor.id();
+    }
+  }
 
   private static final Comparator<Key> WRITE_ORDER =
       Comparator.comparingLong(Key::minute)
           .thenComparing(Key::workspaceId)
           .thenComparing(Key::credentialId)
-          .thenComparing(Key::userId);
+          .thenComparing(Key::actorId);
 
-  private final AuditLog audit;
+  private final AuditTrail audit;
   private final Clock clock;
   // Every request of a busy credential counts under the same key: an adder per key keeps them
   // from queueing on one map bin.
   private final ConcurrentHashMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher;
 
-  private RequestAudit(AuditLog audit, Clock clock) {
+  private RequestAudit(AuditTrail audit, Clock clock) {
     this.audit = audit;
     this.clock = clock;
     this.flusher =
@@ -53,19 +71,24 @@ public final class RequestAudit implements AutoCloseable {
   }
 
   /** Counts uses into {@code audit} and writes finished minutes every {@link #FLUSH_EVERY}. */
-  public static RequestAudit start(AuditLog audit, Clock clock) {
+  public static RequestAudit start(AuditTrail audit, Clock clock) {
     RequestAudit made = new RequestAudit(audit, clock);
     long every = FLUSH_EVERY.toMillis();
     made.flusher.scheduleWithFixedDelay(made::flushFinished, every, every, TimeUnit.MILLISECONDS);
     return made;
   }
 
-  /** One request by {@code userId} in {@code workspaceId} with {@code credentialId}. */
-  void count(String userId, String workspaceId, String credentialId) {
+  /** One request by {@code caller} in {@code ws} with {@code credentialId}. */
+  void count(Caller caller, Workspace ws, String credentialId) {
     long minute = Math.floorDiv(clock.millis(), 60_000L);
-    counts
-        .computeIfAbsent(new Key(minute, userId, workspaceId, credentialId), k -> new LongAdder())
-        .increment();
+    Key key =
+        new Key(
+            minute,
+            caller.actor(),
+            Place.of(ws.location().path()),
+            credentialId,
+            caller.origin().orReason(REASON));
+    counts.computeIfAbsent(key, k -> new LongAdder()).increment();
   }
 
   /** Writes every count, the current minute's too. */
@@ -100,14 +123,14 @@ public final class RequestAudit implements AutoCloseable {
       long uses = adder.sum();
       try {
         audit.record(
-            new AuditLog.AuditRecord(
-                Instant.ofEpochMilli(key.minute() * 60_000L),
-                key.userId(),
-                key.workspaceId(),
-                key.credentialId(),
-                ACTION,
-                REASON,
-                uses));
+            AuditRecord.of(
+                    Instant.ofEpochMilli(key.minute() * 60_000L),
+                    key.actor(),
+                    ACTION,
+                    Subject.of(Subject.CREDENTIAL, key.credentialId()),
+                    key.workspace(),
+                    key.origin())
+                .withUses(uses));
       } catch (RuntimeException e) {
         counts.computeIfAbsent(key, k -> new LongAdder()).add(uses);
         throw e;

@@ -44,7 +44,7 @@ public final class RequestAuthorities implements AutoCloseable {
       AuthClientService authClients,
       TenancyService tenancy,
       TokenLifecycle lifecycle,
-      AuditLog audit,
+      io.credflow.audit.AuditTrail audit,
       Clock clock) {
     this.repository = repository;
     this.tenancy = tenancy;
@@ -95,7 +95,7 @@ public final class RequestAuthorities implements AutoCloseable {
       CredentialLookup.requireReady(credential);
       authority = k.authority();
     }
-    audit.count(caller.user().id(), ws.id(), id);
+    audit.count(caller, ws, id);
     return authority;
   }
 

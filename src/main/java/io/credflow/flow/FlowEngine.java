@@ -180,6 +180,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       MeterRegistry metrics,
       Settings settings,
       Clock clock,
+      List<Chore> chores,
       List<Task<?>> moreTasks) {
     this.repository = repository;
     this.transactions = transactions;
@@ -216,6 +217,13 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
             .enableImmediateExecution()
             .deleteUnresolvedAfter(Duration.ofDays(1))
             .shutdownMaxWait(Duration.ofSeconds(30));
+    builder.startTasks(
+        chores.stream()
+            .map(
+                chore ->
+                    Tasks.recurring(chore.name(), Schedules.fixedDelay(chore.every()))
+                        .execute((instance, context) -> chore.work().run()))
+            .toList());
     if (postgres) {
       // Several processes poll one table: each takes its batch with SKIP LOCKED.
       builder.pollUsingLockAndFetch(0.5, 1.0);
@@ -225,6 +233,13 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
         .description("Flow steps due and not yet taken by any process")
         .register(metrics);
   }
+
+  /**
+   * Work for the installation that one process at a time does, every {@code every}: db-scheduler
+   * runs a recurring task once per interval in the whole cluster (e.g. the audit retention sweep).
+   * {@code name} is the task's name in the shared table, unique and never changed.
+   */
+  public record Chore(String name, Duration every, Runnable work) {}
 
   /** An engine on {@code dataSource}; {@link #start()} makes it take work. */
   public static FlowEngine create(
@@ -252,9 +267,38 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
         List.of());
   }
 
+  /** An engine that also runs {@code chores}; {@link #start()} makes it take work. */
+  public static FlowEngine create(
+      DataSource dataSource,
+      boolean postgres,
+      FlowRepository repository,
+      Transactions transactions,
+      RestApiAction action,
+      Function<String, Optional<Caller>> callers,
+      EventLog events,
+      MeterRegistry metrics,
+      Settings settings,
+      Clock clock,
+      List<Chore> chores) {
+    return create(
+        dataSource,
+        postgres,
+        repository,
+        transactions,
+        action,
+        callers,
+        events,
+        metrics,
+        settings,
+        clock,
+        chores,
+        List.of());
+  }
+
   /**
-   * An engine whose scheduler also runs {@code moreTasks} (e.g. event webhook deliveries): one
-   * scheduler per process polls db-scheduler's table, whatever the task.
+   * An engine that also runs {@code chores}, and whose scheduler also runs {@code moreTasks} (e.g.
+   * event webhook deliveries): one scheduler per process polls db-scheduler's table, whatever the
+   * task.
    */
   public static FlowEngine create(
       DataSource dataSource,
@@ -267,6 +311,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       MeterRegistry metrics,
       Settings settings,
       Clock clock,
+      List<Chore> chores,
       List<Task<?>> moreTasks) {
     return new FlowEngine(
         dataSource,
@@ -279,6 +324,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
         metrics,
         settings,
         clock,
+        chores,
         List.copyOf(moreTasks));
   }
 

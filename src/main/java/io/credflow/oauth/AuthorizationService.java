@@ -506,7 +506,8 @@ public final class AuthorizationService {
     return new IssuedTokens(
         new CredentialSecrets.Tokens(issued.accessToken(), issued.refreshToken()),
         Optional.of(now.plusSeconds(issued.expiresIn().orElse(settings.tokenExpiresIn()))),
-        issued.scope());
+        issued.scope(),
+        issued.refreshTokenExpiresIn().map(now::plusSeconds));
   }
 
   private static TokenOutcome.Issued issued(TokenOutcome outcome, AuthClient authClient) {

@@ -187,11 +187,37 @@ public record GenericOAuth2Provider(OAuth2Settings settings, TokenHttp http)
           Secret.of(tokens.getAccessToken().getValue()),
           Optional.ofNullable(tokens.getRefreshToken()).map(t -> Secret.of(t.getValue())),
           lifetime > 0 ? Optional.of(lifetime) : Optional.empty(),
-          Optional.ofNullable(tokens.getAccessToken().getScope()).map(Object::toString));
+          Optional.ofNullable(tokens.getAccessToken().getScope()).map(Object::toString),
+          refreshTokenLifetime(((AccessTokenResponse) tokenResponse).getCustomParameters()));
     } catch (ParseException | ClassCastException e) {
       return new TokenOutcome.Unavailable(
           endpoint + " answered HTTP " + status + " without a token response");
     }
+  }
+
+  /** The members that name a refresh token's lifetime, in the order they are read. */
+  static final List<String> REFRESH_TOKEN_EXPIRES_IN =
+      List.of("refresh_token_expires_in", "x_refresh_token_expires_in");
+
+  /**
+   * The refresh token's lifetime in seconds, where the response says: a positive whole number, or a
+   * string of one (some providers quote their numbers). Anything else is ignored, as an unknown
+   * member would be: it only moves a warning, and must never fail a token response.
+   */
+  static Optional<Long> refreshTokenLifetime(Map<String, Object> members) {
+    for (String name : REFRESH_TOKEN_EXPIRES_IN) {
+      Object value = members.get(name);
+      Optional<Long> seconds = Optional.empty();
+      if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+        seconds = Optional.of(n.longValue());
+      } else if (value instanceof String text && text.strip().matches("[0-9]{1,12}")) {
+        seconds = Optional.of(Long.parseLong(text.strip()));
+      }
+      if (seconds.filter(s -> s > 0).isPresent()) {
+        return seconds;
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -1,5 +1,12 @@
 package io.credflow.oauth;
 
+import io.credflow.audit.Actions;
+import io.credflow.audit.Actor;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Origin;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.OAuthSettings;
 import io.credflow.common.ConflictException;
@@ -18,6 +25,7 @@ import io.credflow.credential.CredentialSecrets;
 import io.credflow.credential.CredentialState;
 import io.credflow.credential.CredentialUpdates;
 import io.credflow.credential.EventLog;
+import io.credflow.credential.ExpiryListener;
 import io.credflow.credential.RefreshResult;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,6 +72,8 @@ public final class RefreshService {
   private final Transactions transactions;
   private final Clock clock;
   private final RefreshLease lease;
+  private final ExpiryListener expiries;
+  private final AuditTrail audit;
   private final SingleFlight<String, Trigger, RefreshResult> flights = new SingleFlight<>();
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
@@ -76,6 +86,36 @@ public final class RefreshService {
       RefreshPolicy policy,
       Transactions transactions,
       Timing timing) {
+    this(
+        credentials,
+        authClients,
+        schedule,
+        providers,
+        events,
+        policy,
+        transactions,
+        timing,
+        ExpiryListener.NONE,
+        AuditTrail.NONE);
+  }
+
+  /**
+   * A refresher that tells {@code expiries} of every new token (a rotated refresh token's life) and
+   * writes one audit record per refresh it carries out.
+   */
+  public RefreshService(
+      CredentialRepository credentials,
+      Function<String, Optional<AuthClient>> authClients,
+      RefreshSchedule schedule,
+      OAuthProviders providers,
+      EventLog events,
+      RefreshPolicy policy,
+      Transactions transactions,
+      Timing timing,
+      ExpiryListener expiries,
+      AuditTrail audit) {
+    this.expiries = expiries;
+    this.audit = audit;
     this.credentials = credentials;
     this.updates = new CredentialUpdates(credentials);
     this.authClients = authClients;
@@ -174,11 +214,17 @@ public final class RefreshService {
         // No refresh token to send until the keyset is put right or new secrets come: look again
         // with backoff rather than on every poll, and never give up on the schedule.
         backOff(id, failuresSoFar(id) + 1, clock.instant());
-        return new RefreshResult(
+        return audited(
             current,
-            new RefreshResult.Outcome.Failed(
-                CredentialSecrets.Unreadable.CODE,
-                current.error().map(CredentialError::detail).orElse("its secrets are unreadable")));
+            trigger,
+            new RefreshResult(
+                current,
+                new RefreshResult.Outcome.Failed(
+                    CredentialSecrets.Unreadable.CODE,
+                    current
+                        .error()
+                        .map(CredentialError::detail)
+                        .orElse("its secrets are unreadable"))));
       }
       if (!stillNeeded(current, trigger)) {
         if (trigger instanceof Trigger.Scheduled
@@ -191,12 +237,41 @@ public final class RefreshService {
       }
       Applied applied = refreshLeased(current, trigger);
       released = applied.leaseReleased();
-      return applied.result();
+      return audited(current, trigger, applied.result());
     } finally {
       if (!released) {
         lease.release(id);
       }
     }
+  }
+
+  /**
+   * Writes the audit record of a refresh this process carried out (Credflow acting, whatever asked
+   * for it: the schedule, a use, a person or a 401), with its trigger and outcome; a failed write
+   * does not undo the refresh.
+   */
+  private RefreshResult audited(Credential c, Trigger trigger, RefreshResult result) {
+    try {
+      audit.record(
+          AuditRecord.of(
+                  clock.instant(),
+                  Actor.system("refresh"),
+                  Actions.CREDENTIAL_REFRESH,
+                  Subject.of(Subject.CREDENTIAL, c.id()),
+                  Place.workspace(c.workspaceId()),
+                  Origin.NONE)
+              .with(
+                  "trigger",
+                  switch (trigger) {
+                    case Trigger.OnUse u -> "on_use";
+                    case Trigger.Forced f -> "forced";
+                    case Trigger.Scheduled s -> "scheduled";
+                  })
+              .with("outcome", result.outcome().wireName()));
+    } catch (RuntimeException e) {
+      LOG.warn("the audit record of refreshing credential {} was not written", c.id(), e);
+    }
+    return result;
   }
 
   /** A refresh's result, and whether its last write already gave the lease back. */
@@ -338,6 +413,11 @@ public final class RefreshService {
                               ? current.withSecrets(fresh, expiresAt, scope)
                               : current);
               if (w.written()) {
+                expiries.issued(
+                    w.credential(),
+                    provider.settings(),
+                    issued.refreshTokenExpiresIn().map(now::plusSeconds),
+                    rotated(old, issued));
                 lease.refreshed(
                     c.id(), policy.nextRefresh(now, expiresAt, provider.earliestRefresh(now)), now);
                 events.record(
@@ -363,6 +443,14 @@ public final class RefreshService {
     }
     changed(c.id());
     return new Applied(written.credential(), new RefreshResult.Outcome.Refreshed(), true);
+  }
+
+  /** Whether the provider issued a refresh token other than the one presented. */
+  private static boolean rotated(CredentialSecrets.Tokens old, TokenOutcome.Issued issued) {
+    return issued
+        .refreshToken()
+        .filter(r -> old.refreshToken().map(o -> !o.sameAs(r)).orElse(true))
+        .isPresent();
   }
 
   private static boolean sameGrant(Credential c, CredentialSecrets.Tokens old) {
@@ -404,6 +492,7 @@ public final class RefreshService {
   private Credential failed(Credential c, String code, String detail, Instant now) {
     int failures = failuresSoFar(c.id()) + 1;
     Instant retryAt = backOff(c.id(), failures, now);
+    expiries.refreshFailed(c);
     events.record(
         CredentialEvent.of(
             c,

@@ -6,13 +6,27 @@ import java.util.Optional;
 
 /** What a call to a token endpoint gave: tokens, a refusal, or no usable answer at all. */
 public sealed interface TokenOutcome {
-  /** New tokens; absent members were absent from the response. */
+  /**
+   * New tokens; absent members were absent from the response. {@code refreshTokenExpiresIn} is the
+   * refresh token's lifetime in seconds where the provider says ({@code refresh_token_expires_in},
+   * or Intuit's {@code x_refresh_token_expires_in}).
+   */
   record Issued(
       Secret accessToken,
       Optional<Secret> refreshToken,
       Optional<Long> expiresIn,
-      Optional<String> scope)
-      implements TokenOutcome {}
+      Optional<String> scope,
+      Optional<Long> refreshTokenExpiresIn)
+      implements TokenOutcome {
+    /** Tokens whose response says nothing of the refresh token's lifetime. */
+    public Issued(
+        Secret accessToken,
+        Optional<Secret> refreshToken,
+        Optional<Long> expiresIn,
+        Optional<String> scope) {
+      this(accessToken, refreshToken, expiresIn, scope, Optional.empty());
+    }
+  }
 
   /** The provider refused with an error ({@code invalid_grant}, Graph 190, …). */
   record Refused(OAuthError error, int httpStatus) implements TokenOutcome {}

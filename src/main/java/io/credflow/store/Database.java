@@ -58,9 +58,16 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Applies the migrations that have not run yet. */
+  /**
+   * Applies the migrations that have not run yet: the common ones, and on PostgreSQL those only it
+   * understands (triggers in PL/pgSQL), numbered between the common ones.
+   */
   public void migrate() {
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    String[] locations =
+        dialect == Dialect.POSTGRESQL
+            ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+            : new String[] {"classpath:db/migration"};
+    Flyway.configure().dataSource(dataSource).locations(locations).load().migrate();
   }
 
   public Jdbc jdbc() {

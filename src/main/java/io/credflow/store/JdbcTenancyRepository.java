@@ -206,7 +206,8 @@ public final class JdbcTenancyRepository implements TenancyRepository {
   }
 
   private static final String PRINCIPAL =
-      "SELECT u.id, u.email, u.global_admin, u.created_at, u.seq, k.key_digest, m.at_path,"
+      "SELECT u.id, u.email, u.global_admin, u.created_at, u.seq, k.id AS key_id, k.key_digest,"
+          + " m.at_path,"
           + " m.role, m.created_at AS m_created_at, m.seq AS m_seq FROM api_keys k"
           + " JOIN users u ON u.id = k.user_id LEFT JOIN memberships m ON m.user_id = u.id"
           + " WHERE k.key_digest = ? AND k.revoked_at IS NULL ORDER BY m.seq";
@@ -229,7 +230,7 @@ public final class JdbcTenancyRepository implements TenancyRepository {
                           Role.fromWireName(rs.getString("role")).orElseThrow(),
                           Jdbc.instant(rs, "m_created_at"),
                           rs.getLong("m_seq"));
-              return new Object[] {user, stored, m};
+              return new Object[] {user, stored, m, rs.getString("key_id")};
             },
             (Object) digest);
     if (rows.isEmpty()) {
@@ -242,7 +243,10 @@ public final class JdbcTenancyRepository implements TenancyRepository {
       }
     }
     return Optional.of(
-        new Principal(new UserKey((User) rows.get(0)[0], (byte[]) rows.get(0)[1]), memberships));
+        new Principal(
+            new UserKey((User) rows.get(0)[0], (byte[]) rows.get(0)[1]),
+            memberships,
+            Optional.of((String) rows.get(0)[3])));
   }
 
   @Override

@@ -79,6 +79,10 @@ public interface TenancyRepository {
   /** A user and the digest of its API key as stored. */
   record UserKey(User user, byte[] digest) {}
 
-  /** A user, its stored key digest and its memberships. */
-  record Principal(UserKey key, List<Membership> memberships) {}
+  /** A user, its stored key digest and its memberships, and the key's id when known. */
+  record Principal(UserKey key, List<Membership> memberships, java.util.Optional<String> keyId) {
+    public Principal(UserKey key, List<Membership> memberships) {
+      this(key, memberships, java.util.Optional.empty());
+    }
+  }
 }

@@ -1,5 +1,13 @@
 package io.credflow.tenancy;
 
+import io.credflow.audit.Actions;
+import io.credflow.audit.Actor;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.AuditScope;
+import io.credflow.audit.AuditTrail;
+import io.credflow.audit.Origin;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.common.ConflictException;
 import io.credflow.common.ForbiddenException;
 import io.credflow.common.Ids;
@@ -29,6 +37,7 @@ public final class TenancyService {
   private final TenancyRepository repository;
   private final Transactions transactions;
   private final Clock clock;
+  private final AuditTrail audit;
 
   /** Workspaces kept in memory; past this the cache starts over. */
   private static final int WORKSPACE_CACHE = 100_000;
@@ -37,9 +46,16 @@ public final class TenancyService {
       new io.credflow.common.BoundedCache<>(WORKSPACE_CACHE);
 
   public TenancyService(TenancyRepository repository, Transactions transactions, Clock clock) {
+    this(repository, transactions, clock, AuditTrail.NONE);
+  }
+
+  /** A tenancy whose changes of users, memberships and API keys go to {@code audit}. */
+  public TenancyService(
+      TenancyRepository repository, Transactions transactions, Clock clock, AuditTrail audit) {
     this.repository = repository;
     this.transactions = transactions;
     this.clock = clock;
+    this.audit = audit;
   }
 
   /** The caller whose API key this is (and whose email matches, when one is given). */
@@ -56,7 +72,7 @@ public final class TenancyService {
           repository
               .findPrincipalByKeyDigest(digest)
               .filter(p -> MessageDigest.isEqual(p.key().digest(), digest))
-              .map(p -> new Caller(p.key().user(), p.memberships()));
+              .map(p -> new Caller(p.key().user(), p.memberships(), p.keyId(), Origin.NONE));
       if (found.isEmpty()) {
         callers.remove(key);
         return Optional.empty();
@@ -106,6 +122,14 @@ public final class TenancyService {
           Secret key = fixedKey.orElseGet(ApiKeys::generate);
           User admin = new User(Ids.newId(), BOOTSTRAP_ADMIN_EMAIL, true, clock.instant(), 0);
           repository.insertUser(admin, ApiKeys.digest(key));
+          audit.record(
+              AuditRecord.of(
+                  clock.instant(),
+                  Actor.system("first-start"),
+                  Actions.USER_CREATED,
+                  Subject.of(Subject.USER, admin.id()),
+                  Place.NONE,
+                  Origin.NONE));
           return Optional.of(key);
         });
   }
@@ -276,6 +300,16 @@ public final class TenancyService {
                 node ->
                     repository.upsertMembership(
                         new Membership(user.id(), node, role, clock.instant(), 0)));
+            Place place = at.map(node -> Place.of(node.path())).orElse(Place.NONE);
+            AuditRecord created =
+                caller
+                    .audit(
+                        clock.instant(),
+                        Actions.USER_CREATED,
+                        Subject.of(Subject.USER, user.id()),
+                        place)
+                    .with("email", normalized);
+            audit.record(at.map(node -> membershipDetail(created, node, role)).orElse(created));
           });
     } catch (ConflictException e) {
       if (e.code().equals(EMAIL_TAKEN)) {
@@ -307,6 +341,14 @@ public final class TenancyService {
     Secret secret = ApiKeys.generate();
     ApiKey key = new ApiKey(Ids.newId(), checked, clock.instant(), Optional.empty());
     repository.insertApiKey(caller.user().id(), key, ApiKeys.digest(secret));
+    audit.record(
+        caller
+            .audit(
+                clock.instant(),
+                Actions.API_KEY_CREATED,
+                Subject.of(Subject.API_KEY, key.id()),
+                caller.homePlace())
+            .with("name", checked));
     // As stored (times to the microsecond), so that it equals the key as listed later.
     ApiKey stored =
         repository.apiKeysOf(caller.user().id()).stream()
@@ -327,6 +369,12 @@ public final class TenancyService {
             .revokeApiKey(caller.user().id(), keyId, clock.instant())
             .orElseThrow(() -> new NotFoundException("API key", keyId));
     callers.remove(java.nio.ByteBuffer.wrap(digest));
+    audit.record(
+        caller.audit(
+            clock.instant(),
+            Actions.API_KEY_REVOKED,
+            Subject.of(Subject.API_KEY, keyId),
+            caller.homePlace()));
   }
 
   private static final String EMAIL_TAKEN = "email_taken";
@@ -383,6 +431,15 @@ public final class TenancyService {
     Membership membership = new Membership(user.id(), at, role, clock.instant(), 0);
     repository.upsertMembership(membership);
     callers.clear();
+    audit.record(
+        membershipDetail(
+            caller.audit(
+                clock.instant(),
+                Actions.MEMBERSHIP_GRANTED,
+                Subject.of(Subject.USER, user.id()),
+                Place.of(at.path())),
+            at,
+            role));
     return repository.membersAt(at).stream()
         .filter(m -> m.userId().equals(user.id()))
         .findFirst()
@@ -402,6 +459,42 @@ public final class TenancyService {
       throw new NotFoundException("membership of user", userId);
     }
     callers.clear();
+    audit.record(
+        caller
+            .audit(
+                clock.instant(),
+                Actions.MEMBERSHIP_REVOKED,
+                Subject.of(Subject.USER, userId),
+                Place.of(at.path()))
+            .with(at.level().wireName(), at.id()));
+  }
+
+  private static AuditRecord membershipDetail(AuditRecord record, Location at, Role role) {
+    return record.with(at.level().wireName(), at.id()).with("role", role.wireName());
+  }
+
+  /**
+   * What of the audit trail the caller may read: all of it as a global admin; else the records of
+   * the nodes it administers (a tenant admin its tenant, a workspace admin its workspace). A caller
+   * who administers nothing reads none of it (403).
+   */
+  public AuditScope auditScope(Caller caller) {
+    if (caller.globalAdmin()) {
+      return new AuditScope.Everything();
+    }
+    List<List<String>> administered =
+        caller.memberships().stream()
+            .filter(m -> m.role() == Role.ADMIN)
+            .map(m -> m.at().path())
+            .toList();
+    if (administered.isEmpty()) {
+      throw new ForbiddenException(
+          "user "
+              + caller.user().email()
+              + " is not an admin anywhere; the audit trail is read by admins (of a tenant,"
+              + " contract or workspace, each within it) and installation admins");
+    }
+    return new AuditScope.Within(administered);
   }
 
   /** Resolves a node the caller can see to its location, for member routes. */

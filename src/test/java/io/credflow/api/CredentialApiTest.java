@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.credflow.credential.AuditLog;
+import io.credflow.audit.AuditRecord;
 import io.credflow.testing.Api;
 import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.TestServer;
@@ -370,16 +370,16 @@ class CredentialApiTest {
     assertThat(r.attributes().at("/header/value").asText())
         .isEqualTo(basicValue("svc-user", "audited-pw"));
     assertThat(r.attributes().has("expires_at")).isTrue();
-    List<AuditLog.AuditRecord> records = server.credflow().services().audit().ofCredential(id);
+    List<AuditRecord> records = server.credflow().services().audit().ofCredential(id);
     assertThat(records).hasSize(2);
-    AuditLog.AuditRecord first = records.get(0);
-    assertThat(first.userId()).isEqualTo(t.memberId());
-    assertThat(first.credentialId()).isEqualTo(id);
-    assertThat(first.workspaceId()).isEqualTo(t.workspace());
-    assertThat(first.reason()).isEqualTo("nightly sync");
+    AuditRecord first = records.get(0);
+    assertThat(first.userId()).contains(t.memberId());
+    assertThat(first.subject().id()).isEqualTo(id);
+    assertThat(first.place().workspaceId()).contains(t.workspace());
+    assertThat(first.origin().reason()).contains("nightly sync");
     assertThat(first.action()).isNotBlank();
     assertThat(first.at()).isCloseTo(Instant.now(), within(60, ChronoUnit.SECONDS));
-    assertThat(records.get(1).userId()).isEqualTo(t.adminId());
+    assertThat(records.get(1).userId()).contains(t.adminId());
     assertThat(records.toString()).doesNotContain("audited-pw");
   }
 

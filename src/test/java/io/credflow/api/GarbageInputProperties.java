@@ -49,6 +49,7 @@ import net.jqwik.api.statistics.Statistics;
 class GarbageInputProperties {
   private static final int TRIES = 250;
   private static final int EXPECT_CONTINUE_ABOVE = 4096;
+  private static final String AUDIT = "audit_records";
   private static final List<String> TABLES =
       List.of(
           "tenants",
@@ -60,7 +61,7 @@ class GarbageInputProperties {
           "auth_clients",
           "auth_client_components",
           "credentials",
-          "audit_records");
+          AUDIT);
   private static final List<String> KEYS =
       List.of(
           "data",
@@ -262,7 +263,14 @@ class GarbageInputProperties {
                   .size();
       expected.merge("auth_client_components", (long) (linksNow - linksBefore), Long::sum);
     }
-    assertThat(counts()).as("rows per table after %s %s", r.status(), r.text()).isEqualTo(expected);
+    // A write that took effect is audited (one record; an update that changed nothing is not).
+    Map<String, Long> now = counts();
+    long auditedBefore = expected.remove(AUDIT);
+    long audited = now.remove(AUDIT) - auditedBefore;
+    assertThat(now).as("rows per table after %s %s", r.status(), r.text()).isEqualTo(expected);
+    assertThat(audited)
+        .as("audit records written by %s %s", r.status(), r.text())
+        .isBetween(success && createdIn != null ? 1L : 0L, success ? 1L : 0L);
     if (readBack != null && !success) {
       assertThat(admin.get(readBack).text()).isEqualTo(resourceBefore);
     }

@@ -62,6 +62,8 @@ class LayerRulesTest {
         .definedBy("io.credflow.tenancy..")
         .layer("Store")
         .definedBy("io.credflow.store..")
+        .layer("Audit")
+        .definedBy("io.credflow.audit..")
         .layer("Kernel")
         .definedBy(
             "io.credflow.common..",
@@ -123,6 +125,21 @@ class LayerRulesTest {
             "Credential",
             "AuthClient",
             "Component")
+        .whereLayer("Audit")
+        .mayOnlyBeAccessedByLayers(
+            "Root",
+            "Cli",
+            "Api",
+            "Console",
+            "Account",
+            "Flow",
+            "Executor",
+            "OAuth",
+            "Store",
+            "Credential",
+            "AuthClient",
+            "Component",
+            "Tenancy")
         .check(classes);
   }
 
@@ -131,6 +148,7 @@ class LayerRulesTest {
     noClasses()
         .that()
         .resideInAnyPackage(
+            "io.credflow.audit..",
             "io.credflow.tenancy..",
             "io.credflow.component..",
             "io.credflow.authclient..",
@@ -173,6 +191,20 @@ class LayerRulesTest {
             "io.credflow.component..",
             "io.credflow.tenancy..",
             "io.credflow.store..")
+        .check(classes);
+  }
+
+  @Test
+  void auditWhenCheckedThenItUsesOnlyTheJdkAndTheCommonKernel() {
+    classes()
+        .that()
+        .resideInAPackage("io.credflow.audit..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("io.credflow.audit..", "io.credflow.common..", "java..")
+        .because(
+            "every feature records to the audit trail, so it knows none of them: callers hand it"
+                + " ids, and the tenancy decides a reader's scope")
         .check(classes);
   }
 

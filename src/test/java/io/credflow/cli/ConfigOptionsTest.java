@@ -54,4 +54,18 @@ class ConfigOptionsTest {
         .hasMessageContaining("CREDFLOW_ADMIN_PASSWORD")
         .hasMessageNotContaining("short\"");
   }
+
+  @Test
+  void toConfigWhenExpiryWarningIsGivenThenItIsTheWindowInDaysAndABadOneIsRefused() {
+    assertThat(serve(Map.of()).expiryWarning()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(serve(Map.of("CREDFLOW_EXPIRY_WARNING", "14")).expiryWarning())
+        .isEqualTo(java.time.Duration.ofDays(14));
+    assertThat(
+            serve(Map.of("CREDFLOW_EXPIRY_WARNING", "14"), "--expiry-warning", "3").expiryWarning())
+        .isEqualTo(java.time.Duration.ofDays(3));
+    assertThatThrownBy(() -> serve(Map.of(), "--expiry-warning", "a week"))
+        .isInstanceOf(Config.InvalidConfigException.class)
+        .hasMessageContaining("--expiry-warning/CREDFLOW_EXPIRY_WARNING")
+        .hasMessageContaining("from 0 to 3650");
+  }
 }

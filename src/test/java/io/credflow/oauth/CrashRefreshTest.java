@@ -114,7 +114,7 @@ class CrashRefreshTest {
         long settling = System.nanoTime();
         // Leases of killed processes run out 45 s after they were taken; then everything due is
         // refreshed. Settled = no lease held and nothing due, after a few more refresh rounds.
-        settle(stored, ids);
+        settle(stored, ids, child);
         long verifying = System.nanoTime();
 
         List<String> failures = new ArrayList<>();
@@ -302,17 +302,17 @@ class CrashRefreshTest {
    * was refreshed twice more (each live credential is due again at most ~7 s after its last
    * refresh), and for a quiet moment again.
    */
-  private static void settle(StoredCredentials stored, List<String> ids)
+  private static void settle(StoredCredentials stored, List<String> ids, CredflowProcess child)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-    awaitQuiet(stored, deadline, true);
-    awaitRefreshRounds(stored, ids, 2, deadline);
-    awaitQuiet(stored, deadline, false);
+    awaitQuiet(stored, deadline, true, child);
+    awaitRefreshRounds(stored, ids, 2, deadline, child);
+    awaitQuiet(stored, deadline, false, child);
   }
 
   /** Waits until every credential still ready has a version {@code rounds} refreshes newer. */
   private static void awaitRefreshRounds(
-      StoredCredentials stored, List<String> ids, int rounds, long deadline)
+      StoredCredentials stored, List<String> ids, int rounds, long deadline, CredflowProcess child)
       throws InterruptedException {
     Map<String, Long> before = new java.util.HashMap<>();
     for (String id : ids) {
@@ -331,16 +331,20 @@ class CrashRefreshTest {
       if (waiting.isEmpty()) {
         return;
       }
-      assertThat(System.nanoTime())
-          .as(
-              "%d refresh rounds within 150 s after the last restart (waiting: %s)",
-              rounds, waiting)
-          .isLessThan(deadline);
+      giveUpAfter(
+          deadline,
+          child,
+          stored,
+          rounds
+              + " refresh rounds within 150 s after the last restart (waiting: "
+              + waiting
+              + ")");
       Thread.sleep(200);
     }
   }
 
-  private static void awaitQuiet(StoredCredentials stored, long deadline, boolean leasesOver)
+  private static void awaitQuiet(
+      StoredCredentials stored, long deadline, boolean leasesOver, CredflowProcess child)
       throws InterruptedException {
     int quiet = 0;
     while (quiet < 2) {
@@ -348,13 +352,57 @@ class CrashRefreshTest {
       boolean over = !leasesOver || stored.latestLeaseUntil().map(now::isAfter).orElse(true);
       boolean idle = stored.dueCount(now) == 0 && stored.leasedCount(now) == 0;
       quiet = over && idle ? quiet + 1 : 0;
-      assertThat(System.nanoTime())
-          .as(
-              "settled within 150 s after the last restart (due %d, leased %d, latest lease %s)",
-              stored.dueCount(now), stored.leasedCount(now), stored.latestLeaseUntil())
-          .isLessThan(deadline);
+      giveUpAfter(
+          deadline,
+          child,
+          stored,
+          "settled within 150 s after the last restart (due "
+              + stored.dueCount(now)
+              + ", leased "
+              + stored.leasedCount(now)
+              + ", latest lease "
+              + stored.latestLeaseUntil()
+              + ")");
       Thread.sleep(200);
     }
+  }
+
+  /**
+   * Past {@code deadline}, fails with {@code expected} and the schedule's rows, after appending the
+   * child's thread dump to its log (kept as {@link #KEPT_LOG}), so a failure says what the process
+   * was doing.
+   */
+  private static void giveUpAfter(
+      long deadline, CredflowProcess child, StoredCredentials stored, String expected) {
+    if (System.nanoTime() < deadline) {
+      return;
+    }
+    child.appendThreadDump(expected);
+    List<String> rows =
+        stored
+            .jdbc()
+            .query(
+                "SELECT credential_id, refresh_at, lease_owner, lease_until, failures"
+                    + " FROM refresh_schedule ORDER BY refresh_at",
+                rs ->
+                    rs.getString("credential_id")
+                        + " due "
+                        + rs.getTimestamp("refresh_at")
+                        + " lease "
+                        + rs.getString("lease_owner")
+                        + " until "
+                        + rs.getTimestamp("lease_until")
+                        + " failures "
+                        + rs.getInt("failures"));
+    throw new AssertionError(
+        "not "
+            + expected
+            + " (now "
+            + Instant.now()
+            + "; the child's thread dump is in "
+            + KEPT_LOG
+            + "); schedule:\n  "
+            + String.join("\n  ", rows));
   }
 
   private static String describe(

@@ -2,7 +2,7 @@ package io.credflow.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.credflow.credential.AuditLog.AuditRecord;
+import io.credflow.audit.AuditRecord;
 import io.credflow.security.SecretsFixture.Seeded;
 import io.credflow.store.Jdbc;
 import io.credflow.testing.Api;
@@ -127,11 +127,11 @@ class CanarySecretsTest {
                     server.credflow().services().audit().ofCredential(credential);
                 assertThat(records).hasSize(before + 1);
                 AuditRecord last = records.get(records.size() - 1);
-                assertThat(last.userId()).isEqualTo(s.memberId());
-                assertThat(last.workspaceId()).isEqualTo(s.workspace());
-                assertThat(last.credentialId()).isEqualTo(credential);
+                assertThat(last.userId()).contains(s.memberId());
+                assertThat(last.place().workspaceId()).contains(s.workspace());
+                assertThat(last.subject().id()).isEqualTo(credential);
                 assertThat(last.action()).isEqualTo("credential.access");
-                assertThat(last.reason()).isEqualTo("nightly export");
+                assertThat(last.origin().reason()).contains("nightly export");
                 for (AuditRecord a : records) {
                   String text = a.toString();
                   s.canaries()

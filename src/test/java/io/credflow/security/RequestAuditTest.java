@@ -3,7 +3,7 @@ package io.credflow.security;
 import static io.credflow.testing.ExecutorWorkspace.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.credflow.credential.AuditLog.AuditRecord;
+import io.credflow.audit.AuditRecord;
 import io.credflow.credential.RequestAudit;
 import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
@@ -57,7 +57,9 @@ class RequestAuditTest {
     assertThat(records)
         .extracting(AuditRecord::at)
         .containsExactly(minute, minute.plus(Duration.ofMinutes(1)));
-    assertThat(records).extracting(AuditRecord::workspaceId).containsOnly(w.workspace());
+    assertThat(records)
+        .extracting(r -> r.place().workspaceId().orElseThrow())
+        .containsOnly(w.workspace());
     assertThat(records.toString()).doesNotContain(ExecutorWorkspace.BASIC_PASSWORD);
     assertThat(audited(w.basic())).hasSize(2);
   }

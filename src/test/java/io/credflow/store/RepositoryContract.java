@@ -3,6 +3,11 @@ package io.credflow.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.credflow.audit.Actor;
+import io.credflow.audit.AuditRecord;
+import io.credflow.audit.Origin;
+import io.credflow.audit.Place;
+import io.credflow.audit.Subject;
 import io.credflow.authclient.ApiKeySettings;
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientSettings;
@@ -18,7 +23,6 @@ import io.credflow.component.AuthClientType;
 import io.credflow.component.Component;
 import io.credflow.component.Descriptor;
 import io.credflow.component.DescriptorParser;
-import io.credflow.credential.AuditLog.AuditRecord;
 import io.credflow.credential.Credential;
 import io.credflow.credential.CredentialError;
 import io.credflow.credential.CredentialEvent;
@@ -1355,19 +1359,69 @@ public abstract class RepositoryContract {
   @Test
   void auditRecordsWhenRecordedThenListedPerCredentialOldestFirstWithEveryField() {
     String credential = Ids.newId();
-    AuditRecord first =
-        new AuditRecord(T0, Ids.newId(), Ids.newId(), credential, "credential.access", "why ✓");
+    AuditRecord first = release(T0, credential, "credential.access", "why ✓");
     AuditRecord second =
-        new AuditRecord(
-            T0.minusSeconds(10), Ids.newId(), Ids.newId(), credential, "request", "runtime call");
-    AuditRecord other =
-        new AuditRecord(T0, Ids.newId(), Ids.newId(), Ids.newId(), "credential.access", "x");
+        release(T0.minusSeconds(10), credential, "credential.request", "runtime call").withUses(3);
+    AuditRecord other = release(T0, Ids.newId(), "credential.access", "x");
     audit.record(first);
     audit.record(other);
     audit.record(second);
+    // Not a release: kept in the trail, not in the credential's list of releases.
+    audit.record(release(T0, credential, "credential.updated", "renamed"));
 
     assertThat(audit.ofCredential(credential)).containsExactly(first, second);
-    assertThat(audit.ofCredential(other.credentialId())).containsExactly(other);
+    assertThat(audit.ofCredential(other.subject().id())).containsExactly(other);
+  }
+
+  @Test
+  void auditRecordsWhenAnOlderReleaseWritesOnlyTheFirstColumnsThenReadAsAUsersReleaseOfIt() {
+    String credential = Ids.newId();
+    String user = Ids.newId();
+    // As a process of the release before the trail inserts, during a rolling upgrade.
+    database
+        .jdbc()
+        .update(
+            "INSERT INTO audit_records (at, user_id, workspace_id, credential_id, action, reason,"
+                + " uses) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            T0,
+            user,
+            Ids.newId(),
+            credential,
+            "credential.access",
+            "old release",
+            1L);
+
+    AuditRecord read = audit.ofCredential(credential).get(0);
+    List<io.credflow.audit.AuditEntry> found =
+        audit.list(
+            new io.credflow.audit.AuditScope.Everything(),
+            new io.credflow.audit.AuditFilter(
+                Optional.empty(),
+                Optional.of(user),
+                Optional.of(credential),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()),
+            io.credflow.common.PageRequest.first(10),
+            10);
+
+    assertThat(read.actor())
+        .isEqualTo(new Actor(Actor.Type.USER, user, Optional.of(user), Optional.empty()));
+    assertThat(read.subject()).isEqualTo(Subject.of(Subject.CREDENTIAL, credential));
+    assertThat(read.origin().reason()).contains("old release");
+    assertThat(found).extracting(io.credflow.audit.AuditEntry::record).containsExactly(read);
+  }
+
+  /** A release of {@code credential} by a user through an API key, from an address, with why. */
+  private static AuditRecord release(Instant at, String credential, String action, String reason) {
+    return AuditRecord.of(
+            at,
+            Actor.apiKey(Ids.newId(), Ids.newId(), "ada@example.com"),
+            action,
+            Subject.of(Subject.CREDENTIAL, credential),
+            Place.workspace(Ids.newId()),
+            new Origin(Optional.of("203.0.113.9"), Optional.of(reason)))
+        .with("step", "2");
   }
 
   // ---------------------------------------------------------------- transactions, time

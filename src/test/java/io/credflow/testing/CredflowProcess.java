@@ -77,6 +77,35 @@ public final class CredflowProcess implements AutoCloseable {
     return starts;
   }
 
+  /**
+   * Appends the running process's thread dump ({@code jcmd PID Thread.print}, from the JDK that
+   * runs the tests) to its log, for a look at what it was doing when a test gave up on it; does
+   * nothing when it is not running or the JDK has no {@code jcmd}.
+   */
+  public void appendThreadDump(String why) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    Path jcmd =
+        Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+    if (!Files.isExecutable(jcmd)) {
+      return;
+    }
+    try {
+      Files.writeString(log, "---- thread dump: " + why + " ----\n", StandardOpenOption.APPEND);
+      Process dump =
+          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      dump.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Starts the process (it must not be running). */
   public CredflowProcess start() {
     if (process != null && process.isAlive()) {

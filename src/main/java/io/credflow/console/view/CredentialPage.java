@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * A credential's page: its row, the authorization it produces (masked), its scopes and refresh
  * token, the last verification, the flows using it, its events and the audit of its releases; what
- * the last action said ({@code outcome}), or why it was refused ({@code problem}).
+ * the last action said ({@code outcome}), or why it was refused ({@code problem}); when its refresh
+ * token and its auth-client's client secret expire, where known.
  */
 public record CredentialPage(
     CredentialRow credential,
@@ -24,7 +25,9 @@ public record CredentialPage(
     List<Line> audit,
     List<FlowUse> flows,
     Optional<String> outcome,
-    Optional<String> problem) {
+    Optional<String> problem,
+    Optional<String> refreshTokenExpires,
+    Optional<String> clientSecretExpires) {
   public CredentialPage {
     events = List.copyOf(events);
     audit = List.copyOf(audit);

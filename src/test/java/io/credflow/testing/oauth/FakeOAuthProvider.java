@@ -128,6 +128,8 @@ public final class FakeOAuthProvider implements AutoCloseable {
   private final List<RecordedRequest> resourceRequests = new ArrayList<>();
   private long expiresIn = DEFAULT_EXPIRES_IN;
   private boolean advertiseExpiresIn = true;
+  private Optional<Long> refreshTokenExpiresIn = Optional.empty();
+  private String refreshTokenExpiresInMember = "refresh_token_expires_in";
   private boolean rotateRefreshTokens = true;
   private boolean issueRefreshTokens = true;
   private boolean echoScope = true;
@@ -213,6 +215,20 @@ public final class FakeOAuthProvider implements AutoCloseable {
   public FakeOAuthProvider advertiseExpiresIn(boolean advertise) {
     synchronized (lock) {
       this.advertiseExpiresIn = advertise;
+    }
+    return this;
+  }
+
+  /**
+   * Token responses that carry a refresh token from now on also say it lives {@code seconds}, in
+   * {@code member} ({@code refresh_token_expires_in}, or Intuit's {@code
+   * x_refresh_token_expires_in}); empty says nothing (the default). Only what the response says:
+   * the fake's refresh tokens never expire.
+   */
+  public FakeOAuthProvider refreshTokenExpiresIn(String member, Optional<Long> seconds) {
+    synchronized (lock) {
+      this.refreshTokenExpiresInMember = Objects.requireNonNull(member);
+      this.refreshTokenExpiresIn = Objects.requireNonNull(seconds);
     }
     return this;
   }
@@ -622,6 +638,7 @@ public final class FakeOAuthProvider implements AutoCloseable {
     }
     if (refresh != null) {
       body.put("refresh_token", refresh);
+      refreshTokenExpiresIn.ifPresent(s -> body.put(refreshTokenExpiresInMember, s));
     }
     if (echoScope && !scope.isEmpty()) {
       body.put("scope", scope);
