@@ -425,6 +425,34 @@ abstract class WebhookDeliveryContract {
   }
 
   @Test
+  void sweepWhenAClientSecretExpiresSoonThenExpiringSoonIsDelivered() {
+    String hook = subscribe(w.workspace(), receiver.url(), List.of("credential.expiring_soon"));
+    Instant secretExpires = time.now().plus(Duration.ofDays(8));
+    String client =
+        AuthClients.oauth2()
+            .at(credflow().provider())
+            .clientAuth("basic")
+            .credentials(Map.of("client_secret_expires_at", secretExpires.toString()))
+            .tenant(w.tenant())
+            .components(w.component())
+            .create(admin);
+    String credential =
+        new io.credflow.testing.WorkspaceApi(admin, w.workspace())
+            .importTokens(client, credflow().provider().issueTokens("read"), 3600);
+
+    time.advance(Duration.ofDays(1).plusSeconds(1));
+    credflow().server().credflow().services().expiries().sweep();
+
+    WebhookReceiver.Received got = awaitReceived(1).get(0);
+    assertThat(got.verified()).isTrue();
+    assertThat(got.header("Credflow-Event-Type")).isEqualTo("credential.expiring_soon");
+    JsonNode data = readJson(got.body()).path("data");
+    assertThat(data.path("credential").path("id").asText()).isEqualTo(credential);
+    assertThat(data.path("detail").asText()).contains("client secret");
+    awaitDelivered(hook);
+  }
+
+  @Test
   void subscriptionWhenInactiveThenNothingIsDelivered() {
     String hook = subscribe(w.workspace(), receiver.url(), List.of("credential.created"));
     Api.Response off =
