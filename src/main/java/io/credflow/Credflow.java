@@ -14,6 +14,7 @@ import io.credflow.common.Timing;
 import io.credflow.component.ComponentService;
 import io.credflow.console.Console;
 import io.credflow.credential.CredentialService;
+import io.credflow.credential.EventLog;
 import io.credflow.credential.ExpiryWatch;
 import io.credflow.credential.RequestAuthorities;
 import io.credflow.credential.TokenLifecycle;
@@ -49,9 +50,13 @@ import io.credflow.store.JdbcExpiries;
 import io.credflow.store.JdbcFlowRepository;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.store.JdbcTenancyRepository;
+import io.credflow.store.JdbcWebhookRepository;
 import io.credflow.store.KeysetGuard;
 import io.credflow.store.SecretColumns;
 import io.credflow.tenancy.TenancyService;
+import io.credflow.webhook.WebhookDispatcher;
+import io.credflow.webhook.WebhookEvents;
+import io.credflow.webhook.WebhookService;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -112,7 +117,8 @@ public final class Credflow implements AutoCloseable {
       RunService runs,
       FlowEngine flowEngine,
       Attachments attachments,
-      ExpiryWatch expiries) {}
+      ExpiryWatch expiries,
+      WebhookService webhooks) {}
 
   private Credflow(
       Config config,
@@ -210,6 +216,13 @@ public final class Credflow implements AutoCloseable {
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
       outbound = OutboundHttp.start(policy);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // Event webhooks: every event recorded from here on writes its deliveries with it.
+      JdbcWebhookRepository webhookRepository = new JdbcWebhookRepository(jdbc, secrets);
+      WebhookDispatcher webhookDispatcher =
+          WebhookDispatcher.create(
+              webhookRepository, outbound, metrics, WebhookDispatcher.Settings.defaults(), timing);
+      EventLog published = new WebhookEvents(events, webhookDispatcher, jdbc);
       OAuthProviders providers =
           new OAuthProviders(TokenHttp.create(outbound, TokenHttp.DEFAULT_TIMEOUT));
       JdbcRefreshSchedule schedule = new JdbcRefreshSchedule(jdbc);
@@ -222,7 +235,7 @@ public final class Credflow implements AutoCloseable {
           new ExpiryWatch(
               new JdbcExpiries(jdbc),
               authClients::findUnchecked,
-              events,
+              published,
               jdbc,
               timing,
               config.expiryWarning());
@@ -232,7 +245,7 @@ public final class Credflow implements AutoCloseable {
               refreshedAuthClients::get,
               schedule,
               providers,
-              events,
+              published,
               RefreshPolicy.defaults().withRandom(timing.jitter()),
               jdbc,
               timing,
@@ -252,7 +265,7 @@ public final class Credflow implements AutoCloseable {
               publicUrl::get,
               clock);
       TokenLifecycle lifecycle =
-          new OAuthLifecycle(authorizations, refresher, schedule, providers, events, clock);
+          new OAuthLifecycle(authorizations, refresher, schedule, providers, published, clock);
       RequestAuthorities requestAuthorities =
           new RequestAuthorities(
               credentialRepository, authClients, tenancy, lifecycle, audit, clock);
@@ -262,7 +275,7 @@ public final class Credflow implements AutoCloseable {
               authClients,
               tenancy,
               audit,
-              events,
+              published,
               lifecycle,
               requestAuthorities,
               jdbc,
@@ -287,13 +300,17 @@ public final class Credflow implements AutoCloseable {
               jdbc,
               requests,
               tenancy::callerFor,
-              events,
+              published,
               metrics,
               config.flows(),
               clock,
               List.of(
                   new FlowEngine.Chore(
-                      "credflow-audit-retention", AuditService.SWEEP_EVERY, auditTrail::sweep)));
+                      "credflow-audit-retention", AuditService.SWEEP_EVERY, auditTrail::sweep)),
+              List.of(webhookDispatcher.task()));
+      webhookDispatcher.wakeWith(flowEngine::wake);
+      WebhookService webhooks =
+          new WebhookService(webhookRepository, tenancy, webhookDispatcher, policy, clock);
       FlowService flows =
           new FlowService(flowRepository, tenancy, components, credentials, flowEngine, clock);
       credentials.usedBy(flows);
@@ -334,7 +351,8 @@ public final class Credflow implements AutoCloseable {
                     }
                   },
                   publicUrl::get,
-                  clock));
+                  clock,
+                  webhooks));
       // With --demo, a small OAuth2 provider inside Credflow, so that Authenticate can be tried
       // offline (its pages and endpoints under /demo/oauth2/).
       Optional<DemoProvider> demoProvider =
@@ -363,7 +381,8 @@ public final class Credflow implements AutoCloseable {
                   database::isHealthy,
                   metrics,
                   attachments,
-                  auditTrail),
+                  auditTrail,
+                  webhooks),
               limits,
               new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered),
               new Health(database::isHealthy, migrated::get));
@@ -409,7 +428,8 @@ public final class Credflow implements AutoCloseable {
               runs,
               flowEngine,
               attachments,
-              expiries),
+              expiries,
+              webhooks),
           adminKey,
           adminSetupToken,
           demoProvider,

@@ -75,7 +75,8 @@ public final class ApiServer implements AutoCloseable {
       BooleanSupplier databaseHealthy,
       PrometheusMeterRegistry metrics,
       Attachments attachments,
-      AuditService audit) {}
+      AuditService audit,
+      io.credflow.webhook.WebhookService webhooks) {}
 
   /**
    * Other edges served by the same server (the browser console, the demo provider): their routes,
@@ -199,6 +200,7 @@ public final class ApiServer implements AutoCloseable {
                   .register(routes);
               new AttachmentRoutes(services.tenancy(), services.attachments()).register(routes);
               new AuditRoutes(services.tenancy(), services.audit()).register(routes);
+              new WebhookRoutes(services.webhooks()).register(routes);
               edges.routes().forEach(edge -> edge.accept(routes));
               routes.exception(Exception.class, ApiServer::handle);
               routes.error(

@@ -42,7 +42,8 @@ public final class Console {
       Function<String, List<AuditRecord>> auditOf,
       SignInLimit signInLimit,
       Supplier<URI> publicUrl,
-      Clock clock) {}
+      Clock clock,
+      io.credflow.webhook.WebhookService webhooks) {}
 
   /**
    * The failed-authentication limit, for sign-ins: a client is named by its address and the {@code
@@ -96,6 +97,7 @@ public final class Console {
             new FlowPages(pages)::register,
             new RunPages(pages)::register,
             new EventPages(pages)::register,
+            new WebhookPages(pages)::register,
             new KeyPages(pages)::register));
   }
 

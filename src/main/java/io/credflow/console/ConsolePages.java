@@ -39,7 +39,9 @@ final class ConsolePages {
           Map.entry("draft_saved", "Saved to the draft: publish it to make runs use it."),
           Map.entry("draft_discarded", "Draft discarded: the flow is as last published."),
           Map.entry("published", "Published: new runs use the new version."),
-          Map.entry("credential_saved", "Credential saved and chosen for this step."));
+          Map.entry("credential_saved", "Credential saved and chosen for this step."),
+          Map.entry("ping_sent", "Ping sent: its delivery is below."),
+          Map.entry("delivery_retried", "Sent again: the new attempt is below."));
 
   private final Console.Services services;
   private final Web web;

@@ -1,13 +1,34 @@
 package io.credflow.credential;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One transition in a credential's life ({@code credential.refreshed}, {@code
  * credential.needs_reauth}, …), with a sentence for people. Never carries a secret.
+ *
+ * @param refs ids of what the event is about besides the credential, by kind (a failed run's {@code
+ *     flow}, {@code run} and {@code step}), for event webhooks' payloads; the log does not keep
+ *     them
  */
 public record CredentialEvent(
-    long seq, String credentialId, String workspaceId, String type, String detail, Instant at) {
+    long seq,
+    String credentialId,
+    String workspaceId,
+    String type,
+    String detail,
+    Instant at,
+    Map<String, String> refs) {
+  public CredentialEvent {
+    refs = Map.copyOf(refs);
+  }
+
+  /** An event about the credential alone. */
+  public CredentialEvent(
+      long seq, String credentialId, String workspaceId, String type, String detail, Instant at) {
+    this(seq, credentialId, workspaceId, type, detail, at, Map.of());
+  }
+
   public static final String CREATED = "credential.created";
   public static final String UPDATED = "credential.updated";
   public static final String AUTHENTICATED = "credential.authenticated";

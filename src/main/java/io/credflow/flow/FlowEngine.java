@@ -3,6 +3,7 @@ package io.credflow.flow;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTaskWithPersistentSchedule;
@@ -185,7 +186,8 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       MeterRegistry metrics,
       Settings settings,
       Clock clock,
-      List<Chore> chores) {
+      List<Chore> chores,
+      List<Task<?>> moreTasks) {
     this.repository = repository;
     this.transactions = transactions;
     this.action = action;
@@ -210,7 +212,7 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
                         String.valueOf(instance.getData().getData()),
                         context.getExecution().executionTime));
     SchedulerBuilder builder =
-        Scheduler.create(dataSource, List.of(stepTask, triggerTask))
+        Scheduler.create(dataSource, tasks(List.of(stepTask, triggerTask), moreTasks))
             .threads(settings.threads())
             .executorService(
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("flow-", 0).factory()))
@@ -286,6 +288,39 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       Settings settings,
       Clock clock,
       List<Chore> chores) {
+    return create(
+        dataSource,
+        postgres,
+        repository,
+        transactions,
+        action,
+        callers,
+        events,
+        metrics,
+        settings,
+        clock,
+        chores,
+        List.of());
+  }
+
+  /**
+   * An engine that also runs {@code chores}, and whose scheduler also runs {@code moreTasks} (e.g.
+   * event webhook deliveries): one scheduler per process polls db-scheduler's table, whatever the
+   * task.
+   */
+  public static FlowEngine create(
+      DataSource dataSource,
+      boolean postgres,
+      FlowRepository repository,
+      Transactions transactions,
+      RestApiAction action,
+      Function<String, Optional<Caller>> callers,
+      EventLog events,
+      MeterRegistry metrics,
+      Settings settings,
+      Clock clock,
+      List<Chore> chores,
+      List<Task<?>> moreTasks) {
     return new FlowEngine(
         dataSource,
         postgres,
@@ -297,7 +332,14 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
         metrics,
         settings,
         clock,
-        chores);
+        chores,
+        List.copyOf(moreTasks));
+  }
+
+  private static List<Task<?>> tasks(List<Task<?>> own, List<Task<?>> more) {
+    List<Task<?>> all = new java.util.ArrayList<>(own);
+    all.addAll(more);
+    return all;
   }
 
   /** Takes due steps and firings from now on; schedules every active flow's timed trigger. */
@@ -375,8 +417,11 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     return retried;
   }
 
-  /** Asks this process's scheduler to look for due tasks now rather than at its next poll. */
-  private void wake() {
+  /**
+   * Asks this process's scheduler to look for due tasks now rather than at its next poll (for a
+   * task written straight into the table, which the scheduler otherwise sees at its next poll).
+   */
+  public void wake() {
     if (started) {
       scheduler.triggerCheckForDueExecutions();
     }
@@ -685,7 +730,8 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
                 + step.id()
                 + "\": "
                 + error,
-            clock.instant()));
+            clock.instant(),
+            Map.of("flow", run.flowId(), "run", run.id(), "step", step.id())));
   }
 
   /**

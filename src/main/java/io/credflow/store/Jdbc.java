@@ -28,6 +28,8 @@ public final class Jdbc implements Transactions {
 
   private final DataSource dataSource;
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
+  // What runs once the current thread's transaction committed (see afterCommit).
+  private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
 
   public Jdbc(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -104,23 +106,44 @@ public final class Jdbc implements Transactions {
     if (current.get() != null) {
       return work.get();
     }
+    T result;
+    List<Runnable> committed;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       current.set(c);
       try {
-        T result = work.get();
+        result = work.get();
         c.commit();
-        return result;
       } catch (RuntimeException | Error e) {
         c.rollback();
         throw e;
       } finally {
         current.remove();
+        committed = afterCommit.get();
+        afterCommit.remove();
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new StoreException("transaction failed: " + e.getMessage(), e);
     }
+    if (committed != null) {
+      committed.forEach(Runnable::run);
+    }
+    return result;
+  }
+
+  @Override
+  public void afterCommit(Runnable action) {
+    if (current.get() == null) {
+      action.run();
+      return;
+    }
+    List<Runnable> actions = afterCommit.get();
+    if (actions == null) {
+      actions = new ArrayList<>();
+      afterCommit.set(actions);
+    }
+    actions.add(action);
   }
 
   private <T> T run(String sql, Work<T> work) {

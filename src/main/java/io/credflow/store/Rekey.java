@@ -28,7 +28,8 @@ public final class Rekey {
       List.of(
           new Column(JdbcAuthClientRepository.TABLE, JdbcAuthClientRepository.SECRETS),
           new Column(JdbcCredentialRepository.TABLE, JdbcCredentialRepository.SECRETS),
-          new Column("flows", "hook_secret"));
+          new Column("flows", "hook_secret"),
+          new Column(JdbcWebhookRepository.TABLE, JdbcWebhookRepository.SECRET));
 
   public static Result run(Database database, Keyring keyring) {
     Jdbc jdbc = database.jdbc();

@@ -44,6 +44,8 @@ class LayerRulesTest {
         .definedBy("io.credflow.demo..")
         .layer("Flow")
         .definedBy("io.credflow.flow..")
+        .layer("Webhook")
+        .definedBy("io.credflow.webhook..")
         .layer("Executor")
         .definedBy("io.credflow.executor..")
         .layer("OAuth")
@@ -82,6 +84,8 @@ class LayerRulesTest {
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
         .whereLayer("Flow")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
+        .whereLayer("Webhook")
+        .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Store")
         .whereLayer("Executor")
         .mayOnlyBeAccessedByLayers("Root", "Cli", "Api", "Console", "Flow", "Store")
         .whereLayer("OAuth")
@@ -90,7 +94,7 @@ class LayerRulesTest {
         .mayOnlyBeAccessedByLayers("Root", "Cli")
         .whereLayer("Credential")
         .mayOnlyBeAccessedByLayers(
-            "Root", "Cli", "Api", "Console", "Flow", "Executor", "OAuth", "Store")
+            "Root", "Cli", "Api", "Console", "Flow", "Executor", "OAuth", "Store", "Webhook")
         .whereLayer("AuthClient")
         .mayOnlyBeAccessedByLayers(
             "Root", "Cli", "Api", "Console", "Executor", "OAuth", "Store", "Credential")
@@ -114,6 +118,7 @@ class LayerRulesTest {
             "Console",
             "Account",
             "Flow",
+            "Webhook",
             "Executor",
             "OAuth",
             "Store",

@@ -49,7 +49,8 @@ public record Shell(
         new Nav("Auth clients", "auth-clients", "/auth-clients"),
         new Nav("Components", "components", "/components"),
         new Nav("Workspace", "workspace", "/workspace"),
-        new Nav("Events", "events", "/events"));
+        new Nav("Events", "events", "/events"),
+        new Nav("Webhooks", "webhooks", "/webhooks"));
   }
 
   /** A sidebar entry. */

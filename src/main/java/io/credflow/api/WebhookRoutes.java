@@ -1,0 +1,230 @@
+package io.credflow.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.common.Page;
+import io.credflow.webhook.Attempt;
+import io.credflow.webhook.Delivery;
+import io.credflow.webhook.Webhook;
+import io.credflow.webhook.WebhookService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A workspace's event webhooks (subscriptions to credential and run events), their deliveries with
+ * every attempt, a delivery sent again and a ping. The signing secret is write-only: the creation
+ * answer shows it once when Credflow generated it; every other answer says {@code secret_set}.
+ */
+final class WebhookRoutes {
+  private static final String BASE = "/v2/workspaces/{ws}/webhooks";
+  private static final Set<String> ATTRIBUTES = Set.of("url", "event_types", "secret", "active");
+
+  private final WebhookService webhooks;
+
+  WebhookRoutes(WebhookService webhooks) {
+    this.webhooks = webhooks;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post(BASE, this::create);
+    routes.get(BASE, this::list);
+    routes.get(BASE + "/{id}", this::get);
+    routes.patch(BASE + "/{id}", this::update);
+    routes.delete(BASE + "/{id}", this::delete);
+    routes.get(BASE + "/{id}/deliveries", this::deliveries);
+    routes.post(BASE + "/{id}/deliveries/{delivery}/retry", this::retry);
+    routes.post(BASE + "/{id}/ping", this::ping);
+  }
+
+  private void create(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    Requests.allowQuery(ctx, Set.of());
+    Document doc = Document.read(ctx, "webhook", ATTRIBUTES, Set.of());
+    doc.refuseClientId();
+    WebhookService.Created created =
+        webhooks.create(
+            Requests.caller(ctx),
+            ws,
+            new WebhookService.NewWebhook(
+                doc.value("url", false),
+                doc.value("event_types", false),
+                doc.value("secret", false),
+                doc.value("active", false)));
+    ObjectNode resource = webhook(created.webhook());
+    // Shown this once: it is stored encrypted and never read back out.
+    created
+        .generatedSecret()
+        .ifPresent(s -> Representations.attributes(resource).put("secret", s.reveal()));
+    TenancyRoutes.created(
+        ctx, "/v2/workspaces/" + ws + "/webhooks/" + created.webhook().id(), resource);
+  }
+
+  private void list(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    Requests.allowQuery(ctx, Set.of());
+    Page<Webhook> page = webhooks.list(Requests.caller(ctx), ws, Requests.page(ctx));
+    JsonApi.write(
+        ctx,
+        200,
+        Representations.list(
+            page,
+            WebhookRoutes::webhook,
+            "/v2/workspaces/" + ws + "/webhooks",
+            TenancyRoutes.queryOf(ctx)));
+  }
+
+  private void get(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    Webhook w =
+        webhooks.get(
+            Requests.caller(ctx),
+            Requests.id(ctx, "ws", "workspace"),
+            Requests.id(ctx, "id", "webhook"));
+    JsonApi.write(ctx, 200, Representations.single(webhook(w)));
+  }
+
+  private void update(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    String id = Requests.id(ctx, "id", "webhook");
+    Requests.allowQuery(ctx, Set.of());
+    Document doc = Document.read(ctx, "webhook", ATTRIBUTES, Set.of());
+    doc.requireIdMatching(id);
+    for (String name : ATTRIBUTES) {
+      // A null would otherwise read as absent and leave the member as it was.
+      if (doc.hasAttribute(name) && doc.value(name, false).isEmpty()) {
+        throw ApiException.atPointer(
+            422,
+            "invalid_value",
+            "attribute \"" + name + "\" cannot be null; leave it out to keep it as it is",
+            Pointers.ATTRIBUTES + "/" + name);
+      }
+    }
+    Webhook w =
+        webhooks.update(
+            Requests.caller(ctx),
+            ws,
+            id,
+            new WebhookService.Change(
+                doc.value("url", false),
+                doc.value("event_types", false),
+                doc.value("secret", false),
+                doc.value("active", false)));
+    JsonApi.write(ctx, 200, Representations.single(webhook(w)));
+  }
+
+  private void delete(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    webhooks.delete(
+        Requests.caller(ctx),
+        Requests.id(ctx, "ws", "workspace"),
+        Requests.id(ctx, "id", "webhook"));
+    ctx.status(204);
+  }
+
+  /** {@code GET …/webhooks/{id}/deliveries}: newest first, each with its attempts. */
+  private void deliveries(Context ctx) {
+    String ws = Requests.id(ctx, "ws", "workspace");
+    String id = Requests.id(ctx, "id", "webhook");
+    Requests.allowQuery(ctx, Set.of());
+    Page<WebhookService.DeliveryView> page =
+        webhooks.deliveries(Requests.caller(ctx), ws, id, Requests.page(ctx));
+    JsonApi.write(
+        ctx,
+        200,
+        Representations.list(
+            page,
+            WebhookRoutes::delivery,
+            "/v2/workspaces/" + ws + "/webhooks/" + id + "/deliveries",
+            TenancyRoutes.queryOf(ctx)));
+  }
+
+  /** {@code POST …/deliveries/{delivery}/retry}: {@code 202}; it is sent again at once. */
+  private void retry(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    WebhookService.DeliveryView d =
+        webhooks.retry(
+            Requests.caller(ctx),
+            Requests.id(ctx, "ws", "workspace"),
+            Requests.id(ctx, "id", "webhook"),
+            Requests.id(ctx, "delivery", "delivery"));
+    JsonApi.write(ctx, 202, Representations.single(delivery(d)));
+  }
+
+  /** {@code POST …/webhooks/{id}/ping}: {@code 202} with the ping's delivery, sent at once. */
+  private void ping(Context ctx) {
+    Requests.allowQuery(ctx, Set.of());
+    String ws = Requests.id(ctx, "ws", "workspace");
+    String id = Requests.id(ctx, "id", "webhook");
+    Delivery d = webhooks.ping(Requests.caller(ctx), ws, id);
+    JsonApi.write(
+        ctx,
+        202,
+        Representations.single(delivery(new WebhookService.DeliveryView(d, java.util.List.of()))));
+  }
+
+  static ObjectNode webhook(Webhook w) {
+    ObjectNode r = Representations.resource("webhook", w.id());
+    ObjectNode attrs = Representations.attributes(r);
+    attrs.put("url", w.url());
+    ArrayNode types = attrs.putArray("event_types");
+    w.eventTypes().forEach(types::add);
+    attrs.put("active", w.active()).put("secret_set", true);
+    attrs.put("created_at", w.createdAt().toString()).put("updated_at", w.updatedAt().toString());
+    Representations.relate(r, "workspace", "workspace", w.workspaceId());
+    Representations.relate(r, "created_by", "user", w.createdBy());
+    return r;
+  }
+
+  static ObjectNode delivery(WebhookService.DeliveryView view) {
+    Delivery d = view.delivery();
+    ObjectNode r = Representations.resource("webhook-delivery", d.id());
+    ObjectNode attrs = Representations.attributes(r);
+    attrs
+        .put("event_id", d.eventId())
+        .put("event_type", d.eventType())
+        .put("status", d.status().wireName())
+        .put("attempt_count", d.attempts());
+    Representations.put(attrs, "next_attempt_at", d.nextAttemptAt());
+    putInt(attrs, "last_status_code", d.lastStatus());
+    putString(attrs, "last_error", d.lastError());
+    attrs.put("created_at", d.createdAt().toString());
+    Representations.put(attrs, "delivered_at", d.deliveredAt());
+    attrs.set("payload", FlowRoutes.shown(payload(d.payload())));
+    ArrayNode attempts = attrs.putArray("attempts");
+    for (Attempt a : view.attempts()) {
+      ObjectNode o = attempts.addObject();
+      o.put("number", a.number()).put("at", a.at().toString());
+      o.put("duration_ms", a.duration().toMillis());
+      putInt(o, "status_code", a.statusCode());
+      putString(o, "error", a.error());
+    }
+    Representations.relate(r, "webhook", "webhook", d.webhookId());
+    return r;
+  }
+
+  private static Object payload(String json) {
+    try {
+      return JsonApi.toPlain(JsonApi.MAPPER.readTree(json));
+    } catch (java.io.IOException e) {
+      return json;
+    }
+  }
+
+  private static void putInt(ObjectNode node, String name, Optional<Integer> v) {
+    if (v.isPresent()) {
+      node.put(name, v.get());
+    } else {
+      node.putNull(name);
+    }
+  }
+
+  private static void putString(ObjectNode node, String name, Optional<String> v) {
+    if (v.isPresent()) {
+      node.put(name, v.get());
+    } else {
+      node.putNull(name);
+    }
+  }
+}

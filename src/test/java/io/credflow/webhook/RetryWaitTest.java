@@ -1,0 +1,71 @@
+package io.credflow.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.credflow.testing.ManualTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/** The wait between attempts of a delivery: 30 s doubling, capped at 1 h, ±10% jitter. */
+class RetryWaitTest {
+  private final WebhookDispatcher.Settings settings = WebhookDispatcher.Settings.defaults();
+
+  @Test
+  void retryWaitWhenJitterDrawsTheMiddleThenDoublesFrom30SecondsToTheHourCap() {
+    List<Long> seconds = new ArrayList<>();
+    for (int failures = 1; failures <= 10; failures++) {
+      seconds.add(settings.retryWait(failures, ManualTime.MIDDLE).toSeconds());
+    }
+
+    assertThat(seconds)
+        .containsExactly(30L, 60L, 120L, 240L, 480L, 960L, 1920L, 3600L, 3600L, 3600L);
+  }
+
+  @Test
+  void retryWaitWhenJitterDrawsTheEdgesThenStaysWithinTenPercent() {
+    RandomGenerator lowest =
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            return 0;
+          }
+
+          @Override
+          public long nextLong(long origin, long bound) {
+            return origin;
+          }
+        };
+    RandomGenerator highest =
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            return 0;
+          }
+
+          @Override
+          public long nextLong(long origin, long bound) {
+            return bound - 1;
+          }
+        };
+
+    assertThat(settings.retryWait(1, lowest)).isEqualTo(Duration.ofSeconds(27));
+    assertThat(settings.retryWait(1, highest)).isEqualTo(Duration.ofSeconds(33));
+    assertThat(settings.retryWait(50, highest)).isEqualTo(Duration.ofMinutes(66));
+  }
+
+  @Test
+  void settingsWhenLongestIsShorterThanFirstThenRefused() {
+    assertThatThrownBy(
+            () ->
+                new WebhookDispatcher.Settings(
+                    Duration.ofSeconds(10),
+                    Duration.ofMinutes(5),
+                    Duration.ofMinutes(1),
+                    Duration.ofHours(24)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
