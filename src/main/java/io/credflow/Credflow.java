@@ -216,7 +216,6 @@ public final class Credflow implements AutoCloseable {
       JdbcCredentialRepository credentialRepository =
           new JdbcCredentialRepository(jdbc, secrets, clock);
       outbound = OutboundHttp.start(policy);
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // Event webhooks: every event recorded from here on writes its deliveries with it.
       JdbcWebhookRepository webhookRepository = new JdbcWebhookRepository(jdbc, secrets);
       WebhookDispatcher webhookDispatcher =
