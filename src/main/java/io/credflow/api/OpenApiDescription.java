@@ -103,6 +103,7 @@ public final class OpenApiDescription {
     d.flows();
     d.runs();
     d.webhooks();
+    d.subscriptions();
     d.sortResponses();
     return d.api;
   }
@@ -809,6 +810,92 @@ public final class OpenApiDescription {
             null));
   }
 
+  private void subscriptions() {
+    group(
+        "Event webhooks",
+        "Subscriptions to credential and run events, delivered signed (Credflow-Signature) and"
+            + " retried for 24 h; workspace admins.");
+    String base = "/v2/workspaces/{ws}/webhooks";
+    op(HttpMethod.POST, base, "createWebhook", "Subscribe a URL to events")
+        .description(
+            "Without a secret, one is generated and answered in this response only; reads say"
+                + " secret_set.")
+        .body(
+            "WebhookCreate",
+            "{\"data\":{\"type\":\"webhook\",\"attributes\":{\"url\":"
+                + "\"https://api.example.com/credflow-events\",\"event_types\":"
+                + "[\"credential.needs_reauth\",\"run.failed\"]}}}")
+        .answers(201, "Subscribed.", "WebhookDocument", single(WEBHOOK_CREATED))
+        .errors(403, 404);
+    op(HttpMethod.GET, base, "listWebhooks", "The workspace's subscriptions")
+        .paged()
+        .answers(200, "A page of subscriptions.", "WebhookList", list(WEBHOOK))
+        .errors(403, 404);
+    op(HttpMethod.GET, base + "/{id}", "getWebhook", "Read a subscription (never its secret)")
+        .answers(200, "The subscription.", "WebhookDocument", single(WEBHOOK))
+        .errors(403, 404);
+    op(HttpMethod.PATCH, base + "/{id}", "updateWebhook", "Change a subscription")
+        .description("url, event_types, active, or a new secret (write-only).")
+        .body(
+            "WebhookUpdate",
+            "{\"data\":{\"type\":\"webhook\",\"id\":\"WEBHOOK_ID\",\"attributes\":"
+                + "{\"event_types\":[\"credential.needs_reauth\",\"credential.expiring_soon\","
+                + "\"run.failed\"]}}}")
+        .answers(200, "Changed.", "WebhookDocument", single(WEBHOOK))
+        .errors(403, 404);
+    op(HttpMethod.DELETE, base + "/{id}", "deleteWebhook", "Unsubscribe")
+        .noContent("Deleted, with its deliveries.")
+        .errors(403, 404);
+    op(
+            HttpMethod.GET,
+            base + "/{id}/deliveries",
+            "listWebhookDeliveries",
+            "Deliveries and attempts")
+        .paged()
+        .answers(200, "A page of deliveries, newest first.", "WebhookDeliveryList", list(DELIVERY))
+        .errors(403, 404);
+    op(
+            HttpMethod.POST,
+            base + "/{id}/deliveries/{delivery}/retry",
+            "retryWebhookDelivery",
+            "Send a delivery again now")
+        .answers(202, "Queued to be sent at once.", "WebhookDeliveryDocument", single(DELIVERY))
+        .errors(403, 404);
+    op(HttpMethod.POST, base + "/{id}/ping", "pingWebhook", "Send a webhook.ping event")
+        .answers(202, "Queued to be sent at once.", "WebhookDeliveryDocument", single(DELIVERY))
+        .errors(403, 404);
+    schema(
+        "WebhookCreate",
+        requestDocument(
+            "webhook",
+            false,
+            object(
+                "url",
+                string().format("uri"),
+                "event_types",
+                OpenApiSchemas.arrayOf(string()),
+                "secret?",
+                string(),
+                "active?",
+                type("boolean")),
+            null));
+    schema(
+        "WebhookUpdate",
+        requestDocument(
+            "webhook",
+            true,
+            object(
+                "url?",
+                string().format("uri"),
+                "event_types?",
+                OpenApiSchemas.arrayOf(string()),
+                "secret?",
+                string(),
+                "active?",
+                type("boolean")),
+            null));
+  }
+
   private void webhooks() {
     group("Webhooks", "A flow's webhook trigger: no API key, optionally signed.");
     for (HttpMethod method :
@@ -954,6 +1041,24 @@ public final class OpenApiDescription {
           + "\"auth-client\",\"id\":\"7a9c6cfe6ce5855bcf9e4a6c\"}},\"component\":{\"data\":"
           + "{\"type\":\"component\",\"id\":\"6f8b5bed5bd4744abe8d3f5b\"}},\"workspace\":{\"data\":"
           + "{\"type\":\"workspace\",\"id\":\"4d6a4adc4ac3633fad7c2e4a\"}}}}";
+  private static final String WEBHOOK_ATTRIBUTES =
+      "\"url\":\"https://ops.example.com/credflow-events\",\"event_types\":"
+          + "[\"credential.needs_reauth\",\"run.failed\"],\"active\":true,\"secret_set\":true,"
+          + "\"created_at\":\"2026-12-06T09:00:00Z\",\"updated_at\":\"2026-12-06T09:00:00Z\"";
+  private static final String WEBHOOK =
+      "{\"type\":\"webhook\",\"id\":\"8b0d7cff7df6966cdf0f5b7d\",\"attributes\":{"
+          + WEBHOOK_ATTRIBUTES
+          + "}}";
+  private static final String WEBHOOK_CREATED =
+      "{\"type\":\"webhook\",\"id\":\"8b0d7cff7df6966cdf0f5b7d\",\"attributes\":{"
+          + WEBHOOK_ATTRIBUTES
+          + ",\"secret\":\"3q2-7wAAAQAb9U2x8cV0yL1mN4pR6tS8uW0yZ2aB4cD\"}}";
+  private static final String DELIVERY =
+      "{\"type\":\"webhook-delivery\",\"id\":\"9c1e8d008e07a77de0106c8e\",\"attributes\":"
+          + "{\"event_id\":\"ad2f9e119f18b88ef1217d9f\",\"event_type\":\"webhook.ping\","
+          + "\"status\":\"delivered\",\"attempt_count\":1,\"created_at\":"
+          + "\"2026-12-06T09:00:00Z\",\"attempts\":[{\"number\":1,\"at\":"
+          + "\"2026-12-06T09:00:00Z\",\"duration_ms\":42,\"status_code\":200,\"error\":null}]}}";
   private static final String AUDIT =
       "{\"type\":\"audit-record\",\"id\":\"42\",\"attributes\":{\"at\":"
           + "\"2026-12-06T09:00:00Z\",\"action\":\"credential.access\",\"actor\":{\"type\":"

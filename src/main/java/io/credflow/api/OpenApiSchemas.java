@@ -320,6 +320,44 @@ final class OpenApiSchemas {
                 nullableInstant()),
             null));
     r.put(
+        "Webhook",
+        resource(
+            "webhook",
+            object(
+                "url",
+                string().format("uri"),
+                "event_types",
+                arrayOf(string()),
+                "active",
+                type("boolean"),
+                "secret_set",
+                type("boolean"),
+                "secret?",
+                string("only in the creation's answer, when Credflow generated it"),
+                "created_at",
+                instant(),
+                "updated_at",
+                instant()),
+            null));
+    r.put(
+        "WebhookDelivery",
+        resource(
+            "webhook-delivery",
+            object(
+                "event_id",
+                string(),
+                "event_type",
+                string(),
+                "status",
+                oneOf("pending", "delivered", "failed"),
+                "attempt_count",
+                type("integer"),
+                "created_at",
+                instant(),
+                "attempts?",
+                arrayOf(type("object"))),
+            null));
+    r.put(
         "AuditRecord",
         resource(
             "audit-record",

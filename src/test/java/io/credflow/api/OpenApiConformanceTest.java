@@ -526,7 +526,20 @@ class OpenApiConformanceTest {
                       + "\"}}}}}"));
       assertThat(authorization.status()).as(authorization.text()).isEqualTo(201);
 
+      Api.Response webhook =
+          admin.post(
+              "/v2/workspaces/" + t.workspace() + "/webhooks",
+              OpenApiOperation.jsonOf(
+                  "{\"data\":{\"type\":\"webhook\",\"attributes\":{\"url\":\""
+                      + upstream.url("/echo/events")
+                      + "\",\"event_types\":[\"run.failed\"]}}}"));
+      assertThat(webhook.status()).as(webhook.text()).isEqualTo(201);
+      Api.Response ping =
+          admin.post("/v2/workspaces/" + t.workspace() + "/webhooks/" + webhook.id() + "/ping", "");
+      assertThat(ping.status()).as(ping.text()).isEqualTo(202);
+
       Fixture f = new Fixture(TestServer.ADMIN_KEY);
+      f.placeholders.put("WEBHOOK_ID", webhook.id());
       f.placeholders.put("OAUTH2_AUTH_CLIENT_ID", oauthClient);
       f.placeholders.put("TENANT_ID", t.tenant());
       f.placeholders.put("CONTRACT_ID", t.contract());
@@ -550,6 +563,8 @@ class OpenApiConformanceTest {
       f.byCollection.put("runs", run.id());
       f.byCollection.put("attachments", URI.create(attachmentUrl).getPath().replaceAll(".*/", ""));
       f.byCollection.put("hooks", hook);
+      f.byCollection.put("webhooks", webhook.id());
+      f.byCollection.put("deliveries", ping.id());
       return f;
     }
 
