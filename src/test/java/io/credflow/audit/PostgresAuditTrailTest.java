@@ -1,6 +1,7 @@
 package io.credflow.audit;
 
 import io.credflow.testing.CredflowExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The audit trail on PostgreSQL, where a trigger keeps it append-only too. */
@@ -15,5 +16,10 @@ class PostgresAuditTrailTest extends AuditTrailContract {
   @Override
   boolean postgres() {
     return true;
+  }
+
+  @Test
+  void databaseWhenARecordIsUpdatedOrAYoungOneDeletedThenPostgresRefuses() {
+    checkPostgresRefusesUpdatesAndYoungDeletes();
   }
 }
