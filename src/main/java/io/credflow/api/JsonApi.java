@@ -241,6 +241,7 @@ public final class JsonApi {
   static byte[] readLimited(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > MAX_BODY_BYTES) {
+      discard(ctx, declared);
       throw tooLarge();
     }
     try (InputStream in = ctx.req().getInputStream()) {
@@ -256,11 +257,32 @@ public final class JsonApi {
       }
       byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
       if (bytes.length > MAX_BODY_BYTES) {
+        discard(ctx, DISCARDED_BYTES);
         throw tooLarge();
       }
       return bytes;
     } catch (IOException e) {
       throw ApiException.of(400, "unreadable_body", "the request body could not be read");
+    }
+  }
+
+  /** Past the limit, how much of a body is still read (and dropped) so its client reads the 413. */
+  static final long DISCARDED_BYTES = 8L << 20;
+
+  /**
+   * Reads and drops what is left of a body refused as too large, up to {@code declared} bytes and
+   * at most {@link #DISCARDED_BYTES}: a client that is still sending when the answer is written
+   * would otherwise meet a closed connection and never read the {@code 413} (it sees a reset, or no
+   * answer at all). A longer body is cut off, as before.
+   */
+  private static void discard(Context ctx, long declared) {
+    if (declared > DISCARDED_BYTES) {
+      return;
+    }
+    try {
+      ctx.req().getInputStream().skipNBytes(declared);
+    } catch (IOException | RuntimeException e) {
+      // The client stopped sending, or sent less than it said: the 413 is written all the same.
     }
   }
 

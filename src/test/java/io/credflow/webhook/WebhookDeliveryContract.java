@@ -379,7 +379,8 @@ abstract class WebhookDeliveryContract {
                 + "/retry",
             "");
     assertThat(retried.status()).as(retried.text()).isEqualTo(202);
-    assertThat(retried.attributes().path("status").asText()).isEqualTo("pending");
+    // Sent again at once: by the time the answer is read it may already be delivered.
+    assertThat(retried.attributes().path("status").asText()).isIn("pending", "delivered");
     awaitReceived(2);
     Flows.eventually(
         "the retry recorded",
