@@ -129,6 +129,22 @@ final class Document {
     return attributes.has(name);
   }
 
+  /**
+   * For a change ({@code PATCH}): refuses any of {@code names} sent as {@code null}, which would
+   * otherwise read as absent and leave the member as it was.
+   */
+  void refuseNullAttributes(Set<String> names) {
+    for (String name : names) {
+      if (hasAttribute(name) && value(name, false).isEmpty()) {
+        throw ApiException.atPointer(
+            422,
+            "invalid_value",
+            "attribute \"" + name + "\" cannot be null; leave it out to keep it as it is",
+            Pointers.ATTRIBUTES + "/" + name);
+      }
+    }
+  }
+
   /** A string attribute; {@code required} ones that are missing are a 422. */
   Optional<String> string(String name, boolean required) {
     JsonNode v = attributes.get(name);

@@ -143,16 +143,7 @@ final class FlowRoutes {
     Requests.allowQuery(ctx, Set.of());
     Document doc = Document.read(ctx, "flow", ATTRIBUTES, Set.of());
     doc.requireIdMatching(id);
-    for (String name : ATTRIBUTES) {
-      // A null would otherwise read as absent and leave the member as it was.
-      if (doc.hasAttribute(name) && doc.value(name, false).isEmpty()) {
-        throw ApiException.atPointer(
-            422,
-            "invalid_value",
-            "attribute \"" + name + "\" cannot be null; leave it out to keep it as it is",
-            Pointers.ATTRIBUTES + "/" + name);
-      }
-    }
+    doc.refuseNullAttributes(ATTRIBUTES);
     Flow flow =
         flows.update(
             Requests.caller(ctx),

@@ -91,16 +91,7 @@ final class WebhookRoutes {
     Requests.allowQuery(ctx, Set.of());
     Document doc = Document.read(ctx, "webhook", ATTRIBUTES, Set.of());
     doc.requireIdMatching(id);
-    for (String name : ATTRIBUTES) {
-      // A null would otherwise read as absent and leave the member as it was.
-      if (doc.hasAttribute(name) && doc.value(name, false).isEmpty()) {
-        throw ApiException.atPointer(
-            422,
-            "invalid_value",
-            "attribute \"" + name + "\" cannot be null; leave it out to keep it as it is",
-            Pointers.ATTRIBUTES + "/" + name);
-      }
-    }
+    doc.refuseNullAttributes(ATTRIBUTES);
     Webhook w =
         webhooks.update(
             Requests.caller(ctx),
