@@ -1,7 +1,9 @@
 package io.credflow.console;
 
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.OAuth2Settings;
 import io.credflow.authclient.SettingsParser;
+import io.credflow.authclient.SettingsPatch;
 import io.credflow.common.ValidationException;
 import io.credflow.common.Violation;
 import io.credflow.component.AuthClientType;
@@ -10,6 +12,10 @@ import io.credflow.tenancy.Level;
 import io.credflow.tenancy.Location;
 import io.credflow.tenancy.Workspace;
 import io.javalin.http.Context;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +41,8 @@ final class AuthClientForms {
           "credentials/refresh_uri",
           "credentials/scopes",
           "credentials/extra_auth_params",
+          "credentials/refresh_token_lifetime",
+          "credentials/client_secret_expires_at",
           "credentials/verify_request/url",
           "credentials/name",
           "credentials/in");
@@ -49,6 +57,14 @@ final class AuthClientForms {
     all.add("components/*");
     FIELDS = List.copyOf(all);
   }
+
+  /** The field of an oauth2 auth-client's refresh token lifetime, in days (the API's seconds). */
+  static final String LIFETIME = "credentials/refresh_token_lifetime";
+
+  /** The field of an oauth2 auth-client's client secret expiry, a date. */
+  static final String SECRET_EXPIRES = "credentials/client_secret_expires_at";
+
+  private static final long DAY_SECONDS = 24 * 3600;
 
   private AuthClientForms() {}
 
@@ -127,6 +143,11 @@ final class AuthClientForms {
         if (!extra.isEmpty() && type == AuthClientType.OAUTH2) {
           s.put("extra_auth_params", extra);
         }
+        if (type == AuthClientType.OAUTH2) {
+          lifetimeSeconds(ctx.formParam(LIFETIME))
+              .ifPresent(v -> s.put(SettingsParser.REFRESH_TOKEN_LIFETIME, v));
+          put(s, SettingsParser.CLIENT_SECRET_EXPIRES_AT, ctx.formParam(SECRET_EXPIRES));
+        }
       }
       case API_KEY -> {
         put(s, "name", ctx.formParam("credentials/name"));
@@ -142,6 +163,79 @@ final class AuthClientForms {
       s.put("verify_request", Map.of("method", "GET", "url", verifyUrl));
     }
     return s;
+  }
+
+  /**
+   * The expiry settings of an oauth2 auth-client, as the edit form shows them and the user changed
+   * them: an unchanged field keeps the stored value (a lifetime set through the API in seconds that
+   * are not whole days is shown rounded, and must not be rounded by a save), an emptied one removes
+   * it, and a changed one replaces it.
+   */
+  static Map<String, SettingsPatch.Edit> expiryEdits(Context ctx, OAuth2Settings stored) {
+    Map<String, SettingsPatch.Edit> edits = new LinkedHashMap<>();
+    Map<String, String> shown = expiryValues(stored);
+    String lifetime = Optional.ofNullable(ctx.formParam(LIFETIME)).orElse("").trim();
+    if (!lifetime.equals(shown.get(LIFETIME))) {
+      edits.put(
+          SettingsParser.REFRESH_TOKEN_LIFETIME,
+          lifetimeSeconds(lifetime)
+              .<SettingsPatch.Edit>map(SettingsPatch.Edit.Replace::new)
+              .orElseGet(SettingsPatch.Edit.Remove::new));
+    }
+    String expires = Optional.ofNullable(ctx.formParam(SECRET_EXPIRES)).orElse("").trim();
+    if (!expires.equals(shown.get(SECRET_EXPIRES))) {
+      edits.put(
+          SettingsParser.CLIENT_SECRET_EXPIRES_AT,
+          expires.isEmpty()
+              ? new SettingsPatch.Edit.Remove()
+              : new SettingsPatch.Edit.Replace(expires));
+    }
+    return edits;
+  }
+
+  /** The expiry fields as the edit form shows {@code stored}: days, and the date in UTC. */
+  static Map<String, String> expiryValues(OAuth2Settings stored) {
+    return Map.of(
+        LIFETIME,
+        stored
+            .refreshTokenLifetime()
+            .map(
+                seconds ->
+                    BigDecimal.valueOf(seconds)
+                        .divide(BigDecimal.valueOf(DAY_SECONDS), 2, RoundingMode.HALF_UP)
+                        .stripTrailingZeros()
+                        .toPlainString())
+            .orElse(""),
+        SECRET_EXPIRES,
+        stored
+            .clientSecretExpiresAt()
+            .map(at -> LocalDate.ofInstant(at, ZoneOffset.UTC).toString())
+            .orElse(""));
+  }
+
+  /**
+   * The refresh token lifetime the form's days field means, in seconds; empty when the field is;
+   * refused at the field unless a whole number of days the API accepts.
+   */
+  private static Optional<Long> lifetimeSeconds(String typed) {
+    String days = Optional.ofNullable(typed).orElse("").trim();
+    if (days.isEmpty()) {
+      return Optional.empty();
+    }
+    if (days.matches("[0-9]{1,5}")) {
+      long seconds = Long.parseLong(days) * DAY_SECONDS;
+      if (seconds >= DAY_SECONDS && seconds <= SettingsParser.MAX_TOKEN_EXPIRES_IN) {
+        return Optional.of(seconds);
+      }
+    }
+    throw new ValidationException(
+        LIFETIME,
+        "out_of_range",
+        "write a whole number of days from 1 to "
+            + SettingsParser.MAX_TOKEN_EXPIRES_IN / DAY_SECONDS
+            + ", e.g. 90 (not \""
+            + (days.length() > 20 ? days.substring(0, 20) + "…" : days)
+            + "\")");
   }
 
   /** {@code key=value} lines as an object; a line without {@code =} is refused by name. */

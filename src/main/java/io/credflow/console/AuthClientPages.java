@@ -4,6 +4,7 @@ import static io.credflow.console.Web.params;
 
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
+import io.credflow.authclient.OAuth2Settings;
 import io.credflow.authclient.SettingsPatch;
 import io.credflow.common.ConflictException;
 import io.credflow.common.Page;
@@ -157,6 +158,9 @@ final class AuthClientPages {
     AuthClient a = pages.services().authClients().usableIn(ws, ctx.pathParam("id"), "auth_client");
     Map<String, String> values = new LinkedHashMap<>();
     values.put("name", a.name());
+    if (a.settings() instanceof OAuth2Settings oauth2) {
+      values.putAll(AuthClientForms.expiryValues(oauth2));
+    }
     renderEdit(ctx, visit, ws, a, Form.of(values));
   }
 
@@ -181,6 +185,8 @@ final class AuthClientPages {
             form,
             "oauth",
             a.type() == AuthClientType.OAUTH2 || a.type() == AuthClientType.OAUTH2_INSTAGRAM,
+            "expiries",
+            a.type() == AuthClientType.OAUTH2,
             "duplicate",
             duplicate,
             "redirectUri",
@@ -190,13 +196,17 @@ final class AuthClientPages {
   private void update(Context ctx, Visit visit) {
     Workspace ws = pages.workspace(ctx, visit);
     AuthClient a = pages.services().authClients().usableIn(ws, ctx.pathParam("id"), "auth_client");
-    Map<String, String> typed = Web.fields(ctx, List.of("name"));
+    Map<String, String> typed =
+        Web.fields(ctx, List.of("name", AuthClientForms.LIFETIME, AuthClientForms.SECRET_EXPIRES));
     Map<String, SettingsPatch.Edit> edits = new LinkedHashMap<>();
     String secret = Optional.ofNullable(ctx.formParam("credentials/client_secret")).orElse("");
     if (!secret.isEmpty()) {
       edits.put("client_secret", new SettingsPatch.Edit.Replace(secret));
     }
     try {
+      if (a.settings() instanceof OAuth2Settings oauth2) {
+        edits.putAll(AuthClientForms.expiryEdits(ctx, oauth2));
+      }
       pages
           .services()
           .authClients()

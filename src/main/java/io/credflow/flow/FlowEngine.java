@@ -249,64 +249,10 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
    */
   public record Chore(String name, Duration every, Runnable work) {}
 
-  /** An engine on {@code dataSource}; {@link #start()} makes it take work. */
-  public static FlowEngine create(
-      DataSource dataSource,
-      boolean postgres,
-      FlowRepository repository,
-      Transactions transactions,
-      RestApiAction action,
-      Function<String, Optional<Caller>> callers,
-      EventLog events,
-      MeterRegistry metrics,
-      Settings settings,
-      Clock clock) {
-    return create(
-        dataSource,
-        postgres,
-        repository,
-        transactions,
-        action,
-        callers,
-        events,
-        metrics,
-        settings,
-        clock,
-        List.of());
-  }
-
-  /** An engine that also runs {@code chores}; {@link #start()} makes it take work. */
-  public static FlowEngine create(
-      DataSource dataSource,
-      boolean postgres,
-      FlowRepository repository,
-      Transactions transactions,
-      RestApiAction action,
-      Function<String, Optional<Caller>> callers,
-      EventLog events,
-      MeterRegistry metrics,
-      Settings settings,
-      Clock clock,
-      List<Chore> chores) {
-    return create(
-        dataSource,
-        postgres,
-        repository,
-        transactions,
-        action,
-        callers,
-        events,
-        metrics,
-        settings,
-        clock,
-        chores,
-        List.of());
-  }
-
   /**
-   * An engine that also runs {@code chores}, and whose scheduler also runs {@code moreTasks} (e.g.
-   * event webhook deliveries): one scheduler per process polls db-scheduler's table, whatever the
-   * task.
+   * An engine on {@code dataSource} that also runs {@code chores}, and whose scheduler also runs
+   * {@code moreTasks} (e.g. event webhook deliveries): one scheduler per process polls
+   * db-scheduler's table, whatever the task. {@link #start()} makes it take work.
    */
   public static FlowEngine create(
       DataSource dataSource,

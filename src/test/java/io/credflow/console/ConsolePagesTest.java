@@ -287,6 +287,136 @@ class ConsolePagesTest {
   }
 
   @Test
+  void authClientCreateWhenExpiryFieldsAreFilledThenTheApiHasTheLifetimeInSecondsAndTheInstant() {
+    String ws = newWorkspace();
+    Page form = admin.get(newClientPath(ws) + "?component=" + home.component() + "&type=oauth2");
+    assertThat(form.html())
+        .contains("Expiry warnings (optional)")
+        .contains(
+            "<label for=\"ac-credentials-refresh_token_lifetime\">Refresh Token Lifetime"
+                + " (days)</label>")
+        .contains(
+            "<label for=\"ac-credentials-client_secret_expires_at\">Client Secret Expires"
+                + " On</label>");
+    Map<String, String> typed = oauthForm(ws, "Expiring OAuth", "expiring-cid");
+    typed.put("credentials/refresh_token_lifetime", "90");
+    typed.put("credentials/client_secret_expires_at", "2031-01-31");
+
+    Page created = postNewClient(ws, typed);
+
+    assertThat(created.status()).as(created.toString()).isEqualTo(303);
+    JsonNode stored =
+        api.get("/v2/auth-clients/" + createdClientId(ws, created))
+            .attributes()
+            .path("credentials");
+    assertThat(stored.path("refresh_token_lifetime").asLong()).isEqualTo(90L * 24 * 3600);
+    assertThat(stored.path("client_secret_expires_at").asText()).isEqualTo("2031-01-31T00:00:00Z");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"3 months", "0", "1.5", "99999"})
+  void authClientCreateWhenLifetimeIsNoWholeNumberOfDaysThenMessageAtItsFieldAndNothingMade(
+      String days) {
+    String ws = newWorkspace();
+    Map<String, String> typed = oauthForm(ws, "Bad lifetime " + days, "bad-lifetime-cid");
+    typed.put("credentials/refresh_token_lifetime", days);
+
+    Page refused = postNewClient(ws, typed);
+
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(errorAt(refused, "ac-credentials-refresh_token_lifetime"))
+        .contains("whole number of days from 1 to 3660, e.g. 90")
+        .contains("\"" + days + "\"");
+    assertThat(valueOf(refused, "ac-credentials-refresh_token_lifetime")).isEqualTo(days);
+    assertTypedKeptSecretNot(refused, typed);
+    assertThat(api.get("/v2/auth-clients?workspace_id=" + ws).body().path("data"))
+        .noneMatch(c -> c.path("attributes").path("name").asText().equals(typed.get("name")));
+  }
+
+  @Test
+  void authClientCreateWhenSecretExpiryIsNoDateThenTheApisMessageAtItsField() {
+    String ws = newWorkspace();
+    Map<String, String> typed = oauthForm(ws, "Bad expiry", "bad-expiry-cid");
+    typed.put("credentials/client_secret_expires_at", "next spring");
+
+    Page refused = postNewClient(ws, typed);
+
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(errorAt(refused, "ac-credentials-client_secret_expires_at"))
+        .isEqualTo(apiRefusal(ws, typed, "credentials/client_secret_expires_at"))
+        .isNotEmpty();
+    assertThat(valueOf(refused, "ac-credentials-client_secret_expires_at"))
+        .isEqualTo("next spring");
+  }
+
+  @Test
+  void authClientUpdateWhenExpiryFieldsChangedThenReplacedOrRemovedAndUntouchedOnesKeptExactly() {
+    String ws = newWorkspace();
+    String id =
+        AuthClients.oauth2()
+            .name("Expiry edits")
+            .clientId("expiry-edit-cid")
+            .clientSecret("cs-expiry-edit")
+            .credentials(
+                Map.of(
+                    "refresh_token_lifetime",
+                    100_000,
+                    "client_secret_expires_at",
+                    "2030-06-01T12:30:00Z"))
+            .workspace(ws)
+            .components(home.component())
+            .create(api);
+    Page edit = admin.get(clientPath(ws, id));
+    assertThat(valueOf(edit, "f-credentials-refresh_token_lifetime")).isEqualTo("1.16");
+    assertThat(valueOf(edit, "f-credentials-client_secret_expires_at")).isEqualTo("2030-06-01");
+
+    // Saved as shown: neither is rounded to what the form shows.
+    Page unchanged =
+        admin.post(
+            clientPath(ws, id),
+            Map.of(
+                "name", "Expiry edits",
+                "credentials/refresh_token_lifetime", "1.16",
+                "credentials/client_secret_expires_at", "2030-06-01"));
+    assertThat(unchanged.status()).as(unchanged.toString()).isEqualTo(303);
+    JsonNode kept = api.get("/v2/auth-clients/" + id).attributes().path("credentials");
+    assertThat(kept.path("refresh_token_lifetime").asLong()).isEqualTo(100_000L);
+    assertThat(kept.path("client_secret_expires_at").asText()).isEqualTo("2030-06-01T12:30:00Z");
+
+    Page changed =
+        admin.post(
+            clientPath(ws, id),
+            Map.of(
+                "name", "Expiry edits",
+                "credentials/refresh_token_lifetime", "",
+                "credentials/client_secret_expires_at", "2031-02-28"));
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(303);
+    JsonNode now = api.get("/v2/auth-clients/" + id).attributes().path("credentials");
+    assertThat(now.has("refresh_token_lifetime")).as(now.toString()).isFalse();
+    assertThat(now.path("client_secret_expires_at").asText()).isEqualTo("2031-02-28T00:00:00Z");
+
+    Page refused =
+        admin.post(
+            clientPath(ws, id),
+            Map.of(
+                "name", "Expiry edits",
+                "credentials/refresh_token_lifetime", "soon",
+                "credentials/client_secret_expires_at", ""));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(errorAt(refused, "f-credentials-refresh_token_lifetime"))
+        .contains("whole number of days");
+    assertThat(valueOf(refused, "f-credentials-refresh_token_lifetime")).isEqualTo("soon");
+    assertThat(
+            api.get("/v2/auth-clients/" + id)
+                .attributes()
+                .path("credentials")
+                .path("client_secret_expires_at")
+                .asText())
+        .as("nothing is saved when one field is refused")
+        .isEqualTo("2031-02-28T00:00:00Z");
+  }
+
+  @Test
   void authClientDeleteWhenCredentialUsesItThenConflictWithTheReasonOnThePage() {
     String ws = newWorkspace();
     String id =
@@ -783,8 +913,10 @@ class ConsolePagesTest {
    */
   private String apiRefusal(String ws, Map<String, String> form, String field) {
     Map<String, Object> settings = new LinkedHashMap<>();
-    for (String member : List.of("client_id", "client_secret", "auth_uri", "token_uri")) {
-      String value = form.get("credentials/" + member);
+    for (String member :
+        List.of(
+            "client_id", "client_secret", "auth_uri", "token_uri", "client_secret_expires_at")) {
+      String value = form.getOrDefault("credentials/" + member, "");
       if (!value.isBlank()) {
         settings.put(member, value);
       }
