@@ -404,6 +404,11 @@ final class FlowRoutes {
     attrs.set("message", shown(run.message()));
     attrs.put("created_at", run.createdAt().toString());
     Representations.put(attrs, "finished_at", run.finishedAt());
+    if (run.requestId().isPresent()) {
+      attrs.put("request_id", run.requestId().get());
+    } else {
+      attrs.putNull("request_id");
+    }
     if (detail.isPresent()) {
       ArrayNode steps = attrs.putArray("steps");
       List<Step> defined = detail.get().version().steps();

@@ -1109,7 +1109,8 @@ public final class OpenApiDescription {
   private static final String RUN_ATTRIBUTES =
       "\"status\":\"succeeded\",\"trigger\":\"manual\",\"flow_version\":1,\"step_index\":1,"
           + "\"error\":null,\"failed_step\":null,\"message\":{\"body\":{\"order\":42}},"
-          + "\"created_at\":\"2026-12-06T09:00:00Z\",\"finished_at\":\"2026-12-06T09:00:01Z\"";
+          + "\"created_at\":\"2026-12-06T09:00:00Z\",\"finished_at\":\"2026-12-06T09:00:01Z\","
+          + "\"request_id\":\"3f2a9c1e-7b4d-4e8a-9c0f-1d2e3f4a5b6c\"";
   private static final String RUN_RELATIONSHIPS =
       "\"relationships\":{\"flow\":{\"data\":{\"type\":\"flow\",\"id\":"
           + "\"8b0d7d0f7df6966cd0af5b7d\"}},\"workspace\":{\"data\":{\"type\":\"workspace\","

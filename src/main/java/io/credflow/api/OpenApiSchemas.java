@@ -576,6 +576,11 @@ final class OpenApiSchemas {
             instant(),
             "finished_at",
             nullableInstant(),
+            "request_id",
+            nullableString()
+                .description(
+                    "The X-Request-Id of the request that started the run; null for a schedule"
+                        + " or a poll."),
             "steps?",
             arrayOf(step).description("Each step of the run's version; on a single run only.")),
         object("flow", toOne("flow"), "workspace", toOne("workspace")));

@@ -88,7 +88,8 @@ final class RunPages {
         run.status() == RunStatus.FAILED,
         run.failedStep().map(i -> i + 1),
         views.steps(detail),
-        problem);
+        problem,
+        run.requestId());
   }
 
   private void render(

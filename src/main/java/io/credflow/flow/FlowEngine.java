@@ -22,6 +22,7 @@ import io.credflow.executor.Message;
 import io.credflow.executor.ReboundException;
 import io.credflow.executor.RequestResult;
 import io.credflow.executor.RestApiAction;
+import io.credflow.logging.LogOutput;
 import io.credflow.tenancy.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,6 +40,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs flows on db-scheduler, in one process or spread over several on one database.
@@ -323,7 +325,8 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
             Optional.empty(),
             Optional.empty(),
             now,
-            Optional.empty());
+            Optional.empty(),
+            Optional.ofNullable(MDC.get(LogOutput.REQUEST_ID)));
     try {
       repository.insertRun(run, key, new Dispatch(run.id(), 0, 0, now));
     } catch (ConflictException duplicate) {
@@ -468,7 +471,10 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
 
   private static final CompletionHandler<Void> DONE = new CompletionHandler.OnCompleteRemove<>();
 
-  /** One execution of a step's task. */
+  /**
+   * One execution of a step's task. While it runs, every log line written for it names the run
+   * ({@link LogOutput#RUN_ID}) and the request that started the run ({@link LogOutput#REQUEST_ID}).
+   */
   private CompletionHandler<Void> runStep(String instance) {
     Dispatch dispatch = Dispatch.parse(instance, clock.instant());
     Optional<FlowRepository.RunAtStep> found = repository.runAtStep(dispatch.runId());
@@ -479,7 +485,19 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
       return DONE; // the run ended or moved on; this task is left over from before
     }
     Run run = found.get().run();
-    Optional<StepRun> before = found.get().step();
+    MDC.put(LogOutput.RUN_ID, run.id());
+    run.requestId().ifPresent(id -> MDC.put(LogOutput.REQUEST_ID, id));
+    try {
+      return runStep(dispatch, found.get());
+    } finally {
+      MDC.remove(LogOutput.RUN_ID);
+      MDC.remove(LogOutput.REQUEST_ID);
+    }
+  }
+
+  private CompletionHandler<Void> runStep(Dispatch dispatch, FlowRepository.RunAtStep found) {
+    Run run = found.run();
+    Optional<StepRun> before = found.step();
     Optional<FlowDefinition> definition = repository.version(run.flowId(), run.flowVersion());
     if (definition.isEmpty()) {
       return DONE; // the flow was deleted under the run
@@ -536,6 +554,12 @@ public final class FlowEngine implements FlowService.TimedTriggers, AutoCloseabl
     if (!recorded) {
       return DONE;
     }
+    LOG.debug(
+        "step {} of run {}: {} in {} ms",
+        step.id(),
+        run.id(),
+        outcomeName(outcome),
+        Duration.between(began, now).toMillis());
     switch (outcome) {
       case StepOutcome.Succeeded s when last -> ended("succeeded");
       case StepOutcome.Failed f -> ended("failed");

@@ -9,7 +9,8 @@ import java.util.Optional;
  * step the run is at and which dispatch of it (a rebound dispatches the step again): only the task
  * for that pair may record a result, so a result is never recorded twice. {@code message} is what
  * the trigger gave: {@code {body, passthrough}}; {@code runAs} the user whose rights its steps run
- * with (the flow's last editor when it started).
+ * with (the flow's last editor when it started); {@code requestId} the id of the request that
+ * started it ({@code X-Request-Id}), none for a schedule's firing or a poll.
  */
 public record Run(
     String id,
@@ -26,7 +27,8 @@ public record Run(
     Optional<String> error,
     Optional<Integer> failedStep,
     Instant createdAt,
-    Optional<Instant> finishedAt) {
+    Optional<Instant> finishedAt,
+    Optional<String> requestId) {
   public Run {
     message = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(message));
   }

@@ -20,6 +20,12 @@ public final class LogOutput {
   /** The MDC key (and JSON member of {@code mdc}) that carries a request's id. */
   public static final String REQUEST_ID = "requestId";
 
+  /**
+   * The MDC key (and JSON member of {@code mdc}) that carries the id of the flow run a step belongs
+   * to, while the step runs.
+   */
+  public static final String RUN_ID = "runId";
+
   private LogOutput() {}
 
   /**

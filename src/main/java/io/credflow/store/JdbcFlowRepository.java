@@ -53,7 +53,7 @@ public final class JdbcFlowRepository implements FlowRepository {
       "INSERT INTO flow_credentials (flow_id, credential_id) VALUES (?, ?)";
   private static final String RUN_COLUMNS =
       "SELECT id, seq, flow_id, workspace_id, flow_version, trigger_type, status, step_index,"
-          + " dispatch, message, run_as, error, failed_step, created_at, finished_at"
+          + " dispatch, message, run_as, error, failed_step, created_at, finished_at, request_id"
           + " FROM flow_runs ";
   private static final String STEP_COLUMNS =
       "SELECT run_id, step_index, step_id, status, attempts, rebounds, output, error, not_before,"
@@ -322,7 +322,7 @@ public final class JdbcFlowRepository implements FlowRepository {
           jdbc.update(
               "INSERT INTO flow_runs (id, flow_id, workspace_id, flow_version, trigger_type,"
                   + " trigger_key, status, step_index, dispatch, message, run_as, revision,"
-                  + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                  + " created_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
               run.id(),
               run.flowId(),
               run.workspaceId(),
@@ -334,7 +334,8 @@ public final class JdbcFlowRepository implements FlowRepository {
               run.dispatch(),
               Json.write(run.message()),
               run.runAs(),
-              run.createdAt());
+              run.createdAt(),
+              run.requestId());
           insertTask(first);
         });
   }
@@ -391,7 +392,8 @@ public final class JdbcFlowRepository implements FlowRepository {
     return jdbc.queryOne(
         "SELECT r.id, r.seq, r.flow_id, r.workspace_id, r.flow_version, r.trigger_type, r.status,"
             + " r.step_index, r.dispatch, r.message, r.run_as, r.error, r.failed_step,"
-            + " r.created_at, r.finished_at, s.step_id AS s_step_id, s.status AS s_status,"
+            + " r.created_at, r.finished_at, r.request_id, s.step_id AS s_step_id,"
+            + " s.status AS s_status,"
             + " s.attempts AS s_attempts, s.rebounds AS s_rebounds, s.error AS s_error,"
             + " s.not_before AS s_not_before, s.paced_dispatch AS s_paced_dispatch,"
             + " s.started_at AS s_started_at, s.finished_at AS s_finished_at"
@@ -769,7 +771,8 @@ public final class JdbcFlowRepository implements FlowRepository {
         Optional.ofNullable(rs.getString("error")),
         hasFailed ? Optional.of(failed) : Optional.empty(),
         Jdbc.instant(rs, "created_at"),
-        Jdbc.optionalInstant(rs, "finished_at"));
+        Jdbc.optionalInstant(rs, "finished_at"),
+        Optional.ofNullable(rs.getString("request_id")));
   }
 
   private static StepRun step(ResultSet rs) throws SQLException {

@@ -245,6 +245,10 @@ class ConsoleFlowPagesTest {
         .contains("badge big run-succeeded", "Second call", "attempts 1 · rebounds 0")
         .contains("\"order\" : 42", "\"statusCode\" : 200", "/echo/two")
         .doesNotContain("hx-trigger=\"every 1s\"");
+    // The console's Run now is a request too: the run names its id, to find its log lines by.
+    String requestId = Flows.run(api, ws(), run).attributes().path("request_id").asText();
+    assertThat(requestId).isNotEmpty();
+    assertThat(html).contains("<dt>Request id</dt><dd><code>" + requestId + "</code></dd>");
     String basic =
         Base64.getEncoder()
             .encodeToString(

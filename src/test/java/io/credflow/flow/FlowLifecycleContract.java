@@ -5,7 +5,12 @@ import static io.credflow.flow.FlowFixture.step;
 import static io.credflow.testing.ExecutorWorkspace.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.credflow.logging.LogOutput;
 import io.credflow.testing.Api;
 import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.ExecutorWorkspace;
@@ -14,6 +19,7 @@ import io.credflow.testing.ManualTime;
 import io.credflow.testing.documents.Resource;
 import io.credflow.testing.upstream.Received;
 import io.credflow.testing.upstream.Upstream;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +30,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A flow's life beyond one run: versions that runs keep, a step's {@code delay} across runs,
@@ -354,6 +361,65 @@ abstract class FlowLifecycleContract {
           .doesNotContain(ExecutorWorkspace.HEADER_KEY)
           .doesNotContain(ExecutorWorkspace.QUERY_KEY);
     }
+  }
+
+  @Test
+  void runWhenStartedByARequestThenItKeepsTheRequestIdAndItsStepsLogLinesNameItAndTheRun() {
+    String flow =
+        Flows.create(
+            admin,
+            f.ws(),
+            Flows.activeManual(
+                "traced",
+                List.of(noauth("first", "/echo/traced-1"), noauth("second", "/echo/traced-2"))));
+    Logger engine = (Logger) LoggerFactory.getLogger(FlowEngine.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    Level level = engine.getLevel();
+    engine.setLevel(Level.DEBUG);
+    engine.addAppender(lines);
+    String run;
+    try {
+      Api.Response started =
+          admin.send(
+              admin
+                  .builder("/v2/workspaces/" + f.ws() + "/flows/" + flow + "/runs")
+                  .header("Content-Type", "application/vnd.api+json")
+                  .header("X-Request-Id", "lb-7f3a-traced")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Resource.of("run")
+                              .attributes(Map.of("message", Map.of("body", Map.of())))
+                              .build()
+                              .toString())));
+      assertThat(started.status()).as(started.text()).isEqualTo(202);
+      run = started.id();
+      JsonNode done = ended(run);
+      assertThat(status(done)).as(done.toString()).isEqualTo("succeeded");
+      assertThat(done.path("attributes").path("request_id").asText()).isEqualTo("lb-7f3a-traced");
+    } finally {
+      engine.detachAppender(lines);
+      engine.setLevel(level);
+    }
+    List<ILoggingEvent> steps =
+        lines.list.stream()
+            .filter(e -> e.getFormattedMessage().contains(" of run " + run))
+            .toList();
+    assertThat(steps).extracting(ILoggingEvent::getFormattedMessage).hasSize(2);
+    assertThat(steps)
+        .allSatisfy(
+            e ->
+                assertThat(e.getMDCPropertyMap())
+                    .containsEntry(LogOutput.REQUEST_ID, "lb-7f3a-traced")
+                    .containsEntry(LogOutput.RUN_ID, run));
+
+    // A run no request started (here a second one without the header gets a generated id; a
+    // schedule's firing has none) names its own id, never another run's.
+    String other = Flows.start(admin, f.ws(), flow, Map.of());
+    JsonNode second = ended(other);
+    assertThat(second.path("attributes").path("request_id").asText())
+        .isNotEmpty()
+        .isNotEqualTo("lb-7f3a-traced");
   }
 
   @Test

@@ -142,6 +142,8 @@ abstract class FlowTriggersContract {
     JsonNode done = Flows.awaitRun(admin, f.ws(), accepted.id(), "succeeded", "failed");
     assertThat(status(done)).as(done.toString()).isEqualTo("succeeded");
     assertThat(done.path("attributes").path("trigger").asText()).isEqualTo("webhook");
+    assertThat(done.path("attributes").path("request_id").asText())
+        .isEqualTo(accepted.header("X-Request-Id").orElseThrow());
     return done.path("attributes").path("message").path("body");
   }
 
@@ -393,6 +395,9 @@ abstract class FlowTriggersContract {
       JsonNode done = Flows.awaitRun(admin, f.ws(), run.path("id").asText(), "succeeded", "failed");
       assertThat(status(done)).as(done.toString()).isEqualTo("succeeded");
       assertThat(done.path("attributes").path("trigger").asText()).isEqualTo("schedule");
+      assertThat(done.path("attributes").path("request_id").isNull())
+          .as("no request started a firing: " + done)
+          .isTrue();
       firedAt.add(done.path("attributes").path("message").path("body").path("firedAt").asText());
     }
     assertThat(firedAt)
@@ -489,6 +494,7 @@ abstract class FlowTriggersContract {
     JsonNode done = Flows.awaitRun(admin, f.ws(), run, "succeeded", "failed");
     assertThat(status(done)).as(done.toString()).isEqualTo("succeeded");
     assertThat(done.path("attributes").path("trigger").asText()).isEqualTo("poll");
+    assertThat(done.path("attributes").path("request_id").isNull()).as(done.toString()).isTrue();
     JsonNode first = done.path("attributes").path("message").path("body");
     assertThat(first.path("statusCode").asInt()).isEqualTo(200);
     assertThat(first.path("responseBody").path("path").asText()).isEqualTo("/echo/polled");

@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * A run's page: the run, each step of its version with what it received and answered (masked by the
- * executor, pretty-printed and capped as the API caps them), and what the last action said. While
- * {@code running}, its live part polls for itself.
+ * executor, pretty-printed and capped as the API caps them), what the last action said, and the id
+ * of the request that started it (to find its log lines). While {@code running}, its live part
+ * polls for itself.
  */
 public record RunPage(
     RunRow run,
@@ -16,7 +17,8 @@ public record RunPage(
     boolean retryable,
     Optional<Integer> failedStep,
     List<StepRun> steps,
-    Optional<String> problem) {
+    Optional<String> problem,
+    Optional<String> requestId) {
   public RunPage {
     steps = List.copyOf(steps);
   }
