@@ -118,6 +118,9 @@ class ConsoleStoryTest {
     browser.type("Token Endpoint", provider.tokenUri().toString());
     browser.type("Scopes", "openid, profile");
     browser.type("Verify URL", provider.userinfoUri().toString());
+    browser.driver().findElement(By.cssSelector("#add-client details.expiries summary")).click();
+    waitForText("Client Secret Expires On");
+    browser.type("Refresh Token Lifetime (days)", "90");
     browser.screenshot("add-auth-client");
     browser.click("Save Auth Client");
     waitForText("saved and chosen");
