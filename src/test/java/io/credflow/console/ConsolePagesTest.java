@@ -287,6 +287,70 @@ class ConsolePagesTest {
   }
 
   @Test
+  void authClientUpdateWhenSecretExpiryChangedThenStoredAndABadDateIsRefusedAtItsField() {
+    String ws = newWorkspace();
+    String id =
+        AuthClients.oauth2()
+            .name("Expiring")
+            .clientId("expiring-cid")
+            .clientSecret("cs-expiring-secret")
+            .credential("client_secret_expires_at", "2030-01-31T12:00:00Z")
+            .workspace(ws)
+            .components(home.component())
+            .create(api);
+    Page edit = admin.get(clientPath(ws, id));
+    assertThat(edit.html()).contains("Client Secret Expires");
+    assertThat(valueOf(edit, "f-credentials-client_secret_expires_at"))
+        .isEqualTo("2030-01-31T12:00:00Z");
+
+    // A new secret with when it expires, as the banner of what expires soon asks.
+    Page saved =
+        admin.post(
+            clientPath(ws, id),
+            Map.of(
+                "name", "Expiring",
+                "credentials/client_secret", "cs-next-secret",
+                "credentials/client_secret_expires_at", "2031-06-30"));
+    assertThat(saved.status()).as(saved.toString()).isEqualTo(303);
+    assertThat(secretExpiry(id)).isEqualTo("2031-06-30T00:00:00Z");
+
+    Page refused =
+        admin.post(
+            clientPath(ws, id),
+            Map.of("name", "Expiring", "credentials/client_secret_expires_at", "next tuesday"));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(refused.html())
+        .contains(
+            "id=\"f-credentials-client_secret_expires_at-error\" class=\"field-error\""
+                + " role=\"alert\">client_secret_expires_at must be an ISO-8601 instant or date");
+    assertThat(valueOf(refused, "f-credentials-client_secret_expires_at"))
+        .isEqualTo("next tuesday");
+    assertThat(secretExpiry(id)).isEqualTo("2031-06-30T00:00:00Z");
+
+    // A rename keeps it; emptied, the secret does not expire.
+    admin.post(clientPath(ws, id), Map.of("name", "Renamed"));
+    assertThat(secretExpiry(id)).isEqualTo("2031-06-30T00:00:00Z");
+    admin.post(
+        clientPath(ws, id), Map.of("name", "Renamed", "credentials/client_secret_expires_at", ""));
+    assertThat(
+            api.get("/v2/auth-clients/" + id)
+                .attributes()
+                .path("credentials")
+                .has("client_secret_expires_at"))
+        .isFalse();
+    assertThat(admin.get(clientPath(ws, basicClient(ws))).html())
+        .doesNotContain("Client Secret Expires");
+  }
+
+  private String secretExpiry(String authClient) {
+    return api.get("/v2/auth-clients/" + authClient)
+        .attributes()
+        .path("credentials")
+        .path("client_secret_expires_at")
+        .asText();
+  }
+
+  @Test
   void authClientDeleteWhenCredentialUsesItThenConflictWithTheReasonOnThePage() {
     String ws = newWorkspace();
     String id =
