@@ -4,8 +4,6 @@ import static io.credflow.console.Web.params;
 
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientService;
-import io.credflow.authclient.OAuth2Settings;
-import io.credflow.authclient.SettingsParser;
 import io.credflow.authclient.SettingsPatch;
 import io.credflow.common.ConflictException;
 import io.credflow.common.Page;
@@ -26,9 +24,6 @@ import java.util.Optional;
 
 /** Auth clients: those this workspace may use; add one for a component, rename, replace, delete. */
 final class AuthClientPages {
-  /** The edit form's field of when an oauth2 auth-client's client secret stops working. */
-  static final String SECRET_EXPIRES = "credentials/" + SettingsParser.CLIENT_SECRET_EXPIRES_AT;
-
   private final ConsolePages pages;
 
   AuthClientPages(ConsolePages pages) {
@@ -162,15 +157,7 @@ final class AuthClientPages {
     AuthClient a = pages.services().authClients().usableIn(ws, ctx.pathParam("id"), "auth_client");
     Map<String, String> values = new LinkedHashMap<>();
     values.put("name", a.name());
-    values.put(SECRET_EXPIRES, secretExpiry(a));
     renderEdit(ctx, visit, ws, a, Form.of(values));
-  }
-
-  /** When {@code a}'s client secret stops working, as stored; empty when unknown or not oauth2. */
-  private static String secretExpiry(AuthClient a) {
-    return a.settings() instanceof OAuth2Settings o
-        ? o.clientSecretExpiresAt().map(java.time.Instant::toString).orElse("")
-        : "";
   }
 
   private void renderEdit(Context ctx, Visit visit, Workspace ws, AuthClient a, Form form) {
@@ -203,20 +190,11 @@ final class AuthClientPages {
   private void update(Context ctx, Visit visit) {
     Workspace ws = pages.workspace(ctx, visit);
     AuthClient a = pages.services().authClients().usableIn(ws, ctx.pathParam("id"), "auth_client");
-    Map<String, String> typed = Web.fields(ctx, List.of("name", SECRET_EXPIRES));
+    Map<String, String> typed = Web.fields(ctx, List.of("name"));
     Map<String, SettingsPatch.Edit> edits = new LinkedHashMap<>();
     String secret = Optional.ofNullable(ctx.formParam("credentials/client_secret")).orElse("");
     if (!secret.isEmpty()) {
       edits.put("client_secret", new SettingsPatch.Edit.Replace(secret));
-    }
-    // Changed only when changed: the expiry of a new secret, or emptied when it does not expire.
-    String expires = typed.getOrDefault(SECRET_EXPIRES, secretExpiry(a)).strip();
-    if (a.type() == AuthClientType.OAUTH2 && !expires.equals(secretExpiry(a))) {
-      edits.put(
-          SettingsParser.CLIENT_SECRET_EXPIRES_AT,
-          expires.isEmpty()
-              ? new SettingsPatch.Edit.Remove()
-              : new SettingsPatch.Edit.Replace(expires));
     }
     try {
       pages
