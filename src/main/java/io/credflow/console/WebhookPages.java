@@ -186,9 +186,17 @@ final class WebhookPages {
   }
 
   private static WebhookPage.AttemptRow attemptRow(Attempt a) {
+    // An answer that is not a 2xx has "answered HTTP <status>" as its error: shown once.
     String outcome =
         a.statusCode()
-            .map(s -> "HTTP " + s + a.error().map(e -> ": " + e).orElse(""))
+            .map(
+                s ->
+                    "HTTP "
+                        + s
+                        + a.error()
+                            .filter(e -> !e.equals("answered HTTP " + s))
+                            .map(e -> ": " + e)
+                            .orElse(""))
             .orElseGet(() -> a.error().orElse(""));
     return new WebhookPage.AttemptRow(
         a.number(), Labels.when(a.at()), a.duration().toMillis(), outcome);

@@ -28,15 +28,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with 401, and answers 500 to the first {@link #failFirst(int) n} deliveries that verify. Every
  * request is kept, with what the receiver answered.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
   /** One request as received, and the answer. */
-  record Received(
+  public record Received(
       Map<String, String> headers, String body, Optional<String> rejected, int answered) {
     String header(String name) {
       return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
-    boolean verified() {
+    public boolean verified() {
       return rejected.isEmpty();
     }
   }
@@ -54,7 +54,7 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   /** A receiver checking signatures with {@code secret} against {@code clock}. */
-  static WebhookReceiver start(Clock clock, Secret secret) {
+  public static WebhookReceiver start(Clock clock, Secret secret) {
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -67,21 +67,21 @@ final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/credflow";
   }
 
   /** The secret to check with from now on (one Credflow generated, say). */
-  void secret(Secret newSecret) {
+  public void secret(Secret newSecret) {
     this.secret = newSecret;
   }
 
   /** The next {@code n} deliveries that verify are answered with 500. */
-  void failFirst(int n) {
+  public void failFirst(int n) {
     failuresLeft.set(n);
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return List.copyOf(received);
   }
 
