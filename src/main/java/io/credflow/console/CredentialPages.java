@@ -199,7 +199,7 @@ final class CredentialPages {
               name,
               href,
               "its refresh token" + when,
-              "Reconnect it before then (Reconnect on its page).",
+              "Reconnect it before then.",
               Optional.empty(),
               Optional.empty());
       case ACCESS_TOKEN ->
@@ -207,7 +207,7 @@ final class CredentialPages {
               name,
               href,
               "its Instagram token" + when + ", and renewing it has failed",
-              "Reconnect it before then (Reconnect on its page).",
+              "Reconnect it before then.",
               Optional.empty(),
               Optional.empty());
       case CLIENT_SECRET ->
@@ -215,7 +215,7 @@ final class CredentialPages {
               name,
               href,
               "the client secret of its auth-client" + when,
-              "Replace the client secret on the auth-client (and its client_secret_expires_at).",
+              "Replace the client secret on the auth-client, with its new expiry date.",
               Optional.of("Edit the auth-client"),
               authClientId.map(a -> base + "/auth-clients/" + a));
     };

@@ -328,6 +328,9 @@ public final class AuthorizationService {
         | ForbiddenException e) {
       return failedAtCallback(p, new CallbackResult.Refused(e.code(), e.getMessage()));
     }
+    repository.transition(
+        PendingAuthorization.Status.REDEEMED,
+        p.at(new PendingAuthorization.Stage.Redeemed(Optional.of(credentialId)), clock.instant()));
     return new CallbackResult.CredentialSaved(credentialId);
   }
 
@@ -482,8 +485,12 @@ public final class AuthorizationService {
                   "used_state",
                   "this authorization was already used; a code is redeemed once");
         };
+    // A round trip its callback saves (a reconnect from the console) reports the credential saved
+    // only once the credential is written (reconnectAtCallback): told earlier, the waiting page
+    // would show the credential as it was.
+    Optional<String> saved = p.credentialName().isPresent() ? Optional.empty() : credentialId;
     if (!repository.transition(
-        p.status(), p.at(new PendingAuthorization.Stage.Redeemed(credentialId), now))) {
+        p.status(), p.at(new PendingAuthorization.Stage.Redeemed(saved), now))) {
       throw new ValidationException(
           STATE_POINTER,
           "used_state",
