@@ -144,10 +144,12 @@ class ConsoleWebhookStoryTest {
     assertThat(failed.findElement(By.cssSelector(".field-error")).getText())
         .isEqualTo("answered HTTP 500");
     assertThat(coloured(failed.findElement(By.cssSelector(".badge")))).isTrue();
-    assertThat(deliveryRow(1).getText()).contains("delivered", "HTTP 204");
+    assertThat(deliveryRow(1).getText()).contains("delivered", "HTTP 204", "Send again");
     browser.screenshot("ping-failed-once");
 
-    failed.findElement(By.tagName("button")).click();
+    WebElement retry = failed.findElement(By.tagName("button"));
+    assertThat(retry.getText()).isEqualTo("Retry now");
+    retry.click();
     waitForText("Sent again: the new attempt is below.");
     browser.waitFor(() -> receiver.received().size() == 3);
     browser.waitFor(

@@ -108,7 +108,7 @@ class ConsoleWebhookPagesTest {
 
     Page page = admin.get(base() + "/" + id + "?notice=ping_sent");
     assertThat(ConsoleClient.unescape(page.html()))
-        .contains("Ping sent", "webhook.ping", "HTTP 204", "Retry", "Deactivate", "Delete");
+        .contains("Ping sent", "webhook.ping", "HTTP 204", "Send again", "Deactivate", "Delete");
     assertThat(admin.get(base()).html()).contains("badge delivery-delivered");
 
     String delivery = page.first(Pattern.compile("id=\"delivery-([0-9a-f]{24})\"")).orElseThrow();
