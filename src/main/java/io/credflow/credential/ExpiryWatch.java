@@ -2,6 +2,7 @@ package io.credflow.credential;
 
 import io.credflow.authclient.AuthClient;
 import io.credflow.authclient.AuthClientSettings;
+import io.credflow.authclient.KnownLifetimes;
 import io.credflow.authclient.OAuth2Settings;
 import io.credflow.common.Sleeper;
 import io.credflow.common.Timing;
@@ -87,8 +88,9 @@ public final class ExpiryWatch implements ExpiryListener, AutoCloseable {
   /**
    * After new tokens were stored for {@code c} (made with an auth-client of {@code settings}):
    * records when its refresh token expires. {@code reported} is what the provider said; else a
-   * {@code newRefreshToken} lives the auth-client's {@code refresh_token_lifetime} from now; a
-   * refresh token kept from before keeps its expiry. Call within the transaction that stored them.
+   * {@code newRefreshToken} lives the auth-client's {@code refresh_token_lifetime} (or its
+   * provider's documented one, {@link KnownLifetimes}) from now; a refresh token kept from before
+   * keeps its expiry. Call within the transaction that stored them.
    */
   @Override
   public void issued(
@@ -110,7 +112,13 @@ public final class ExpiryWatch implements ExpiryListener, AutoCloseable {
         reported.or(
             () ->
                 newRefreshToken
-                    ? oauth2.refreshTokenLifetime().map(now::plusSeconds)
+                    ? oauth2
+                        .refreshTokenLifetime()
+                        .or(
+                            () ->
+                                KnownLifetimes.refreshToken(oauth2.tokenUri())
+                                    .map(Duration::toSeconds))
+                        .map(now::plusSeconds)
                     : Optional.empty());
     if (expiresAt.isPresent()) {
       keepOrSet(c.id(), Expiries.Kind.REFRESH_TOKEN, expiresAt.get());

@@ -187,6 +187,33 @@ abstract class ExpiryContract {
     assertThat(sweptWarnings(id)).hasSize(3);
   }
 
+  @Test
+  void
+      importWhenTheProviderDocumentsItsRefreshTokenLifetimeThenItCountsUnlessTheAuthClientSetsOne() {
+    String microsoftToken = "https://login.microsoftonline.com/common/oauth2/v2.0/token";
+    Instant imported = time.now();
+    String documented =
+        member.importTokens(
+            credflow().oauth2Client(Map.of("token_uri", microsoftToken)),
+            provider.issueTokens("read"),
+            3600);
+    String own =
+        member.importTokens(
+            credflow()
+                .oauth2Client(
+                    Map.of("token_uri", microsoftToken, "refresh_token_lifetime", THIRTY_DAYS)),
+            provider.issueTokens("read"),
+            3600);
+    String unknown =
+        member.importTokens(credflow().oauth2Client(Map.of()), provider.issueTokens("read"), 3600);
+
+    assertThat(refreshTokenExpiresAt(member.attributes(documented)))
+        .contains(imported.plusSeconds(NINETY_DAYS));
+    assertThat(refreshTokenExpiresAt(member.attributes(own)))
+        .contains(imported.plusSeconds(THIRTY_DAYS));
+    assertThat(refreshTokenExpiresAt(member.attributes(unknown))).isEmpty();
+  }
+
   // --- (c) the auth-client's client_secret_expires_at ---
 
   @Test
