@@ -55,9 +55,6 @@ public final class JdbcWebhookRepository implements WebhookRepository {
   private static final String REDISPATCH =
       "UPDATE webhook_deliveries SET status = 'pending', dispatch = ?, next_attempt_at = ?"
           + " WHERE id = ? AND dispatch = ? AND status = ?";
-  private static final String INSERT_TASK =
-      "INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time, picked,"
-          + " version) VALUES (?, ?, NULL, ?, FALSE, 1)";
 
   private final Jdbc jdbc;
   private final SecretColumns secrets;
@@ -169,7 +166,7 @@ public final class JdbcWebhookRepository implements WebhookRepository {
   }
 
   private void insertTask(String instance, Instant at) {
-    jdbc.update(INSERT_TASK, Delivery.TASK, instance, at);
+    ScheduledTasks.insert(jdbc, Delivery.TASK, instance, at);
   }
 
   @Override
