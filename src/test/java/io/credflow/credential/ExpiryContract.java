@@ -66,6 +66,17 @@ abstract class ExpiryContract {
     return out;
   }
 
+  /**
+   * A new expiry at {@code expires}, after {@code warned} warnings: nothing soon yet and the sweep
+   * adds nothing, then one more warning once the clock is inside its window.
+   */
+  private void warnedOnceMoreInTheWindowOf(String credential, Instant expires, int warned) {
+    assertThat(member.attributes(credential).path("expiring_soon").asBoolean()).isFalse();
+    assertThat(sweptWarnings(credential)).hasSize(warned);
+    time.advance(Duration.between(time.now(), expires.minus(WINDOW)).plusSeconds(1));
+    assertThat(sweptWarnings(credential)).hasSize(warned + 1);
+  }
+
   private static Optional<Instant> refreshTokenExpiresAt(JsonNode attributes) {
     JsonNode v = attributes.path("refresh_token_expires_at");
     return v.isNull() || v.isMissingNode()
@@ -122,10 +133,7 @@ abstract class ExpiryContract {
     assertThat(member.refresh(id).status()).isEqualTo(200);
     Instant next = time.now().plusSeconds(THIRTY_DAYS);
     assertThat(refreshTokenExpiresAt(member.attributes(id))).contains(next);
-    assertThat(member.attributes(id).path("expiring_soon").asBoolean()).isFalse();
-    assertThat(sweptWarnings(id)).hasSize(1);
-    time.advance(Duration.between(time.now(), next.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(2);
+    warnedOnceMoreInTheWindowOf(id, next, 1);
   }
 
   @Test
@@ -173,18 +181,14 @@ abstract class ExpiryContract {
     assertThat(member.refresh(id).status()).isEqualTo(200);
     Instant rotated = time.now().plusSeconds(NINETY_DAYS);
     assertThat(refreshTokenExpiresAt(member.attributes(id))).contains(rotated);
-    assertThat(member.attributes(id).path("expiring_soon").asBoolean()).isFalse();
-    time.advance(Duration.between(time.now(), rotated.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(2);
+    warnedOnceMoreInTheWindowOf(id, rotated, 1);
 
     // Authenticated again (new tokens): a new expiry, warned about again in its time.
     assertThat(member.replaceTokens(id, provider.issueTokens("read"), 3600).status())
         .isEqualTo(200);
     Instant reauthenticated = time.now().plusSeconds(NINETY_DAYS);
     assertThat(refreshTokenExpiresAt(member.attributes(id))).contains(reauthenticated);
-    assertThat(sweptWarnings(id)).hasSize(2);
-    time.advance(Duration.between(time.now(), reauthenticated.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(3);
+    warnedOnceMoreInTheWindowOf(id, reauthenticated, 2);
   }
 
   // --- (c) the auth-client's client_secret_expires_at ---
@@ -233,10 +237,7 @@ abstract class ExpiryContract {
     Instant newExpiry = Instant.parse(newDate + "T00:00:00Z");
     assertThat(patched.attributes().path("credentials").path("client_secret_expires_at").asText())
         .isEqualTo(newExpiry.toString());
-    assertThat(member.attributes(id).path("expiring_soon").asBoolean()).isFalse();
-    assertThat(sweptWarnings(id)).hasSize(1);
-    time.advance(Duration.between(time.now(), newExpiry.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(2);
+    warnedOnceMoreInTheWindowOf(id, newExpiry, 1);
   }
 
   // --- Instagram: renewed by Credflow, warned about only once renewing fails ---
