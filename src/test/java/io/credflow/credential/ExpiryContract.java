@@ -9,7 +9,6 @@ import io.credflow.testing.ManualTime;
 import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
-import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.Authorizations;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeOAuthProvider;
@@ -219,20 +218,10 @@ abstract class ExpiryContract {
     String newDate =
         time.now().plus(Duration.ofDays(30)).atZone(ZoneOffset.UTC).toLocalDate().toString();
     Api.Response patched =
-        credflow()
-            .admin()
-            .patch(
-                "/v2/auth-clients/" + authClient,
-                Resource.of("auth-client")
-                    .id(authClient)
-                    .attribute(
-                        "credentials",
-                        Map.of(
-                            "client_secret",
-                            provider.clientSecret(),
-                            "client_secret_expires_at",
-                            newDate))
-                    .build());
+        AuthClients.patchCredentials(
+            credflow().admin(),
+            authClient,
+            Map.of("client_secret", provider.clientSecret(), "client_secret_expires_at", newDate));
     assertThat(patched.status()).as(patched.text()).isEqualTo(200);
     Instant newExpiry = Instant.parse(newDate + "T00:00:00Z");
     assertThat(patched.attributes().path("credentials").path("client_secret_expires_at").asText())
@@ -321,14 +310,8 @@ abstract class ExpiryContract {
   void patchWhenAnExpirySettingIsBadThen422AtItsPointerAndTheStoredSettingStays() {
     String authClient = credflow().oauth2Client(Map.of("client_secret_expires_at", "2031-01-01"));
     Api.Response r =
-        credflow()
-            .admin()
-            .patch(
-                "/v2/auth-clients/" + authClient,
-                Resource.of("auth-client")
-                    .id(authClient)
-                    .attribute("credentials", Map.of("client_secret_expires_at", "soon"))
-                    .build());
+        AuthClients.patchCredentials(
+            credflow().admin(), authClient, Map.of("client_secret_expires_at", "soon"));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly(CREDENTIALS + "/client_secret_expires_at");

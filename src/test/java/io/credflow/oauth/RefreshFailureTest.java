@@ -3,7 +3,6 @@ package io.credflow.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.credflow.common.Timing;
 import io.credflow.credential.Credential;
 import io.credflow.store.Jdbc;
@@ -15,7 +14,7 @@ import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.WorkspaceApi;
-import io.credflow.testing.documents.Resource;
+import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.FakeOAuthProvider.TokenFailure;
@@ -423,12 +422,8 @@ class RefreshFailureTest {
   }
 
   private void patchClientSecret(String authClient, String secret) {
-    ObjectNode doc =
-        Resource.of("auth-client")
-            .id(authClient)
-            .attribute("credentials", Map.of("client_secret", secret))
-            .build();
-    Api.Response r = server.admin().patch("/v2/auth-clients/" + authClient, doc);
+    Api.Response r =
+        AuthClients.patchCredentials(server.admin(), authClient, Map.of("client_secret", secret));
     assertThat(r.status()).as(r.text()).isEqualTo(200);
   }
 
