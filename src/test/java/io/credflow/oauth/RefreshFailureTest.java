@@ -3,8 +3,10 @@ package io.credflow.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.credflow.audit.AuditTrail;
 import io.credflow.common.Timing;
 import io.credflow.credential.Credential;
+import io.credflow.credential.ExpiryListener;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcCredentialRepository;
 import io.credflow.store.JdbcRefreshSchedule;
@@ -18,6 +20,7 @@ import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.FakeOAuthProvider.TokenFailure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -284,7 +287,10 @@ class RefreshFailureTest {
             services.events(),
             RefreshPolicy.defaults(),
             jdbc,
-            Timing.of(clock));
+            Timing.of(clock),
+            ExpiryListener.NONE,
+            AuditTrail.NONE,
+            new SimpleMeterRegistry());
     provider.responseDelay(Duration.ofSeconds(2));
     Credential before = repository.find(id).orElseThrow();
     Instant failedAt = clock.instant();
