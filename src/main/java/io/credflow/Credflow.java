@@ -540,14 +540,14 @@ public final class Credflow implements AutoCloseable {
           drain.toMillis(),
           grace.toMillis());
     }
-    pause(drain);
+    timing.pause(drain);
     // Requests first: one in flight may start a run or refresh a token on use.
     server.stop(until(deadline));
     // Steps get the grace less what closing the engine may take (a wait, an interrupt, a wait
     // for the interrupted ones to hand their tasks back), so the stop ends within the grace.
     Instant stepsDeadline = deadline.minus(FlowEngine.SHUTDOWN_MAX_WAIT.multipliedBy(2));
     while (services.flowEngine().inFlight() > 0 && until(stepsDeadline).isPositive()) {
-      pause(STOP_POLL);
+      timing.pause(STOP_POLL);
     }
     services.flowEngine().close();
     services.expiries().close();
@@ -565,16 +565,5 @@ public final class Credflow implements AutoCloseable {
   private Duration until(Instant deadline) {
     Duration left = Duration.between(timing.clock().instant(), deadline);
     return left.isNegative() ? Duration.ZERO : left;
-  }
-
-  private void pause(Duration wait) {
-    if (!wait.isPositive()) {
-      return;
-    }
-    try {
-      timing.sleeper().sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -46,7 +46,9 @@ final class CredentialRoutes {
   void register(RoutesConfig routes) {
     routes.post(BASE, this::create);
     routes.get(BASE, this::list);
-    routes.get(BASE + "/{id}", this::get);
+    routes.get(
+        BASE + "/{id}",
+        ctx -> InWorkspace.answer(ctx, 200, "credential", credentials::get, this::credential));
     routes.patch(BASE + "/{id}", this::update);
     routes.delete(BASE + "/{id}", this::delete);
     routes.post(BASE + "/{id}/access", this::access);
@@ -154,16 +156,6 @@ final class CredentialRoutes {
             v -> Representations.credential(v, counts.getOrDefault(v.credential().id(), 0)),
             "/v2/workspaces/" + ws + "/credentials",
             TenancyRoutes.queryOf(ctx)));
-  }
-
-  private void get(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    var view =
-        credentials.get(
-            Requests.caller(ctx),
-            Requests.id(ctx, "ws", "workspace"),
-            Requests.id(ctx, "id", "credential"));
-    JsonApi.write(ctx, 200, single(credential(view)));
   }
 
   private void update(Context ctx) {

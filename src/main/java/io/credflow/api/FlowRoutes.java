@@ -117,44 +117,29 @@ final class FlowRoutes {
   }
 
   private void list(Context ctx) {
-    String ws = Requests.id(ctx, "ws", "workspace");
-    Requests.allowQuery(ctx, Set.of());
-    Page<Flow> page = flows.list(Requests.caller(ctx), ws, Requests.page(ctx));
-    JsonApi.write(
-        ctx,
-        200,
-        Representations.list(
-            page, this::flow, "/v2/workspaces/" + ws + "/flows", TenancyRoutes.queryOf(ctx)));
+    InWorkspace.list(ctx, "flows", flows::list, this::flow);
   }
 
   private void get(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    Flow flow =
-        flows.get(
-            Requests.caller(ctx),
-            Requests.id(ctx, "ws", "workspace"),
-            Requests.id(ctx, "id", "flow"));
-    JsonApi.write(ctx, 200, Representations.single(flow(flow)));
+    InWorkspace.answer(ctx, 200, "flow", flows::get, this::flow);
   }
 
   private void update(Context ctx) {
-    String ws = Requests.id(ctx, "ws", "workspace");
-    String id = Requests.id(ctx, "id", "flow");
-    Requests.allowQuery(ctx, Set.of());
-    Document doc = Document.read(ctx, "flow", ATTRIBUTES, Set.of());
-    doc.requireIdMatching(id);
-    doc.refuseNullAttributes(ATTRIBUTES);
-    Flow flow =
-        flows.update(
-            Requests.caller(ctx),
-            ws,
-            id,
-            new FlowService.Change(
-                doc.string("name", false),
-                doc.value("trigger", false),
-                doc.value("steps", false),
-                status(doc)));
-    JsonApi.write(ctx, 200, Representations.single(flow(flow)));
+    InWorkspace.update(
+        ctx,
+        "flow",
+        ATTRIBUTES,
+        (caller, ws, id, doc) ->
+            flows.update(
+                caller,
+                ws,
+                id,
+                new FlowService.Change(
+                    doc.string("name", false),
+                    doc.value("trigger", false),
+                    doc.value("steps", false),
+                    status(doc))),
+        this::flow);
   }
 
   /** {@code GET …/flows/{id}/draft}: the draft being designed, or 404 when there is none. */
@@ -189,21 +174,12 @@ final class FlowRoutes {
   }
 
   private void discardDraft(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    flows.discardDraft(
-        Requests.caller(ctx), Requests.id(ctx, "ws", "workspace"), Requests.id(ctx, "id", "flow"));
-    ctx.status(204);
+    InWorkspace.delete(ctx, "flow", flows::discardDraft);
   }
 
   /** {@code POST …/flows/{id}/publish}: the draft becomes the flow's next version. */
   private void publish(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    Flow flow =
-        flows.publish(
-            Requests.caller(ctx),
-            Requests.id(ctx, "ws", "workspace"),
-            Requests.id(ctx, "id", "flow"));
-    JsonApi.write(ctx, 200, Representations.single(flow(flow)));
+    InWorkspace.answer(ctx, 200, "flow", flows::publish, this::flow);
   }
 
   private static ObjectNode draft(FlowDraft d) {
@@ -218,10 +194,7 @@ final class FlowRoutes {
   }
 
   private void delete(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    flows.delete(
-        Requests.caller(ctx), Requests.id(ctx, "ws", "workspace"), Requests.id(ctx, "id", "flow"));
-    ctx.status(204);
+    InWorkspace.delete(ctx, "flow", flows::delete);
   }
 
   /** {@code POST …/flows/{id}/runs}: {@code 202} with the run, which goes on in the background. */

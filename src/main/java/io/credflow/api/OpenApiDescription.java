@@ -24,6 +24,7 @@ import io.swagger.v3.oas.models.PathItem.HttpMethod;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
@@ -36,10 +37,12 @@ import java.util.List;
  *
  * <p>One method per route group, one statement per operation: a route added to a {@code …Routes}
  * class gets its operation in the group's method here (the conformance test names any route that
- * has none, and any operation that has no route). Examples name the ids a client would fill in as
- * {@code TENANT_ID}, {@code WORKSPACE_ID}, {@code COMPONENT_ID}, {@code AUTH_CLIENT_ID}, {@code
- * OAUTH2_AUTH_CLIENT_ID}, {@code CREDENTIAL_ID}, {@code FLOW_ID}, {@code USER_ID} and {@code
- * CONTRACT_ID}; request URLs point at {@code https://api.example.com/}.
+ * has none, and any operation that has no route). A resource's plain create, read, list, update and
+ * delete each take one helper, which names the operation and its schemas after the resource.
+ * Examples name the ids a client would fill in as {@code TENANT_ID}, {@code WORKSPACE_ID}, {@code
+ * COMPONENT_ID}, {@code AUTH_CLIENT_ID}, {@code OAUTH2_AUTH_CLIENT_ID}, {@code CREDENTIAL_ID},
+ * {@code FLOW_ID}, {@code USER_ID} and {@code CONTRACT_ID}; request URLs point at {@code
+ * https://api.example.com/}.
  */
 public final class OpenApiDescription {
   /** Where the description is served. */
@@ -203,38 +206,35 @@ public final class OpenApiDescription {
 
   private void tenancy() {
     group("Tenancy", "Tenants, contracts, workspaces, users and their memberships.");
-    op(HttpMethod.POST, "/v2/tenants", "createTenant", "Create a tenant (global admins)")
-        .body("TenantCreate", "{\"data\":{\"type\":\"tenant\",\"attributes\":{\"name\":\"Acme\"}}}")
-        .answers(201, "Created.", "TenantDocument", single(TENANT))
+    Resource tenant = new Resource("Tenant", "tenant", TENANT);
+    Resource contract = new Resource("Contract", "contract", CONTRACT);
+    Resource workspace = new Resource("Workspace", "workspace", WORKSPACE);
+    create(
+            tenant,
+            "/v2/tenants",
+            "Create a tenant (global admins)",
+            "{\"data\":{\"type\":\"tenant\",\"attributes\":{\"name\":\"Acme\"}}}")
         .errors(403);
-    op(HttpMethod.GET, "/v2/tenants/{id}", "getTenant", "Read a tenant")
-        .answers(200, "The tenant.", "TenantDocument", single(TENANT))
-        .errors(404);
-    op(HttpMethod.POST, "/v2/contracts", "createContract", "Create a contract of a tenant")
-        .body(
-            "ContractCreate",
+    read(tenant, "/v2/tenants/{id}", "Read a tenant").errors(404);
+    create(
+            contract,
+            "/v2/contracts",
+            "Create a contract of a tenant",
             "{\"data\":{\"type\":\"contract\",\"attributes\":{\"name\":\"Acme Sales\"},"
                 + "\"relationships\":{\"tenant\":{\"data\":{\"type\":\"tenant\","
                 + "\"id\":\"TENANT_ID\"}}}}}")
-        .answers(201, "Created.", "ContractDocument", single(CONTRACT))
         .errors(403, 404);
-    op(HttpMethod.GET, "/v2/contracts/{id}", "getContract", "Read a contract")
-        .answers(200, "The contract.", "ContractDocument", single(CONTRACT))
-        .errors(404);
-    op(HttpMethod.POST, "/v2/workspaces", "createWorkspace", "Create a workspace of a contract")
-        .body(
-            "WorkspaceCreate",
+    read(contract, "/v2/contracts/{id}", "Read a contract").errors(404);
+    create(
+            workspace,
+            "/v2/workspaces",
+            "Create a workspace of a contract",
             "{\"data\":{\"type\":\"workspace\",\"attributes\":{\"name\":\"Integrations\"},"
                 + "\"relationships\":{\"contract\":{\"data\":{\"type\":\"contract\","
                 + "\"id\":\"CONTRACT_ID\"}}}}}")
-        .answers(201, "Created.", "WorkspaceDocument", single(WORKSPACE))
         .errors(403, 404);
-    op(HttpMethod.GET, "/v2/workspaces", "listWorkspaces", "The workspaces the caller can see")
-        .paged()
-        .answers(200, "A page of workspaces.", "WorkspaceList", list(WORKSPACE));
-    op(HttpMethod.GET, "/v2/workspaces/{id}", "getWorkspace", "Read a workspace")
-        .answers(200, "The workspace.", "WorkspaceDocument", single(WORKSPACE))
-        .errors(404);
+    list(workspace, "/v2/workspaces", "The workspaces the caller can see");
+    read(workspace, "/v2/workspaces/{id}", "Read a workspace").errors(404);
     op(HttpMethod.POST, "/v2/users", "createUser", "Create a user and its first API key")
         .description(
             "The user joins the one tenant, contract or workspace its relationship names, with"
@@ -255,9 +255,7 @@ public final class OpenApiDescription {
                     + USER
                     + ",\"meta\":{\"api_key\":\"cfk_3q8Zf0h2Vn7LwX1pR5tK9mB4cY6dE2sA8uJ0gH3iO7\"}}"))
         .errors(403, 404);
-    op(HttpMethod.GET, "/v2/users/{id}", "getUser", "Read a user")
-        .answers(200, "The user.", "UserDocument", single(USER))
-        .errors(404);
+    read(new Resource("User", "user", USER), "/v2/users/{id}", "Read a user").errors(404);
     for (String level : List.of("tenant", "contract", "workspace")) {
       members(level);
     }
@@ -315,45 +313,35 @@ public final class OpenApiDescription {
 
   private void components() {
     group("Components", "Components and their descriptors (component.json).");
-    String create =
+    String deploy =
         "{\"data\":{\"type\":\"component\",\"attributes\":{\"name\":\"REST API V2\","
             + "\"descriptor\":{\"title\":\"REST API V2\",\"authClientTypes\":[\"noauth\","
             + "\"basic\",\"api_key\",\"oauth2\"]}},\"relationships\":{\"tenant\":{\"data\":"
             + "{\"type\":\"tenant\",\"id\":\"TENANT_ID\"}}}}}";
-    op(HttpMethod.POST, "/v2/components", "createComponent", "Deploy a component")
+    Resource component = new Resource("Component", "component", COMPONENT);
+    create(component, "/v2/components", "Deploy a component", deploy)
         .description(
             "Deployed at a tenant or a workspace (relationship). Descriptor rules: each failure is"
                 + " a 422 at the member, e.g. /data/attributes/descriptor/authClientTypes/0.")
-        .body("ComponentCreate", create)
-        .answers(201, "Created.", "ComponentDocument", single(COMPONENT))
         .errors(403, 404);
-    op(HttpMethod.GET, "/v2/components", "listComponents", "The components the caller can see")
-        .paged()
-        .answers(200, "A page of components.", "ComponentList", list(COMPONENT));
-    op(HttpMethod.GET, "/v2/components/{id}", "getComponent", "Read a component")
-        .answers(200, "The component.", "ComponentDocument", single(COMPONENT))
-        .errors(404);
-    op(HttpMethod.PATCH, "/v2/components/{id}", "updateComponent", "Rename or redeploy")
-        .body(
-            "ComponentUpdate",
+    list(component, "/v2/components", "The components the caller can see");
+    read(component, "/v2/components/{id}", "Read a component").errors(404);
+    update(
+            component,
+            "/v2/components/{id}",
+            "Rename or redeploy",
             "{\"data\":{\"type\":\"component\",\"id\":\"COMPONENT_ID\","
                 + "\"attributes\":{\"name\":\"REST API V2 (new)\"}}}")
-        .answers(200, "The component as it is now.", "ComponentDocument", single(COMPONENT))
         .errors(403, 404);
-    op(HttpMethod.DELETE, "/v2/components/{id}", "deleteComponent", "Delete a component")
-        .noContent("Deleted.")
-        .errors(403, 404, 409);
-    schema(
-        "ComponentCreate",
-        requestDocument(
-            "component",
-            false,
-            object("name", string(), "descriptor", type("object")),
-            type("object").description("Exactly one of tenant or workspace.")));
-    schema(
-        "ComponentUpdate",
-        requestDocument(
-            "component", true, object("name?", string(), "descriptor?", type("object")), null));
+    delete(component, "/v2/components/{id}", "Delete a component").errors(403, 404, 409);
+    createAndUpdate(
+        "Component",
+        "component",
+        type("object").description("Exactly one of tenant or workspace."),
+        "name",
+        string(),
+        "descriptor",
+        type("object"));
   }
 
   private void authClients() {
@@ -373,29 +361,27 @@ public final class OpenApiDescription {
                 + "{\"type\":\"tenant\",\"id\":\"TENANT_ID\"}}}}}")
         .answers(201, "Created.", "AuthClientCreated", single(AUTH_CLIENT))
         .errors(403, 404);
-    op(HttpMethod.GET, "/v2/auth-clients", "listAuthClients", "The auth-clients the caller sees")
-        .query("workspace_id", "Only those this workspace can use.", "WORKSPACE_ID")
-        .query("filter[component]", "Only those linked to this component.", "COMPONENT_ID")
-        .query("filter[type]", "Only those of this type.", "api_key")
-        .paged()
-        .answers(200, "A page of auth-clients.", "AuthClientList", list(AUTH_CLIENT))
+    Resource authClient = new Resource("AuthClient", "auth-client", AUTH_CLIENT);
+    list(
+            authClient,
+            "/v2/auth-clients",
+            "The auth-clients the caller sees",
+            filter("workspace_id", "Only those this workspace can use.", "WORKSPACE_ID"),
+            filter("filter[component]", "Only those linked to this component.", "COMPONENT_ID"),
+            filter("filter[type]", "Only those of this type.", "api_key"))
         .errors(404);
-    op(HttpMethod.GET, "/v2/auth-clients/{id}", "getAuthClient", "Read an auth-client")
-        .answers(200, "The auth-client.", "AuthClientDocument", single(AUTH_CLIENT))
-        .errors(404);
-    op(HttpMethod.PATCH, "/v2/auth-clients/{id}", "updateAuthClient", "Change an auth-client")
+    read(authClient, "/v2/auth-clients/{id}", "Read an auth-client").errors(404);
+    update(
+            authClient,
+            "/v2/auth-clients/{id}",
+            "Change an auth-client",
+            "{\"data\":{\"type\":\"auth-client\",\"id\":\"AUTH_CLIENT_ID\","
+                + "\"attributes\":{\"name\":\"Shop API key (EU)\"}}}")
         .description(
             "type never changes; for oauth2 a new client_id or endpoint is 422 immutable_member."
                 + " Sending \"********\" for a secret keeps the stored one.")
-        .body(
-            "AuthClientUpdate",
-            "{\"data\":{\"type\":\"auth-client\",\"id\":\"AUTH_CLIENT_ID\","
-                + "\"attributes\":{\"name\":\"Shop API key (EU)\"}}}")
-        .answers(200, "The auth-client as it is now.", "AuthClientDocument", single(AUTH_CLIENT))
         .errors(403, 404);
-    op(HttpMethod.DELETE, "/v2/auth-clients/{id}", "deleteAuthClient", "Delete an auth-client")
-        .noContent("Deleted.")
-        .errors(403, 404, 409);
+    delete(authClient, "/v2/auth-clients/{id}", "Delete an auth-client").errors(403, 404, 409);
     schema(
         "AuthClientCreate",
         requestDocument(
@@ -428,39 +414,37 @@ public final class OpenApiDescription {
   private void credentials() {
     group("Credentials", "A workspace's credentials, their tokens, checks and events.");
     String base = "/v2/workspaces/{ws}/credentials";
-    op(HttpMethod.POST, base, "createCredential", "Create a credential")
-        .description(
-            "attributes.credentials by the auth-client's type: noauth {}, basic {username?,"
-                + " password}, api_key {value?}, oauth2 {state} after Authenticate or"
-                + " {access_token, refresh_token?, expires_in?} to import tokens.")
-        .body(
-            "CredentialCreate",
+    Resource credential = new Resource("Credential", "credential", CREDENTIAL);
+    create(
+            credential,
+            base,
+            "Create a credential",
             "{\"data\":{\"type\":\"credential\",\"attributes\":{\"name\":\"Shop (prod)\","
                 + "\"credentials\":{\"value\":\"shop-key-0123456789\"}},\"relationships\":"
                 + "{\"auth_client\":{\"data\":{\"type\":\"auth-client\","
                 + "\"id\":\"AUTH_CLIENT_ID\"}}}}}")
-        .answers(201, "Created.", "CredentialDocument", single(CREDENTIAL))
+        .description(
+            "attributes.credentials by the auth-client's type: noauth {}, basic {username?,"
+                + " password}, api_key {value?}, oauth2 {state} after Authenticate or"
+                + " {access_token, refresh_token?, expires_in?} to import tokens.")
         .errors(404, 502);
-    op(HttpMethod.GET, base, "listCredentials", "The workspace's credentials")
-        .query("filter[component]", "Only those of this component.", "COMPONENT_ID")
-        .query("filter[auth_client]", "Only those of this auth-client.", "AUTH_CLIENT_ID")
-        .query("filter[state]", "ready, needs_reauth or error.", "ready")
-        .paged()
-        .answers(200, "A page of credentials.", "CredentialList", list(CREDENTIAL))
+    list(
+            credential,
+            base,
+            "The workspace's credentials",
+            filter("filter[component]", "Only those of this component.", "COMPONENT_ID"),
+            filter("filter[auth_client]", "Only those of this auth-client.", "AUTH_CLIENT_ID"),
+            filter("filter[state]", "ready, needs_reauth or error.", "ready"))
         .errors(404);
-    op(HttpMethod.GET, base + "/{id}", "getCredential", "Read a credential (never a secret)")
-        .answers(200, "The credential.", "CredentialDocument", single(CREDENTIAL))
-        .errors(404);
-    op(HttpMethod.PATCH, base + "/{id}", "updateCredential", "Rename or give new secrets")
-        .body(
-            "CredentialUpdate",
+    read(credential, base + "/{id}", "Read a credential (never a secret)").errors(404);
+    update(
+            credential,
+            base + "/{id}",
+            "Rename or give new secrets",
             "{\"data\":{\"type\":\"credential\",\"id\":\"CREDENTIAL_ID\","
                 + "\"attributes\":{\"name\":\"Shop (production)\"}}}")
-        .answers(200, "The credential as it is now.", "CredentialDocument", single(CREDENTIAL))
         .errors(403, 404, 502);
-    op(HttpMethod.DELETE, base + "/{id}", "deleteCredential", "Delete (and revoke) a credential")
-        .noContent("Deleted.")
-        .errors(403, 404, 409);
+    delete(credential, base + "/{id}", "Delete (and revoke) a credential").errors(403, 404, 409);
     op(HttpMethod.POST, base + "/{id}/access", "accessCredential", "The real authorization")
         .description(
             "For runtimes that make the call themselves: the real header (or query parameter),"
@@ -518,32 +502,16 @@ public final class OpenApiDescription {
         .paged()
         .answers(200, "A page of events, oldest first.", "EventList", list(EVENT))
         .errors(404);
-    schema(
-        "CredentialCreate",
-        requestDocument(
-            "credential",
-            false,
-            object(
-                "name",
-                string(),
-                "credentials?",
-                type("object"),
-                "verify_request?",
-                orNull(type("object"))),
-            object("auth_client", toOne("auth-client"), "component?", toOne("component"))));
-    schema(
-        "CredentialUpdate",
-        requestDocument(
-            "credential",
-            true,
-            object(
-                "name?",
-                string(),
-                "credentials?",
-                type("object"),
-                "verify_request?",
-                orNull(type("object"))),
-            null));
+    createAndUpdate(
+        "Credential",
+        "credential",
+        object("auth_client", toOne("auth-client"), "component?", toOne("component")),
+        "name",
+        string(),
+        "credentials?",
+        type("object"),
+        "verify_request?",
+        orNull(type("object")));
     schema(
         "CredentialRefreshed",
         object(
@@ -691,26 +659,20 @@ public final class OpenApiDescription {
   private void flows() {
     group("Flows", "Flows: a trigger and ordered steps; drafts and publishing.");
     String base = "/v2/workspaces/{ws}/flows";
-    op(HttpMethod.POST, base, "createFlow", "Create a flow")
+    Resource flow = new Resource("Flow", "flow", FLOW);
+    create(flow, base, "Create a flow", FLOW_CREATE)
         .description(
             "Problems are a 422 listing every one at its pointer"
                 + " (/data/attributes/steps/1/config/reader/url); nothing is stored.")
-        .body("FlowCreate", FLOW_CREATE)
-        .answers(201, "Created.", "FlowDocument", single(FLOW))
         .errors(404);
-    op(HttpMethod.GET, base, "listFlows", "The workspace's flows")
-        .paged()
-        .answers(200, "A page of flows.", "FlowList", list(FLOW))
-        .errors(404);
-    op(HttpMethod.GET, base + "/{id}", "getFlow", "Read a flow")
-        .answers(200, "The flow.", "FlowDocument", single(FLOW))
-        .errors(404);
-    op(HttpMethod.PATCH, base + "/{id}", "updateFlow", "Rename, activate or change a flow")
-        .body(
-            "FlowUpdate",
+    list(flow, base, "The workspace's flows").errors(404);
+    read(flow, base + "/{id}", "Read a flow").errors(404);
+    update(
+            flow,
+            base + "/{id}",
+            "Rename, activate or change a flow",
             "{\"data\":{\"type\":\"flow\",\"id\":\"FLOW_ID\",\"attributes\":"
                 + "{\"name\":\"Orders to CRM (v2)\"}}}")
-        .answers(200, "The flow as it is now.", "FlowDocument", single(FLOW))
         .errors(404);
     op(HttpMethod.PUT, base + "/{id}/draft", "saveFlowDraft", "Keep a draft of the flow")
         .body(
@@ -722,8 +684,7 @@ public final class OpenApiDescription {
                 + "\"\\\"https://api.example.com/orders\\\"\"}}}]}}}")
         .answers(200, "The draft.", "FlowDraftDocument", single(DRAFT))
         .errors(404);
-    op(HttpMethod.GET, base + "/{id}/draft", "getFlowDraft", "Read the flow's draft")
-        .answers(200, "The draft.", "FlowDraftDocument", single(DRAFT))
+    read(new Resource("FlowDraft", "draft", DRAFT), base + "/{id}/draft", "Read the flow's draft")
         .errors(404);
     op(HttpMethod.POST, base + "/{id}/publish", "publishFlowDraft", "Publish the draft")
         .description(
@@ -737,36 +698,18 @@ public final class OpenApiDescription {
     op(HttpMethod.DELETE, base + "/{id}", "deleteFlow", "Delete a flow with its runs")
         .noContent("Deleted.")
         .errors(404, 409);
-    schema(
-        "FlowCreate",
-        requestDocument(
-            "flow",
-            false,
-            object(
-                "name?",
-                string(),
-                "status?",
-                oneOf("draft", "active", "inactive"),
-                "trigger?",
-                type("object"),
-                "steps?",
-                OpenApiSchemas.arrayOf(type("object"))),
-            null));
-    schema(
-        "FlowUpdate",
-        requestDocument(
-            "flow",
-            true,
-            object(
-                "name?",
-                string(),
-                "status?",
-                oneOf("draft", "active", "inactive"),
-                "trigger?",
-                type("object"),
-                "steps?",
-                OpenApiSchemas.arrayOf(type("object"))),
-            null));
+    createAndUpdate(
+        "Flow",
+        "flow",
+        null,
+        "name?",
+        string(),
+        "status?",
+        oneOf("draft", "active", "inactive"),
+        "trigger?",
+        type("object"),
+        "steps?",
+        OpenApiSchemas.arrayOf(type("object")));
     schema(
         "FlowDraftSave",
         requestDocument(
@@ -788,10 +731,7 @@ public final class OpenApiDescription {
         .answers(202, "Started; it goes on in the background.", "RunDocument", single(RUN))
         .header(202, "Location", "The run's address.")
         .errors(404);
-    op(HttpMethod.GET, flowRuns, "listRuns", "The flow's runs, newest first")
-        .paged()
-        .answers(200, "A page of runs.", "RunList", list(RUN))
-        .errors(404);
+    list(new Resource("Run", "run", RUN), flowRuns, "The flow's runs, newest first").errors(404);
     op(HttpMethod.GET, run, "getRun", "Read a run with its steps")
         .answers(200, "The run.", "RunDocument", single(RUN_WITH_STEPS))
         .errors(404);
@@ -827,13 +767,9 @@ public final class OpenApiDescription {
                 + "[\"credential.needs_reauth\",\"run.failed\"]}}}")
         .answers(201, "Subscribed.", "WebhookDocument", single(WEBHOOK_CREATED))
         .errors(403, 404);
-    op(HttpMethod.GET, base, "listWebhooks", "The workspace's subscriptions")
-        .paged()
-        .answers(200, "A page of subscriptions.", "WebhookList", list(WEBHOOK))
-        .errors(403, 404);
-    op(HttpMethod.GET, base + "/{id}", "getWebhook", "Read a subscription (never its secret)")
-        .answers(200, "The subscription.", "WebhookDocument", single(WEBHOOK))
-        .errors(403, 404);
+    Resource webhook = new Resource("Webhook", "subscription", WEBHOOK);
+    list(webhook, base, "The workspace's subscriptions").errors(403, 404);
+    read(webhook, base + "/{id}", "Read a subscription (never its secret)").errors(403, 404);
     op(HttpMethod.PATCH, base + "/{id}", "updateWebhook", "Change a subscription")
         .description("url, event_types, active, or a new secret (write-only).")
         .body(
@@ -864,36 +800,18 @@ public final class OpenApiDescription {
     op(HttpMethod.POST, base + "/{id}/ping", "pingWebhook", "Send a webhook.ping event")
         .answers(202, "Queued to be sent at once.", "WebhookDeliveryDocument", single(DELIVERY))
         .errors(403, 404);
-    schema(
-        "WebhookCreate",
-        requestDocument(
-            "webhook",
-            false,
-            object(
-                "url",
-                string().format("uri"),
-                "event_types",
-                OpenApiSchemas.arrayOf(string()),
-                "secret?",
-                string(),
-                "active?",
-                type("boolean")),
-            null));
-    schema(
-        "WebhookUpdate",
-        requestDocument(
-            "webhook",
-            true,
-            object(
-                "url?",
-                string().format("uri"),
-                "event_types?",
-                OpenApiSchemas.arrayOf(string()),
-                "secret?",
-                string(),
-                "active?",
-                type("boolean")),
-            null));
+    createAndUpdate(
+        "Webhook",
+        "webhook",
+        null,
+        "url",
+        string().format("uri"),
+        "event_types",
+        OpenApiSchemas.arrayOf(string()),
+        "secret?",
+        string(),
+        "active?",
+        type("boolean"));
   }
 
   private void webhooks() {
@@ -947,7 +865,75 @@ public final class OpenApiDescription {
     return new OpenApiOperation(operation, path, authenticated);
   }
 
-  private void schema(String name, io.swagger.v3.oas.models.media.Schema<?> schema) {
+  /**
+   * A resource whose operations take the usual form: {@code name} makes the operation ids ({@code
+   * getFlow}, {@code listFlows}) and the schema names ({@code FlowDocument}, {@code FlowList},
+   * {@code FlowCreate}); {@code noun} the answers' words; {@code example} the resource in them.
+   */
+  private record Resource(String name, String noun, String example) {}
+
+  /** A filter of a list: a query parameter with an example value, as {@link #list} sends it. */
+  private record Filter(String name, String description, String example) {}
+
+  /** POST a {@code …Create} body, answered 201 with the created resource. */
+  private OpenApiOperation create(Resource r, String path, String summary, String body) {
+    return op(HttpMethod.POST, path, "create" + r.name(), summary)
+        .body(r.name() + "Create", body)
+        .answers(201, "Created.", r.name() + "Document", single(r.example()));
+  }
+
+  /** GET one resource. */
+  private OpenApiOperation read(Resource r, String path, String summary) {
+    return op(HttpMethod.GET, path, "get" + r.name(), summary)
+        .answers(200, "The " + r.noun() + ".", r.name() + "Document", single(r.example()));
+  }
+
+  /**
+   * GET a page of resources: the filters first, then {@code page[size]} and {@code page[after]}.
+   */
+  private OpenApiOperation list(Resource r, String path, String summary, Filter... filters) {
+    OpenApiOperation list = op(HttpMethod.GET, path, "list" + r.name() + "s", summary);
+    for (Filter f : filters) {
+      list.query(f.name(), f.description(), f.example());
+    }
+    return list.paged()
+        .answers(200, "A page of " + r.noun() + "s.", r.name() + "List", list(r.example()));
+  }
+
+  /** PATCH an {@code …Update} body, answered 200 with the resource as it is now. */
+  private OpenApiOperation update(Resource r, String path, String summary, String body) {
+    return op(HttpMethod.PATCH, path, "update" + r.name(), summary)
+        .body(r.name() + "Update", body)
+        .answers(
+            200, "The " + r.noun() + " as it is now.", r.name() + "Document", single(r.example()));
+  }
+
+  /** DELETE, answered 204. */
+  private OpenApiOperation delete(Resource r, String path, String summary) {
+    return op(HttpMethod.DELETE, path, "delete" + r.name(), summary).noContent("Deleted.");
+  }
+
+  private static Filter filter(String name, String description, String example) {
+    return new Filter(name, description, example);
+  }
+
+  /**
+   * The {@code …Create} body of {@code type} with {@code attributes} (members as {@link
+   * OpenApiSchemas#object} takes them) and {@code relationships} (or null), and its {@code …Update}
+   * body: the same attributes, each optional, as a PATCH changes only what it names.
+   */
+  private void createAndUpdate(
+      String name, String type, Schema<?> relationships, Object... attributes) {
+    Object[] optional = attributes.clone();
+    for (int i = 0; i < optional.length; i += 2) {
+      String member = (String) optional[i];
+      optional[i] = member.endsWith("?") ? member : member + "?";
+    }
+    schema(name + "Create", requestDocument(type, false, object(attributes), relationships));
+    schema(name + "Update", requestDocument(type, true, object(optional), null));
+  }
+
+  private void schema(String name, Schema<?> schema) {
     api.getComponents().addSchemas(name, schema);
   }
 

@@ -29,10 +29,13 @@ final class WebhookRoutes {
 
   void register(RoutesConfig routes) {
     routes.post(BASE, this::create);
-    routes.get(BASE, this::list);
-    routes.get(BASE + "/{id}", this::get);
+    routes.get(
+        BASE, ctx -> InWorkspace.list(ctx, "webhooks", webhooks::list, WebhookRoutes::webhook));
+    routes.get(
+        BASE + "/{id}",
+        ctx -> InWorkspace.answer(ctx, 200, "webhook", webhooks::get, WebhookRoutes::webhook));
     routes.patch(BASE + "/{id}", this::update);
-    routes.delete(BASE + "/{id}", this::delete);
+    routes.delete(BASE + "/{id}", ctx -> InWorkspace.delete(ctx, "webhook", webhooks::delete));
     routes.get(BASE + "/{id}/deliveries", this::deliveries);
     routes.post(BASE + "/{id}/deliveries/{delivery}/retry", this::retry);
     routes.post(BASE + "/{id}/ping", this::ping);
@@ -61,57 +64,22 @@ final class WebhookRoutes {
         ctx, "/v2/workspaces/" + ws + "/webhooks/" + created.webhook().id(), resource);
   }
 
-  private void list(Context ctx) {
-    String ws = Requests.id(ctx, "ws", "workspace");
-    Requests.allowQuery(ctx, Set.of());
-    Page<Webhook> page = webhooks.list(Requests.caller(ctx), ws, Requests.page(ctx));
-    JsonApi.write(
-        ctx,
-        200,
-        Representations.list(
-            page,
-            WebhookRoutes::webhook,
-            "/v2/workspaces/" + ws + "/webhooks",
-            TenancyRoutes.queryOf(ctx)));
-  }
-
-  private void get(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    Webhook w =
-        webhooks.get(
-            Requests.caller(ctx),
-            Requests.id(ctx, "ws", "workspace"),
-            Requests.id(ctx, "id", "webhook"));
-    JsonApi.write(ctx, 200, Representations.single(webhook(w)));
-  }
-
   private void update(Context ctx) {
-    String ws = Requests.id(ctx, "ws", "workspace");
-    String id = Requests.id(ctx, "id", "webhook");
-    Requests.allowQuery(ctx, Set.of());
-    Document doc = Document.read(ctx, "webhook", ATTRIBUTES, Set.of());
-    doc.requireIdMatching(id);
-    doc.refuseNullAttributes(ATTRIBUTES);
-    Webhook w =
-        webhooks.update(
-            Requests.caller(ctx),
-            ws,
-            id,
-            new WebhookService.Change(
-                doc.value("url", false),
-                doc.value("event_types", false),
-                doc.value("secret", false),
-                doc.value("active", false)));
-    JsonApi.write(ctx, 200, Representations.single(webhook(w)));
-  }
-
-  private void delete(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    webhooks.delete(
-        Requests.caller(ctx),
-        Requests.id(ctx, "ws", "workspace"),
-        Requests.id(ctx, "id", "webhook"));
-    ctx.status(204);
+    InWorkspace.update(
+        ctx,
+        "webhook",
+        ATTRIBUTES,
+        (caller, ws, id, doc) ->
+            webhooks.update(
+                caller,
+                ws,
+                id,
+                new WebhookService.Change(
+                    doc.value("url", false),
+                    doc.value("event_types", false),
+                    doc.value("secret", false),
+                    doc.value("active", false))),
+        WebhookRoutes::webhook);
   }
 
   /** {@code GET …/webhooks/{id}/deliveries}: newest first, each with its attempts. */
@@ -145,14 +113,12 @@ final class WebhookRoutes {
 
   /** {@code POST …/webhooks/{id}/ping}: {@code 202} with the ping's delivery, sent at once. */
   private void ping(Context ctx) {
-    Requests.allowQuery(ctx, Set.of());
-    String ws = Requests.id(ctx, "ws", "workspace");
-    String id = Requests.id(ctx, "id", "webhook");
-    Delivery d = webhooks.ping(Requests.caller(ctx), ws, id);
-    JsonApi.write(
+    InWorkspace.answer(
         ctx,
         202,
-        Representations.single(delivery(new WebhookService.DeliveryView(d, java.util.List.of()))));
+        "webhook",
+        webhooks::ping,
+        (Delivery d) -> delivery(new WebhookService.DeliveryView(d, java.util.List.of())));
   }
 
   static ObjectNode webhook(Webhook w) {

@@ -48,26 +48,10 @@ public final class AuthClientService {
   private final List<java.util.function.Consumer<String>> changeListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  public AuthClientService(
-      AuthClientRepository repository,
-      ComponentService components,
-      TenancyService tenancy,
-      Transactions transactions,
-      Clock clock,
-      OutboundPolicy outbound,
-      VerifyRequest.Check verifyRequests) {
-    this(
-        repository,
-        components,
-        tenancy,
-        transactions,
-        clock,
-        outbound,
-        verifyRequests,
-        AuditTrail.NONE);
-  }
-
-  /** An auth-client service whose creates, updates and deletes go to {@code audit}. */
+  /**
+   * An auth-client service whose creates, updates and deletes go to {@code audit} ({@link
+   * AuditTrail#NONE} for none).
+   */
   public AuthClientService(
       AuthClientRepository repository,
       ComponentService components,

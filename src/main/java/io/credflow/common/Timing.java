@@ -1,6 +1,7 @@
 package io.credflow.common;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -27,6 +28,23 @@ public record Timing(Clock clock, Sleeper sleeper, RandomGenerator jitter) {
   /** {@code clock}, with real sleeps and thread-local jitter. */
   public static Timing of(Clock clock) {
     return new Timing(clock, Sleeper.system(), THREAD_LOCAL);
+  }
+
+  /**
+   * Waits {@code wait} through the sleeper; a wait of zero (or less) is no wait and asks it for
+   * nothing. False when the wait was interrupted, with the thread's interrupt flag set again.
+   */
+  public boolean pause(Duration wait) {
+    if (!wait.isPositive()) {
+      return true;
+    }
+    try {
+      sleeper.sleep(wait);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The same timing with another sleeper. */

@@ -622,15 +622,9 @@ public final class RestApiAction {
     };
   }
 
-  /** Waits through the timing's sleeper; a wait of zero is no wait and asks it for nothing. */
+  /** Waits through the timing ({@link Timing#pause}); an interrupted wait ends the call. */
   private void pause(Duration wait) {
-    if (!wait.isPositive()) {
-      return;
-    }
-    try {
-      timing.sleeper().sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!timing.pause(wait)) {
       throw new UpstreamException("upstream_error", "the request was interrupted while waiting");
     }
   }

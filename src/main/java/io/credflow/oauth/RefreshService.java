@@ -28,7 +28,6 @@ import io.credflow.credential.EventLog;
 import io.credflow.credential.ExpiryListener;
 import io.credflow.credential.RefreshResult;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,35 +80,12 @@ public final class RefreshService {
   private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
   private final RefreshMetrics metrics;
 
-  /** A service whose metrics go nowhere; see the constructor with a registry. */
-  public RefreshService(
-      CredentialRepository credentials,
-      Function<String, Optional<AuthClient>> authClients,
-      RefreshSchedule schedule,
-      OAuthProviders providers,
-      EventLog events,
-      RefreshPolicy policy,
-      Transactions transactions,
-      Timing timing) {
-    this(
-        credentials,
-        authClients,
-        schedule,
-        providers,
-        events,
-        policy,
-        transactions,
-        timing,
-        ExpiryListener.NONE,
-        AuditTrail.NONE,
-        new SimpleMeterRegistry());
-  }
-
   /**
    * A refresher that tells {@code expiries} of every new token (a rotated refresh token's life),
    * writes one audit record per refresh it carries out, and counts and times its refresh attempts
    * in {@code metrics} ({@code credflow_refresh_total{type,outcome}}, {@code
-   * credflow_refresh_duration_seconds{type}}).
+   * credflow_refresh_duration_seconds{type}}). {@link ExpiryListener#NONE}, {@link AuditTrail#NONE}
+   * and a {@code SimpleMeterRegistry} leave each of them out.
    */
   public RefreshService(
       CredentialRepository credentials,

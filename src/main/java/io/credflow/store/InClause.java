@@ -10,7 +10,7 @@ final class InClause {
 
   /**
    * Runs {@code sqlTemplate}, whose single {@code %s} becomes the placeholders of {@code ids}; the
-   * ids are bound after {@code before[0]} (the first parameter) and before the rest.
+   * ids are bound after the first of {@code params}, when there is one, and before the rest.
    */
   static <T> List<T> query(
       Jdbc jdbc,
@@ -25,7 +25,9 @@ final class InClause {
     String placeholders = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
     String sql = String.format(sqlTemplate, placeholders);
     List<Object> all = new ArrayList<>();
-    all.add(params[0]);
+    if (params.length > 0) {
+      all.add(params[0]);
+    }
     all.addAll(ids);
     for (int i = 1; i < params.length; i++) {
       all.add(params[i]);

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,13 +75,7 @@ public final class JdbcExpiries implements Expiries {
 
   @Override
   public List<Expiry> of(Collection<String> credentialIds) {
-    if (credentialIds.isEmpty()) {
-      // "IN ()" is a syntax error on PostgreSQL; no id matches nothing.
-      return List.of();
-    }
-    String placeholders = String.join(", ", Collections.nCopies(credentialIds.size(), "?"));
-    return jdbc.query(
-        String.format(OF, placeholders), JdbcExpiries::expiry, credentialIds.toArray());
+    return InClause.query(jdbc, OF, credentialIds, JdbcExpiries::expiry);
   }
 
   @Override

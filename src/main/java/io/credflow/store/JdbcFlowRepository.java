@@ -58,9 +58,6 @@ public final class JdbcFlowRepository implements FlowRepository {
   private static final String STEP_COLUMNS =
       "SELECT run_id, step_index, step_id, status, attempts, rebounds, output, error, not_before,"
           + " paced_dispatch, started_at, finished_at FROM flow_step_runs ";
-  private static final String INSERT_TASK =
-      "INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time, picked,"
-          + " version) VALUES (?, ?, NULL, ?, FALSE, 1)";
   private static final String MOVE_RUN =
       "UPDATE flow_runs SET status = ?, step_index = ?, dispatch = ?, error = ?, failed_step = ?,"
           + " finished_at = ?, revision = revision + 1"
@@ -341,7 +338,7 @@ public final class JdbcFlowRepository implements FlowRepository {
   }
 
   private void insertTask(Dispatch d) {
-    jdbc.update(INSERT_TASK, Dispatch.TASK, d.instance(), d.at());
+    ScheduledTasks.insert(jdbc, Dispatch.TASK, d.instance(), d.at());
   }
 
   @Override

@@ -55,9 +55,6 @@ public final class JdbcWebhookRepository implements WebhookRepository {
   private static final String REDISPATCH =
       "UPDATE webhook_deliveries SET status = 'pending', dispatch = ?, next_attempt_at = ?"
           + " WHERE id = ? AND dispatch = ? AND status = ?";
-  private static final String INSERT_TASK =
-      "INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time, picked,"
-          + " version) VALUES (?, ?, NULL, ?, FALSE, 1)";
 
   private final Jdbc jdbc;
   private final SecretColumns secrets;
@@ -169,7 +166,7 @@ public final class JdbcWebhookRepository implements WebhookRepository {
   }
 
   private void insertTask(String instance, Instant at) {
-    jdbc.update(INSERT_TASK, Delivery.TASK, instance, at);
+    ScheduledTasks.insert(jdbc, Delivery.TASK, instance, at);
   }
 
   @Override
@@ -190,17 +187,13 @@ public final class JdbcWebhookRepository implements WebhookRepository {
   @Override
   public Map<String, Delivery> latest(List<String> webhookIds) {
     Map<String, Delivery> out = new LinkedHashMap<>();
-    if (webhookIds.isEmpty()) {
-      return out;
-    }
-    String in = String.join(", ", java.util.Collections.nCopies(webhookIds.size(), "?"));
-    jdbc.query(
+    InClause.query(
+            jdbc,
             DELIVERY_COLUMNS
-                + "WHERE seq IN (SELECT MAX(seq) FROM webhook_deliveries WHERE webhook_id IN ("
-                + in
-                + ") GROUP BY webhook_id)",
-            JdbcWebhookRepository::delivery,
-            webhookIds.toArray())
+                + "WHERE seq IN (SELECT MAX(seq) FROM webhook_deliveries WHERE webhook_id IN (%s)"
+                + " GROUP BY webhook_id)",
+            webhookIds,
+            JdbcWebhookRepository::delivery)
         .forEach(d -> out.put(d.webhookId(), d));
     return out;
   }
@@ -208,15 +201,11 @@ public final class JdbcWebhookRepository implements WebhookRepository {
   @Override
   public Map<String, List<Attempt>> attempts(List<String> deliveryIds) {
     Map<String, List<Attempt>> out = new LinkedHashMap<>();
-    if (deliveryIds.isEmpty()) {
-      return out;
-    }
-    String in = String.join(", ", java.util.Collections.nCopies(deliveryIds.size(), "?"));
-    jdbc.query(
+    InClause.query(
+            jdbc,
             "SELECT delivery_id, attempt, at, duration_ms, status_code, error FROM"
-                + " webhook_attempts WHERE delivery_id IN ("
-                + in
-                + ") ORDER BY seq",
+                + " webhook_attempts WHERE delivery_id IN (%s) ORDER BY seq",
+            deliveryIds,
             rs ->
                 Map.entry(
                     rs.getString("delivery_id"),
@@ -225,8 +214,7 @@ public final class JdbcWebhookRepository implements WebhookRepository {
                         Jdbc.instant(rs, "at"),
                         Duration.ofMillis(rs.getLong("duration_ms")),
                         optionalInt(rs, "status_code"),
-                        Optional.ofNullable(rs.getString("error")))),
-            deliveryIds.toArray())
+                        Optional.ofNullable(rs.getString("error")))))
         .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
     return out;
   }

@@ -13,15 +13,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.credflow.logging.LogOutput;
 import io.credflow.logging.RedactingJsonEncoder;
 import io.credflow.testing.Api;
-import io.credflow.testing.TestServer;
+import io.credflow.testing.CredflowExtension;
 import io.javalin.Javalin;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,20 +29,10 @@ import org.slf4j.LoggerFactory;
  * Readiness during a stop is {@code io.credflow.GracefulStopTest}'s.
  */
 class HealthAndRequestIdTest {
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.h2();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final CredflowExtension credflow = CredflowExtension.h2();
 
   private static Api anonymous() {
-    return new Api(server.baseUrl(), null);
+    return new Api(credflow.server().baseUrl(), null);
   }
 
   private static Api.Response get(String path, String requestId) {

@@ -3,25 +3,17 @@ package io.credflow.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.credflow.testing.Api;
+import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.World;
 import java.net.http.HttpRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OperationsTest {
-  private static TestServer server;
+  @RegisterExtension static final CredflowExtension credflow = CredflowExtension.h2();
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.h2();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  private final TestServer server = credflow.server();
 
   @Test
   void healthWhenDatabaseIsUpThenOkForProcessAndDatabase() {

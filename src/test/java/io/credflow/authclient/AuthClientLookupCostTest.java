@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.credflow.Credflow;
+import io.credflow.audit.AuditTrail;
 import io.credflow.common.NotFoundException;
 import io.credflow.component.ComponentRepository;
 import io.credflow.component.ComponentService;
@@ -141,7 +142,8 @@ class AuthClientLookupCostTest {
             jdbc,
             clock,
             running.services().outbound().policy(),
-            VerifyRequest.Check.ANY_OBJECT);
+            VerifyRequest.Check.ANY_OBJECT,
+            AuditTrail.NONE);
   }
 
   private static Caller caller(String userId) {

@@ -3,17 +3,14 @@ package io.credflow.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.credflow.flow.Dispatch;
 import io.credflow.testing.Api;
+import io.credflow.testing.ChildProcesses;
+import io.credflow.testing.ChildProcesses.NoauthWorkspace;
 import io.credflow.testing.CredflowProcess;
 import io.credflow.testing.ExecutorWorkspace;
 import io.credflow.testing.Flows;
 import io.credflow.testing.PostgresDatabases;
 import io.credflow.testing.TestServer;
-import io.credflow.testing.World;
-import io.credflow.testing.documents.AuthClients;
-import io.credflow.testing.documents.Components;
-import io.credflow.testing.documents.Credentials;
 import io.credflow.testing.upstream.Upstream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,16 +20,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -47,7 +41,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +112,8 @@ class GracefulShutdownTest {
       // The first one makes the keyset and migrates; the other then shares both.
       stopping.start().awaitHealthy(HEALTHY_WITHIN);
       staying.start().awaitHealthy(HEALTHY_WITHIN);
-      Fixture f = Fixture.create(new Api(stopping.baseUrl(), TestServer.ADMIN_KEY));
+      NoauthWorkspace f =
+          NoauthWorkspace.create(new Api(stopping.baseUrl(), TestServer.ADMIN_KEY), "graceful");
       String flow = Flows.create(f.admin(), f.workspace(), flow(f, upstream, "short", STEP_MS, 3));
       String longFlow =
           Flows.create(f.admin(), f.workspace(), flow(f, upstream, "long", LONG_STEP_MS, 1));
@@ -218,7 +212,7 @@ class GracefulShutdownTest {
           handedBack += a - 1;
         }
       }
-      assertThat(leftoverTasks(sql)).as("flow-step tasks left").isZero();
+      assertThat(ChildProcesses.leftoverStepTasks(sql)).as("flow-step tasks left").isZero();
 
       // The stopping process wrote JSON lines, none with a secret.
       List<String> jsonLines =
@@ -249,17 +243,9 @@ class GracefulShutdownTest {
       for (CredflowProcess p : processes) {
         p.close();
       }
-      for (int i = 0; i < processes.size(); i++) {
-        Path log = processes.get(i).log();
-        if (Files.exists(log) && Files.isDirectory(Path.of("target"))) {
-          Files.copy(
-              log,
-              Path.of("target", "graceful-shutdown-test-credflow-" + i + ".log"),
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      ChildProcesses.keepLogs(processes, "graceful-shutdown-test-credflow");
       PostgresDatabases.drop(db);
-      deleteTree(dir);
+      ChildProcesses.deleteTree(dir);
     }
   }
 
@@ -361,7 +347,7 @@ class GracefulShutdownTest {
       HttpClient http,
       CredflowProcess process,
       int index,
-      Fixture f,
+      NoauthWorkspace f,
       Upstream upstream,
       String kind,
       int ms)
@@ -393,43 +379,14 @@ class GracefulShutdownTest {
     }
   }
 
-  /** The workspace, component and credential the load uses. */
-  private record Fixture(Api admin, String workspace, String component, String credential) {
-    static Fixture create(Api admin) {
-      String tenant = World.tenant(admin, "graceful");
-      String contract = World.contract(admin, tenant, "graceful contract");
-      String workspace = World.workspace(admin, contract, "graceful workspace");
-      String component = Components.restApiV2().types("noauth").tenant(tenant).create(admin);
-      String client = AuthClients.noauth().tenant(tenant).components(component).create(admin);
-      String credential =
-          Credentials.named("none").authClient(client).secrets(Map.of()).create(admin, workspace);
-      return new Fixture(admin, workspace, component, credential);
-    }
-  }
-
   /** An active manual flow of {@code steps} GETs of the slow endpoint, each {@code ms} long. */
   private static com.fasterxml.jackson.databind.node.ObjectNode flow(
-      Fixture f, Upstream upstream, String kind, int ms, int steps) {
+      NoauthWorkspace f, Upstream upstream, String kind, int ms, int steps) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (int s = 0; s < steps; s++) {
-      String n = s == 0 ? "body.n" : "$getPassthrough().trigger.n";
-      String url =
-          "\""
-              + upstream.url("/slow")
-              + "?ms="
-              + ms
-              + "&kind="
-              + kind
-              + "&step="
-              + s
-              + "&n=\" & "
-              + n;
-      Map<String, Object> reader = new LinkedHashMap<>();
-      reader.put("method", "GET");
-      reader.put("url", url);
-      Map<String, Object> config = new LinkedHashMap<>();
-      config.put("reader", reader);
-      list.add(Flows.step("s" + s, f.component(), f.credential(), config));
+      list.add(
+          ChildProcesses.slowStep(
+              f, upstream, "s" + s, s, "ms=" + ms + "&kind=" + kind + "&step=" + s));
     }
     return Flows.activeManual(kind + " flow", list);
   }
@@ -455,7 +412,8 @@ class GracefulShutdownTest {
   private static void awaitEnded(Connection sql, List<String> runs)
       throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
-    while (statuses(sql, runs).containsValue("running") || leftoverTasks(sql) > 0) {
+    while (statuses(sql, runs).containsValue("running")
+        || ChildProcesses.leftoverStepTasks(sql) > 0) {
       assertThat(System.nanoTime())
           .as("every run ended within %d s: %s", PATIENCE_MS / 1000, statuses(sql, runs))
           .isLessThan(deadline);
@@ -501,21 +459,5 @@ class GracefulShutdownTest {
       }
     }
     return steps;
-  }
-
-  private static int leftoverTasks(Connection sql) throws SQLException {
-    try (var q = sql.prepareStatement("SELECT count(*) FROM scheduled_tasks WHERE task_name = ?")) {
-      q.setString(1, Dispatch.TASK);
-      try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

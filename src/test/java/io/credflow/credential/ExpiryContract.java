@@ -9,7 +9,6 @@ import io.credflow.testing.ManualTime;
 import io.credflow.testing.WorkspaceApi;
 import io.credflow.testing.World;
 import io.credflow.testing.documents.AuthClients;
-import io.credflow.testing.documents.Resource;
 import io.credflow.testing.oauth.Authorizations;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeOAuthProvider;
@@ -64,6 +63,17 @@ abstract class ExpiryContract {
       }
     }
     return out;
+  }
+
+  /**
+   * A new expiry at {@code expires}, after {@code warned} warnings: nothing soon yet and the sweep
+   * adds nothing, then one more warning once the clock is inside its window.
+   */
+  private void warnedOnceMoreInTheWindowOf(String credential, Instant expires, int warned) {
+    assertThat(member.attributes(credential).path("expiring_soon").asBoolean()).isFalse();
+    assertThat(sweptWarnings(credential)).hasSize(warned);
+    time.advance(Duration.between(time.now(), expires.minus(WINDOW)).plusSeconds(1));
+    assertThat(sweptWarnings(credential)).hasSize(warned + 1);
   }
 
   private static Optional<Instant> refreshTokenExpiresAt(JsonNode attributes) {
@@ -122,10 +132,7 @@ abstract class ExpiryContract {
     assertThat(member.refresh(id).status()).isEqualTo(200);
     Instant next = time.now().plusSeconds(THIRTY_DAYS);
     assertThat(refreshTokenExpiresAt(member.attributes(id))).contains(next);
-    assertThat(member.attributes(id).path("expiring_soon").asBoolean()).isFalse();
-    assertThat(sweptWarnings(id)).hasSize(1);
-    time.advance(Duration.between(time.now(), next.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(2);
+    warnedOnceMoreInTheWindowOf(id, next, 1);
   }
 
   @Test
@@ -173,18 +180,14 @@ abstract class ExpiryContract {
     assertThat(member.refresh(id).status()).isEqualTo(200);
     Instant rotated = time.now().plusSeconds(NINETY_DAYS);
     assertThat(refreshTokenExpiresAt(member.attributes(id))).contains(rotated);
-    assertThat(member.attributes(id).path("expiring_soon").asBoolean()).isFalse();
-    time.advance(Duration.between(time.now(), rotated.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(2);
+    warnedOnceMoreInTheWindowOf(id, rotated, 1);
 
     // Authenticated again (new tokens): a new expiry, warned about again in its time.
     assertThat(member.replaceTokens(id, provider.issueTokens("read"), 3600).status())
         .isEqualTo(200);
     Instant reauthenticated = time.now().plusSeconds(NINETY_DAYS);
     assertThat(refreshTokenExpiresAt(member.attributes(id))).contains(reauthenticated);
-    assertThat(sweptWarnings(id)).hasSize(2);
-    time.advance(Duration.between(time.now(), reauthenticated.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(3);
+    warnedOnceMoreInTheWindowOf(id, reauthenticated, 2);
   }
 
   @Test
@@ -242,28 +245,15 @@ abstract class ExpiryContract {
     String newDate =
         time.now().plus(Duration.ofDays(30)).atZone(ZoneOffset.UTC).toLocalDate().toString();
     Api.Response patched =
-        credflow()
-            .admin()
-            .patch(
-                "/v2/auth-clients/" + authClient,
-                Resource.of("auth-client")
-                    .id(authClient)
-                    .attribute(
-                        "credentials",
-                        Map.of(
-                            "client_secret",
-                            provider.clientSecret(),
-                            "client_secret_expires_at",
-                            newDate))
-                    .build());
+        AuthClients.patchCredentials(
+            credflow().admin(),
+            authClient,
+            Map.of("client_secret", provider.clientSecret(), "client_secret_expires_at", newDate));
     assertThat(patched.status()).as(patched.text()).isEqualTo(200);
     Instant newExpiry = Instant.parse(newDate + "T00:00:00Z");
     assertThat(patched.attributes().path("credentials").path("client_secret_expires_at").asText())
         .isEqualTo(newExpiry.toString());
-    assertThat(member.attributes(id).path("expiring_soon").asBoolean()).isFalse();
-    assertThat(sweptWarnings(id)).hasSize(1);
-    time.advance(Duration.between(time.now(), newExpiry.minus(WINDOW)).plusSeconds(1));
-    assertThat(sweptWarnings(id)).hasSize(2);
+    warnedOnceMoreInTheWindowOf(id, newExpiry, 1);
   }
 
   // --- Instagram: renewed by Credflow, warned about only once renewing fails ---
@@ -347,14 +337,8 @@ abstract class ExpiryContract {
   void patchWhenAnExpirySettingIsBadThen422AtItsPointerAndTheStoredSettingStays() {
     String authClient = credflow().oauth2Client(Map.of("client_secret_expires_at", "2031-01-01"));
     Api.Response r =
-        credflow()
-            .admin()
-            .patch(
-                "/v2/auth-clients/" + authClient,
-                Resource.of("auth-client")
-                    .id(authClient)
-                    .attribute("credentials", Map.of("client_secret_expires_at", "soon"))
-                    .build());
+        AuthClients.patchCredentials(
+            credflow().admin(), authClient, Map.of("client_secret_expires_at", "soon"));
 
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(pointers(r)).containsExactly(CREDENTIALS + "/client_secret_expires_at");

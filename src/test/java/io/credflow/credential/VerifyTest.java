@@ -298,16 +298,10 @@ class VerifyTest {
             .in(tenancy)
             .create(credflow.admin());
     Api.Response patched =
-        credflow
-            .admin()
-            .patch(
-                "/v2/auth-clients/" + authClient,
-                Resource.of("auth-client")
-                    .id(authClient)
-                    .attribute(
-                        "credentials",
-                        Map.of("verify_request", Map.of("url", "https://api.example.com/me")))
-                    .build());
+        AuthClients.patchCredentials(
+            credflow.admin(),
+            authClient,
+            Map.of("verify_request", Map.of("url", "https://api.example.com/me")));
     assertThat(patched.status()).as(patched.text()).isEqualTo(200);
     assertThat(patched.attributes().path("credentials").path("verify_request").path("url").asText())
         .isEqualTo("https://api.example.com/me");

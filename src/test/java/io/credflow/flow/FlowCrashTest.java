@@ -4,30 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.credflow.testing.Api;
+import io.credflow.testing.ChildProcesses;
+import io.credflow.testing.ChildProcesses.NoauthWorkspace;
 import io.credflow.testing.CredflowProcess;
 import io.credflow.testing.Flows;
 import io.credflow.testing.PostgresDatabases;
 import io.credflow.testing.TestServer;
-import io.credflow.testing.World;
-import io.credflow.testing.documents.AuthClients;
-import io.credflow.testing.documents.Components;
-import io.credflow.testing.documents.Credentials;
 import io.credflow.testing.upstream.Received;
 import io.credflow.testing.upstream.Upstream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -122,7 +114,7 @@ class FlowCrashTest {
       }
       List<Api> apis =
           processes.stream().map(p -> new Api(p.baseUrl(), TestServer.ADMIN_KEY)).toList();
-      Fixture fixture = Fixture.create(apis.get(0));
+      NoauthWorkspace fixture = NoauthWorkspace.create(apis.get(0), "crash");
 
       List<String> results = new ArrayList<>();
       for (int round = 1; round <= 2; round++) {
@@ -145,31 +137,9 @@ class FlowCrashTest {
       for (CredflowProcess p : processes) {
         p.close();
       }
-      for (int i = 0; i < processes.size(); i++) {
-        Path log = dir.resolve("credflow-" + i + ".log");
-        if (Files.exists(log) && Files.isDirectory(Path.of("target"))) {
-          Files.copy(
-              log,
-              Path.of("target", "flow-crash-test-credflow-" + i + ".log"),
-              StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      ChildProcesses.keepLogs(processes, "flow-crash-test-credflow");
       PostgresDatabases.drop(db);
-      deleteTree(dir);
-    }
-  }
-
-  /** The workspace, component and credential the flows use. */
-  private record Fixture(Api admin, String workspace, String component, String credential) {
-    static Fixture create(Api admin) {
-      String tenant = World.tenant(admin, "crash");
-      String contract = World.contract(admin, tenant, "crash contract");
-      String workspace = World.workspace(admin, contract, "crash workspace");
-      String component = Components.restApiV2().types("noauth").tenant(tenant).create(admin);
-      String client = AuthClients.noauth().tenant(tenant).components(component).create(admin);
-      String credential =
-          Credentials.named("none").authClient(client).secrets(Map.of()).create(admin, workspace);
-      return new Fixture(admin, workspace, component, credential);
+      ChildProcesses.deleteTree(dir);
     }
   }
 
@@ -179,7 +149,7 @@ class FlowCrashTest {
    */
   private static String round(
       int round,
-      Fixture f,
+      NoauthWorkspace f,
       List<Api> apis,
       CredflowProcess victim,
       Upstream upstream,
@@ -268,7 +238,9 @@ class FlowCrashTest {
       }
     }
     assertThat(unexplained).as("steps the upstream saw twice that were not run twice").isEmpty();
-    assertThat(leftoverTasks(sql)).as("flow-step tasks left in scheduled_tasks").isZero();
+    assertThat(ChildProcesses.leftoverStepTasks(sql))
+        .as("flow-step tasks left in scheduled_tasks")
+        .isZero();
 
     // And the API says so too, on each of the processes still running.
     for (int i = 0; i < 30; i++) {
@@ -307,27 +279,13 @@ class FlowCrashTest {
    * the run's {@code n} (the trigger's body for the first step, its passthrough after).
    */
   private static com.fasterxml.jackson.databind.node.ObjectNode flow(
-      int round, Fixture f, Upstream upstream) {
+      int round, NoauthWorkspace f, Upstream upstream) {
     List<Map<String, Object>> steps = new ArrayList<>();
     for (int s = 0; s < STEPS.size(); s++) {
-      String n = s == 0 ? "body.n" : "$getPassthrough().trigger.n";
-      String url =
-          "\""
-              + upstream.url("/slow")
-              + "?ms="
-              + STEP_MS
-              + "&round="
-              + round
-              + "&step="
-              + STEPS.get(s)
-              + "&n=\" & "
-              + n;
-      Map<String, Object> reader = new LinkedHashMap<>();
-      reader.put("method", "GET");
-      reader.put("url", url);
-      Map<String, Object> config = new LinkedHashMap<>();
-      config.put("reader", reader);
-      steps.add(Flows.step(STEPS.get(s), f.component(), f.credential(), config));
+      String step = STEPS.get(s);
+      steps.add(
+          ChildProcesses.slowStep(
+              f, upstream, step, s, "ms=" + STEP_MS + "&round=" + round + "&step=" + step));
     }
     return Flows.activeManual("crash " + round, steps);
   }
@@ -375,11 +333,12 @@ class FlowCrashTest {
   /** Waits until no run of the flow is running and no step task is left (bounded). */
   private static void awaitEnded(Connection sql, String flow, long deadline)
       throws SQLException, InterruptedException {
-    while (statuses(sql, flow).getOrDefault("running", 0) > 0 || leftoverTasks(sql) > 0) {
+    while (statuses(sql, flow).getOrDefault("running", 0) > 0
+        || ChildProcesses.leftoverStepTasks(sql) > 0) {
       assertThat(System.nanoTime())
           .as(
               "every run ended and every step task is gone within %d s: runs %s, tasks %d",
-              ENDED_WITHIN_MS / 1000, statuses(sql, flow), leftoverTasks(sql))
+              ENDED_WITHIN_MS / 1000, statuses(sql, flow), ChildProcesses.leftoverStepTasks(sql))
           .isLessThan(deadline);
       Thread.sleep(200);
     }
@@ -425,21 +384,5 @@ class FlowCrashTest {
       }
     }
     return steps;
-  }
-
-  private static int leftoverTasks(Connection sql) throws SQLException {
-    try (Statement s = sql.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM scheduled_tasks WHERE task_name = '" + Dispatch.TASK + "'")) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.credflow.credential.Credential;
 import io.credflow.credential.CredentialState;
 import io.credflow.testing.Api;
+import io.credflow.testing.ChildProcesses;
 import io.credflow.testing.CredflowProcess;
 import io.credflow.testing.OAuthTestWorkspace;
 import io.credflow.testing.PostgresDatabases;
 import io.credflow.testing.StoredCredentials;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.oauth.FakeOAuthProvider;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -175,7 +173,7 @@ class CrashRefreshTest {
         Files.copy(log, KEPT_LOG, StandardCopyOption.REPLACE_EXISTING);
       }
       PostgresDatabases.drop(db);
-      deleteTree(dir);
+      ChildProcesses.deleteTree(dir);
     }
   }
 
@@ -426,11 +424,5 @@ class CrashRefreshTest {
         + rt.map(provider::isRefreshTokenValid).orElse(false)
         + ", refresh_at "
         + stored.refreshAt(id);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

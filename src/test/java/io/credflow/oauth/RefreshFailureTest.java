@@ -3,9 +3,10 @@ package io.credflow.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.credflow.audit.AuditTrail;
 import io.credflow.common.Timing;
 import io.credflow.credential.Credential;
+import io.credflow.credential.ExpiryListener;
 import io.credflow.store.Jdbc;
 import io.credflow.store.JdbcCredentialRepository;
 import io.credflow.store.JdbcRefreshSchedule;
@@ -15,10 +16,11 @@ import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.WorkspaceApi;
-import io.credflow.testing.documents.Resource;
+import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.oauth.FakeInstagram;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.FakeOAuthProvider.TokenFailure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -285,7 +287,10 @@ class RefreshFailureTest {
             services.events(),
             RefreshPolicy.defaults(),
             jdbc,
-            Timing.of(clock));
+            Timing.of(clock),
+            ExpiryListener.NONE,
+            AuditTrail.NONE,
+            new SimpleMeterRegistry());
     provider.responseDelay(Duration.ofSeconds(2));
     Credential before = repository.find(id).orElseThrow();
     Instant failedAt = clock.instant();
@@ -423,12 +428,8 @@ class RefreshFailureTest {
   }
 
   private void patchClientSecret(String authClient, String secret) {
-    ObjectNode doc =
-        Resource.of("auth-client")
-            .id(authClient)
-            .attribute("credentials", Map.of("client_secret", secret))
-            .build();
-    Api.Response r = server.admin().patch("/v2/auth-clients/" + authClient, doc);
+    Api.Response r =
+        AuthClients.patchCredentials(server.admin(), authClient, Map.of("client_secret", secret));
     assertThat(r.status()).as(r.text()).isEqualTo(200);
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.credflow.store.JdbcRefreshSchedule;
 import io.credflow.testing.Api;
 import io.credflow.testing.CredflowExtension;
+import io.credflow.testing.ManualTime;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.WorkspaceApi;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongBinaryOperator;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,17 +83,17 @@ class RefreshScheduleTest {
   void nextRefreshWhenInstagramTokenIsShortLivedThenNotBeforeItIsTwentyFourHoursOld() {
     Instant oneHour = ISSUED.plus(Duration.ofHours(1));
     Instant dayAndHour = ISSUED.plus(Duration.ofHours(25));
-    assertThat(at(lowest(), INSTAGRAM_EARLIEST, ISSUED, oneHour))
+    assertThat(at(ManualTime.LOWEST, INSTAGRAM_EARLIEST, ISSUED, oneHour))
         .isEqualTo(ISSUED.plus(Duration.ofHours(24)));
-    assertThat(at(highest(), INSTAGRAM_EARLIEST, ISSUED, dayAndHour))
+    assertThat(at(ManualTime.HIGHEST, INSTAGRAM_EARLIEST, ISSUED, dayAndHour))
         .isEqualTo(ISSUED.plus(Duration.ofHours(24)));
     // The same lifetime for plain oauth2 is not held back.
-    assertThat(at(highest(), ANY_TIME, ISSUED, dayAndHour))
+    assertThat(at(ManualTime.HIGHEST, ANY_TIME, ISSUED, dayAndHour))
         .isBefore(ISSUED.plus(Duration.ofHours(24)));
     // A 60-day Instagram token follows the ordinary margin.
     Instant sixtyDays = ISSUED.plus(Duration.ofDays(60));
-    assertThat(at(lowest(), INSTAGRAM_EARLIEST, ISSUED, sixtyDays))
-        .isEqualTo(at(lowest(), ANY_TIME, ISSUED, sixtyDays));
+    assertThat(at(ManualTime.LOWEST, INSTAGRAM_EARLIEST, ISSUED, sixtyDays))
+        .isEqualTo(at(ManualTime.LOWEST, ANY_TIME, ISSUED, sixtyDays));
   }
 
   @Test
@@ -333,8 +333,8 @@ class RefreshScheduleTest {
    * before, and many draws of the real random source fall in between.
    */
   private static void assertMargin(Instant expires, Duration smallest, Duration largest) {
-    assertThat(at(lowest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(smallest));
-    assertThat(at(highest(), ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(largest));
+    assertThat(at(ManualTime.LOWEST, ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(smallest));
+    assertThat(at(ManualTime.HIGHEST, ANY_TIME, ISSUED, expires)).isEqualTo(expires.minus(largest));
     assertWithinBounds(expires, smallest, largest);
   }
 
@@ -345,30 +345,6 @@ class RefreshScheduleTest {
       Instant at = policy.nextRefresh(ISSUED, Optional.of(expires), ISSUED).orElseThrow();
       assertThat(at).isBetween(expires.minus(maxMargin), expires.minus(minMargin));
     }
-  }
-
-  /** A random source that always draws the lowest value: the smallest margin. */
-  private static RandomGenerator lowest() {
-    return drawing((origin, bound) -> origin);
-  }
-
-  /** A random source that always draws the highest value: the largest margin. */
-  private static RandomGenerator highest() {
-    return drawing((origin, bound) -> bound - 1);
-  }
-
-  private static RandomGenerator drawing(LongBinaryOperator pick) {
-    return new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        return 0;
-      }
-
-      @Override
-      public long nextLong(long origin, long bound) {
-        return pick.applyAsLong(origin, bound);
-      }
-    };
   }
 
   // Still used by OutboundTokenCallTest.

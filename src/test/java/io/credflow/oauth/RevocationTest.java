@@ -8,7 +8,7 @@ import io.credflow.testing.CredflowExtension;
 import io.credflow.testing.SettableClock;
 import io.credflow.testing.TestServer;
 import io.credflow.testing.WorkspaceApi;
-import io.credflow.testing.documents.Resource;
+import io.credflow.testing.documents.AuthClients;
 import io.credflow.testing.oauth.FakeOAuthProvider;
 import io.credflow.testing.oauth.RecordedRequest;
 import java.net.URI;
@@ -156,12 +156,11 @@ class RevocationTest {
     String authClient = revocable();
     FakeOAuthProvider.Tokens tokens = provider.issueTokens("read");
     String id = member.importTokens(authClient, tokens, LIFETIME);
-    var doc =
-        Resource.of("auth-client")
-            .id(authClient)
-            .attribute("credentials", Map.of("client_secret", "wrong"))
-            .build();
-    assertThat(server.admin().patch("/v2/auth-clients/" + authClient, doc).status()).isEqualTo(200);
+    assertThat(
+            AuthClients.patchCredentials(
+                    server.admin(), authClient, Map.of("client_secret", "wrong"))
+                .status())
+        .isEqualTo(200);
 
     assertThat(member.delete(id).status()).isEqualTo(204);
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongBinaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -86,4 +87,24 @@ public final class ManualTime {
           return 0.5;
         }
       };
+
+  /** A "random" source that always draws the lowest value of the range asked for. */
+  public static final RandomGenerator LOWEST = drawing((origin, bound) -> origin);
+
+  /** A "random" source that always draws the highest value of the range asked for. */
+  public static final RandomGenerator HIGHEST = drawing((origin, bound) -> bound - 1);
+
+  private static RandomGenerator drawing(LongBinaryOperator pick) {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return 0;
+      }
+
+      @Override
+      public long nextLong(long origin, long bound) {
+        return pick.applyAsLong(origin, bound);
+      }
+    };
+  }
 }

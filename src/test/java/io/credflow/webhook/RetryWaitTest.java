@@ -7,7 +7,6 @@ import io.credflow.testing.ManualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The wait between attempts of a delivery: 30 s doubling, capped at 1 h, ±10% jitter. */
@@ -27,34 +26,9 @@ class RetryWaitTest {
 
   @Test
   void retryWaitWhenJitterDrawsTheEdgesThenStaysWithinTenPercent() {
-    RandomGenerator lowest =
-        new RandomGenerator() {
-          @Override
-          public long nextLong() {
-            return 0;
-          }
-
-          @Override
-          public long nextLong(long origin, long bound) {
-            return origin;
-          }
-        };
-    RandomGenerator highest =
-        new RandomGenerator() {
-          @Override
-          public long nextLong() {
-            return 0;
-          }
-
-          @Override
-          public long nextLong(long origin, long bound) {
-            return bound - 1;
-          }
-        };
-
-    assertThat(settings.retryWait(1, lowest)).isEqualTo(Duration.ofSeconds(27));
-    assertThat(settings.retryWait(1, highest)).isEqualTo(Duration.ofSeconds(33));
-    assertThat(settings.retryWait(50, highest)).isEqualTo(Duration.ofMinutes(66));
+    assertThat(settings.retryWait(1, ManualTime.LOWEST)).isEqualTo(Duration.ofSeconds(27));
+    assertThat(settings.retryWait(1, ManualTime.HIGHEST)).isEqualTo(Duration.ofSeconds(33));
+    assertThat(settings.retryWait(50, ManualTime.HIGHEST)).isEqualTo(Duration.ofMinutes(66));
   }
 
   @Test

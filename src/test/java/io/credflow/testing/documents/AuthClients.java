@@ -54,6 +54,16 @@ public final class AuthClients {
   }
 
   /**
+   * {@code PATCH /v2/auth-clients/{id}} through {@code api} with only these members of its {@code
+   * credentials} (the others stay as they are).
+   */
+  public static Api.Response patchCredentials(Api api, String id, Map<String, ?> members) {
+    return api.patch(
+        "/v2/auth-clients/" + id,
+        Resource.of("auth-client").id(id).attribute("credentials", members).build());
+  }
+
+  /**
    * One auth-client document. Every call returns a new builder and leaves this one as it was, so a
    * partly filled builder serves as a template for several auth-clients.
    */
