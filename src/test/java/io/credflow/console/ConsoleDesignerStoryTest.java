@@ -161,10 +161,6 @@ class ConsoleDesignerStoryTest {
     return "http://127.0.0.1:" + upstream.getAddress().getPort() + path;
   }
 
-  private static void waitForText(String text) {
-    browser.waitFor(() -> browser.text().contains(text));
-  }
-
   private static String runStatus() {
     return browser.driver().findElement(By.id("run-live")).getAttribute("data-status");
   }
@@ -182,7 +178,7 @@ class ConsoleDesignerStoryTest {
 
   private static void openInlineCredentialForm() {
     browser.driver().findElement(By.cssSelector("#add-credential summary")).click();
-    waitForText("Add New Credential · REST API V2");
+    browser.waitForText("Add New Credential · REST API V2");
   }
 
   private static void logInAtProvider(String main) {
@@ -195,25 +191,20 @@ class ConsoleDesignerStoryTest {
 
   @Test
   void flowWhenDesignedWithCredentialsMadeInlineThenTestedPublishedRunBrokenReconnectedRetried() {
-    browser.open(base() + "/");
-    waitForText("Sign in");
-    browser.type("Email", "admin@localhost");
-    browser.type("Password", PASSWORD);
-    browser.click("Sign in");
-    waitForText("Choose a component");
+    browser.signIn(base(), "admin@localhost", PASSWORD);
 
     // A flow with its first step, made on the flows page.
     browser.link("Flows").click();
-    waitForText("No flows yet.");
+    browser.waitForText("No flows yet.");
     browser.type("Name", "Order to invoice");
     browser.select("Component and credential", "Shop account · Basic Auth · unverified");
     browser.type("URL", upstreamUrl("/orders"));
     browser.click("Create flow");
-    waitForText("Created.");
+    browser.waitForText("Created.");
 
     // The second step, in the step editor: its credential made with "+", inline.
     browser.link("+ Add a step").click();
-    waitForText("New step 2");
+    browser.waitForText("New step 2");
     assertThat(
             browser.driver().findElements(By.cssSelector(".designer h2")).stream()
                 .map(h -> h.getText().replaceAll("\\s+", " "))
@@ -222,7 +213,7 @@ class ConsoleDesignerStoryTest {
     browser.type("Step name", "Create the invoice");
     browser.select("HTTP Method", "POST");
     browser.type("URL", "\"" + upstreamUrl("/invoices") + "\" & ");
-    waitForText("not a valid JSONata expression");
+    browser.waitForText("not a valid JSONata expression");
     browser.screenshot("designer-url-checked-as-typed");
     browser.type("URL", upstreamUrl("/invoices"));
     browser.waitFor(
@@ -236,13 +227,13 @@ class ConsoleDesignerStoryTest {
 
     openInlineCredentialForm();
     browser.link("Basic Auth").click();
-    waitForText("Username");
+    browser.waitForText("Username");
     browser.type("Name Your Credential", "Invoices basic");
     browser.type("Username", "ada");
     browser.type("Password", INLINE_SECRET);
     browser.screenshot("designer-inline-basic");
     browser.click("Save");
-    waitForText("Credential saved and chosen for this step.");
+    browser.waitForText("Credential saved and chosen for this step.");
     assertThat(credentialChoice("Invoices basic").isSelected()).isTrue();
     // What was typed before "+" is still there.
     assertThat(browser.field("Step name").getAttribute("value")).isEqualTo("Create the invoice");
@@ -252,34 +243,34 @@ class ConsoleDesignerStoryTest {
     browser.type(
         "Sample message (JSON)", "{\"body\": {\"responseBody\": {\"orders\": [{\"id\": 42}]}}}");
     browser.click("Send test request");
-    waitForText("Answered 201.");
+    browser.waitForText("Answered 201.");
     assertThat(browser.text()).contains("INV-42");
     assertThat(browser.driver().getPageSource()).doesNotContain(INLINE_SECRET);
     browser.screenshot("designer-step-tested");
     browser.click("Save to draft");
-    waitForText("Saved to the draft");
+    browser.waitForText("Saved to the draft");
     assertThat(browser.text()).contains("Draft", "Create the invoice", "Publish");
     browser.screenshot("designer-draft");
 
     // The same step switched to an OAuth2 credential, authenticated in the popup.
     browser.driver().findElements(By.linkText("Edit")).get(1).click();
-    waitForText("Step 2: Create the invoice");
+    browser.waitForText("Step 2: Create the invoice");
     openInlineCredentialForm();
     browser.link("OAuth2").click();
-    waitForText("Choose Auth Client");
+    browser.waitForText("Choose Auth Client");
     browser.type("Name Your Credential", "Billing account");
     browser.screenshot("designer-inline-oauth2");
     String main = browser.mainWindow();
     browser.click("Authenticate");
     logInAtProvider(main);
-    waitForText("Connected.");
+    browser.waitForText("Connected.");
     assertThat(credentialChoice("Billing account").isSelected()).isTrue();
     browser.screenshot("designer-oauth2-chosen");
     browser.click("Save to draft");
-    waitForText("Saved to the draft");
+    browser.waitForText("Saved to the draft");
 
     browser.click("Publish");
-    waitForText("Published: new runs use the new version.");
+    browser.waitForText("Published: new runs use the new version.");
     assertThat(browser.text()).doesNotContain("Discard draft");
     browser.click("Activate");
     browser.waitFor(() -> browser.text().contains("Deactivate"));
@@ -296,7 +287,7 @@ class ConsoleDesignerStoryTest {
     clock.advance(Duration.ofHours(2));
     REFUSE_REFRESH.set(true);
     browser.link("Order to invoice").click();
-    waitForText("Run now");
+    browser.waitForText("Run now");
     browser.click("Run now");
     browser.waitFor(() -> "failed".equals(runStatus()));
     assertThat(browser.text()).contains("Failed at step 2:", "invalid_grant");
@@ -305,17 +296,17 @@ class ConsoleDesignerStoryTest {
     browser.screenshot("designer-run-failed");
 
     browser.link("Order to invoice").click();
-    waitForText("Unusable: reconnect or fix it");
+    browser.waitForText("Unusable: reconnect or fix it");
     browser.screenshot("designer-credential-marked");
     browser.link("Billing account").click();
-    waitForText("Reconnect");
+    browser.waitForText("Reconnect");
     browser.click("Reconnect");
     logInAtProvider(main);
-    waitForText("Reconnected:");
+    browser.waitForText("Reconnected:");
     browser.screenshot("designer-reconnected");
 
     browser.open(failedRun);
-    waitForText("Retry from failed step");
+    browser.waitForText("Retry from failed step");
     browser.click("Retry from failed step");
     browser.waitFor(() -> "succeeded".equals(runStatus()));
     assertThat(browser.text()).contains("INV-42");

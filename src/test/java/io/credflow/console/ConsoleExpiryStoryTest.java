@@ -46,10 +46,6 @@ class ConsoleExpiryStoryTest {
     return credflow.server().credflow().publicUrl().toString();
   }
 
-  private static void waitForText(String text) {
-    browser.waitFor(() -> browser.text().contains(text));
-  }
-
   /** Follows the sidebar's entry: the breadcrumbs may have a link of the same name. */
   private static void sidebar(String entry) {
     browser
@@ -105,12 +101,7 @@ class ConsoleExpiryStoryTest {
     credential("Calm account", "Calm app", Map.of());
     time.advance(Duration.ofHours(2));
 
-    browser.open(base() + "/");
-    waitForText("Sign in");
-    browser.type("Email", "admin@localhost");
-    browser.type("Password", PASSWORD);
-    browser.click("Sign in");
-    waitForText("Choose a component");
+    browser.signIn(base(), "admin@localhost", PASSWORD);
     String grid = banner().getText();
     assertThat(grid)
         .startsWith("2 credentials expire within 7 days:")
@@ -122,13 +113,13 @@ class ConsoleExpiryStoryTest {
     browser.screenshot("credentials-banner");
 
     browser.link("REST API V2").click();
-    waitForText("Calm account");
+    browser.waitForText("Calm account");
     assertThat(banner().getText()).startsWith("2 credentials expire within 7 days:");
     browser.screenshot("component-list-banner");
 
     // The banner's link to the credential: its page has the line, and the dates.
     banner().findElement(By.linkText("Orders account")).click();
-    waitForText("Expiring within 7 days:");
+    browser.waitForText("Expiring within 7 days:");
     assertThat(banner().getText())
         .contains("its refresh token expires", "Reconnect it before then.")
         .doesNotContain("Orders account:");
@@ -142,19 +133,19 @@ class ConsoleExpiryStoryTest {
     browser.waitFor(
         () -> browser.windowHandles().size() > 1 || browser.text().contains("Reconnected"));
     browser.switchToWindow(main);
-    waitForText("Reconnected");
+    browser.waitForText("Reconnected");
     browser.waitFor(() -> !browser.text().contains("Expiring within"));
     assertThat(refreshTokenExpires()).isNotEqualTo(before);
     browser.screenshot("credential-reconnected");
 
     sidebar("Credentials");
-    waitForText("Choose a component");
+    browser.waitForText("Choose a component");
     assertThat(banner().getText())
         .startsWith("1 credential expires within 7 days:")
         .contains("Billing account")
         .doesNotContain("Orders account");
     banner().findElement(By.linkText("Edit the auth-client")).click();
-    waitForText("Replace Client Secret");
+    browser.waitForText("Replace Client Secret");
     assertThat(browser.text()).contains("Billing app");
     assertThat(browser.field("Client Secret Expires On").getAttribute("value"))
         .isEqualTo(LocalDate.ofInstant(secretExpires, ZoneOffset.UTC).toString());
@@ -170,13 +161,13 @@ class ConsoleExpiryStoryTest {
             nextExpiry);
     browser.screenshot("auth-client-replace-secret");
     browser.click("Save");
-    waitForText("Saved.");
+    browser.waitForText("Saved.");
     assertThat(browser.field("Client Secret Expires On").getAttribute("value"))
         .isEqualTo(nextExpiry);
     browser.screenshot("auth-client-saved");
 
     sidebar("Credentials");
-    waitForText("Choose a component");
+    browser.waitForText("Choose a component");
     assertThat(browser.driver().findElements(By.cssSelector("section.expiring"))).isEmpty();
     browser.screenshot("credentials-after-fix");
     assertThat(browser.driver().getPageSource()).doesNotContain("a-new-client-SECRET");

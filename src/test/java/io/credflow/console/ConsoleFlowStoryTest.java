@@ -111,32 +111,23 @@ class ConsoleFlowStoryTest {
     return "http://127.0.0.1:" + upstream.getAddress().getPort() + path;
   }
 
-  private static void waitForText(String text) {
-    browser.waitFor(() -> browser.text().contains(text));
-  }
-
   private static String runStatus() {
     return browser.driver().findElement(By.id("run-live")).getAttribute("data-status");
   }
 
   @Test
   void flowWhenDesignedRunBrokenAndRetriedThenEachPageShowsItsOutcome() {
-    browser.open(base() + "/");
-    waitForText("Sign in");
-    browser.type("Email", "admin@localhost");
-    browser.type("Password", PASSWORD);
-    browser.click("Sign in");
-    waitForText("Choose a component");
+    browser.signIn(base(), "admin@localhost", PASSWORD);
 
     browser.link("Flows").click();
-    waitForText("No flows yet.");
+    browser.waitForText("No flows yet.");
     browser.screenshot("flows-empty");
 
     // A refused form keeps what was typed and says what is wrong at the field.
     browser.type("Name", "Order to invoice");
     browser.type("URL", "orders please");
     browser.click("Create flow");
-    waitForText("the URL must start with http:// or https://");
+    browser.waitForText("the URL must start with http:// or https://");
     assertThat(browser.text()).contains("choose the credential the step sends its request with");
     browser.screenshot("flow-create-refused");
 
@@ -144,12 +135,12 @@ class ConsoleFlowStoryTest {
     browser.type("URL", upstreamUrl("/orders"));
     browser.select("Error Handling Policy", "Don't retry, throw error");
     browser.click("Create flow");
-    waitForText("Created.");
+    browser.waitForText("Created.");
     assertThat(browser.text()).contains("Order to invoice", "draft", "Shop account");
     browser.screenshot("flow-created");
 
     browser.link("+ Add a step").click();
-    waitForText("New step 2");
+    browser.waitForText("New step 2");
     browser.type("Step name", "Create the invoice");
     browser
         .driver()
@@ -159,17 +150,17 @@ class ConsoleFlowStoryTest {
     browser.type("URL", upstreamUrl("/invoices"));
     browser.select("Error Handling Policy", "Don't retry, throw error");
     browser.click("Save to draft");
-    waitForText("Saved to the draft");
+    browser.waitForText("Saved to the draft");
     assertThat(browser.text()).contains("Create the invoice", "POST");
     browser.click("Publish");
-    waitForText("Published: new runs use the new version.");
+    browser.waitForText("Published: new runs use the new version.");
     browser.click("Activate");
     browser.waitFor(() -> browser.text().contains("Deactivate"));
     browser.screenshot("flow-active");
 
     browser.type("Message (JSON, optional)", "{\"order\": 42");
     browser.click("Run now");
-    waitForText("the message is not valid JSON");
+    browser.waitForText("the message is not valid JSON");
     browser.screenshot("run-now-bad-json");
 
     browser.type("Message (JSON, optional)", "{\"order\": 42}");
@@ -183,7 +174,7 @@ class ConsoleFlowStoryTest {
     // The upstream breaks: the run fails at the second step with the reason.
     BROKEN.set(true);
     browser.link("Order to invoice").click();
-    waitForText("Run now");
+    browser.waitForText("Run now");
     browser.click("Run now");
     browser.waitFor(() -> "failed".equals(runStatus()));
     assertThat(browser.text()).contains("Failed at step 2:", "500");
@@ -196,18 +187,18 @@ class ConsoleFlowStoryTest {
     browser.screenshot("run-retried");
 
     browser.link("Order to invoice").click();
-    waitForText("Recent runs");
+    browser.waitForText("Recent runs");
     browser.screenshot("flow-with-runs");
     browser.open(base() + "/w/" + workspace + "/flows");
-    waitForText("Order to invoice");
+    browser.waitForText("Order to invoice");
     browser.screenshot("flows-list");
 
     browser.open(base() + "/w/" + workspace + "/credentials/" + credential);
-    waitForText("Flows using it");
+    browser.waitForText("Flows using it");
     assertThat(browser.text()).contains("Order to invoice");
     browser.click("Delete");
     browser.driver().switchTo().alert().accept();
-    waitForText("Not deleted:");
+    browser.waitForText("Not deleted:");
     assertThat(browser.text()).contains("is used by active flow \"Order to invoice\"");
     browser.screenshot("credential-delete-refused");
   }

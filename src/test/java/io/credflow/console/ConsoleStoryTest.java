@@ -71,10 +71,6 @@ class ConsoleStoryTest {
     browser.waitFor(() -> browser.text().contains("Choose a component"));
   }
 
-  private static void waitForText(String text) {
-    browser.waitFor(() -> browser.text().contains(text));
-  }
-
   @Test
   void restApiV2WhenWalkedThroughThenEachStepShowsItsOutcome() {
     signIn();
@@ -82,7 +78,7 @@ class ConsoleStoryTest {
     browser.screenshot("credentials-grid");
 
     browser.link("REST API V2").click();
-    waitForText("No credentials yet.");
+    browser.waitForText("No credentials yet.");
     assertThat(browser.driver().findElement(By.cssSelector("nav.crumbs")).getText())
         .contains("Acme / Integrations", "Credentials", "REST API V2");
     browser.screenshot("rest-api-v2-empty");
@@ -90,13 +86,13 @@ class ConsoleStoryTest {
     // Basic Auth
     browser.link("Add New Credential").click();
     browser.link("Basic Auth").click();
-    waitForText("Username");
+    browser.waitForText("Username");
     browser.type("Name Your Credential", "Billing basic");
     browser.type("Username", "ada");
     browser.type("Password", "pw-basic-SECRET");
     browser.screenshot("basic-form");
     browser.click("Save");
-    waitForText("Saved.");
+    browser.waitForText("Saved.");
     assertThat(browser.text())
         .contains("Billing basic", "Basic Auth", "Authorization: Basic ********");
     assertThat(browser.driver().getPageSource()).doesNotContain("pw-basic-SECRET");
@@ -105,12 +101,12 @@ class ConsoleStoryTest {
     // OAuth2: the seed's Auth-client form, then Authenticate in the popup.
     browser.open(base() + "/w/" + workspace + "/credentials");
     browser.link("REST API V2").click();
-    waitForText("Billing basic");
+    browser.waitForText("Billing basic");
     browser.link("Add New Credential").click();
     browser.link("OAuth2").click();
-    waitForText("Choose Auth Client");
+    browser.waitForText("Choose Auth Client");
     browser.driver().findElement(By.cssSelector("#add-client summary")).click();
-    waitForText("Authorization Endpoint");
+    browser.waitForText("Authorization Endpoint");
     browser.type("Name", "Mock provider");
     browser.type("Client ID", "credflow-console-client");
     browser.type("Client Secret", "cs-console-SECRET");
@@ -119,11 +115,11 @@ class ConsoleStoryTest {
     browser.type("Scopes", "openid, profile");
     browser.type("Verify URL", provider.userinfoUri().toString());
     browser.driver().findElement(By.cssSelector("#add-client details.expiries summary")).click();
-    waitForText("Client Secret Expires On");
+    browser.waitForText("Client Secret Expires On");
     browser.type("Refresh Token Lifetime (days)", "90");
     browser.screenshot("add-auth-client");
     browser.click("Save Auth Client");
-    waitForText("saved and chosen");
+    browser.waitForText("saved and chosen");
     assertThat(browser.text()).contains("Mock provider · workspace · client …client · 127.0.0.1");
     browser.type("Name Your Credential", "Mock account");
     browser.screenshot("oauth2-form");
@@ -136,7 +132,7 @@ class ConsoleStoryTest {
     browser.driver().findElement(By.name("username")).sendKeys("ada");
     browser.click("Sign-in");
     browser.switchToWindow(main);
-    waitForText("Connected.");
+    browser.waitForText("Connected.");
     assertThat(browser.text()).contains("Mock account", "OAuth2", "Authorization: Bearer ********");
     // Checked at once with the auth-client's Verify URL (the provider's userinfo): the account.
     assertThat(browser.text()).contains("Verified:", "for account ada");
@@ -146,11 +142,11 @@ class ConsoleStoryTest {
     clock.advance(Duration.ofMinutes(59));
     server.runDueRefreshes();
     browser.driver().navigate().refresh();
-    waitForText("credential.refreshed");
+    browser.waitForText("credential.refreshed");
     browser.screenshot("oauth2-refreshed");
 
     browser.click("Verify");
-    waitForText("Verified: it works.");
+    browser.waitForText("Verified: it works.");
     browser.screenshot("oauth2-verified");
 
     browser.click("Reconnect");
@@ -159,12 +155,12 @@ class ConsoleStoryTest {
     browser.driver().findElement(By.name("username")).sendKeys("ada");
     browser.click("Sign-in");
     browser.switchToWindow(main);
-    waitForText("Reconnected: granted scopes unchanged");
+    browser.waitForText("Reconnected: granted scopes unchanged");
     browser.screenshot("oauth2-reconnected");
 
     browser.click("Delete");
     browser.driver().switchTo().alert().accept();
-    waitForText("Deleted.");
+    browser.waitForText("Deleted.");
     assertThat(browser.text()).contains("Billing basic").doesNotContain("Mock account");
     browser.screenshot("after-delete");
 
@@ -187,10 +183,10 @@ class ConsoleStoryTest {
     signIn();
     browser.link("Instagram").click();
     browser.link("Add New Credential").click();
-    waitForText("Choose Auth Client");
+    browser.waitForText("Choose Auth Client");
     assertThat(browser.text()).contains("OAuth2").doesNotContain("Instagram)");
     browser.driver().findElement(By.cssSelector("#add-client summary")).click();
-    waitForText("Long-lived Token Exchange Endpoint");
+    browser.waitForText("Long-lived Token Exchange Endpoint");
     assertThat(browser.field("Scopes").getAttribute("value")).isEqualTo("user_profile, user_media");
     browser.type("Name", "Instagram app");
     browser.type("Client ID", instagram.clientId());
@@ -200,7 +196,7 @@ class ConsoleStoryTest {
     browser.type("Long-lived Token Exchange Endpoint", instagram.exchangeUri().toString());
     browser.type("Long-lived Token Refresh Endpoint", instagram.refreshUri().toString());
     browser.click("Save Auth Client");
-    waitForText("saved and chosen");
+    browser.waitForText("saved and chosen");
     browser.type("Name Your Credential", "Brand account");
     String main = browser.mainWindow();
     browser.click("Authenticate");
@@ -212,7 +208,7 @@ class ConsoleStoryTest {
                 || browser.text().contains("Authenticated")
                 || browser.text().contains("Connected."));
     browser.switchToWindow(main);
-    waitForText("Connected.");
+    browser.waitForText("Connected.");
     assertThat(browser.text())
         .contains("Brand account", "OAuth2", "Refresh now", "Reconnect")
         .contains("query parameter access_token=********", "refreshed with the long-lived token");
@@ -226,18 +222,18 @@ class ConsoleStoryTest {
     browser.link("REST API V2").click();
     browser.link("Add New Credential").click();
     browser.link("OAuth2").click();
-    waitForText("Choose Auth Client");
+    browser.waitForText("Choose Auth Client");
     for (String name : java.util.List.of("First copy", "Second copy")) {
       browser.driver().navigate().refresh();
       browser.driver().findElement(By.cssSelector("#add-client summary")).click();
-      waitForText("Authorization Endpoint");
+      browser.waitForText("Authorization Endpoint");
       browser.type("Name", name);
       browser.type("Client ID", "shared-client-id");
       browser.type("Client Secret", "shared-SECRET");
       browser.type("Authorization Endpoint", "https://provider.example.com/authorize");
       browser.type("Token Endpoint", "https://provider.example.com/token");
       browser.click("Save Auth Client");
-      waitForText("“" + name + "” saved and chosen");
+      browser.waitForText("“" + name + "” saved and chosen");
     }
     assertThat(browser.text()).contains("Warning (duplicate_client_secret)");
     browser.screenshot("duplicate-client-secret");
@@ -265,20 +261,20 @@ class ConsoleStoryTest {
     browser.link("REST API V2").click();
     browser.link("Add New Credential").click();
     browser.link("API Key Auth").click();
-    waitForText("Header Name");
+    browser.waitForText("Header Name");
     browser.type("Name Your Credential", "Key that fails");
     browser.type("Header Name", "X-Checked-Key");
     browser.type("Header Value", "wrong-key-SECRET");
     // An empty name is refused next to its field, before anything is sent.
     browser.field("Name Your Credential").clear();
     browser.click("Save");
-    waitForText("Please fix the fields marked below.");
+    browser.waitForText("Please fix the fields marked below.");
     assertThat(browser.driver().findElement(By.id("f-name-error")).getText()).isNotBlank();
     browser.screenshot("save-refused-name");
     browser.type("Name Your Credential", "Key that fails");
     // A Verify that gets no answer says why; nothing is kept and the form stays as typed.
     browser.click("Verify");
-    waitForText("Not saved: the check failed");
+    browser.waitForText("Not saved: the check failed");
     assertThat(browser.field("Header Value").getAttribute("value")).isEqualTo("wrong-key-SECRET");
     assertThat(browser.field("Name Your Credential").getAttribute("value"))
         .isEqualTo("Key that fails");

@@ -56,10 +56,6 @@ class ConsoleWebhookStoryTest {
     return credflow.server().credflow().publicUrl().toString();
   }
 
-  private static void waitForText(String text) {
-    browser.waitFor(() -> browser.text().contains(text));
-  }
-
   /** Reloads the page until it shows {@code text}: the subscription's page does not poll. */
   private static void reloadUntil(String text) {
     browser.waitFor(
@@ -82,15 +78,10 @@ class ConsoleWebhookStoryTest {
 
   @Test
   void webhookWhenCreatedPingedFailedRetriedAndDeactivatedThenEachPageShowsItsOutcome() {
-    browser.open(base() + "/");
-    waitForText("Sign in");
-    browser.type("Email", "admin@localhost");
-    browser.type("Password", PASSWORD);
-    browser.click("Sign in");
-    waitForText("Choose a component");
+    browser.signIn(base(), "admin@localhost", PASSWORD);
 
     browser.link("Webhooks").click();
-    waitForText("No webhooks yet.");
+    browser.waitForText("No webhooks yet.");
     assertThat(browser.text()).contains("New webhook", "Credflow-Signature");
     browser.screenshot("webhooks-empty");
 
@@ -103,7 +94,7 @@ class ConsoleWebhookStoryTest {
     browser.type("URL", receiver.url());
     browser.screenshot("new-webhook-form");
     browser.click("Add webhook");
-    waitForText("This is the signing secret.");
+    browser.waitForText("This is the signing secret.");
     String secret = browser.driver().findElement(By.id("webhook-secret")).getText();
     assertThat(secret).matches("[A-Za-z0-9_-]{43}");
     assertThat(browser.text())
@@ -121,7 +112,7 @@ class ConsoleWebhookStoryTest {
     // The receiver learns the secret as its owner would, from the page.
     receiver.secret(Secret.of(secret));
     browser.click("Ping");
-    waitForText("Ping sent: its delivery is below.");
+    browser.waitForText("Ping sent: its delivery is below.");
     browser.waitFor(() -> receiver.received().size() == 1);
     assertThat(receiver.received().get(0).verified()).isTrue();
     reloadUntil("HTTP 204");
@@ -150,7 +141,7 @@ class ConsoleWebhookStoryTest {
     WebElement retry = failed.findElement(By.tagName("button"));
     assertThat(retry.getText()).isEqualTo("Retry now");
     retry.click();
-    waitForText("Sent again: the new attempt is below.");
+    browser.waitForText("Sent again: the new attempt is below.");
     browser.waitFor(() -> receiver.received().size() == 3);
     browser.waitFor(
         d -> {
@@ -163,7 +154,7 @@ class ConsoleWebhookStoryTest {
     browser.screenshot("ping-retried");
 
     browser.click("Deactivate");
-    waitForText("Saved.");
+    browser.waitForText("Saved.");
     WebElement status = browser.driver().findElement(By.cssSelector(".heading .badge"));
     assertThat(status.getText()).isEqualTo("inactive");
     assertThat(coloured(status)).isTrue();
@@ -172,7 +163,7 @@ class ConsoleWebhookStoryTest {
 
     // The breadcrumbs link Webhooks too: the sidebar's entry.
     browser.driver().findElement(By.cssSelector("nav.sidebar a[href$='/webhooks']")).click();
-    waitForText(receiver.url());
+    browser.waitForText(receiver.url());
     assertThat(browser.driver().findElement(By.cssSelector("table.rows tbody tr")).getText())
         .contains("inactive", "delivered")
         .contains("credential.refresh_failed, credential.needs_reauth");

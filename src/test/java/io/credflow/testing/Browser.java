@@ -432,6 +432,24 @@ public final class Browser
     urls.add(url);
   }
 
+  /** Waits until the current page shows {@code text}. */
+  public void waitForText(String text) {
+    waitFor(() -> text().contains(text));
+  }
+
+  /**
+   * Signs in to the console at {@code baseUrl} as {@code email} through its sign-in form, and waits
+   * for the page it lands on (the Credentials grid).
+   */
+  public void signIn(String baseUrl, String email, String password) {
+    open(baseUrl + "/");
+    waitForText("Sign in");
+    type("Email", email);
+    type("Password", password);
+    click("Sign in");
+    waitForText("Choose a component");
+  }
+
   /** The current window's URL. */
   public String url() {
     return driver().getCurrentUrl();
