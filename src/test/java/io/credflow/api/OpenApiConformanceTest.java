@@ -217,7 +217,10 @@ class OpenApiConformanceTest {
 
   /**
    * Every documented example, path by path in the description's order, creating before reading; the
-   * deletions last, the newest path's first, once the fixture's runs have ended.
+   * deletions last, the newest path's first, once the fixture's runs have ended. A webhook trigger
+   * answers every method, {@code DELETE} too, by starting a run: it is sent with the others, before
+   * the runs are waited for, since a run it started later could still be running when the flow is
+   * deleted.
    */
   @TestFactory
   Stream<DynamicTest> examplesWhenSentThenEachAnswerIsDocumentedAndValid() {
@@ -226,7 +229,10 @@ class OpenApiConformanceTest {
         Comparator.comparingInt((Op op) -> pathIndex(op.path()))
             .thenComparingInt(op -> rank(op.method())));
     List<Op> deletions =
-        new ArrayList<>(ops.stream().filter(op -> op.method().equals("DELETE")).toList());
+        new ArrayList<>(
+            ops.stream()
+                .filter(op -> op.method().equals("DELETE") && !op.path().startsWith("/hooks/"))
+                .toList());
     ops.removeAll(deletions);
     java.util.Collections.reverse(deletions);
     List<DynamicTest> tests = new ArrayList<>();
