@@ -171,18 +171,25 @@ class GracefulStopTest {
     }
   }
 
-  /** Whether a new connection to {@code baseUrl} is refused (rather than answered). */
+  /**
+   * Whether a new connection to {@code baseUrl} is refused (rather than answered). A connection the
+   * stopping listener accepted but will never serve is not waited on for longer than a few seconds:
+   * it counts as "not refused yet", and the caller asks again.
+   */
   private static boolean refusesConnections(String baseUrl) throws InterruptedException {
     try (HttpClient client =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
       client.send(
-          HttpRequest.newBuilder(URI.create(baseUrl + "/health/live")).GET().build(),
+          HttpRequest.newBuilder(URI.create(baseUrl + "/health/live"))
+              .timeout(Duration.ofSeconds(5))
+              .GET()
+              .build(),
           HttpResponse.BodyHandlers.discarding());
       return false;
     } catch (ConnectException e) {
       return true;
     } catch (IOException e) {
-      // Accepted and then closed by a stopping server: not a refusal yet.
+      // Accepted and then closed (or left unanswered) by a stopping server: not a refusal yet.
       return false;
     }
   }

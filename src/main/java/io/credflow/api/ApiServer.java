@@ -45,6 +45,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -254,6 +255,16 @@ public final class ApiServer implements AutoCloseable {
     for (Connector connector : server.getConnectors()) {
       if (connector instanceof AbstractConnector c) {
         c.setShutdownIdleTimeout(IDLE_AT_STOP_MS);
+      }
+      // The listening socket closes now, so a new connection is refused at once: stopping alone
+      // only stops accepting, and the kernel would go on completing connections that nobody
+      // serves until the requests in flight end.
+      if (connector instanceof NetworkConnector listener) {
+        try {
+          listener.close();
+        } catch (RuntimeException e) {
+          LOG.debug("closing the listener failed; the stop closes it: {}", e.getMessage());
+        }
       }
     }
     app.stop();
