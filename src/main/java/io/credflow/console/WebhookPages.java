@@ -186,18 +186,9 @@ final class WebhookPages {
   }
 
   private static WebhookPage.AttemptRow attemptRow(Attempt a) {
-    // An answer that is not a 2xx has "answered HTTP <status>" as its error: shown once.
-    String outcome =
-        a.statusCode()
-            .map(
-                s ->
-                    "HTTP "
-                        + s
-                        + a.error()
-                            .filter(e -> !e.equals("answered HTTP " + s))
-                            .map(e -> ": " + e)
-                            .orElse(""))
-            .orElseGet(() -> a.error().orElse(""));
+    // An attempt that got an answer has its status, and its error (for a status that is not a
+    // 2xx) only says that status again: the status is shown, once. One that got none has its error.
+    String outcome = a.statusCode().map(s -> "HTTP " + s).orElseGet(() -> a.error().orElse(""));
     return new WebhookPage.AttemptRow(
         a.number(), Labels.when(a.at()), a.duration().toMillis(), outcome);
   }
