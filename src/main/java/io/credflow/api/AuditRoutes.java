@@ -143,27 +143,19 @@ final class AuditRoutes {
     ObjectNode actor = a.putObject("actor");
     actor.put("type", r.actor().type().wireName());
     actor.put("id", r.actor().id());
-    text(actor, "user_id", r.actor().userId());
-    text(actor, "email", r.actor().email());
+    Representations.putString(actor, "user_id", r.actor().userId());
+    Representations.putString(actor, "email", r.actor().email());
     ObjectNode subject = a.putObject("subject");
     subject.put("type", r.subject().type());
     subject.put("id", r.subject().id());
-    text(a, "workspace", r.place().workspaceId());
-    text(a, "contract", r.place().contractId());
-    text(a, "tenant", r.place().tenantId());
-    text(a, "client_address", r.origin().clientAddress());
-    text(a, "reason", r.origin().reason());
+    Representations.putString(a, "workspace", r.place().workspaceId());
+    Representations.putString(a, "contract", r.place().contractId());
+    Representations.putString(a, "tenant", r.place().tenantId());
+    Representations.putString(a, "client_address", r.origin().clientAddress());
+    Representations.putString(a, "reason", r.origin().reason());
     a.put("uses", r.uses());
     ObjectNode detail = a.putObject("detail");
     r.detail().forEach(detail::put);
     return resource;
-  }
-
-  private static void text(ObjectNode node, String name, Optional<String> value) {
-    if (value.isPresent()) {
-      node.put(name, value.get());
-    } else {
-      node.putNull(name);
-    }
   }
 }

@@ -364,24 +364,12 @@ final class FlowRoutes {
         .put("trigger", run.trigger())
         .put("flow_version", run.flowVersion())
         .put("step_index", run.stepIndex());
-    if (run.error().isPresent()) {
-      attrs.put("error", run.error().get());
-    } else {
-      attrs.putNull("error");
-    }
-    if (run.failedStep().isPresent()) {
-      attrs.put("failed_step", run.failedStep().get());
-    } else {
-      attrs.putNull("failed_step");
-    }
+    Representations.putString(attrs, "error", run.error());
+    Representations.putInt(attrs, "failed_step", run.failedStep());
     attrs.set("message", shown(run.message()));
     attrs.put("created_at", run.createdAt().toString());
     Representations.put(attrs, "finished_at", run.finishedAt());
-    if (run.requestId().isPresent()) {
-      attrs.put("request_id", run.requestId().get());
-    } else {
-      attrs.putNull("request_id");
-    }
+    Representations.putString(attrs, "request_id", run.requestId());
     if (detail.isPresent()) {
       ArrayNode steps = attrs.putArray("steps");
       List<Step> defined = detail.get().version().steps();
@@ -446,11 +434,7 @@ final class FlowRoutes {
         .put("attempts", r.attempts())
         .put("rebounds", r.rebounds());
     s.set("output", r.output().map(FlowRoutes::shown).orElse(JsonApi.object().nullNode()));
-    if (r.error().isPresent()) {
-      s.put("error", r.error().get());
-    } else {
-      s.putNull("error");
-    }
+    Representations.putString(s, "error", r.error());
     Representations.put(s, "not_before", r.notBefore());
     Representations.put(s, "started_at", r.startedAt());
     Representations.put(s, "finished_at", r.finishedAt());

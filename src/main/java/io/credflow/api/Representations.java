@@ -60,6 +60,24 @@ final class Representations {
     }
   }
 
+  /** {@code name}: the text, or {@code null} when there is none. */
+  static void putString(ObjectNode node, String name, Optional<String> v) {
+    if (v.isPresent()) {
+      node.put(name, v.get());
+    } else {
+      node.putNull(name);
+    }
+  }
+
+  /** {@code name}: the number, or {@code null} when there is none. */
+  static void putInt(ObjectNode node, String name, Optional<Integer> v) {
+    if (v.isPresent()) {
+      node.put(name, v.get());
+    } else {
+      node.putNull(name);
+    }
+  }
+
   static ObjectNode tenant(Tenant t) {
     ObjectNode r = resource("tenant", t.id());
     attributes(r).put("name", t.name()).put("created_at", t.createdAt().toString());
@@ -163,11 +181,7 @@ final class Representations {
       attrs.putNull("error");
     }
     put(attrs, "expires_at", c.expiresAt());
-    if (c.scope().isPresent()) {
-      attrs.put("scope", c.scope().get());
-    } else {
-      attrs.putNull("scope");
-    }
+    putString(attrs, "scope", c.scope());
     attrs.put("has_refresh_token", c.hasRefreshToken());
     put(attrs, "refresh_token_expires_at", view.expiry().refreshTokenExpiresAt());
     attrs.put("expiring_soon", view.expiry().expiringSoon());

@@ -9,7 +9,6 @@ import io.credflow.webhook.Webhook;
 import io.credflow.webhook.WebhookService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -144,8 +143,8 @@ final class WebhookRoutes {
         .put("status", d.status().wireName())
         .put("attempt_count", d.attempts());
     Representations.put(attrs, "next_attempt_at", d.nextAttemptAt());
-    putInt(attrs, "last_status_code", d.lastStatus());
-    putString(attrs, "last_error", d.lastError());
+    Representations.putInt(attrs, "last_status_code", d.lastStatus());
+    Representations.putString(attrs, "last_error", d.lastError());
     attrs.put("created_at", d.createdAt().toString());
     Representations.put(attrs, "delivered_at", d.deliveredAt());
     attrs.set("payload", FlowRoutes.shown(payload(d.payload())));
@@ -154,8 +153,8 @@ final class WebhookRoutes {
       ObjectNode o = attempts.addObject();
       o.put("number", a.number()).put("at", a.at().toString());
       o.put("duration_ms", a.duration().toMillis());
-      putInt(o, "status_code", a.statusCode());
-      putString(o, "error", a.error());
+      Representations.putInt(o, "status_code", a.statusCode());
+      Representations.putString(o, "error", a.error());
     }
     Representations.relate(r, "webhook", "webhook", d.webhookId());
     return r;
@@ -166,22 +165,6 @@ final class WebhookRoutes {
       return JsonApi.toPlain(JsonApi.MAPPER.readTree(json));
     } catch (java.io.IOException e) {
       return json;
-    }
-  }
-
-  private static void putInt(ObjectNode node, String name, Optional<Integer> v) {
-    if (v.isPresent()) {
-      node.put(name, v.get());
-    } else {
-      node.putNull(name);
-    }
-  }
-
-  private static void putString(ObjectNode node, String name, Optional<String> v) {
-    if (v.isPresent()) {
-      node.put(name, v.get());
-    } else {
-      node.putNull(name);
     }
   }
 }
