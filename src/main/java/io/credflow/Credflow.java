@@ -178,7 +178,6 @@ public final class Credflow implements AutoCloseable {
     try {
       Keyring keyring = KeysetGuard.open(database, config.keysetPath());
       database.migrate();
-      AtomicBoolean migrated = new AtomicBoolean(true);
       if (dataDirUsed) {
         DataDirectory.restrictFiles(config.dataDir());
       }
@@ -384,7 +383,8 @@ public final class Credflow implements AutoCloseable {
                   webhooks),
               limits,
               new ApiServer.Edges(edges, Optional.of(console.pageNotFound()), console::answered),
-              new Health(database::isHealthy, migrated::get));
+              // The server starts only after the migrations above: they are done when it answers.
+              new Health(database::isHealthy, () -> true));
       if (!config.publicUrlSet()) {
         publicUrl.set(URI.create("http://localhost:" + server.port()));
       }
