@@ -77,19 +77,10 @@ public final class AccountService {
   private final Passwords passwords;
   private final AuditTrail audit;
 
-  /** An account service hashing passwords with {@link Passwords#defaults()}. */
+  /** An account service hashing passwords with {@link Passwords#defaults()}, audited nowhere. */
   public AccountService(
       AccountRepository repository, TenancyService tenancy, Transactions tx, Clock clock) {
-    this(repository, tenancy, tx, clock, Passwords.defaults());
-  }
-
-  public AccountService(
-      AccountRepository repository,
-      TenancyService tenancy,
-      Transactions tx,
-      Clock clock,
-      Passwords passwords) {
-    this(repository, tenancy, tx, clock, passwords, AuditTrail.NONE);
+    this(repository, tenancy, tx, clock, Passwords.defaults(), AuditTrail.NONE);
   }
 
   /** An account service whose sign-ins and password changes go to {@code audit}. */
